@@ -1,0 +1,88 @@
+"""Staff accounts and API tokens."""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.clock import now
+from app.extensions import db
+
+_hasher = PasswordHasher()
+_dummy_hash: list[str] = []
+
+
+def spend_password_check_time(password: str) -> None:
+    """Verify against a throwaway hash, so a wrong email takes as long as a wrong password."""
+    if not _dummy_hash:
+        _dummy_hash.append(_hasher.hash(secrets.token_hex(16)))
+    try:
+        _hasher.verify(_dummy_hash[0], password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
+class StaffUser(UserMixin, db.Model):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(db.String(254), unique=True)
+    name: Mapped[str] = mapped_column(db.String(200), default="")
+    role: Mapped[str] = mapped_column(db.String(20))
+    password_hash: Mapped[str] = mapped_column(db.String(200))
+    totp_secret: Mapped[str | None] = mapped_column(db.String(64))
+    totp_enabled: Mapped[bool] = mapped_column(default=False)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    last_login_at: Mapped[datetime | None]
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        try:
+            return _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > now()
+
+    def must_set_up_two_factor(self) -> bool:
+        from app.settings.services import get_setting
+
+        return not self.totp_enabled and get_setting("require_two_factor") == "yes"
+
+
+class ApiToken(db.Model):
+    """A bearer token for API clients. Only a hash is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(db.String(200))
+    role: Mapped[str] = mapped_column(db.String(20))
+    token_hash: Mapped[str] = mapped_column(db.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(db.String(12))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    @staticmethod
+    def hash(token: str) -> str:
+        # Tokens are 256-bit random strings, so a plain SHA-256 is enough.
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def generate() -> str:
+        return "inv_" + secrets.token_urlsafe(32)

@@ -1,0 +1,77 @@
+"""Command-line interface: `flask --app wsgi <group> <command>`."""
+
+import os
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.errors import InvalidRequest
+from app.extensions import db
+
+users_cli = AppGroup("users", help="Staff accounts.")
+tokens_cli = AppGroup("tokens", help="API tokens.")
+
+
+def _fail(error: InvalidRequest):
+    details = "; ".join(f"{k}: {v}" for k, v in error.errors.items())
+    raise click.ClickException(f"{error.message} {details}".strip())
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, help="admin, engagement, comms or analyst")
+@click.option("--password", help="At least 12 characters; one is generated and printed if left out")
+@click.option("--name", default="")
+def create_user(email, role, password, name):
+    """Create a staff account."""
+    from app.auth.services import create_user as create
+
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    try:
+        user = create(email, role, password, name)
+    except InvalidRequest as error:
+        _fail(error)
+    click.echo(f"Created {role} account {user.email}")
+    if generated:
+        click.echo(f"Password: {password}")
+
+
+@tokens_cli.command("create")
+@click.argument("name")
+@click.option("--role", required=True, help="admin, engagement, comms or analyst")
+def create_token(name, role):
+    """Create an API token and print it (it is shown only once)."""
+    from app.auth.services import create_api_token
+
+    try:
+        _, secret = create_api_token(name, role)
+    except InvalidRequest as error:
+        _fail(error)
+    click.echo(secret)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty")
+def worker(burst):
+    """Run an RQ worker for background jobs (needs REDIS_URL)."""
+    from redis import Redis
+    from rq import Queue, Worker
+
+    url = current_app.config["REDIS_URL"]
+    if not url:
+        raise click.ClickException("REDIS_URL is not set: without it jobs run inline and no worker is needed.")
+    engine = db.engine
+    # Each job runs in a forked child; it must not reuse the parent's database connections.
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    connection = Redis.from_url(url)
+    queue = Queue(current_app.config["RQ_QUEUE"], connection=connection)
+    Worker([queue], connection=connection).work(burst=burst)
+
+
+def register_cli(app) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(worker)

@@ -1,0 +1,140 @@
+"""The equality-monitoring questions (GSS harmonised standards, GOV.UK pattern).
+
+Every answer is optional and has "Prefer not to say". Each stored code maps to
+a Census 2021 category label exactly as ONS publishes it (see
+shared data: ltla_baselines.csv), so members compare with the population.
+"""
+
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+# Broad ethnic group code -> (label shown, Census 2021 broad label)
+ETHNIC_GROUPS = {
+    "white": ("White", "White"),
+    "mixed": ("Mixed or multiple ethnic groups", "Mixed or Multiple ethnic groups"),
+    "asian": ("Asian or Asian British", "Asian, Asian British or Asian Welsh"),
+    "black": ("Black, African, Caribbean or Black British", "Black, Black British, Black Welsh, Caribbean or African"),
+    "other": ("Other ethnic group", "Other ethnic group"),
+}
+
+# Detailed code -> (broad code, label shown, Census 2021 detailed label)
+ETHNIC_BACKGROUNDS = {
+    "white_british": (
+        "white",
+        "English, Welsh, Scottish, Northern Irish or British",
+        "White: English, Welsh, Scottish, Northern Irish or British",
+    ),
+    "white_irish": ("white", "Irish", "White: Irish"),
+    "white_gypsy_traveller": ("white", "Gypsy or Irish Traveller", "White: Gypsy or Irish Traveller"),
+    "white_roma": ("white", "Roma", "White: Roma"),
+    "white_other": ("white", "Any other White background", "White: Other White"),
+    "mixed_white_black_caribbean": (
+        "mixed",
+        "White and Black Caribbean",
+        "Mixed or Multiple ethnic groups: White and Black Caribbean",
+    ),
+    "mixed_white_black_african": (
+        "mixed",
+        "White and Black African",
+        "Mixed or Multiple ethnic groups: White and Black African",
+    ),
+    "mixed_white_asian": ("mixed", "White and Asian", "Mixed or Multiple ethnic groups: White and Asian"),
+    "mixed_other": (
+        "mixed",
+        "Any other Mixed or multiple ethnic background",
+        "Mixed or Multiple ethnic groups: Other Mixed or Multiple ethnic groups",
+    ),
+    "asian_indian": ("asian", "Indian", "Asian, Asian British or Asian Welsh: Indian"),
+    "asian_pakistani": ("asian", "Pakistani", "Asian, Asian British or Asian Welsh: Pakistani"),
+    "asian_bangladeshi": ("asian", "Bangladeshi", "Asian, Asian British or Asian Welsh: Bangladeshi"),
+    "asian_chinese": ("asian", "Chinese", "Asian, Asian British or Asian Welsh: Chinese"),
+    "asian_other": ("asian", "Any other Asian background", "Asian, Asian British or Asian Welsh: Other Asian"),
+    "black_african": ("black", "African", "Black, Black British, Black Welsh, Caribbean or African: African"),
+    "black_caribbean": ("black", "Caribbean", "Black, Black British, Black Welsh, Caribbean or African: Caribbean"),
+    "black_other": (
+        "black",
+        "Any other Black, African or Caribbean background",
+        "Black, Black British, Black Welsh, Caribbean or African: Other Black",
+    ),
+    "other_arab": ("other", "Arab", "Other ethnic group: Arab"),
+    "other_any": ("other", "Any other ethnic group", "Other ethnic group: Any other ethnic group"),
+}
+
+# code -> (label shown, Census 2021 label)
+SEXES = {
+    "female": ("Female", "Female"),
+    "male": ("Male", "Male"),
+}
+
+GENDER_IDENTITY_SAME = {
+    "yes": ("Yes", None),
+    "no": ("No", None),
+}
+
+SEXUAL_ORIENTATIONS = {
+    "straight": ("Straight or heterosexual", "Straight or Heterosexual"),
+    "gay_lesbian": ("Gay or lesbian", "Gay or Lesbian"),
+    "bisexual": ("Bisexual", "Bisexual"),
+    "other": ("Other sexual orientation", "All other sexual orientations"),
+}
+
+DISABILITY = {
+    "yes": ("Yes", "Disabled under the Equality Act"),
+    "no": ("No", "Not disabled under the Equality Act"),
+}
+
+RELIGIONS = {
+    "none": ("No religion", "No religion"),
+    "christian": ("Christian", "Christian"),
+    "buddhist": ("Buddhist", "Buddhist"),
+    "hindu": ("Hindu", "Hindu"),
+    "jewish": ("Jewish", "Jewish"),
+    "muslim": ("Muslim", "Muslim"),
+    "sikh": ("Sikh", "Sikh"),
+    "other": ("Any other religion", "Other religion"),
+}
+
+# field name -> (question, code table, census characteristic or None)
+QUESTIONS = {
+    "ethnic_group": ("What is your ethnic group?", ETHNIC_GROUPS, "broad_ethnic_group"),
+    "ethnic_background": ("Which of the following best describes your background?", ETHNIC_BACKGROUNDS, "ethnic_group"),
+    "sex": ("What is your sex?", SEXES, "sex"),
+    "gender_identity_same": (
+        "Is the gender you identify with the same as your sex registered at birth?",
+        GENDER_IDENTITY_SAME,
+        None,
+    ),
+    "sexual_orientation": (
+        "Which of the following best describes your sexual orientation?",
+        SEXUAL_ORIENTATIONS,
+        "sexual_orientation",
+    ),
+    "disability": (
+        "Do you have any physical or mental health conditions or illness lasting or expected to last 12 months or more?",
+        DISABILITY,
+        "disability",
+    ),
+    "religion": ("What is your religion?", RELIGIONS, "religion"),
+}
+
+FREE_TEXT_FIELDS = ("ethnic_other", "sexual_orientation_other", "religion_other")
+
+
+def choices(field: str) -> list[tuple[str, str]]:
+    """(code, label) pairs for a question, with "Prefer not to say" last."""
+    table = QUESTIONS[field][1]
+    pairs = [(code, value[1] if field == "ethnic_background" else value[0]) for code, value in table.items()]
+    return pairs + [(PREFER_NOT_TO_SAY, "Prefer not to say")]
+
+
+def valid(field: str, code: str | None) -> bool:
+    return code in (None, "", PREFER_NOT_TO_SAY) or code in QUESTIONS[field][1]
+
+
+def census_category(field: str, code: str | None) -> str | None:
+    """The Census 2021 category an answer counts towards, or None (unknown or declined)."""
+    if not code or code == PREFER_NOT_TO_SAY:
+        return None
+    value = QUESTIONS[field][1].get(code)
+    if value is None:
+        return None
+    return value[2] if field == "ethnic_background" else value[1]

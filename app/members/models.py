@@ -1,0 +1,142 @@
+"""Members of the involvement network, their consents, topics and timeline.
+
+Equality answers are special category data: they live in their own table and
+are read only through members.services.equality_answers_for(), which checks the
+role of whoever asks.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import now
+from app.extensions import db
+
+member_topic = db.Table(
+    "member_topic",
+    db.Column("member_id", db.ForeignKey("member.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("topic_id", db.ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Topic(db.Model):
+    __tablename__ = "topic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(db.String(60), unique=True)
+    name: Mapped[str] = mapped_column(db.String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Member(db.Model):
+    __tablename__ = "member"
+    __table_args__ = (
+        db.Index("ix_member_status_created", "status", "created_at"),
+        db.Index("ix_member_last_name_first_name", "last_name", "first_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Email as typed, and its lower-cased form which is unique: one person, one record.
+    email: Mapped[str | None] = mapped_column(db.String(254))
+    email_normalised: Mapped[str | None] = mapped_column(db.String(254), unique=True)
+    first_name: Mapped[str] = mapped_column(db.String(100), default="")
+    last_name: Mapped[str] = mapped_column(db.String(100), default="")
+    phone: Mapped[str] = mapped_column(db.String(30), default="")
+    postcode: Mapped[str] = mapped_column(db.String(8), default="", index=True)
+    date_of_birth: Mapped[date | None]
+    age_band: Mapped[str | None] = mapped_column(db.String(20), index=True)
+    practice_id: Mapped[int | None] = mapped_column(db.ForeignKey("practice.id"), index=True)
+    contact_type: Mapped[str] = mapped_column(db.String(30), default="resident", index=True)
+    communication_needs: Mapped[list] = mapped_column(db.JSON, default=list)
+    communication_language: Mapped[str] = mapped_column(db.String(100), default="")
+    how_heard: Mapped[str] = mapped_column(db.String(30), default="")
+    status: Mapped[str] = mapped_column(db.String(20), default="pending", index=True)
+    source: Mapped[str] = mapped_column(db.String(20), default="web_form")
+    created_at: Mapped[datetime] = mapped_column(default=now, index=True)
+    confirmed_at: Mapped[datetime | None]
+    status_changed_at: Mapped[datetime] = mapped_column(default=now)
+    last_activity_at: Mapped[datetime] = mapped_column(default=now, index=True)
+    erased_at: Mapped[datetime | None]
+
+    practice = relationship("Practice")
+    topics = relationship("Topic", secondary=member_topic, order_by="Topic.position")
+    consents = relationship("Consent", back_populates="member", order_by="Consent.given_at")
+    events = relationship("MemberEvent", back_populates="member", order_by="MemberEvent.at.desc()")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def live_consent(self, purpose: str) -> "Consent | None":
+        for consent in self.consents:
+            if consent.purpose == purpose and consent.withdrawn_at is None:
+                return consent
+        return None
+
+
+class Consent(db.Model):
+    """One purpose a person agreed to, how and to what exact words; withdrawal kept."""
+
+    __tablename__ = "consent"
+    __table_args__ = (db.Index("ix_consent_member_purpose", "member_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(db.ForeignKey("member.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(db.String(30))
+    given_at: Mapped[datetime] = mapped_column(default=now)
+    method: Mapped[str] = mapped_column(db.String(20))
+    wording: Mapped[str] = mapped_column(db.Text)
+    wording_version: Mapped[str] = mapped_column(db.String(20))
+    recorded_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("staff_user.id"))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_method: Mapped[str | None] = mapped_column(db.String(20))
+
+    member = relationship("Member", back_populates="consents")
+
+
+class EqualityAnswers(db.Model):
+    """Special category data (UK GDPR Article 9), kept apart from the member record."""
+
+    __tablename__ = "equality_answers"
+
+    member_id: Mapped[int] = mapped_column(db.ForeignKey("member.id", ondelete="CASCADE"), primary_key=True)
+    ethnic_group: Mapped[str | None] = mapped_column(db.String(40))
+    ethnic_background: Mapped[str | None] = mapped_column(db.String(40))
+    ethnic_other: Mapped[str] = mapped_column(db.String(200), default="")
+    sex: Mapped[str | None] = mapped_column(db.String(40))
+    gender_identity_same: Mapped[str | None] = mapped_column(db.String(40))
+    sexual_orientation: Mapped[str | None] = mapped_column(db.String(40))
+    sexual_orientation_other: Mapped[str] = mapped_column(db.String(200), default="")
+    disability: Mapped[str | None] = mapped_column(db.String(40))
+    religion: Mapped[str | None] = mapped_column(db.String(40))
+    religion_other: Mapped[str] = mapped_column(db.String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class MemberEvent(db.Model):
+    """The member's timeline: signed up, confirmed, imported, edited, unsubscribed..."""
+
+    __tablename__ = "member_event"
+    __table_args__ = (db.Index("ix_member_event_member_at", "member_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(db.ForeignKey("member.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=now)
+    kind: Mapped[str] = mapped_column(db.String(40))
+    # What happened, in words for staff; field names, never the values of personal data.
+    detail: Mapped[str] = mapped_column(db.String(500), default="")
+    staff_user_id: Mapped[int | None] = mapped_column(db.ForeignKey("staff_user.id"))
+
+    member = relationship("Member", back_populates="events")
+    staff_user = relationship("StaffUser")
+
+
+class ErasureRecord(db.Model):
+    """What is kept after erasure: nothing that identifies anyone."""
+
+    __tablename__ = "erasure_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(default=now)
+    reason: Mapped[str] = mapped_column(db.String(40))

@@ -1,0 +1,621 @@
+"""Operations on members. Each write is one transaction; logs carry ids only."""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_
+
+from app.audit import services as audit
+from app.auth.permissions import role_can
+from app.clock import now, today
+from app.errors import InvalidRequest
+from app.extensions import db
+from app.members import equality
+from app.members.models import Consent, EqualityAnswers, ErasureRecord, Member, MemberEvent, Topic
+from app.members.validation import FieldError, email_key, normalise_email, normalise_postcode
+from app.members.vocab import (
+    COMMUNICATION_NEEDS,
+    CONSENT_METHODS,
+    CONSENT_PURPOSES,
+    CONTACT_TYPES,
+    DEFAULT_TOPICS,
+    HOW_HEARD,
+    SELF_REPORTED_AGE_BANDS,
+    STATUSES,
+    age_on,
+)
+from app.transactions import transactional
+
+log = logging.getLogger(__name__)
+
+CONTACT_PURPOSES = ("bulletin", "involvement", "surveys")
+
+
+# ----- reading -------------------------------------------------------------
+
+
+def get_member(member_id: int) -> Member | None:
+    return db.session.get(Member, member_id)
+
+
+def find_by_email(address: str) -> Member | None:
+    return db.session.scalar(db.select(Member).where(Member.email_normalised == email_key(address)))
+
+
+def active_topics() -> list[Topic]:
+    return list(db.session.scalars(db.select(Topic).where(Topic.active).order_by(Topic.position, Topic.name)))
+
+
+def topics_by_slug(slugs) -> list[Topic]:
+    slugs = [s for s in slugs if s]
+    if not slugs:
+        return []
+    found = list(db.session.scalars(db.select(Topic).where(Topic.slug.in_(slugs))))
+    if len(found) != len(set(slugs)):
+        raise FieldError("Choose topics from the list")
+    return found
+
+
+def age_band_of(member: Member, on: date | None = None) -> str | None:
+    """The member's self-reported age band code, from date of birth when known."""
+    from app.members.vocab import self_reported_band_for_age
+
+    if member.date_of_birth:
+        return self_reported_band_for_age(age_on(member.date_of_birth, on or today()))
+    return member.age_band
+
+
+def has_live_consent(member: Member, purpose: str) -> bool:
+    return member.status == "active" and member.live_consent(purpose) is not None
+
+
+def equality_answers_for(member: Member, role: str | None) -> EqualityAnswers | None:
+    """An individual's equality answers, only for roles allowed to see special category data."""
+    if not role_can(role, "equality.view_individual"):
+        raise InvalidRequest("You do not have permission to see equality answers.", 403)
+    answers = db.session.get(EqualityAnswers, member.id)
+    if answers is not None:
+        audit.record("view", "equality_answers", member.id)
+        db.session.commit()
+    return answers
+
+
+# ----- validating input ----------------------------------------------------
+
+
+@dataclass
+class MemberInput:
+    """Validated details of a member, from a form, the API or an import row."""
+
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    postcode: str = ""
+    date_of_birth: date | None = None
+    age_band: str | None = None
+    practice_id: int | None = None
+    contact_type: str = "resident"
+    communication_needs: list = field(default_factory=list)
+    communication_language: str = ""
+    how_heard: str = ""
+    topics: list = field(default_factory=list)  # slugs
+
+
+def check_member_input(data: MemberInput) -> dict[str, str]:
+    """Normalise `data` in place; return {field: message} for everything wrong."""
+    errors: dict[str, str] = {}
+    try:
+        data.email = normalise_email(data.email)
+    except FieldError as exc:
+        errors["email"] = str(exc)
+    try:
+        data.postcode = normalise_postcode(data.postcode)
+    except FieldError as exc:
+        errors["postcode"] = str(exc)
+    data.first_name = (data.first_name or "").strip()[:100]
+    data.last_name = (data.last_name or "").strip()[:100]
+    data.phone = (data.phone or "").strip()[:30]
+    if data.contact_type not in CONTACT_TYPES:
+        errors["contact_type"] = "Choose a contact type from the list"
+    if data.age_band and data.age_band not in SELF_REPORTED_AGE_BANDS:
+        errors["age_band"] = "Choose an age band from the list"
+    unknown_needs = set(data.communication_needs or []) - set(COMMUNICATION_NEEDS)
+    if unknown_needs:
+        errors["communication_needs"] = "Choose communication needs from the list"
+    if data.how_heard and data.how_heard not in HOW_HEARD:
+        errors["how_heard"] = "Choose how you heard about us from the list"
+    if data.practice_id is not None:
+        from app.organisations.models import Practice
+
+        if db.session.get(Practice, data.practice_id) is None:
+            errors["practice_id"] = "Choose a GP practice from the list"
+    try:
+        topics_by_slug(data.topics or [])
+    except FieldError as exc:
+        errors["topics"] = str(exc)
+    return errors
+
+
+def _apply(member: Member, data: MemberInput) -> list[str]:
+    """Copy validated input onto a member; return the names of fields that changed."""
+    changed = []
+    for name in (
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "postcode",
+        "date_of_birth",
+        "age_band",
+        "practice_id",
+        "contact_type",
+        "communication_language",
+        "how_heard",
+    ):
+        value = getattr(data, name)
+        if getattr(member, name) != value:
+            setattr(member, name, value)
+            changed.append(name)
+    needs = sorted(set(data.communication_needs or []))
+    if sorted(member.communication_needs or []) != needs:
+        member.communication_needs = needs
+        changed.append("communication_needs")
+    if data.date_of_birth:
+        member.age_band = None
+    member.email_normalised = email_key(member.email)
+    topics = topics_by_slug(data.topics or [])
+    if {t.id for t in member.topics} != {t.id for t in topics}:
+        member.topics = topics
+        changed.append("topics")
+    return changed
+
+
+def _event(member: Member, kind: str, detail: str = "", staff_user_id: int | None = None) -> None:
+    db.session.add(MemberEvent(member=member, kind=kind, detail=detail[:500], staff_user_id=staff_user_id))
+    member.last_activity_at = now()
+
+
+def _set_status(member: Member, status: str) -> None:
+    if status not in STATUSES:
+        raise ValueError(status)
+    if member.status != status:
+        member.status = status
+        member.status_changed_at = now()
+
+
+def _give_consent(member: Member, purpose: str, method: str, staff_user_id: int | None = None) -> Consent:
+    if purpose not in CONSENT_PURPOSES:
+        raise ValueError(purpose)
+    if method not in CONSENT_METHODS:
+        raise ValueError(method)
+    existing = member.live_consent(purpose)
+    if existing is not None:
+        return existing
+    _, wording, version = CONSENT_PURPOSES[purpose]
+    consent = Consent(
+        member=member,
+        purpose=purpose,
+        method=method,
+        wording=wording,
+        wording_version=version,
+        recorded_by_id=staff_user_id,
+        given_at=now(),
+    )
+    db.session.add(consent)
+    return consent
+
+
+def _withdraw_consent(member: Member, purpose: str, method: str) -> bool:
+    withdrawn = False
+    for consent in member.consents:
+        if consent.purpose == purpose and consent.withdrawn_at is None:
+            consent.withdrawn_at = now()
+            consent.withdrawn_method = method
+            withdrawn = True
+    return withdrawn
+
+
+def check_equality_answers(answers: dict) -> dict[str, str]:
+    errors = {}
+    for name in equality.QUESTIONS:
+        if not equality.valid(name, answers.get(name)):
+            errors[name] = "Choose an answer from the list"
+    background = answers.get("ethnic_background")
+    group = answers.get("ethnic_group")
+    if background and background != equality.PREFER_NOT_TO_SAY and group and group != equality.PREFER_NOT_TO_SAY:
+        if equality.ETHNIC_BACKGROUNDS.get(background, (None,))[0] != group:
+            errors["ethnic_background"] = "Choose a background that belongs to the ethnic group you chose"
+    return errors
+
+
+def _store_equality(member: Member, answers: dict) -> None:
+    row = db.session.get(EqualityAnswers, member.id) if member.id else None
+    if row is None:
+        row = EqualityAnswers(member_id=member.id)
+        db.session.add(row)
+    for name in equality.QUESTIONS:
+        setattr(row, name, answers.get(name) or None)
+    for name in equality.FREE_TEXT_FIELDS:
+        setattr(row, name, (answers.get(name) or "").strip()[:200])
+    row.updated_at = now()
+
+
+# ----- writing -------------------------------------------------------------
+
+
+@dataclass
+class SignUpResult:
+    member: Member
+    created: bool
+    send_confirmation: bool
+
+
+@transactional
+def sign_up(
+    data: MemberInput, purposes, equality_answers: dict | None = None, method: str = "web_form"
+) -> SignUpResult:
+    """Record a sign-up. A known address is left as it is (nothing reveals membership);
+    the confirmation is sent again only while the member is still pending."""
+    errors = check_member_input(data)
+    purposes = [p for p in purposes if p in CONSENT_PURPOSES and p != "equality_monitoring"]
+    if not purposes:
+        errors["purposes"] = "Choose at least one way you would like to be involved"
+    if equality_answers:
+        errors.update(check_equality_answers(equality_answers))
+    if errors:
+        raise InvalidRequest("There is a problem with the details given.", 400, errors)
+    existing = find_by_email(data.email)
+    if existing is not None:
+        if existing.status == "pending":
+            return SignUpResult(existing, created=False, send_confirmation=True)
+        if existing.status in ("unsubscribed", "lapsed"):
+            # Asking again is a fresh request: confirm by email before anything is sent.
+            _set_status(existing, "pending")
+            for purpose in purposes:
+                _give_consent(existing, purpose, method)
+            _event(existing, "signed_up_again", "Signed up again on the web form; confirmation sent")
+            return SignUpResult(existing, created=False, send_confirmation=True)
+        return SignUpResult(existing, created=False, send_confirmation=False)
+    member = Member(status="pending", source=method, communication_needs=[])
+    _apply(member, data)
+    db.session.add(member)
+    for purpose in purposes:
+        _give_consent(member, purpose, method)
+    db.session.flush()
+    if equality_answers and any(
+        equality_answers.get(k) for k in list(equality.QUESTIONS) + list(equality.FREE_TEXT_FIELDS)
+    ):
+        _give_consent(member, "equality_monitoring", method)
+        _store_equality(member, equality_answers)
+    _event(member, "signed_up", "Signed up on the web form" if method == "web_form" else f"Signed up ({method})")
+    log.info("member %s signed up", member.id)
+    return SignUpResult(member, created=True, send_confirmation=True)
+
+
+@transactional
+def confirm_email(member_id: int) -> Member | None:
+    """Pending -> active. Confirming twice changes nothing; an erased member stays erased."""
+    member = get_member(member_id)
+    if member is None or member.status == "erased":
+        return None
+    if member.status == "pending":
+        _set_status(member, "active")
+        member.confirmed_at = now()
+        _event(member, "confirmed", "Confirmed their email address")
+    return member
+
+
+@transactional
+def create_member(data: MemberInput, purposes, method: str, staff_user_id: int | None, equality_answers=None) -> Member:
+    """Staff add a member with the consent source they collected (paper, event, telephone...)."""
+    errors = check_member_input(data)
+    if method not in CONSENT_METHODS:
+        errors["method"] = "Choose how consent was given"
+    purposes = [p for p in purposes if p in CONSENT_PURPOSES]
+    if not purposes:
+        errors["purposes"] = "Choose at least one purpose the person agreed to"
+    if not errors.get("email") and find_by_email(data.email) is not None:
+        errors["email"] = "A member with this email address already exists"
+    if equality_answers:
+        errors.update(check_equality_answers(equality_answers))
+        if "equality_monitoring" not in purposes:
+            errors["purposes"] = "Equality answers need consent for equality monitoring"
+    if errors:
+        raise InvalidRequest("There is a problem with the details given.", 400, errors)
+    member = Member(status="active", source=method, confirmed_at=now(), communication_needs=[])
+    _apply(member, data)
+    db.session.add(member)
+    for purpose in purposes:
+        _give_consent(member, purpose, method, staff_user_id)
+    db.session.flush()
+    if equality_answers:
+        _store_equality(member, equality_answers)
+    _event(member, "added_by_staff", f"Added by staff; consent by {CONSENT_METHODS[method].lower()}", staff_user_id)
+    audit.record("create", "member", member.id)
+    return member
+
+
+@transactional
+def update_member(
+    member: Member, data: MemberInput, staff_user_id: int | None = None, by_member: bool = False
+) -> list[str]:
+    """Change a member's details; the timeline names the fields changed, never their values."""
+    if member.status == "erased":
+        raise InvalidRequest("This member has been erased.", 409)
+    errors = check_member_input(data)
+    if not errors.get("email"):
+        other = find_by_email(data.email)
+        if other is not None and other.id != member.id:
+            errors["email"] = "Another member already has this email address"
+    if errors:
+        raise InvalidRequest("There is a problem with the details given.", 400, errors)
+    changed = _apply(member, data)
+    if changed:
+        who = "the member" if by_member else "staff"
+        _event(member, "edited", f"Changed by {who}: " + ", ".join(changed), staff_user_id)
+        if not by_member:
+            audit.record("change", "member", member.id, "fields: " + ", ".join(changed))
+    return changed
+
+
+@transactional
+def set_consents(member: Member, purposes, method: str, staff_user_id: int | None = None) -> None:
+    """Make the member's live contact consents exactly `purposes` (withdrawal as easy as giving)."""
+    wanted = {p for p in purposes if p in CONTACT_PURPOSES}
+    for purpose in CONTACT_PURPOSES:
+        if purpose in wanted:
+            if member.live_consent(purpose) is None:
+                _give_consent(member, purpose, method, staff_user_id)
+                _event(member, "consent_given", f"Agreed to: {CONSENT_PURPOSES[purpose][0]}", staff_user_id)
+        elif _withdraw_consent(member, purpose, method):
+            _event(member, "consent_withdrawn", f"Withdrew: {CONSENT_PURPOSES[purpose][0]}", staff_user_id)
+    if not wanted and member.status == "active":
+        _set_status(member, "unsubscribed")
+    elif wanted and member.status == "unsubscribed":
+        _set_status(member, "active")
+
+
+@transactional
+def save_equality_answers(member: Member, answers: dict, method: str = "web_form") -> None:
+    """Store answers with explicit consent for equality monitoring (given by saving them)."""
+    errors = check_equality_answers(answers)
+    if errors:
+        raise InvalidRequest("There is a problem with the answers given.", 400, errors)
+    _give_consent(member, "equality_monitoring", method)
+    db.session.flush()
+    _store_equality(member, answers)
+    _event(member, "equality_answers_changed", "Equality monitoring answers updated")
+
+
+@transactional
+def withdraw_equality_answers(member: Member, method: str = "web_form") -> None:
+    """Delete the answers and withdraw the consent for them."""
+    db.session.execute(db.delete(EqualityAnswers).where(EqualityAnswers.member_id == member.id))
+    if _withdraw_consent(member, "equality_monitoring", method):
+        _event(member, "equality_answers_withdrawn", "Equality monitoring answers withdrawn and deleted")
+
+
+@transactional
+def unsubscribe_all(member: Member, method: str = "web_form") -> None:
+    """Withdraw every contact consent at once; effective immediately."""
+    if member.status == "erased":
+        return
+    for purpose in CONTACT_PURPOSES:
+        _withdraw_consent(member, purpose, method)
+    if member.status != "unsubscribed":
+        _set_status(member, "unsubscribed")
+        _event(member, "unsubscribed", "Unsubscribed from everything")
+
+
+def export_member_data(member: Member) -> dict:
+    """Everything held about a member (subject access), as plain JSON-ready data."""
+    answers = db.session.get(EqualityAnswers, member.id)
+    return {
+        "member": {
+            "id": member.id,
+            "email": member.email,
+            "first_name": member.first_name,
+            "last_name": member.last_name,
+            "phone": member.phone,
+            "postcode": member.postcode,
+            "date_of_birth": member.date_of_birth.isoformat() if member.date_of_birth else None,
+            "age_band": SELF_REPORTED_AGE_BANDS[member.age_band][0] if member.age_band else None,
+            "gp_practice": member.practice.name if member.practice else None,
+            "contact_type": CONTACT_TYPES.get(member.contact_type, member.contact_type),
+            "communication_needs": [COMMUNICATION_NEEDS.get(n, n) for n in member.communication_needs or []],
+            "communication_language": member.communication_language,
+            "how_heard": HOW_HEARD.get(member.how_heard, member.how_heard),
+            "topics": [t.name for t in member.topics],
+            "status": member.status,
+            "joined": member.created_at.isoformat(),
+            "confirmed": member.confirmed_at.isoformat() if member.confirmed_at else None,
+        },
+        "consents": [
+            {
+                "purpose": CONSENT_PURPOSES.get(c.purpose, (c.purpose,))[0],
+                "given_at": c.given_at.isoformat(),
+                "method": CONSENT_METHODS.get(c.method, c.method),
+                "wording": c.wording,
+                "wording_version": c.wording_version,
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in member.consents
+        ],
+        "equality_answers": (
+            {name: getattr(answers, name) for name in list(equality.QUESTIONS) + list(equality.FREE_TEXT_FIELDS)}
+            if answers
+            else None
+        ),
+        "timeline": [{"at": e.at.isoformat(), "what": e.detail or e.kind} for e in member.events],
+    }
+
+
+@transactional
+def erase_member(member: Member, reason: str, staff_user_id: int | None = None) -> None:
+    """Remove every piece of personal data; keep an anonymous row so counts still add up."""
+    if member.status == "erased":
+        return
+    member_id = member.id
+    db.session.execute(db.delete(EqualityAnswers).where(EqualityAnswers.member_id == member_id))
+    db.session.execute(db.delete(MemberEvent).where(MemberEvent.member_id == member_id))
+    member.email = None
+    member.email_normalised = None
+    member.first_name = ""
+    member.last_name = ""
+    member.phone = ""
+    member.postcode = ""
+    member.date_of_birth = None
+    member.age_band = None
+    member.practice_id = None
+    member.communication_needs = []
+    member.communication_language = ""
+    member.how_heard = ""
+    member.topics = []
+    for consent in member.consents:
+        if consent.withdrawn_at is None:
+            consent.withdrawn_at = now()
+            consent.withdrawn_method = "erasure"
+    _set_status(member, "erased")
+    member.erased_at = now()
+    db.session.add(ErasureRecord(reason=reason))
+    db.session.add(MemberEvent(member_id=member_id, kind="erased", detail=f"Personal data erased ({reason})"))
+    audit.record("erase", "member", member_id, f"reason: {reason}")
+    log.info("member %s erased (%s)", member_id, reason)
+
+
+def apply_retention(on: date | None = None) -> dict[str, int]:
+    """Lapse members inactive for the lapse period; erase those lapsed for the erase period."""
+    from app.settings.services import get_setting
+
+    on = on or today()
+    lapse_months = int(get_setting("retention_lapse_months") or 0)
+    erase_months = int(get_setting("retention_erase_months") or 0)
+    lapsed = erased = 0
+    if lapse_months > 0:
+        cutoff = _months_before(on, lapse_months)
+        ids = list(
+            db.session.scalars(
+                db.select(Member.id).where(
+                    Member.status.in_(("active", "pending", "unsubscribed")), Member.last_activity_at < cutoff
+                )
+            )
+        )
+        for member_id in ids:
+            _lapse(member_id)
+            lapsed += 1
+    if erase_months > 0:
+        cutoff = _months_before(on, erase_months)
+        ids = list(
+            db.session.scalars(db.select(Member.id).where(Member.status == "lapsed", Member.status_changed_at < cutoff))
+        )
+        for member_id in ids:
+            erase_member(get_member(member_id), "retention")
+            erased += 1
+    return {"lapsed": lapsed, "erased": erased}
+
+
+@transactional
+def _lapse(member_id: int) -> None:
+    member = get_member(member_id)
+    _set_status(member, "lapsed")
+    db.session.add(MemberEvent(member=member, kind="lapsed", detail="Lapsed after a long time with no activity"))
+
+
+def _months_before(on: date, months: int):
+    from datetime import datetime
+
+    year, month = on.year, on.month - months
+    while month <= 0:
+        month += 12
+        year -= 1
+    day = min(on.day, 28)
+    return datetime(year, month, day)
+
+
+@transactional
+def ensure_default_topics() -> None:
+    """Create the standard topics once; staff may rename or retire them later."""
+    existing = set(db.session.scalars(db.select(Topic.slug)))
+    for position, (slug, name) in enumerate(DEFAULT_TOPICS):
+        if slug not in existing:
+            db.session.add(Topic(slug=slug, name=name, position=position))
+
+
+# ----- searching -----------------------------------------------------------
+
+SORTS = {
+    "name": (Member.last_name, Member.first_name, Member.id),
+    "-name": (Member.last_name.desc(), Member.first_name.desc(), Member.id.desc()),
+    "joined": (Member.created_at, Member.id),
+    "-joined": (Member.created_at.desc(), Member.id.desc()),
+    "postcode": (Member.postcode, Member.id),
+    "-postcode": (Member.postcode.desc(), Member.id.desc()),
+}
+
+
+@dataclass
+class MemberFilter:
+    q: str = ""
+    status: str = ""
+    topic: str = ""
+    practice_id: int | None = None
+    contact_type: str = ""
+    age_band: str = ""
+    sort: str = "-joined"
+
+
+def age_band_condition(code: str, on: date):
+    """Members in a self-reported band, from date of birth when known, else the band given."""
+    _, low, high = SELF_REPORTED_AGE_BANDS[code]
+    youngest_born = _years_before(on, low)  # born on or before this date are at least `low`
+    by_dob = Member.date_of_birth <= youngest_born
+    if high is not None:
+        oldest_born = _years_before(on, high + 1) + timedelta(days=1)
+        by_dob = and_(by_dob, Member.date_of_birth >= oldest_born)
+    return or_(
+        and_(Member.date_of_birth.is_not(None), by_dob), and_(Member.date_of_birth.is_(None), Member.age_band == code)
+    )
+
+
+def _years_before(on: date, years: int) -> date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def filtered_query(filters: MemberFilter):
+    """A SELECT of members matching the filter, sorted; erased members only when asked for."""
+    query = db.select(Member)
+    if filters.status:
+        query = query.where(Member.status == filters.status)
+    else:
+        query = query.where(Member.status != "erased")
+    if filters.q:
+        term = filters.q.strip()
+        compact = term.replace(" ", "").upper()
+        like = f"%{term.lower()}%"
+        conditions = [
+            Member.email_normalised.like(like),
+            func.lower(Member.first_name + " " + Member.last_name).like(like),
+            func.lower(Member.last_name).like(like),
+        ]
+        if 2 <= len(compact) <= 7 and compact.isalnum():
+            conditions.append(func.replace(Member.postcode, " ", "").like(f"{compact}%"))
+        query = query.where(or_(*conditions))
+    if filters.topic:
+        query = query.where(Member.topics.any(Topic.slug == filters.topic))
+    if filters.practice_id:
+        query = query.where(Member.practice_id == filters.practice_id)
+    if filters.contact_type:
+        query = query.where(Member.contact_type == filters.contact_type)
+    if filters.age_band and filters.age_band in SELF_REPORTED_AGE_BANDS:
+        query = query.where(age_band_condition(filters.age_band, today()))
+    return query.order_by(*SORTS.get(filters.sort, SORTS["-joined"]))
+
+
+def count_by_status() -> dict[str, int]:
+    rows = db.session.execute(db.select(Member.status, func.count()).group_by(Member.status)).all()
+    return {status: count for status, count in rows}

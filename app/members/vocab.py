@@ -1,0 +1,133 @@
+"""Fixed lists that member records use: contact types, statuses, consent purposes."""
+
+STATUSES = {
+    "pending": "Pending (email not confirmed)",
+    "active": "Active",
+    "unsubscribed": "Unsubscribed",
+    "lapsed": "Lapsed",
+    "erased": "Erased",
+}
+
+CONTACT_TYPES = {
+    "resident": "Resident",
+    "patient": "Patient",
+    "carer": "Carer",
+    "gp_practice_staff": "GP practice staff",
+    "organisation_staff": "Organisation staff",
+    "stakeholder": "Stakeholder",
+}
+
+# Accessible Information Standard: how a person needs us to communicate.
+COMMUNICATION_NEEDS = {
+    "large_print": "Large print",
+    "easy_read": "Easy read",
+    "braille": "Braille",
+    "bsl": "British Sign Language (BSL)",
+    "interpreter": "An interpreter or information in another language",
+}
+
+HOW_HEARD = {
+    "website": "Website",
+    "social_media": "Social media",
+    "gp_practice": "My GP practice",
+    "event": "An event or meeting",
+    "friend": "A friend or family member",
+    "community_group": "A community or voluntary group",
+    "newsletter": "A newsletter",
+    "other": "Somewhere else",
+}
+
+CONSENT_METHODS = {
+    "web_form": "Web form",
+    "paper": "Paper form",
+    "event": "At an event",
+    "import": "Imported",
+    "staff": "Entered by staff",
+    "telephone": "By telephone",
+}
+
+# purpose -> (short name, the wording shown to the person, version)
+CONSENT_PURPOSES = {
+    "bulletin": (
+        "E-bulletin",
+        "Send me the e-bulletin with news about local health services.",
+        "2026-1",
+    ),
+    "involvement": (
+        "Involvement opportunities",
+        "Tell me about opportunities to get involved, such as events, groups and discussions.",
+        "2026-1",
+    ),
+    "surveys": (
+        "Surveys",
+        "Invite me to take part in surveys and consultations.",
+        "2026-1",
+    ),
+    "equality_monitoring": (
+        "Equality monitoring",
+        "I agree that my answers to the equality questions may be stored and used, "
+        "together with other people's answers, to check that the people who take part "
+        "are like the population we serve. Only named staff can see individual answers.",
+        "2026-1",
+    ),
+}
+
+DEFAULT_TOPICS = [
+    ("mental-health", "Mental health"),
+    ("maternity", "Maternity"),
+    ("urgent-care", "Urgent and emergency care"),
+    ("primary-care", "GP and primary care"),
+    ("children-young-people", "Children and young people"),
+    ("long-term-conditions", "Long-term conditions"),
+    ("older-people", "Older people"),
+    ("learning-disability-autism", "Learning disability and autism"),
+    ("cancer", "Cancer"),
+    ("pharmacy", "Pharmacy"),
+]
+
+# Census 2021 TS007A bands: (label, lowest age, highest age or None)
+AGE_BANDS = [
+    ("Aged 4 years and under", 0, 4),
+    ("Aged 5 to 9 years", 5, 9),
+    ("Aged 10 to 14 years", 10, 14),
+    ("Aged 15 to 19 years", 15, 19),
+    ("Aged 20 to 24 years", 20, 24),
+    ("Aged 25 to 29 years", 25, 29),
+    ("Aged 30 to 34 years", 30, 34),
+    ("Aged 35 to 39 years", 35, 39),
+    ("Aged 40 to 44 years", 40, 44),
+    ("Aged 45 to 49 years", 45, 49),
+    ("Aged 50 to 54 years", 50, 54),
+    ("Aged 55 to 59 years", 55, 59),
+    ("Aged 60 to 64 years", 60, 64),
+    ("Aged 65 to 69 years", 65, 69),
+    ("Aged 70 to 74 years", 70, 74),
+    ("Aged 75 to 79 years", 75, 79),
+    ("Aged 80 to 84 years", 80, 84),
+    ("Aged 85 years and over", 85, None),
+]
+
+# Bands people choose when they would rather not give a date of birth.
+# Each is a union of Census bands so it still maps onto the baseline.
+SELF_REPORTED_AGE_BANDS = {
+    "under_16": ("Under 16", 0, 15),
+    "16_24": ("16 to 24", 16, 24),
+    "25_34": ("25 to 34", 25, 34),
+    "35_44": ("35 to 44", 35, 44),
+    "45_54": ("45 to 54", 45, 54),
+    "55_64": ("55 to 64", 55, 64),
+    "65_74": ("65 to 74", 65, 74),
+    "75_plus": ("75 and over", 75, None),
+}
+
+
+def age_on(born, on) -> int:
+    """Whole years between a date of birth and a date."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def self_reported_band_for_age(age: int) -> str:
+    for code, (_, low, high) in SELF_REPORTED_AGE_BANDS.items():
+        if age >= low and (high is None or age <= high):
+            return code
+    return "75_plus"

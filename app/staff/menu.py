@@ -1,0 +1,8 @@
+"""The staff navigation: (endpoint, label, permission), shown to roles that have the permission."""
+
+STAFF_MENU: list[tuple[str, str, str]] = [
+    ("staff.members", "Members", "members.view"),
+    ("staff.outbox", "Outbox", "outbox.view"),
+    ("staff.audit_log", "Audit log", "audit.view"),
+    ("staff.settings", "Settings", "settings.manage"),
+]

@@ -1,0 +1,24 @@
+import { initAll } from './nhsuk-frontend.min.mjs';
+
+initAll();
+
+// Elements that ask to be printed (e.g. sign-in sheets) get a print button behaviour.
+for (const button of document.querySelectorAll('[data-print]')) {
+  button.addEventListener('click', () => window.print());
+}
+
+// Progress of a background job: poll the JSON URL and update the bar and status text.
+for (const el of document.querySelectorAll('[data-progress-url]')) {
+  const bar = el.querySelector('progress');
+  const status = el.querySelector('[data-progress-status]');
+  const poll = async () => {
+    const response = await fetch(el.dataset.progressUrl, { headers: { Accept: 'application/json' } });
+    if (!response.ok) return;
+    const data = await response.json();
+    if (bar && data.total) { bar.max = data.total; bar.value = data.done || 0; }
+    if (status) status.textContent = data.message || '';
+    if (data.finished && data.next_url) { window.location = data.next_url; return; }
+    if (!data.finished) setTimeout(poll, 1000);
+  };
+  poll();
+}

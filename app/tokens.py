@@ -1,0 +1,40 @@
+"""Signed tokens for links in emails: one scheme, a salt per purpose.
+
+Tokens carry ids only, never an email address. Confirm, preferences and
+invitation tokens expire; unsubscribe tokens do not (RFC 8058 clients may POST
+long after the send).
+"""
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+PURPOSES = {"confirm", "preferences", "unsubscribe", "open", "click", "invitation", "event"}
+
+
+class BadToken(Exception):
+    """The token is malformed, tampered with, for another purpose, or expired."""
+
+    def __init__(self, expired: bool = False):
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown token purpose {purpose!r}")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"involve.{purpose}")
+
+
+def sign(purpose: str, data) -> str:
+    """A URL-safe token for `data` (ids only) that only this app can have made."""
+    return _serializer(purpose).dumps(data)
+
+
+def verify(purpose: str, token: str, max_age: int | None = None):
+    """The data in a token, or BadToken: never any other exception."""
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise BadToken(expired=True) from exc
+    except (BadSignature, UnicodeError, ValueError, TypeError) as exc:
+        raise BadToken() from exc

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make test`: install everything the tests need and run every test, on SQLite and PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+
+# Debian packages: PostgreSQL, Redis, Chromium for the browser tests, Node for axe-core.
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null || need+=(redis-server)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v npm >/dev/null || need+=(nodejs npm)
+fc-list 2>/dev/null | grep -qi liberation || need+=(fonts-liberation)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# The Debian package starts a cluster of its own; the tests use their own server.
+if [ "$(id -u)" = 0 ] && command -v pg_lsclusters >/dev/null; then
+  pg_lsclusters -h 2>/dev/null | awk '$4=="online"{print $1, $2}' | while read -r v c; do pg_ctlcluster "$v" "$c" stop || true; done
+fi
+
+if [ ! -x .venv/bin/python ]; then "$PYTHON" -m venv .venv; fi
+stamp=.venv/.requirements-test.sha
+want=$(cat requirements.txt requirements-test.txt | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  .venv/bin/pip install --quiet --upgrade pip
+  .venv/bin/pip install --quiet -r requirements-test.txt
+  echo "$want" > "$stamp"
+fi
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+.venv/bin/ruff check app tests bench migrations scripts
+
+tmp=$(mktemp -d /tmp/involve-test.XXXXXX)
+chmod 755 "$tmp"
+cleanup() { bash scripts/services.sh stop "$tmp"; rm -rf "$tmp"; }
+trap cleanup EXIT
+eval "$(bash scripts/services.sh start "$tmp")"
+export TEST_POSTGRES_URL TEST_REDIS_URL
+
+echo "== Tests on SQLite (with browser tests)"
+INVOLVE_TEST_DB=sqlite .venv/bin/pytest -q -p no:cacheprovider "$@"
+echo "== Tests on PostgreSQL"
+INVOLVE_TEST_DB=postgresql .venv/bin/pytest -q -p no:cacheprovider -m "not browser" "$@"
