@@ -1,0 +1,93 @@
+"""Two-factor sign-in with time-based one-time codes (TOTP, RFC 6238) from an authenticator app."""
+
+import re
+
+import pyotp
+import segno
+from flask import current_app
+
+from app.audit import services as audit
+from app.auth.models import StaffUser
+from app.auth.services import LOCKED_MESSAGE, count_failed_attempt
+from app.errors import InvalidRequest
+from app.extensions import db
+from app.transactions import transactional
+
+WRONG_CODE = "The code is not right. Enter the 6-digit code your authenticator app shows now"
+
+
+def _clean(code: str) -> str:
+    return re.sub(r"[\s-]", "", code or "")
+
+
+def code_is_right(secret: str | None, code: str) -> bool:
+    """True for the current 6-digit code, or the one either side (phones' clocks drift)."""
+    code = _clean(code)
+    if not secret or not re.fullmatch(r"\d{6}", code):
+        return False
+    return pyotp.TOTP(secret).verify(code, valid_window=1)
+
+
+def provisioning_uri(user: StaffUser) -> str:
+    issuer = f"Involve ({current_app.config['ORGANISATION_NAME']})"
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=issuer)
+
+
+def qr_code_data_uri(uri: str) -> str:
+    """The QR code as an SVG data: URI, which the content security policy allows for images."""
+    return segno.make(uri, error="m").svg_data_uri(scale=5, dark="#000", light="#fff")
+
+
+def grouped_secret(secret: str) -> str:
+    """The secret in groups of four, easier to type into an app than one long string."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@transactional
+def begin_setup(user: StaffUser) -> str:
+    """A secret for the person to add to their app; kept until they confirm it or set up again."""
+    if user.totp_enabled:
+        raise InvalidRequest("Two-factor sign-in is already turned on.", 409)
+    if not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()
+    return user.totp_secret
+
+
+@transactional
+def confirm_setup(user: StaffUser, code: str) -> None:
+    """Turn two-factor sign-in on, once a code from the app proves it holds the secret."""
+    if user.totp_enabled:
+        return
+    if not code_is_right(user.totp_secret, code):
+        raise InvalidRequest(WRONG_CODE, 400, {"code": WRONG_CODE})
+    user.totp_enabled = True
+    audit.record("two_factor", "staff_user", user.id, "turned on")
+
+
+@transactional
+def disable(user: StaffUser, code: str) -> None:
+    """Turn two-factor sign-in off; a current code is needed, so a borrowed session cannot."""
+    if not user.totp_enabled:
+        return
+    if not code_is_right(user.totp_secret, code):
+        raise InvalidRequest(WRONG_CODE, 400, {"code": WRONG_CODE})
+    user.totp_enabled = False
+    user.totp_secret = None
+    audit.record("two_factor", "staff_user", user.id, "turned off")
+
+
+@transactional
+def check_sign_in_code(user_id: int, code: str) -> tuple[StaffUser | None, str | None]:
+    """The second step of sign-in: (user, None) for a right code; a wrong one counts toward the lock."""
+    user = db.session.get(StaffUser, user_id)
+    if user is None or not user.is_active_account or not user.totp_enabled:
+        return None, "Sign in again."
+    if user.is_locked():
+        return None, LOCKED_MESSAGE
+    if not code_is_right(user.totp_secret, code):
+        if count_failed_attempt(user):
+            return None, LOCKED_MESSAGE
+        return user, WRONG_CODE
+    user.failed_logins = 0
+    user.locked_until = None
+    return user, None
