@@ -55,6 +55,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     @app.before_request
     def _reset_request_state():
         g.api_token = None
+        # An app context held open across requests (as the tests do) would otherwise carry
+        # one request's signed-in user and CSRF token into the next.
+        g.pop("_login_user", None)
+        g.pop("csrf_token", None)
 
     return app
 
