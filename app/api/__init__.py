@@ -19,6 +19,21 @@ BEARER_SCHEME = "bearerAuth"
 URL_PREFIX = "/api/v1"
 
 
+ERROR_BODY = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "integer", "description": "The HTTP status code"},
+        "message": {"type": "string", "description": "What went wrong, in words a person can act on"},
+        "errors": {
+            "type": "object",
+            "description": "Field name -> what is wrong with that field (nested fields as dotted names)",
+            "additionalProperties": {"type": "string"},
+        },
+    },
+    "required": ["status", "message"],
+}
+
+
 def flatten_messages(messages, prefix: str = "") -> dict[str, str]:
     """marshmallow/webargs messages -> {"field": "message"}, as InvalidRequest errors are.
 
@@ -60,6 +75,10 @@ class ApiBlueprint(Blueprint):
 
     ARGUMENTS_PARSER = ApiParser()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.after_request(_not_cached)
+
     def requires(self, permission: str):
         """Bearer token required (401 without one), then the permission for its role (403)."""
         if permission not in PERMISSIONS:
@@ -79,14 +98,18 @@ class ApiBlueprint(Blueprint):
             wrapped.required_permission = permission
             documented = self.doc(
                 security=[{BEARER_SCHEME: []}],
-                responses={
-                    "401": {"description": "No token, or a token that is not valid"},
-                    "403": {"description": f"The token's role lacks the permission {permission}"},
-                },
+                description=f"Needs a token whose role has the permission `{permission}`.",
+                responses={"401": "UNAUTHORIZED", "403": "FORBIDDEN"},
             )
             return documented(wrapped)
 
         return decorator
+
+
+def _not_cached(response):
+    # Answers carry personal data: no shared or browser cache may keep them.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def bearer_secret() -> str | None:
@@ -131,4 +154,6 @@ def init_api(app) -> None:
             "description": "An API token created by an administrator (Staff pages > API tokens).",
         },
     )
+    # Describe the error body this app really sends (app.errors.render_error).
+    api.spec.components.schemas["Error"] = ERROR_BODY
     register_api_blueprint(members_api)

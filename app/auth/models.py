@@ -46,6 +46,8 @@ class StaffUser(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(db.String(200))
     totp_secret: Mapped[str | None] = mapped_column(db.String(64))
     totp_enabled: Mapped[bool] = mapped_column(default=False)
+    # The time step of the last code accepted: a code is good once only (RFC 6238, 5.2).
+    totp_last_step: Mapped[int | None]
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     is_active_account: Mapped[bool] = mapped_column(default=True)

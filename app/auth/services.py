@@ -237,4 +237,5 @@ def reset_two_factor(user: StaffUser) -> None:
     """Turn off two-factor sign-in (a lost phone); the person sets it up again when they next sign in."""
     user.totp_enabled = False
     user.totp_secret = None
+    user.totp_last_step = None
     audit.record("two_factor", "staff_user", user.id, "reset by an administrator")

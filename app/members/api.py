@@ -93,6 +93,7 @@ def list_members(args):
 @bp.route("/<int:member_id>", methods=["GET"])
 @bp.requires("members.view")
 @bp.response(200, MemberSchema)
+@bp.alt_response(404, response="NOT_FOUND")
 def get_member(member_id):
     """One member with their consents."""
     member = _member_or_404(member_id)
@@ -104,7 +105,7 @@ def get_member(member_id):
 @bp.requires("members.edit")
 @bp.arguments(MemberCreateSchema)
 @bp.response(201, MemberSchema)
-@bp.alt_response(409, description="A member with this email address already exists")
+@bp.alt_response(409, response="CONFLICT", description="A member with this email address already exists")
 def create_member(payload):
     """Add a member with the consent the organisation collected (the member is active at once)."""
     data = _input_for(None, payload)
@@ -121,7 +122,10 @@ def create_member(payload):
 @bp.requires("members.edit")
 @bp.arguments(MemberUpdateSchema)
 @bp.response(200, MemberSchema)
-@bp.alt_response(409, description="Another member has this email address, or the member was erased")
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(
+    409, response="CONFLICT", description="Another member has this email address, or the member was erased"
+)
 def update_member(payload, member_id):
     """Change the fields sent; the rest stay as they are."""
     member = _member_or_404(member_id)

@@ -183,6 +183,11 @@ def test_role_without_permission_is_403(client):
     assert db.session.scalar(db.select(db.func.count()).select_from(Member)) == 1
 
 
+def test_answers_are_not_cached(client):
+    member = create_member()
+    assert client.get(f"/api/v1/members/{member.id}", headers=bearer()).headers["Cache-Control"] == "no-store"
+
+
 def test_token_use_is_stamped(client):
     headers = bearer()
     token = db.session.scalar(db.select(ApiToken))
@@ -220,5 +225,7 @@ def test_openapi_document_declares_bearer_scheme_and_every_endpoint(client):
                 continue
             assert operation["security"] == [{"bearerAuth": []}], (path, method)
             assert {"401", "403"} <= set(operation["responses"]), (path, method)
+    error = doc["components"]["schemas"]["Error"]["properties"]
+    assert error["status"]["type"] == "integer" and "errors" in error
     member_schema = doc["components"]["schemas"]["Member"]["properties"]
     assert "email" in member_schema and not any("ethnic" in name for name in member_schema)

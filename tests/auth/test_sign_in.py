@@ -1,6 +1,6 @@
 """Signing in: lockout after repeated failures, the rate limit, and two-factor codes."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pyotp
 import pytest
@@ -30,9 +30,33 @@ def signed_in(client) -> bool:
     return client.get("/staff/").status_code == 200
 
 
-def with_two_factor(user) -> str:
+class Clock:
+    """The time two-factor codes are checked at; each code works once, so tests move it on."""
+
+    def __init__(self):
+        self.at = now()
+
+    def code(self, secret: str) -> str:
+        return pyotp.TOTP(secret).at(int(self.at.replace(tzinfo=UTC).timestamp()))
+
+    def wrong_code(self, secret: str) -> str:
+        return "123456" if self.code(secret) != "123456" else "654321"
+
+    def advance(self, seconds: int = 30) -> None:
+        self.at += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr("app.auth.two_factor.now", lambda: clock.at)
+    return clock
+
+
+def with_two_factor(user, clock) -> str:
     secret = two_factor.begin_setup(user)
-    two_factor.confirm_setup(user, pyotp.TOTP(secret).now())
+    two_factor.confirm_setup(user, clock.code(secret))
+    clock.advance()
     return secret
 
 
@@ -99,7 +123,7 @@ class TestRateLimit:
         assert "too many" in refused.get_data(as_text=True).lower()
 
 
-def test_set_up_two_factor_from_your_account(client):
+def test_set_up_two_factor_from_your_account(client, clock):
     user = create_staff_user("engagement")
     login(client, user)
     assert "Set up two-factor sign-in" in client.get("/staff/account").get_data(as_text=True)
@@ -113,38 +137,36 @@ def test_set_up_two_factor_from_your_account(client):
     assert "The code is not right" in wrong.get_data(as_text=True)
     assert not db.session.get(StaffUser, user.id).totp_enabled
 
-    right = client.post(
-        "/staff/two-factor/setup", data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_token(page)}
-    )
+    right = client.post("/staff/two-factor/setup", data={"code": clock.code(secret), "csrf_token": csrf_token(page)})
     assert right.status_code == 302
     assert db.session.get(StaffUser, user.id).totp_enabled
     entry = db.session.scalar(db.select(AuditLogEntry).where(AuditLogEntry.action == "two_factor"))
     assert entry.detail == "turned on" and entry.staff_user_id == user.id
 
 
-def test_sign_in_asks_for_the_code_and_the_password_alone_is_not_enough(client):
+def test_sign_in_asks_for_the_code_and_the_password_alone_is_not_enough(client, clock):
     user = create_staff_user("engagement")
-    secret = with_two_factor(user)
+    secret = with_two_factor(user, clock)
     first_step = sign_in(client, user.email, next_url="/staff/account")
     assert first_step.status_code == 302 and first_step.headers["Location"].endswith("/staff/login/code")
     assert not signed_in(client)
     assert "Enter your sign-in code" in client.get("/staff/login/code").get_data(as_text=True)
 
-    wrong = enter_code(client, "123456" if pyotp.TOTP(secret).now() != "123456" else "654321")
+    wrong = enter_code(client, clock.wrong_code(secret))
     assert wrong.status_code == 400
     assert not signed_in(client)
     assert db.session.get(StaffUser, user.id).failed_logins == 1
 
-    right = enter_code(client, pyotp.TOTP(secret).now())
+    right = enter_code(client, clock.code(secret))
     assert right.status_code == 302 and right.headers["Location"] == "/staff/account"
     assert signed_in(client)
     assert db.session.get(StaffUser, user.id).failed_logins == 0
 
 
-def test_wrong_codes_count_toward_the_lock(app, client):
+def test_wrong_codes_count_toward_the_lock(app, client, clock):
     user = create_staff_user("engagement")
-    secret = with_two_factor(user)
-    wrong = "123456" if pyotp.TOTP(secret).now() != "123456" else "654321"
+    secret = with_two_factor(user, clock)
+    wrong = clock.wrong_code(secret)
     sign_in(client, user.email)
     for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
         assert enter_code(client, wrong).status_code == 400
@@ -157,15 +179,29 @@ def test_wrong_codes_count_toward_the_lock(app, client):
     assert not signed_in(client)
 
 
-def test_code_step_expires(client, monkeypatch):
+def test_each_code_works_once(app, client, clock):
     user = create_staff_user("engagement")
-    secret = with_two_factor(user)
+    secret = two_factor.begin_setup(user)
+    used = clock.code(secret)
+    two_factor.confirm_setup(user, used)
+    sign_in(client, user.email)
+    replayed = enter_code(client, used)
+    assert replayed.status_code == 400
+    assert not signed_in(client)
+    clock.advance()
+    assert enter_code(client, clock.code(secret)).status_code == 302
+    assert signed_in(client)
+
+
+def test_code_step_expires(client, monkeypatch, clock):
+    user = create_staff_user("engagement")
+    secret = with_two_factor(user, clock)
     sign_in(client, user.email)
     later = now() + timedelta(minutes=6)
     monkeypatch.setattr("app.auth.routes.now", lambda: later)
     response = client.get("/staff/login/code")
     assert response.status_code == 302 and response.headers["Location"].endswith("/staff/login")
-    assert client.post("/staff/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code in (302, 400)
+    assert client.post("/staff/login/code", data={"code": clock.code(secret)}).status_code in (302, 400)
     assert not signed_in(client)
 
 
@@ -174,11 +210,12 @@ def test_code_page_without_a_password_first_sends_you_to_sign_in(client):
     assert response.status_code == 302 and response.headers["Location"].endswith("/staff/login")
 
 
-def test_turn_off_two_factor_needs_a_code(client):
+def test_turn_off_two_factor_needs_a_code(client, clock):
     user = create_staff_user("engagement")
-    secret = with_two_factor(user)
+    secret = with_two_factor(user, clock)
     sign_in(client, user.email)
-    enter_code(client, pyotp.TOTP(secret).now())
+    enter_code(client, clock.code(secret))
+    clock.advance()
     page = client.get("/staff/account").get_data(as_text=True)
     assert "Turn off two-factor sign-in" in page
     refused = client.post("/staff/account/two-factor/disable", data={"code": "", "csrf_token": csrf_token(page)})
@@ -186,13 +223,13 @@ def test_turn_off_two_factor_needs_a_code(client):
     assert db.session.get(StaffUser, user.id).totp_enabled
     done = client.post(
         "/staff/account/two-factor/disable",
-        data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_token(page)},
+        data={"code": clock.code(secret), "csrf_token": csrf_token(page)},
     )
     assert done.status_code == 302
     assert not db.session.get(StaffUser, user.id).totp_enabled
 
 
-def test_required_two_factor_sends_everyone_without_it_to_set_up_first(client):
+def test_required_two_factor_sends_everyone_without_it_to_set_up_first(client, clock):
     db.session.add(SiteSetting(key="require_two_factor", value="yes"))
     db.session.commit()
     user = create_staff_user("engagement")
@@ -207,14 +244,14 @@ def test_required_two_factor_sends_everyone_without_it_to_set_up_first(client):
     secret = db.session.get(StaffUser, user.id).totp_secret
     client.post(
         "/staff/two-factor/setup",
-        data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_token(page.get_data(as_text=True))},
+        data={"code": clock.code(secret), "csrf_token": csrf_token(page.get_data(as_text=True))},
     )
     assert client.get("/staff/").status_code == 200
 
 
-def test_admin_reset_of_two_factor_lets_them_sign_in_with_a_password_again(app, client):
+def test_admin_reset_of_two_factor_lets_them_sign_in_with_a_password_again(app, client, clock):
     user = create_staff_user("engagement")
-    with_two_factor(user)
+    with_two_factor(user, clock)
     admin_client = app.test_client()
     login(admin_client, create_staff_user("admin"))
     page = admin_client.get(f"/staff/admin/users/{user.id}").get_data(as_text=True)
