@@ -29,6 +29,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     extensions.api.init_app(app)
 
     _register_models()
+    from app.security import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
     from app.errors import register_error_handlers

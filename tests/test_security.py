@@ -179,3 +179,18 @@ def test_no_email_addresses_reach_the_logs(app, client, caplog):
     for record in caplog.records:
         text = record.getMessage() + " " + (record.exc_text or "")
         assert not EMAIL.search(text), f"{record.name}: {text[:200]}"
+
+
+def test_huge_ids_in_urls_and_filters_are_not_found_rather_than_errors(client):
+    login(client, create_staff_user("admin"))
+    _, secret = auth.create_api_token("sync", "admin")
+    headers = {"Authorization": f"Bearer {secret}"}
+    huge = "99999999999999999999"
+    assert client.get(f"/staff/admin/users/{huge}").status_code == 404
+    missing = client.get(f"/api/v1/members/{huge}", headers=headers)
+    assert missing.status_code == 404 and missing.is_json
+    filtered = client.get(f"/api/v1/members?practice_id={huge}", headers=headers)
+    assert filtered.status_code == 400 and "practice_id" in filtered.get_json()["errors"]
+    body = {"email": "big@example.org", "practice_id": int(huge), "purposes": ["bulletin"], "consent_method": "paper"}
+    created = client.post("/api/v1/members", json=body, headers=headers)
+    assert created.status_code == 400 and "practice_id" in created.get_json()["errors"]

@@ -16,6 +16,9 @@ from app.members.vocab import (
     STATUSES,
 )
 
+# The largest id a database integer column holds; anything bigger names nothing.
+MAX_ID = 2**31 - 1
+
 
 def _one_of(choices) -> validate.OneOf:
     return validate.OneOf(list(choices), error="Must be one of: {choices}")
@@ -40,7 +43,7 @@ class MemberSchema(Schema):
     postcode = fields.String()
     date_of_birth = fields.Date(allow_none=True)
     age_band = fields.String(allow_none=True)
-    practice_id = fields.Integer(allow_none=True)
+    practice_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     contact_type = fields.String()
     topics = fields.Method("topic_slugs")
     communication_needs = fields.List(fields.String())
@@ -69,7 +72,7 @@ class MemberQuerySchema(Schema):
     q = fields.String(load_default="", metadata={"description": "Search name, email or postcode"})
     status = fields.String(load_default="", validate=_one_of(STATUSES))
     topic = fields.String(load_default="", metadata={"description": "A topic slug"})
-    practice_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    practice_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     contact_type = fields.String(load_default="", validate=_one_of(CONTACT_TYPES))
     age_band = fields.String(load_default="", validate=_one_of(SELF_REPORTED_AGE_BANDS))
     sort = fields.String(load_default="-joined", validate=_one_of(SORTS))
@@ -87,7 +90,7 @@ class MemberDetailsSchema(Schema):
     postcode = fields.String(validate=validate.Length(max=10))
     date_of_birth = fields.Date(allow_none=True)
     age_band = fields.String(allow_none=True, validate=_one_of(SELF_REPORTED_AGE_BANDS))
-    practice_id = fields.Integer(allow_none=True)
+    practice_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     contact_type = fields.String(validate=_one_of(CONTACT_TYPES))
     topics = fields.List(fields.String(), metadata={"description": "Topic slugs"})
     communication_needs = fields.List(fields.String(validate=_one_of(COMMUNICATION_NEEDS)))
