@@ -37,12 +37,14 @@ def password_problem(password: str, email: str = "") -> str | None:
 
 
 def check_password_rules(password: str, email: str = "") -> None:
+    """Raise InvalidRequest with a message beside the password field when it breaks a rule."""
     problem = password_problem(password, email)
     if problem:
         raise InvalidRequest(problem, 400, {"password": problem})
 
 
 def user_by_email(email: str) -> StaffUser | None:
+    """The staff account with this email address, matched case-insensitively."""
     return db.session.scalar(db.select(StaffUser).where(db.func.lower(StaffUser.email) == email.strip().lower()))
 
 
@@ -117,6 +119,7 @@ def authenticate(email: str, password: str) -> tuple[StaffUser | None, str | Non
 
 @transactional
 def record_login(user: StaffUser) -> None:
+    """Stamp the sign-in time and audit it."""
     user.last_login_at = now()
     audit.record("login", "staff_user", user.id)
 
@@ -137,6 +140,7 @@ def create_api_token(name: str, role: str) -> tuple[ApiToken, str]:
 
 
 def token_for_secret(secret: str) -> ApiToken | None:
+    """The unrevoked token whose hash matches the secret, or None."""
     token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(secret)))
     if token is None or token.revoked_at is not None:
         return None
@@ -157,10 +161,12 @@ def _stamp_token_use(token: ApiToken) -> None:
 
 
 def list_api_tokens() -> list[ApiToken]:
+    """Every token, live ones first, newest first; secrets are never kept, so never listed."""
     return list(db.session.scalars(db.select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())))
 
 
 def get_api_token(token_id: int) -> ApiToken | None:
+    """One token by id, or None."""
     return db.session.get(ApiToken, token_id)
 
 
@@ -177,10 +183,12 @@ def revoke_api_token(token: ApiToken) -> None:
 
 
 def list_users() -> list[StaffUser]:
+    """Every staff account, active ones first, by email."""
     return list(db.session.scalars(db.select(StaffUser).order_by(StaffUser.is_active_account.desc(), StaffUser.email)))
 
 
 def get_user(user_id: int) -> StaffUser | None:
+    """One staff account by id, or None."""
     return db.session.get(StaffUser, user_id)
 
 

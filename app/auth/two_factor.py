@@ -24,6 +24,7 @@ def _clean(code: str) -> str:
 
 
 def current_step() -> int:
+    """The number of the current 30-second TOTP time step."""
     return int(now().replace(tzinfo=UTC).timestamp()) // 30
 
 
@@ -50,6 +51,7 @@ def accept_code(user: StaffUser, code: str) -> bool:
 
 
 def provisioning_uri(user: StaffUser) -> str:
+    """The otpauth:// URI an authenticator app reads from the QR code."""
     issuer = f"Involve ({current_app.config['ORGANISATION_NAME']})"
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=issuer)
 

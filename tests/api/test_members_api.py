@@ -229,3 +229,17 @@ def test_openapi_document_declares_bearer_scheme_and_every_endpoint(client):
     assert error["status"]["type"] == "integer" and "errors" in error
     member_schema = doc["components"]["schemas"]["Member"]["properties"]
     assert "email" in member_schema and not any("ethnic" in name for name in member_schema)
+
+
+def test_erased_member_cannot_be_changed(client):
+    member = create_member()
+    members.erase_member(member, "request")
+    response = client.patch(f"/api/v1/members/{member.id}", json={"first_name": "Back"}, headers=bearer())
+    assert response.status_code == 409 and response.is_json
+    assert db.session.get(Member, member.id).first_name == ""
+
+
+def test_body_that_is_not_an_object_is_a_400(client):
+    response = client.post("/api/v1/members", json=["a", "list"], headers=bearer())
+    assert response.status_code == 400
+    assert response.get_json()["errors"]
