@@ -5,8 +5,9 @@ import os
 
 from flask import Flask, g
 
+from app import extensions
 from app.config import CONFIGS, INSTANCE_DIR, Config
-from app.extensions import api, csrf, db, limiter, login_manager, migrate
+from app.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -24,9 +25,13 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    api.init_app(app)
+    # Through the module: the name `app.api` is the API package, not the flask-smorest extension.
+    extensions.api.init_app(app)
 
     _register_models()
+    from app.security import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
     from app.errors import register_error_handlers
@@ -53,6 +58,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     @app.before_request
     def _reset_request_state():
         g.api_token = None
+        # An app context held open across requests (as the tests do) would otherwise carry
+        # one request's signed-in user and CSRF token into the next.
+        g.pop("_login_user", None)
+        g.pop("csrf_token", None)
 
     return app
 
@@ -67,6 +76,7 @@ def _register_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.auth.admin import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.public.routes import bp as public_bp
     from app.staff.routes import bp as staff_bp
@@ -74,3 +84,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(admin_bp)
+
+    from app.api import init_api
+
+    init_api(app)

@@ -1,6 +1,7 @@
 """Security headers and the user loader."""
 
 from flask import request
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
 
@@ -9,6 +10,14 @@ CSP = (
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'self'; object-src 'none'"
 )
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in URLs, limited to what an id column holds: a huge number is a 404, not a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_security(app) -> None:

@@ -21,6 +21,8 @@ ALL = frozenset(ROLES)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "dashboard.view": ALL,
+    # A person's own account page and two-factor set-up.
+    "account.manage": ALL,
     "reports.view": ALL,
     "members.view": frozenset({"admin", "engagement"}),
     "members.edit": frozenset({"admin", "engagement"}),
@@ -57,8 +59,12 @@ def can(permission: str) -> bool:
     return role_can(current_role(), permission)
 
 
-def requires(permission: str):
-    """Staff page decorator: sign-in (and two-factor) required, then the permission."""
+def requires(permission: str, two_factor_exempt: bool = False):
+    """Staff page decorator: sign-in (and two-factor) required, then the permission.
+
+    two_factor_exempt: for the two-factor set-up page itself, which people who must set it
+    up are sent to.
+    """
     if permission not in PERMISSIONS:
         raise KeyError(f"unknown permission {permission!r}")
 
@@ -67,7 +73,7 @@ def requires(permission: str):
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return redirect(url_for("auth.login", next=request.full_path))
-            if current_user.must_set_up_two_factor():
+            if not two_factor_exempt and current_user.must_set_up_two_factor():
                 return redirect(url_for("auth.two_factor_setup"))
             if not role_can(current_user.role, permission):
                 abort(403)

@@ -5,4 +5,6 @@ STAFF_MENU: list[tuple[str, str, str]] = [
     ("staff.outbox", "Outbox", "outbox.view"),
     ("staff.audit_log", "Audit log", "audit.view"),
     ("staff.settings", "Settings", "settings.manage"),
+    ("admin.users", "Staff accounts", "users.manage"),
+    ("admin.tokens", "API tokens", "tokens.manage"),
 ]
