@@ -28,7 +28,7 @@ def logins():
 
     accounts = services.logins()
     if not accounts:
-        click.echo("  No demo staff accounts: run `flask demo load` first.")
+        click.echo("  No demo staff accounts here; create one with: flask users create EMAIL --role admin")
         return
     click.echo(f"  Demo staff sign-ins (password for each: {services.DEMO_PASSWORD}):")
     for role, email in accounts:
