@@ -9,7 +9,9 @@ demo_cli = AppGroup("demo", help="Demo data for trying Involve out.")
 
 
 @demo_cli.command("load")
-@click.option("--members", "count", default=2000, show_default=True, help="How many synthetic members")
+@click.option(
+    "--members", "count", default=2000, show_default=True, type=click.IntRange(1, 200_000), help="How many members"
+)
 def load(count):
     """Load a synthetic involvement network for Wolverhampton, once."""
     from app.demo import services
