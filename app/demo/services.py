@@ -57,6 +57,7 @@ class LoadResult:
 
 
 def demo_email(role: str) -> str:
+    """The sign-in address of the demo account for a role."""
     return f"{role}@{DEMO_DOMAIN}"
 
 
@@ -66,6 +67,7 @@ def is_loaded() -> bool:
 
 
 def refuse_in_production() -> None:
+    """Raise unless this is a development or test install: synthetic people never mix with real ones."""
     if os.environ.get("INVOLVE_ENV", "development") == "production":
         raise InvalidRequest("Demo data is never loaded when INVOLVE_ENV=production.", 409)
 
@@ -106,13 +108,13 @@ def _load(count: int, seed: int) -> int:
 
 def _organisations() -> list[int]:
     practice_ids = []
-    rng_codes = iter(range(601, 700))
+    ods_numbers = iter(range(601, 700))
     for code, name, practices in PCNS:
         pcn = PCN(code=code, name=name)
         db.session.add(pcn)
         for practice_name in practices:
             practice = Practice(
-                ods_code=f"M92{next(rng_codes)}",
+                ods_code=f"M92{next(ods_numbers)}",
                 name=practice_name,
                 postcode=synthetic.wv_postcode(random.Random(practice_name)),
                 pcn=pcn,

@@ -211,3 +211,10 @@ def test_shipped_baseline_is_wolverhampton_census_2021(app):
     count, base = table["broad_ethnic_group"]["White"]
     assert (count, base) == (159707, 263726)
     assert set(table) >= {"age_band", "sex", "ethnic_group", "broad_ethnic_group", "religion", "disability"}
+
+
+def test_logins_without_demo_data_say_how_to_make_an_account(app):
+    output = app.test_cli_runner().invoke(args=["demo", "logins"]).output
+
+    assert "flask users create" in output
+    assert demo.DEMO_PASSWORD not in output

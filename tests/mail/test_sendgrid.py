@@ -82,6 +82,15 @@ def test_rate_limit_is_retried_after_the_reset_time(sendgrid):
     assert SendGridBackend().send(_message())
 
 
+def test_rate_limit_reset_given_as_seconds_is_waited_out(sendgrid):
+    sendgrid.answer(Answer(429, headers={"X-RateLimit-Reset": "12"}))
+
+    with pytest.raises(DeliveryError) as error:
+        SendGridBackend().send(_message())
+
+    assert (error.value.retry, error.value.wait_seconds) == (True, 12.0)
+
+
 def test_server_error_is_retried(sendgrid):
     sendgrid.answer(Answer.server_error())
 
