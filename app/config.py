@@ -40,8 +40,10 @@ class Config:
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
     SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
+    SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", "30"))
     SENDGRID_API_KEY = os.environ.get("SENDGRID_API_KEY", "")
     SENDGRID_HOST = os.environ.get("SENDGRID_HOST", "https://api.sendgrid.com")
+    SENDGRID_TIMEOUT = float(os.environ.get("SENDGRID_TIMEOUT", "30"))
 
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "NHS Example Integrated Care Board")

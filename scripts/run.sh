@@ -5,12 +5,24 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 PORT=${PORT:-5000}
 
+fail() { echo "make run: $*" >&2; exit 1; }
+
+command -v "$PYTHON" >/dev/null || fail "$PYTHON not found: install Python 3.11 or newer (or run: make run PYTHON=/path/to/python3)"
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || fail "Involve needs Python 3.11 or newer; $PYTHON is $("$PYTHON" -V 2>&1)"
+# Check before anything is installed, so a busy port is not reported after minutes of work.
+if ! "$PYTHON" -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' "$PORT" 2>/dev/null; then
+  fail "port $PORT on 127.0.0.1 is already in use: stop what is using it, or run: make run PORT=5001"
+fi
+
 if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
+  rm -rf .venv
+  "$PYTHON" -m venv .venv || fail "could not create .venv (on Debian or Ubuntu: sudo apt-get install python3-venv)"
 fi
 stamp=.venv/.requirements.sha
 want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "Installing Python packages into .venv (the first time takes a few minutes)..."
   .venv/bin/pip install --quiet --upgrade pip
   .venv/bin/pip install --quiet -r requirements.txt
   echo "$want" > "$stamp"
@@ -26,7 +38,11 @@ export FLASK_APP=wsgi INVOLVE_ENV=${INVOLVE_ENV:-development}
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
 
 .venv/bin/flask db upgrade
-.venv/bin/flask demo load
+if [ "$INVOLVE_ENV" = production ]; then
+  echo "INVOLVE_ENV=production: demo data is not loaded."
+else
+  .venv/bin/flask demo load
+fi
 
 cat <<TXT
 

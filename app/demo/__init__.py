@@ -1,0 +1,1 @@
+"""Demo data: a synthetic involvement network for one real area, loaded once."""
