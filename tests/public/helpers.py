@@ -3,6 +3,8 @@
 import html
 import re
 
+from flask import g
+
 from app.extensions import db
 from app.members import services as members
 from app.members.models import Consent, EqualityAnswers, Member, MemberEvent
@@ -12,6 +14,9 @@ from tests.factories import csrf_token
 def signup_form(client, **fields) -> dict:
     """A complete, valid step 1 form with a fresh CSRF token; fields override."""
     members.ensure_default_topics()
+    # The test app context outlives requests, and Flask-WTF caches the token in g;
+    # a new visitor (a fresh client) must get a token for their own session.
+    g.pop("csrf_token", None)
     page = client.get("/get-involved")
     data = {
         "csrf_token": csrf_token(page.get_data(as_text=True)),
