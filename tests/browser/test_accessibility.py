@@ -62,3 +62,27 @@ def test_every_public_page_has_no_axe_violations(live_server, page):
     page.click("text=Unsubscribe from everything >> nth=-1")
     page.wait_for_selector("text=You have been unsubscribed")
     assert axe_violations(page) == [], "unsubscribed"
+
+
+def test_pages_at_the_end_of_the_journey_have_no_axe_violations(live_server, page):
+    member = create_member("leaving@example.org")
+    page.goto(live_server + "/preferences/expired-or-bad")
+    page.fill("#email", "not an address")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".nhsuk-error-summary")
+    assert axe_violations(page) == [], "new link with errors"
+    page.fill("#email", "leaving@example.org")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=we have sent it a new link")
+    assert axe_violations(page) == [], "new link sent"
+
+    page.goto(links.preferences_url(member) + "/details")
+    page.fill("#postcode", "nowhere")
+    page.click("button:has-text('Save my details')")
+    page.wait_for_selector(".nhsuk-error-summary")
+    assert axe_violations(page) == [], "details with errors"
+
+    page.goto(links.preferences_url(member) + "/erase")
+    page.click("button:has-text('Yes, delete my information')")
+    page.wait_for_selector("text=Your information has been deleted")
+    assert axe_violations(page) == [], "erased"

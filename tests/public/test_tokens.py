@@ -64,3 +64,11 @@ def test_expired_preferences_link_offers_a_fresh_one(client, monkeypatch):
     assert response.status_code == 400
     html = page_text(response)
     assert "Get a new link" in html and 'type="email"' in html
+
+
+def test_links_in_emails_use_the_public_address(app):
+    member = create_member("p@example.org")
+    app.config["PUBLIC_BASE_URL"] = "https://involve.example.nhs.uk"
+    assert links.confirm_url(member).startswith("https://involve.example.nhs.uk/get-involved/confirm/")
+    assert links.preferences_url(member).startswith("https://involve.example.nhs.uk/preferences/")
+    assert "p@example.org" not in links.preferences_url(member)
