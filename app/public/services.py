@@ -25,11 +25,9 @@ from app.members.validation import FieldError, normalise_email
 
 log = logging.getLogger(__name__)
 
-SIGNUP_STEP_MAX_AGE = 3600
-
 
 def _step_max_age() -> int:
-    return int(current_app.config.get("SIGNUP_STEP_MAX_AGE", SIGNUP_STEP_MAX_AGE))
+    return current_app.config["SIGNUP_STEP_MAX_AGE"]
 
 
 def _reference(member: Member) -> str:
@@ -115,7 +113,7 @@ def send_confirmation(member_id: int) -> None:
         "Confirm your email address",
         "confirm",
         confirm_url=links.confirm_url(member),
-        hours=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 3600,
+        days=max(1, current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400),
     )
 
 
