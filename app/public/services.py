@@ -44,6 +44,15 @@ def signup_token(result: members.SignUpResult) -> str:
     return tokens.sign("signup", {"r": reference})
 
 
+def signup_token_expired(token: str | None) -> bool:
+    """Whether a genuine sign-up token has run out of time (true for new and known addresses alike)."""
+    try:
+        tokens.verify("signup", token or "", max_age=_step_max_age())
+    except tokens.BadToken as exc:
+        return exc.expired
+    return False
+
+
 def member_for_signup_token(token: str | None) -> Member | None:
     """The pending member a sign-up token was made for, or None (expired, forged, known address)."""
     if not token:

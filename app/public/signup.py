@@ -101,11 +101,13 @@ def equality_step():
             render_template("public/equality.html", values=request.form, errors=errors, **equality_choices()),
             400,
         )
+    session.pop(SESSION_KEY, None)
+    if journey.signup_token_expired(token):
+        return render_template("public/equality_timed_out.html")
     member = journey.member_for_signup_token(token)
-    # A known address, or a step left too long, saves nothing and looks the same as any other.
+    # A known address saves nothing and looks the same as any other.
     if member is not None and consent and any(answers.values()):
         members.save_equality_answers(member, answers)
-    session.pop(SESSION_KEY, None)
     return redirect(url_for("public.check_email"))
 
 

@@ -86,3 +86,19 @@ def test_pages_at_the_end_of_the_journey_have_no_axe_violations(live_server, pag
     page.click("button:has-text('Yes, delete my information')")
     page.wait_for_selector("text=Your information has been deleted")
     assert axe_violations(page) == [], "erased"
+
+
+def test_timed_out_equality_step_has_no_axe_violations(app, live_server, page):
+    page.goto(live_server + "/get-involved")
+    page.fill("#first_name", "Jo")
+    page.fill("#last_name", "Bloggs")
+    page.fill("#email", "slow@example.org")
+    page.fill("#postcode", "WV1 1AA")
+    page.check("#contact_type")
+    page.check("#purposes")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/get-involved/about-you")
+    app.config["SIGNUP_STEP_MAX_AGE"] = -1
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Your answers were not saved")
+    assert axe_violations(page) == [], "timed out"
