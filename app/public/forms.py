@@ -42,19 +42,22 @@ def _practice_id(value: str):
     value = (value or "").strip()
     if not value:
         return None
+    # An id that cannot exist (not a number, or beyond the column) is reported by check_member_input.
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
-        return -1  # unknown: check_member_input reports it
+        return -1
+    return number if 0 < number < 2**31 else -1
 
 
 def read_details(form, email: str | None = None) -> tuple[MemberInput, dict]:
     """Details of a person from the sign-up or preferences form, validated and normalised."""
     errors: dict[str, str] = {}
+    parts = [form.get(f"date_of_birth-{part}", "") for part in ("day", "month", "year")]
     try:
-        born = parse_day_month_year(
-            form.get("date_of_birth-day"), form.get("date_of_birth-month"), form.get("date_of_birth-year"), today()
-        )
+        if any(len(p.strip()) > 4 for p in parts):
+            raise FieldError("Date of birth must be a real date, like 27 3 1987")
+        born = parse_day_month_year(*parts, today())
     except FieldError as exc:
         born = None
         errors["date_of_birth"] = str(exc)

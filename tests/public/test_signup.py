@@ -203,3 +203,27 @@ def test_consent_is_recorded_once_per_purpose_with_exact_wording(client):
         (p, CONSENT_PURPOSES[p][1], CONSENT_PURPOSES[p][2]) for p in ("bulletin", "involvement", "surveys")
     ]
     assert db.session.scalar(db.select(db.func.count()).select_from(Member)) == 1
+
+
+def test_odd_input_never_breaks_the_form(client):
+    odd = [
+        {"date_of_birth-day": "99999999999999999999", "date_of_birth-month": "1", "date_of_birth-year": "1990"},
+        {"date_of_birth-day": "1", "date_of_birth-month": "1", "date_of_birth-year": "2999"},
+        {"practice_id": "not-a-number"},
+        {"practice_id": "99999999999999999999"},
+        {"topics": ["no-such-topic"]},
+        {"age_band": "ancient"},
+        {"how_heard": "carrier pigeon"},
+        {"communication_needs": ["telepathy"]},
+        {"contact_type": "wizard"},
+        {"email": "x" * 300 + "@example.org"},
+        {"postcode": "\x00\x01"},
+    ]
+    for fields in odd:
+        response = client.post("/get-involved", data=signup_form(client, **fields))
+        assert response.status_code == 400, fields
+        assert "There is a problem" in page_text(response), fields
+    assert members.find_by_email("priya.shah@example.org") is None
+    client.post("/get-involved", data=signup_form(client))
+    bad_answers = equality_form(client, sex="robot", ethnic_background="nonsense", equality_consent="yes")
+    assert client.post("/get-involved/about-you", data=bad_answers).status_code == 400
