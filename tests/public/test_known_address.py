@@ -57,3 +57,15 @@ def test_address_in_different_case_is_the_same_member(app, outbox):
     _journey(app, "KNOWN@Example.org")
     count = db.session.scalar(db.select(db.func.count()).select_from(members.Member))
     assert count == 1 and outbox() == []
+
+
+def test_someone_who_unsubscribed_can_rejoin_only_through_the_email(app, outbox):
+    gone = create_member("gone@example.org", status="unsubscribed", first_name="Alex")
+    _journey(app, "gone@example.org")
+    db.session.expire_all()
+    gone = members.find_by_email("gone@example.org")
+    assert gone.first_name == "Alex"
+    assert db.session.get(EqualityAnswers, gone.id) is None
+    assert not members.has_live_consent(gone, "bulletin")  # nothing is sent until they confirm
+    [message] = outbox()
+    assert message["to"] == "gone@example.org" and "/get-involved/confirm/" in message["text"]
