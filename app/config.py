@@ -51,6 +51,8 @@ class Config:
     # Lifetimes, in seconds, of links sent by email.
     CONFIRM_TOKEN_MAX_AGE = int(os.environ.get("CONFIRM_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
     PREFERENCES_TOKEN_MAX_AGE = int(os.environ.get("PREFERENCES_TOKEN_MAX_AGE", str(90 * 24 * 3600)))
+    # How long the sign-up form waits between its first step and the equality questions.
+    SIGNUP_STEP_MAX_AGE = int(os.environ.get("SIGNUP_STEP_MAX_AGE", "3600"))
 
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "10 per hour")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per 15 minutes")

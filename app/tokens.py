@@ -8,7 +8,8 @@ long after the send).
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-PURPOSES = {"confirm", "preferences", "unsubscribe", "open", "click", "invitation", "event"}
+# "signup" carries a sign-up from the first step of the form to the equality step.
+PURPOSES = {"confirm", "preferences", "unsubscribe", "open", "click", "invitation", "event", "signup"}
 
 
 class BadToken(Exception):

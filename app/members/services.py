@@ -81,6 +81,11 @@ def equality_answers_for(member: Member, role: str | None) -> EqualityAnswers | 
     return answers
 
 
+def own_equality_answers(member: Member) -> EqualityAnswers | None:
+    """A member's own answers, for their preferences page only (their signed link proves who they are)."""
+    return db.session.get(EqualityAnswers, member.id)
+
+
 # ----- validating input ----------------------------------------------------
 
 

@@ -1,0 +1,138 @@
+"""Reading the public forms into the values the member services take.
+
+Each reader returns the values and a {field: message} dict in the order the
+fields appear on the page, so the error summary lists them top to bottom.
+"""
+
+from werkzeug.datastructures import MultiDict
+
+from app.clock import today
+from app.members import equality
+from app.members.services import MemberInput, check_equality_answers, check_member_input
+from app.members.validation import FieldError, parse_day_month_year
+from app.members.vocab import CONTACT_TYPES
+
+SIGNUP_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "postcode",
+    "date_of_birth",
+    "age_band",
+    "practice_id",
+    "contact_type",
+    "topics",
+    "communication_needs",
+    "communication_language",
+    "how_heard",
+    "purposes",
+)
+
+EQUALITY_FIELDS = (*equality.QUESTIONS, *equality.FREE_TEXT_FIELDS)
+
+HONEYPOT = "website"
+
+
+def ordered(errors: dict, order) -> dict:
+    first = {name: errors[name] for name in order if name in errors}
+    return first | {name: message for name, message in errors.items() if name not in first}
+
+
+def _practice_id(value: str):
+    value = (value or "").strip()
+    if not value:
+        return None
+    # An id that cannot exist (not a number, or beyond the column) is reported by check_member_input.
+    try:
+        number = int(value)
+    except ValueError:
+        return -1
+    return number if 0 < number < 2**31 else -1
+
+
+def read_details(form, email: str | None = None) -> tuple[MemberInput, dict]:
+    """Details of a person from the sign-up or preferences form, validated and normalised."""
+    errors: dict[str, str] = {}
+    parts = [form.get(f"date_of_birth-{part}", "") for part in ("day", "month", "year")]
+    try:
+        if any(len(p.strip()) > 4 for p in parts):
+            raise FieldError("Date of birth must be a real date, like 27 3 1987")
+        born = parse_day_month_year(*parts, today())
+    except FieldError as exc:
+        born = None
+        errors["date_of_birth"] = str(exc)
+    data = MemberInput(
+        email=email if email is not None else form.get("email", ""),
+        first_name=form.get("first_name", ""),
+        last_name=form.get("last_name", ""),
+        phone=form.get("phone", ""),
+        postcode=form.get("postcode", ""),
+        date_of_birth=born,
+        age_band=form.get("age_band") or None,
+        practice_id=_practice_id(form.get("practice_id", "")),
+        contact_type=form.get("contact_type", ""),
+        communication_needs=form.getlist("communication_needs"),
+        communication_language=(form.get("communication_language") or "").strip()[:100],
+        how_heard=form.get("how_heard", ""),
+        topics=form.getlist("topics"),
+    )
+    errors = check_member_input(data) | errors
+    if not data.contact_type:
+        errors["contact_type"] = "Choose the option that describes you best"
+    elif data.contact_type not in CONTACT_TYPES:
+        errors["contact_type"] = "Choose an option from the list"
+    if not data.first_name:
+        errors["first_name"] = "Enter your first name"
+    if not data.last_name:
+        errors["last_name"] = "Enter your last name"
+    if not data.postcode and "postcode" not in errors:
+        errors["postcode"] = "Enter your postcode"
+    if data.date_of_birth:
+        data.age_band = None
+    return data, ordered(errors, SIGNUP_FIELDS)
+
+
+def read_equality(form) -> tuple[dict, bool, dict]:
+    """The equality answers, whether the person ticked the consent box, and errors."""
+    answers = {name: (form.get(name) or "").strip() for name in EQUALITY_FIELDS}
+    answers = {k: v[:200] for k, v in answers.items()}
+    consent = form.get("equality_consent") == "yes"
+    errors = check_equality_answers(answers)
+    if any(answers.values()) and not consent:
+        errors["equality_consent"] = (
+            "To save your answers, tick the box to agree to equality monitoring, or skip this step"
+        )
+    return answers, consent, ordered(errors, (*EQUALITY_FIELDS, "equality_consent"))
+
+
+def member_values(member) -> MultiDict:
+    """A member's details as form fields, to fill in the preferences form."""
+    born = member.date_of_birth
+    values = MultiDict(
+        {
+            "first_name": member.first_name,
+            "last_name": member.last_name,
+            "phone": member.phone,
+            "postcode": member.postcode,
+            "age_band": member.age_band or "",
+            "practice_id": str(member.practice_id or ""),
+            "contact_type": member.contact_type,
+            "communication_language": member.communication_language,
+            "how_heard": member.how_heard,
+            "date_of_birth-day": str(born.day) if born else "",
+            "date_of_birth-month": str(born.month) if born else "",
+            "date_of_birth-year": str(born.year) if born else "",
+        }
+    )
+    for need in member.communication_needs or []:
+        values.add("communication_needs", need)
+    for topic in member.topics:
+        values.add("topics", topic.slug)
+    return values
+
+
+def equality_values(answers) -> MultiDict:
+    """Stored equality answers as form fields (blank when there are none)."""
+    if answers is None:
+        return MultiDict()
+    return MultiDict({name: getattr(answers, name) or "" for name in EQUALITY_FIELDS})

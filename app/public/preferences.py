@@ -1,0 +1,179 @@
+"""A member's own preferences, reached from the signed link in every email."""
+
+import json
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+
+from app.errors import InvalidRequest
+from app.extensions import limiter
+from app.members import services as members
+from app.members.validation import FieldError, normalise_email
+from app.members.vocab import CONSENT_PURPOSES
+from app.public import bp
+from app.public import services as journey
+from app.public.forms import (
+    SIGNUP_FIELDS,
+    equality_values,
+    member_values,
+    ordered,
+    read_details,
+    read_equality,
+)
+from app.public.signup import CONTACT_PURPOSES, details_choices, equality_choices
+
+
+def _bad_link():
+    return render_template("public/bad_preferences_link.html", errors={}, values={}), 400
+
+
+def _member_or_none(token: str):
+    return journey.member_from_link("preferences", token)
+
+
+def _limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+@bp.route("/preferences/<token>")
+def preferences(token: str):
+    member = _member_or_none(token)
+    if member is None:
+        return _bad_link()
+    return render_template(
+        "public/preferences.html",
+        member=member,
+        token=token,
+        purposes=CONTACT_PURPOSES,
+        chosen=[p for p in members.CONTACT_PURPOSES if member.live_consent(p)],
+        has_equality=members.own_equality_answers(member) is not None,
+        purpose_names={p: CONSENT_PURPOSES[p][0] for p in CONSENT_PURPOSES},
+    )
+
+
+@bp.route("/preferences/<token>/contact", methods=["POST"])
+def preferences_contact(token: str):
+    member = _member_or_none(token)
+    if member is None:
+        return _bad_link()
+    members.set_consents(member, request.form.getlist("purposes"), "web_form")
+    flash("Your choices have been saved.", "success")
+    return redirect(url_for("public.preferences", token=token))
+
+
+@bp.route("/preferences/<token>/details", methods=["GET", "POST"])
+def preferences_details(token: str):
+    member = _member_or_none(token)
+    if member is None:
+        return _bad_link()
+    if request.method == "GET":
+        values, errors, status = member_values(member), {}, 200
+    else:
+        # The address is what the link was sent to; changing it would skip confirmation.
+        data, errors = read_details(request.form, email=member.email)
+        if not errors:
+            try:
+                members.update_member(member, data, by_member=True)
+            except InvalidRequest as exc:
+                errors = ordered(exc.errors, SIGNUP_FIELDS)
+        if not errors:
+            flash("Your details have been saved.", "success")
+            return redirect(url_for("public.preferences", token=token))
+        values, status = request.form, 400
+    return (
+        render_template(
+            "public/preferences_details.html",
+            member=member,
+            token=token,
+            values=values,
+            errors=errors,
+            **details_choices(),
+        ),
+        status,
+    )
+
+
+@bp.route("/preferences/<token>/equality", methods=["GET", "POST"])
+def preferences_equality(token: str):
+    member = _member_or_none(token)
+    if member is None:
+        return _bad_link()
+    if request.method == "GET":
+        values, errors, status = equality_values(members.own_equality_answers(member)), {}, 200
+    else:
+        answers, consent, errors = read_equality(request.form)
+        if not errors and not consent:
+            errors = {"equality_consent": "Tick the box to agree to equality monitoring, or withdraw your answers"}
+        if not errors:
+            members.save_equality_answers(member, answers)
+            flash("Your equality monitoring answers have been saved.", "success")
+            return redirect(url_for("public.preferences", token=token))
+        values, status = request.form, 400
+    return (
+        render_template(
+            "public/preferences_equality.html",
+            member=member,
+            token=token,
+            values=values,
+            errors=errors,
+            consented=member.live_consent("equality_monitoring") is not None,
+            **equality_choices(),
+        ),
+        status,
+    )
+
+
+@bp.route("/preferences/<token>/equality/withdraw", methods=["POST"])
+def preferences_equality_withdraw(token: str):
+    member = _member_or_none(token)
+    if member is None:
+        return _bad_link()
+    members.withdraw_equality_answers(member)
+    flash("Your equality monitoring answers have been deleted.", "success")
+    return redirect(url_for("public.preferences", token=token))
+
+
+@bp.route("/preferences/<token>/unsubscribe", methods=["POST"])
+def preferences_unsubscribe(token: str):
+    member = _member_or_none(token)
+    if member is None:
+        return _bad_link()
+    members.unsubscribe_all(member)
+    return render_template("public/unsubscribed.html", token=token)
+
+
+@bp.route("/preferences/<token>/download", methods=["POST"])
+def preferences_download(token: str):
+    member = _member_or_none(token)
+    if member is None:
+        return _bad_link()
+    body = json.dumps(members.export_member_data(member), indent=2, ensure_ascii=False)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-data.json"'},
+    )
+
+
+@bp.route("/preferences/<token>/erase", methods=["GET", "POST"])
+def preferences_erase(token: str):
+    member = _member_or_none(token)
+    if member is None:
+        return _bad_link()
+    if request.method == "GET":
+        return render_template("public/erase_confirm.html", token=token)
+    if request.form.get("confirm") != "yes":
+        abort(400)
+    members.erase_member(member, reason="member_request")
+    return render_template("public/erased.html")
+
+
+@bp.route("/preferences/new-link", methods=["POST"])
+@limiter.limit(_limit)
+def preferences_new_link():
+    try:
+        address = normalise_email(request.form.get("email", ""))
+    except FieldError as exc:
+        errors = {"email": str(exc)}
+        return render_template("public/bad_preferences_link.html", errors=errors, values=request.form), 400
+    journey.request_preferences_link(address)
+    return render_template("public/link_sent.html")

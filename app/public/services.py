@@ -1,0 +1,157 @@
+"""The public journey's own operations: carrying a sign-up between steps, the
+emails it sends, and turning links back into members.
+
+Member records themselves change only through app.members.services.
+"""
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import timedelta
+
+from flask import current_app, url_for
+
+from app import tokens
+from app.clock import now
+from app.extensions import db
+from app.jobs import enqueue, with_app_context
+from app.mail import send_transactional
+from app.mail.backends import DeliveryError
+from app.members import links
+from app.members import services as members
+from app.members.models import Member
+from app.members.validation import FieldError, normalise_email
+
+log = logging.getLogger(__name__)
+
+
+def _step_max_age() -> int:
+    return current_app.config["SIGNUP_STEP_MAX_AGE"]
+
+
+def _reference(member: Member) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"signup-step:{member.id}:{member.created_at.isoformat()}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def signup_token(result: members.SignUpResult) -> str:
+    """A short-lived token for the equality step. It names the new member only as an
+    HMAC; for an address already known it holds random bytes of the same shape, so
+    the token reveals nothing and can never reach the existing record."""
+    reference = _reference(result.member) if result.created else secrets.token_hex(16)
+    return tokens.sign("signup", {"r": reference})
+
+
+def signup_token_expired(token: str | None) -> bool:
+    """Whether a genuine sign-up token has run out of time (true for new and known addresses alike)."""
+    try:
+        tokens.verify("signup", token or "", max_age=_step_max_age())
+    except tokens.BadToken as exc:
+        return exc.expired
+    return False
+
+
+def member_for_signup_token(token: str | None) -> Member | None:
+    """The pending member a sign-up token was made for, or None (expired, forged, known address)."""
+    if not token:
+        return None
+    try:
+        data = tokens.verify("signup", token, max_age=_step_max_age())
+    except tokens.BadToken:
+        return None
+    reference = data.get("r") if isinstance(data, dict) else None
+    if not isinstance(reference, str):
+        return None
+    since = now() - timedelta(seconds=_step_max_age() + 60)
+    candidates = db.session.scalars(
+        db.select(Member).where(Member.status == "pending", Member.source == "web_form", Member.created_at >= since)
+    )
+    for member in candidates:
+        if hmac.compare_digest(_reference(member), reference):
+            return member
+    return None
+
+
+def member_from_link(purpose: str, token: str) -> Member | None:
+    """The member a confirm or preferences link names, or None when the link is bad,
+    expired, or the member has been erased."""
+    max_age = current_app.config["CONFIRM_TOKEN_MAX_AGE" if purpose == "confirm" else "PREFERENCES_TOKEN_MAX_AGE"]
+    try:
+        data = tokens.verify(purpose, token, max_age=max_age)
+    except tokens.BadToken:
+        return None
+    member_id = data.get("m") if isinstance(data, dict) else None
+    if not isinstance(member_id, int):
+        return None
+    member = members.get_member(member_id)
+    if member is None or member.status == "erased" or not member.email:
+        return None
+    return member
+
+
+def _organisation() -> str:
+    return current_app.config["ORGANISATION_NAME"]
+
+
+def _send(member: Member, subject: str, template: str, **context) -> None:
+    try:
+        send_transactional(
+            member.email,
+            subject,
+            template,
+            member=member,
+            organisation_name=_organisation(),
+            preferences_url=links.preferences_url(member),
+            **context,
+        )
+    except DeliveryError:
+        # The person can ask again (sign up again, or ask for a new link); nothing else depends on it.
+        log.warning("could not send %s email to member %s", template, member.id)
+
+
+@with_app_context
+def send_confirmation(member_id: int) -> None:
+    """Email the double opt-in link, only while the member is still pending."""
+    member = members.get_member(member_id)
+    if member is None or member.status != "pending" or not member.email:
+        return
+    _send(
+        member,
+        "Confirm your email address",
+        "confirm",
+        confirm_url=links.confirm_url(member),
+        days=max(1, current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400),
+    )
+
+
+@with_app_context
+def send_preferences_link(member_id: int) -> None:
+    """Email a fresh preferences link to a member who is not erased."""
+    member = members.get_member(member_id)
+    if member is None or member.status == "erased" or not member.email:
+        return
+    _send(member, "Your link to manage your preferences", "preferences_link")
+
+
+def queue_confirmation(result: members.SignUpResult) -> None:
+    """Save first, then send: the job reloads the member and checks it is still pending."""
+    if result.send_confirmation:
+        enqueue(send_confirmation, result.member.id)
+
+
+def request_preferences_link(address: str) -> None:
+    """Send a fresh link if the address belongs to a member; say nothing either way."""
+    try:
+        email = normalise_email(address)
+    except FieldError:
+        return
+    member = members.find_by_email(email)
+    if member is not None and member.status != "erased":
+        enqueue(send_preferences_link, member.id)
+
+
+def preferences_path(member: Member) -> str:
+    """The preferences page of a member, as a link within the site."""
+    return url_for("public.preferences", token=tokens.sign("preferences", {"m": member.id}))

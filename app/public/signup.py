@@ -1,0 +1,131 @@
+"""The Get Involved journey: details, equality questions, check your email, confirm."""
+
+from flask import current_app, redirect, render_template, request, session, url_for
+
+from app.errors import InvalidRequest
+from app.extensions import limiter
+from app.members import equality
+from app.members import services as members
+from app.members.vocab import (
+    COMMUNICATION_NEEDS,
+    CONSENT_PURPOSES,
+    CONTACT_TYPES,
+    HOW_HEARD,
+    SELF_REPORTED_AGE_BANDS,
+)
+from app.organisations.services import all_practices
+from app.public import bp
+from app.public import services as journey
+from app.public.forms import HONEYPOT, SIGNUP_FIELDS, ordered, read_details, read_equality
+
+SESSION_KEY = "signup_step"
+CONTACT_PURPOSES = [(p, CONSENT_PURPOSES[p][1]) for p in members.CONTACT_PURPOSES]
+
+
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def details_choices() -> dict:
+    """The lists the details form offers (shared with the preferences page)."""
+    return {
+        "topics": [(t.slug, t.name) for t in members.active_topics()],
+        "practices": [(str(p.id), p.name) for p in all_practices()],
+        "contact_types": list(CONTACT_TYPES.items()),
+        "needs": list(COMMUNICATION_NEEDS.items()),
+        "how_heard": list(HOW_HEARD.items()),
+        "age_bands": [(code, label) for code, (label, _, _) in SELF_REPORTED_AGE_BANDS.items()],
+    }
+
+
+def equality_choices() -> dict:
+    """The equality questions with their answers, backgrounds labelled with their group."""
+    backgrounds = [
+        (code, f"{equality.ETHNIC_GROUPS[group][0]}: {label}")
+        for code, (group, label, _) in equality.ETHNIC_BACKGROUNDS.items()
+    ]
+    return {
+        "questions": {name: question for name, (question, _, _) in equality.QUESTIONS.items()},
+        "choices": {name: equality.choices(name) for name in equality.QUESTIONS}
+        | {"ethnic_background": backgrounds + [(equality.PREFER_NOT_TO_SAY, "Prefer not to say")]},
+        "consent_wording": CONSENT_PURPOSES["equality_monitoring"][1],
+    }
+
+
+def _details_page(values, errors=None, status=200):
+    return (
+        render_template(
+            "public/get_involved.html",
+            values=values,
+            errors=errors or {},
+            purposes=CONTACT_PURPOSES,
+            **details_choices(),
+        ),
+        status,
+    )
+
+
+@bp.route("/get-involved", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+def get_involved():
+    if request.method == "GET":
+        return _details_page(request.form)
+    if request.form.get(HONEYPOT):
+        # A bot filled the field people cannot see: answer as if all went well, keep nothing.
+        return redirect(url_for("public.check_email"))
+    data, errors = read_details(request.form)
+    purposes = request.form.getlist("purposes")
+    if not set(purposes) & set(members.CONTACT_PURPOSES):
+        errors["purposes"] = "Choose at least one thing you would like us to contact you about"
+    if errors:
+        return _details_page(request.form, ordered(errors, SIGNUP_FIELDS), 400)
+    try:
+        result = members.sign_up(data, purposes)
+    except InvalidRequest as exc:
+        return _details_page(request.form, ordered(exc.errors, SIGNUP_FIELDS), 400)
+    journey.queue_confirmation(result)
+    session[SESSION_KEY] = journey.signup_token(result)
+    return redirect(url_for("public.equality_step"))
+
+
+@bp.route("/get-involved/about-you", methods=["GET", "POST"])
+def equality_step():
+    token = session.get(SESSION_KEY)
+    if not token:
+        return redirect(url_for("public.get_involved"))
+    if request.method == "GET":
+        return render_template("public/equality.html", values=request.form, errors={}, **equality_choices())
+    answers, consent, errors = read_equality(request.form)
+    if errors:
+        return (
+            render_template("public/equality.html", values=request.form, errors=errors, **equality_choices()),
+            400,
+        )
+    session.pop(SESSION_KEY, None)
+    if journey.signup_token_expired(token):
+        return render_template("public/equality_timed_out.html")
+    member = journey.member_for_signup_token(token)
+    # A known address saves nothing and looks the same as any other.
+    if member is not None and consent and any(answers.values()):
+        members.save_equality_answers(member, answers)
+    return redirect(url_for("public.check_email"))
+
+
+@bp.route("/get-involved/skip")
+def skip_equality():
+    session.pop(SESSION_KEY, None)
+    return redirect(url_for("public.check_email"))
+
+
+@bp.route("/get-involved/check-email")
+def check_email():
+    return render_template("public/check_email.html")
+
+
+@bp.route("/get-involved/confirm/<token>")
+def confirm(token: str):
+    member = journey.member_from_link("confirm", token)
+    if member is None:
+        return render_template("public/bad_confirm_link.html"), 400
+    member = members.confirm_email(member.id)
+    return render_template("public/confirmed.html", preferences_url=journey.preferences_path(member))

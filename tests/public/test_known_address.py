@@ -1,0 +1,71 @@
+"""Signing up with an address already on the list must reveal nothing and change nothing."""
+
+import re
+
+from app.extensions import db
+from app.members import services as members
+from app.members.models import EqualityAnswers
+from tests.factories import create_member
+from tests.public.helpers import equality_form, page_text, signup_form
+
+ANSWERS = {"ethnic_group": "white", "ethnic_background": "white_irish", "religion": "none", "equality_consent": "yes"}
+
+
+def _journey(app, email: str) -> list[tuple[int, str, str]]:
+    """Step 1, step 2 with answers, and the page after, as a fresh visitor sees them."""
+    client = app.test_client()
+    seen = []
+    step1 = client.post("/get-involved", data=signup_form(client, email=email, first_name="Mallory"))
+    seen.append(step1)
+    seen.append(client.get(step1.headers["Location"]))
+    step2 = client.post("/get-involved/about-you", data=equality_form(client, **ANSWERS))
+    seen.append(step2)
+    seen.append(client.get(step2.headers["Location"]))
+    return [
+        (r.status_code, r.headers.get("Location", ""), re.sub(r'value="[^"]*"', "", page_text(r)).replace(email, ""))
+        for r in seen
+    ]
+
+
+def test_known_active_address_looks_the_same_and_changes_nothing(app, outbox):
+    known = create_member("known@example.org", first_name="Alex")
+    assert _journey(app, "known@example.org") == _journey(app, "stranger@example.org")
+
+    db.session.expire_all()
+    known = members.find_by_email("known@example.org")
+    assert known.first_name == "Alex" and known.status == "active"
+    assert db.session.get(EqualityAnswers, known.id) is None
+    assert known.live_consent("equality_monitoring") is None
+    # an active member is not sent a confirmation; the new address is
+    assert [m["to"] for m in outbox()] == ["stranger@example.org"]
+
+
+def test_known_pending_address_gets_the_confirmation_again_but_no_changes(app, outbox):
+    pending = create_member("pending@example.org", status="pending", first_name="Alex")
+    _journey(app, "pending@example.org")
+    db.session.expire_all()
+    pending = members.find_by_email("pending@example.org")
+    assert pending.first_name == "Alex"
+    assert db.session.get(EqualityAnswers, pending.id) is None
+    [message] = outbox()
+    assert message["to"] == "pending@example.org"
+    assert "/get-involved/confirm/" in message["text"]
+
+
+def test_address_in_different_case_is_the_same_member(app, outbox):
+    create_member("known@example.org")
+    _journey(app, "KNOWN@Example.org")
+    count = db.session.scalar(db.select(db.func.count()).select_from(members.Member))
+    assert count == 1 and outbox() == []
+
+
+def test_someone_who_unsubscribed_can_rejoin_only_through_the_email(app, outbox):
+    gone = create_member("gone@example.org", status="unsubscribed", first_name="Alex")
+    _journey(app, "gone@example.org")
+    db.session.expire_all()
+    gone = members.find_by_email("gone@example.org")
+    assert gone.first_name == "Alex"
+    assert db.session.get(EqualityAnswers, gone.id) is None
+    assert not members.has_live_consent(gone, "bulletin")  # nothing is sent until they confirm
+    [message] = outbox()
+    assert message["to"] == "gone@example.org" and "/get-involved/confirm/" in message["text"]

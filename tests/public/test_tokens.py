@@ -1,0 +1,74 @@
+"""Confirm links that are tampered with or expired: a plain page, nothing changed."""
+
+import time
+
+import itsdangerous.timed
+
+from app.members import links
+from app.members import services as members
+from tests.factories import create_member
+from tests.public.helpers import page_text
+
+EIGHT_DAYS = 8 * 24 * 3600
+
+
+def _later(monkeypatch, seconds: int) -> None:
+    """Move the clock the signatures are checked against."""
+    monkeypatch.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp", lambda self: int(time.time()) + seconds)
+
+
+def _path(url: str) -> str:
+    return url.replace("http://localhost", "")
+
+
+def test_confirm_link_activates_once_and_again_is_harmless(client):
+    member = create_member("p@example.org", status="pending")
+    path = _path(links.confirm_url(member))
+    assert client.get(path).status_code == 200
+    assert client.get(path).status_code == 200
+    assert members.find_by_email("p@example.org").status == "active"
+
+
+def test_tampered_confirm_link_gets_a_plain_page_and_changes_nothing(client):
+    member = create_member("p@example.org", status="pending")
+    path = _path(links.confirm_url(member))
+    response = client.get(path[:-3] + "abc")
+    assert response.status_code == 400
+    assert "sign up again" in page_text(response)
+    assert members.find_by_email("p@example.org").status == "pending"
+    assert client.get("/get-involved/confirm/not-a-token").status_code == 400
+
+
+def test_expired_confirm_link_gets_a_plain_page_and_changes_nothing(client, monkeypatch):
+    member = create_member("p@example.org", status="pending")
+    path = _path(links.confirm_url(member))
+    _later(monkeypatch, EIGHT_DAYS)
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "This link does not work" in page_text(response)
+    assert members.find_by_email("p@example.org").status == "pending"
+
+
+def test_a_preferences_link_cannot_be_used_to_confirm(client):
+    member = create_member("p@example.org", status="pending")
+    token = links.preferences_url(member).rsplit("/", 1)[1]
+    assert client.get(f"/get-involved/confirm/{token}").status_code == 400
+    assert members.find_by_email("p@example.org").status == "pending"
+
+
+def test_expired_preferences_link_offers_a_fresh_one(client, monkeypatch):
+    member = create_member("p@example.org")
+    path = _path(links.preferences_url(member))
+    _later(monkeypatch, 91 * 24 * 3600)
+    response = client.get(path)
+    assert response.status_code == 400
+    html = page_text(response)
+    assert "Get a new link" in html and 'type="email"' in html
+
+
+def test_links_in_emails_use_the_public_address(app):
+    member = create_member("p@example.org")
+    app.config["PUBLIC_BASE_URL"] = "https://involve.example.nhs.uk"
+    assert links.confirm_url(member).startswith("https://involve.example.nhs.uk/get-involved/confirm/")
+    assert links.preferences_url(member).startswith("https://involve.example.nhs.uk/preferences/")
+    assert "p@example.org" not in links.preferences_url(member)
