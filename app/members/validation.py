@@ -60,7 +60,7 @@ def parse_date_of_birth(value, today: date) -> date | None:
                 y, m, d = parts if pattern.startswith("^(\\d{4})") else (parts[2], parts[1], parts[0])
                 try:
                     born = date(y, m, d)
-                except ValueError as exc:
+                except (ValueError, OverflowError) as exc:
                     raise FieldError("Date of birth must be a real date") from exc
                 break
         if born is None:
@@ -83,6 +83,6 @@ def parse_day_month_year(day: str, month: str, year: str, today: date) -> date |
         raise FieldError("Date of birth must be a real date, like 27 3 1987")
     try:
         born = date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise FieldError("Date of birth must be a real date") from exc
     return parse_date_of_birth(born, today)
