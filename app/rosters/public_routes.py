@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from app import tokens
+from app import clock, tokens
 from app.errors import InvalidRequest
 from app.extensions import db, limiter
 from app.mail import send_transactional
@@ -97,6 +97,7 @@ def event(meeting_id: int):
         errors=errors,
         form=form,
         full=events.is_full(meeting),
+        closed=meeting.starts_at <= clock.now(),
         kinds=MEETING_KINDS,
         join_wording=CONSENT_PURPOSES[JOIN_PURPOSE][1],
     ), (400 if errors else 200)
