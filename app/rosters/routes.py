@@ -101,11 +101,8 @@ def archive(roster_id: int):
 def roster(roster_id: int):
     found = _roster_or_404(roster_id)
     current = services.current_memberships(found) if can("rosters.view_members") else []
-    active = services.current_counts().get(found.id, 0)
-    if current and can("members.view"):
-        audit.record("view", "roster_contacts", found.id)
-        db.session.commit()
-    return render_template(
+    active = services.active_count(found.id)
+    html = render_template(
         "rosters/roster.html",
         roster=found,
         current=current,
@@ -117,6 +114,11 @@ def roster(roster_id: int):
         contact_types=CONTACT_TYPES,
         meetings=_meetings(found),
     )
+    # Recorded after rendering: the commit would expire every loaded row and reload each one.
+    if current and can("members.view"):
+        audit.record("view", "roster_contacts", found.id)
+        db.session.commit()
+    return html
 
 
 def _meetings(roster):

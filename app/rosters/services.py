@@ -54,6 +54,12 @@ def current_counts() -> dict[int, int]:
     return dict(db.session.execute(query).all())
 
 
+def active_count(roster_id: int) -> int:
+    return db.session.scalar(
+        db.select(func.count()).where(RosterMembership.roster_id == roster_id, RosterMembership.status == "active")
+    )
+
+
 def ppgs_by_practice() -> dict[int, Roster]:
     query = db.select(Roster).where(Roster.kind == "ppg", Roster.archived_at.is_(None), Roster.practice_id.is_not(None))
     return {r.practice_id: r for r in db.session.scalars(query)}
