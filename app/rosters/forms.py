@@ -10,6 +10,10 @@ def whole_number(form, name: str, errors: dict) -> int | None:
     if not value.isdigit():
         errors[name] = "Enter a whole number"
         return None
+    if len(value) > 9:
+        # Larger numbers overflow the database's integer columns.
+        errors[name] = "Enter a smaller number"
+        return None
     return int(value)
 
 

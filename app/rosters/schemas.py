@@ -4,6 +4,10 @@ from marshmallow import Schema, fields, validate
 
 from app.rosters.vocab import MEETING_KINDS, ROLES, ROSTER_KINDS
 
+# Ids and sizes fit the database's integer columns.
+ID = validate.Range(min=1, max=2**31 - 1)
+SMALL = validate.Range(min=0, max=100000)
+
 
 class PlaceOut(Schema):
     id = fields.Int()
@@ -45,13 +49,13 @@ class RosterIn(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.Str(required=True, validate=validate.OneOf(list(ROSTER_KINDS)))
     purpose = fields.Str(load_default="")
-    target_size = fields.Int(load_default=None, allow_none=True)
-    min_age = fields.Int(load_default=None, allow_none=True)
-    max_age = fields.Int(load_default=None, allow_none=True)
-    practice_id = fields.Int(load_default=None, allow_none=True)
-    pcn_id = fields.Int(load_default=None, allow_none=True)
+    target_size = fields.Int(load_default=None, allow_none=True, validate=SMALL)
+    min_age = fields.Int(load_default=None, allow_none=True, validate=SMALL)
+    max_age = fields.Int(load_default=None, allow_none=True, validate=SMALL)
+    practice_id = fields.Int(load_default=None, allow_none=True, validate=ID)
+    pcn_id = fields.Int(load_default=None, allow_none=True, validate=ID)
     contact_types = fields.List(fields.Str(), load_default=list)
-    term_months = fields.Int(load_default=None, allow_none=True)
+    term_months = fields.Int(load_default=None, allow_none=True, validate=SMALL)
 
 
 class MembershipOut(Schema):
@@ -69,7 +73,7 @@ class MembershipOut(Schema):
 
 
 class MembershipIn(Schema):
-    member_id = fields.Int(required=True)
+    member_id = fields.Int(required=True, validate=ID)
     role = fields.Str(load_default="member", validate=validate.OneOf(list(ROLES)))
     status = fields.Str(load_default="active", validate=validate.OneOf(["invited", "active"]))
     starts_on = fields.Date(load_default=None, allow_none=True)

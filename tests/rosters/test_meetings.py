@@ -139,3 +139,12 @@ def test_exports_csv_and_xlsx(client):
     rows = list(book.active.values)
     assert rows[1][4:] == ("Person0", "Test0", "Attended")
     assert Attendance.query.count() == 1
+
+
+def test_huge_numbers_are_a_field_error_not_a_crash(client):
+    roster, _ = _group(1)
+    login(client, create_staff_user("engagement"))
+    url = f"/staff/rosters/{roster.id}/members/new"
+    token = csrf_token(client.get(url + "?q=Person").get_data(as_text=True))
+    response = client.post(url, data={"csrf_token": token, "member_id": "99999999999999999999", "role": "member"})
+    assert response.status_code == 400 and "Enter a smaller number" in response.get_data(as_text=True)
