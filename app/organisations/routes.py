@@ -101,6 +101,22 @@ def pcn_edit(pcn_id: int | None = None):
     ), (400 if errors else 200)
 
 
+@bp.route("/places/new", methods=["GET", "POST"])
+@requires("organisations.edit")
+def place_new():
+    errors = {}
+    form = request.form
+    if request.method == "POST":
+        try:
+            saved = services.save_place(None, form.get("code", ""), form.get("name", ""), form.get("icb_name", ""))
+        except InvalidRequest as error:
+            errors = error.errors
+        else:
+            flash(f"Added {saved.name}.", "success")
+            return redirect(url_for("organisations.pcns"))
+    return render_template("organisations/place_form.html", form=form, errors=errors), (400 if errors else 200)
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @requires("organisations.edit")
 def import_file():

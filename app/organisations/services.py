@@ -148,3 +148,29 @@ def save_pcn(pcn: PCN | None, code: str, name: str, place_id: int | None) -> PCN
     db.session.flush()
     audit.record("change", "pcn", pcn.id)
     return pcn
+
+
+@transactional
+def save_place(place: Place | None, code: str, name: str, icb_name: str = "") -> Place:
+    """Create or change a place (an ICB sub-area) with a unique code."""
+    code = (code or "").strip().upper()[:20]
+    name = (name or "").strip()[:200]
+    errors = {}
+    if not code:
+        errors["code"] = "Enter a code for the place, like WOL"
+    else:
+        other = db.session.scalar(db.select(Place).where(Place.code == code))
+        if other is not None and (place is None or other.id != place.id):
+            errors["code"] = "Another place already has this code"
+    if not name:
+        errors["name"] = "Enter the name of the place"
+    if errors:
+        raise InvalidRequest("There is a problem with the place details.", 400, errors)
+    if place is None:
+        place = Place(code=code, name=name, icb_name=(icb_name or "").strip()[:200])
+        db.session.add(place)
+    else:
+        place.code, place.name, place.icb_name = code, name, (icb_name or "").strip()[:200]
+    db.session.flush()
+    audit.record("change", "place", place.id)
+    return place

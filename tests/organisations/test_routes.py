@@ -54,3 +54,20 @@ def test_import_page_with_wrong_header_explains(client):
     )
     assert response.status_code == 400
     assert "ORG_CODE" in response.get_data(as_text=True)
+
+
+def test_places_group_pcns(client):
+    login(client, create_staff_user("engagement"))
+    token = csrf_token(client.get("/staff/organisations/places/new").get_data(as_text=True))
+    missing = client.post("/staff/organisations/places/new", data={"csrf_token": token, "code": "", "name": ""})
+    assert missing.status_code == 400 and "Enter the name of the place" in missing.get_data(as_text=True)
+    form = {"csrf_token": token, "code": "wol", "name": "Wolverhampton", "icb_name": "Black Country ICB"}
+    assert client.post("/staff/organisations/places/new", data=form).status_code == 302
+    from app.organisations.models import Place
+
+    place = db.session.scalar(db.select(Place))
+    token = csrf_token(client.get("/staff/organisations/pcns/new").get_data(as_text=True))
+    form = {"csrf_token": token, "code": "U11111", "name": "North PCN", "place_id": str(place.id)}
+    assert client.post("/staff/organisations/pcns/new", data=form).status_code == 302
+    page = client.get("/staff/organisations/pcns").get_data(as_text=True)
+    assert "Wolverhampton" in page and "Black Country ICB" in page and "North PCN" in page
