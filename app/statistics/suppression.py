@@ -46,7 +46,8 @@ def share(count: int, total: int, below: int | None = None, digits: int = 0) -> 
     """count / total as a percentage, suppressed when either count is small."""
     if total == 0:
         return 0
-    return derived(round(100 * count / total, digits), count, total, below=below)
+    value = round(100 * count / total, digits) if digits else round(100 * count / total)
+    return derived(value, count, total, below=below)
 
 
 def suppress_table(counts: dict, below: int | None = None, round_to: int | None = None) -> list[dict]:
