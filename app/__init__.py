@@ -72,18 +72,27 @@ def _register_models() -> None:
     import app.auth.models  # noqa: F401
     import app.members.models  # noqa: F401
     import app.organisations.models  # noqa: F401
+    import app.rosters.models  # noqa: F401
     import app.settings.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.admin import bp as admin_bp
     from app.auth.routes import bp as auth_bp
+    from app.organisations.routes import bp as organisations_bp
     from app.public.routes import bp as public_bp
+    from app.rosters.meeting_routes import bp as meetings_bp
+    from app.rosters.public_routes import bp as events_bp
+    from app.rosters.routes import bp as rosters_bp
     from app.staff.routes import bp as staff_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(rosters_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(events_bp)
     app.register_blueprint(admin_bp)
 
     from app.api import init_api

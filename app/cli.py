@@ -71,7 +71,27 @@ def worker(burst):
     Worker([queue], connection=connection).work(burst=burst)
 
 
+rosters_cli = AppGroup("rosters", help="Groups and memberships.")
+
+
+@rosters_cli.command("review")
+@click.option("--days", default=30, show_default=True, help="Renewals due within this many days")
+@click.option("--queue", is_flag=True, help="Run as a background job (needs REDIS_URL)")
+def rosters_review(days, queue):
+    """List memberships due for renewal, aged out, moved PCN or lapsed (run daily from cron)."""
+    from app.jobs import enqueue
+    from app.rosters.tasks import review_memberships
+
+    if queue:
+        job = enqueue(review_memberships, days)
+        click.echo(f"Queued job {job.id}" if job else "Ran inline (no REDIS_URL)")
+        return
+    for reason, count in review_memberships(days).items():
+        click.echo(f"{reason}: {count}")
+
+
 def register_cli(app) -> None:
+    app.cli.add_command(rosters_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(worker)

@@ -96,12 +96,24 @@ def _fill(rule) -> tuple[str, bool]:
     return rule.build(values, append_unknown=False)[1], all_real
 
 
+def _permission(app, rule, method: str | None = None):
+    """The permission a view declares; for class-based API views, the one its method declares."""
+    view = app.view_functions.get(rule.endpoint)
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        methods = [method] if method else _methods(rule)
+        found = {getattr(getattr(view_class, m.lower(), None), "required_permission", None) for m in methods}
+        return found.pop() if len(found) == 1 else None
+    return getattr(view, "required_permission", None)
+
+
 def test_every_staff_page_and_api_endpoint_declares_a_permission(app):
     missing = []
     for rule in _guarded_rules(app, "/staff") + _guarded_rules(app, "/api/v1"):
-        permission = getattr(app.view_functions.get(rule.endpoint), "required_permission", None)
-        if permission not in PERMISSIONS:
-            missing.append(f"{rule.rule} ({rule.endpoint}): {permission!r}")
+        for method in _methods(rule):
+            permission = _permission(app, rule, method)
+            if permission not in PERMISSIONS:
+                missing.append(f"{method} {rule.rule} ({rule.endpoint}): {permission!r}")
     assert not missing, "endpoints without a known permission:\n" + "\n".join(missing)
 
 
@@ -161,10 +173,10 @@ def test_api_endpoints_answer_each_token_as_the_permission_table_says(app):
     client = app.test_client()
     problems = []
     for rule in sorted(rules, key=lambda r: "GET" not in r.methods):
-        permission = getattr(app.view_functions.get(rule.endpoint), "required_permission", None)
-        if permission not in PERMISSIONS:
-            continue  # reported by the test above
         for method in _methods(rule):
+            permission = _permission(app, rule, method)
+            if permission not in PERMISSIONS:
+                continue  # reported by the test above
             path, all_real = _fill(rule)
             body = None if method in ("GET", "DELETE") else {}
             what = f"{method} {path} ({rule.endpoint})"

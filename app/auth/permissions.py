@@ -31,6 +31,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "members.erase": frozenset({"admin", "engagement"}),
     # Special category data (UK GDPR Article 9): named roles only.
     "equality.view_individual": frozenset({"admin", "engagement"}),
+    "organisations.view": ALL,
+    "organisations.edit": frozenset({"admin", "engagement"}),
+    # Rosters: aggregates for everyone; names for the teams that run groups; contact details need members.view.
+    "rosters.view": ALL,
+    "rosters.view_members": frozenset({"admin", "engagement", "comms"}),
+    "rosters.edit": frozenset({"admin", "engagement"}),
+    "rosters.export": frozenset({"admin", "engagement"}),
+    "payments.view": frozenset({"admin", "engagement"}),
     "outbox.view": frozenset({"admin", "engagement", "comms"}),
     "audit.view": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),

@@ -1,0 +1,1 @@
+"""GP practices, Primary Care Networks and places."""

@@ -2,6 +2,9 @@
 
 STAFF_MENU: list[tuple[str, str, str]] = [
     ("staff.members", "Members", "members.view"),
+    ("rosters.index", "Groups", "rosters.view"),
+    ("meetings.index", "Meetings", "rosters.view"),
+    ("organisations.practices", "Practices", "organisations.view"),
     ("staff.outbox", "Outbox", "outbox.view"),
     ("staff.audit_log", "Audit log", "audit.view"),
     ("staff.settings", "Settings", "settings.manage"),

@@ -1,0 +1,138 @@
+"""Staff pages for practices, PCNs and their imports. Thin: load, validate, call a service, render."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from app.auth.permissions import requires
+from app.errors import InvalidRequest
+from app.organisations import imports, services
+
+bp = Blueprint("organisations", __name__, url_prefix="/staff/organisations")
+
+
+def _int_or_none(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
+def _ppg_rosters() -> dict:
+    from app.rosters import services as rosters
+
+    return rosters.ppgs_by_practice()
+
+
+@bp.route("/practices")
+@requires("organisations.view")
+def practices():
+    return render_template(
+        "organisations/practices.html",
+        practices=services.all_practices(),
+        member_counts=services.member_counts_by_practice(),
+        ppgs=_ppg_rosters(),
+    )
+
+
+@bp.route("/practices/<int:practice_id>")
+@requires("organisations.view")
+def practice(practice_id: int):
+    found = services.get_practice(practice_id) or abort(404)
+    from app.rosters import services as rosters
+
+    return render_template(
+        "organisations/practice.html",
+        practice=found,
+        member_count=services.member_counts_by_practice().get(found.id, 0),
+        rosters=rosters.rosters_for_practice(found),
+        list_size=services.list_size_total(found.id),
+        list_rows=services.list_size_rows(found.id),
+    )
+
+
+@bp.route("/practices/new", methods=["GET", "POST"], endpoint="practice_new")
+@bp.route("/practices/<int:practice_id>/edit", methods=["GET", "POST"])
+@requires("organisations.edit")
+def practice_edit(practice_id: int | None = None):
+    found = services.get_practice(practice_id) or abort(404) if practice_id else None
+    errors = {}
+    form = request.form if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            saved = services.save_practice(
+                found,
+                form.get("ods_code", ""),
+                form.get("name", ""),
+                form.get("postcode", ""),
+                _int_or_none(form.get("pcn_id")),
+            )
+        except InvalidRequest as error:
+            errors = error.errors
+        else:
+            flash(f"Saved {saved.name}.", "success")
+            return redirect(url_for("organisations.practice", practice_id=saved.id))
+    return render_template(
+        "organisations/practice_form.html", practice=found, form=form, errors=errors, pcns=services.all_pcns()
+    ), (400 if errors else 200)
+
+
+@bp.route("/pcns")
+@requires("organisations.view")
+def pcns():
+    return render_template("organisations/pcns.html", pcns=services.all_pcns(), places=services.all_places())
+
+
+@bp.route("/pcns/new", methods=["GET", "POST"], endpoint="pcn_new")
+@bp.route("/pcns/<int:pcn_id>/edit", methods=["GET", "POST"])
+@requires("organisations.edit")
+def pcn_edit(pcn_id: int | None = None):
+    found = services.get_pcn(pcn_id) or abort(404) if pcn_id else None
+    errors = {}
+    form = request.form if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            saved = services.save_pcn(
+                found, form.get("code", ""), form.get("name", ""), _int_or_none(form.get("place_id"))
+            )
+        except InvalidRequest as error:
+            errors = error.errors
+        else:
+            flash(f"Saved {saved.name}.", "success")
+            return redirect(url_for("organisations.pcns"))
+    return render_template(
+        "organisations/pcn_form.html", pcn=found, form=form, errors=errors, places=services.all_places()
+    ), (400 if errors else 200)
+
+
+@bp.route("/places/new", methods=["GET", "POST"])
+@requires("organisations.edit")
+def place_new():
+    errors = {}
+    form = request.form
+    if request.method == "POST":
+        try:
+            saved = services.save_place(None, form.get("code", ""), form.get("name", ""), form.get("icb_name", ""))
+        except InvalidRequest as error:
+            errors = error.errors
+        else:
+            flash(f"Added {saved.name}.", "success")
+            return redirect(url_for("organisations.pcns"))
+    return render_template("organisations/place_form.html", form=form, errors=errors), (400 if errors else 200)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires("organisations.edit")
+def import_file():
+    errors, report, kind = {}, None, request.form.get("kind", "practices")
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            errors = {"file": "Choose a CSV file to upload"}
+        else:
+            raw = upload.read()
+            try:
+                if kind == "list_sizes":
+                    report = imports.import_list_sizes(raw)
+                else:
+                    report = imports.import_practices(raw, dry_run=bool(request.form.get("dry_run")))
+            except InvalidRequest as error:
+                errors = error.errors or {"file": error.message}
+    status = 400 if errors or (report and report.errors) else 200
+    return render_template("organisations/import.html", errors=errors, report=report, kind=kind), status

@@ -1,0 +1,1 @@
+"""Rosters: standing groups, memberships, meetings, attendance and public events."""

@@ -1,0 +1,99 @@
+"""JSON API for practices, PCNs, rosters, memberships and meetings (/api/v1/).
+
+Every view needs a bearer token whose role has the view's permission (app.api).
+"""
+
+from flask import abort
+from flask.views import MethodView
+
+from app.api import ApiBlueprint
+from app.organisations import services as organisations
+from app.rosters import meetings, services
+from app.rosters.schemas import (
+    MeetingOut,
+    MembershipIn,
+    MembershipOut,
+    PCNOut,
+    PracticeOut,
+    RosterIn,
+    RosterOut,
+)
+
+
+def build_blueprint() -> ApiBlueprint:
+    """A fresh blueprint whose every view needs a token with the view's permission."""
+    blp = ApiBlueprint("rosters_api", __name__, url_prefix="/api/v1", description="Practices, PCNs, rosters, meetings")
+    authenticate = blp.requires
+
+    @blp.route("/practices")
+    class Practices(MethodView):
+        @authenticate("organisations.view")
+        @blp.response(200, PracticeOut(many=True))
+        def get(self):
+            return organisations.all_practices()
+
+    @blp.route("/pcns")
+    class PCNs(MethodView):
+        @authenticate("organisations.view")
+        @blp.response(200, PCNOut(many=True))
+        def get(self):
+            return organisations.all_pcns()
+
+    @blp.route("/rosters")
+    class Rosters(MethodView):
+        @authenticate("rosters.view")
+        @blp.response(200, RosterOut(many=True))
+        def get(self):
+            return services.list_rosters(include_archived=True)
+
+        @authenticate("rosters.edit")
+        @blp.arguments(RosterIn)
+        @blp.response(201, RosterOut)
+        def post(self, data):
+            return services.save_roster(None, services.RosterInput(**data))
+
+    @blp.route("/rosters/<int:roster_id>")
+    class RosterItem(MethodView):
+        @authenticate("rosters.view")
+        @blp.response(200, RosterOut)
+        def get(self, roster_id):
+            return services.get_roster(roster_id) or abort(404)
+
+    @blp.route("/rosters/<int:roster_id>/memberships")
+    class Memberships(MethodView):
+        @authenticate("rosters.view_members")
+        @blp.response(200, MembershipOut(many=True))
+        def get(self, roster_id):
+            roster = services.get_roster(roster_id) or abort(404)
+            return services.current_memberships(roster) + services.membership_history(roster)
+
+        @authenticate("rosters.edit")
+        @blp.arguments(MembershipIn)
+        @blp.response(201, MembershipOut)
+        def post(self, data, roster_id):
+            roster = services.get_roster(roster_id) or abort(404)
+            return services.add_membership(
+                roster,
+                data["member_id"],
+                data["role"],
+                data["starts_on"],
+                data["term_ends_on"],
+                data["ends_on"],
+                data["status"],
+            )
+
+    @blp.route("/meetings")
+    class Meetings(MethodView):
+        @authenticate("rosters.view")
+        @blp.response(200, MeetingOut(many=True))
+        def get(self):
+            return meetings.list_meetings(per_page=500).items
+
+    @blp.route("/meetings/<int:meeting_id>")
+    class MeetingItem(MethodView):
+        @authenticate("rosters.view")
+        @blp.response(200, MeetingOut)
+        def get(self, meeting_id):
+            return meetings.get_meeting(meeting_id) or abort(404)
+
+    return blp

@@ -1,0 +1,226 @@
+"""Staff pages for meetings, attendance, sign-in sheets, exports and payments."""
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import clock
+from app.audit import services as audit
+from app.auth.permissions import requires
+from app.errors import InvalidRequest
+from app.extensions import db
+from app.rosters import exports, meetings, payments, services
+from app.rosters.forms import date_field, datetime_field, whole_number
+from app.rosters.models import Attendance, Registration
+from app.rosters.vocab import ATTENDANCE, MEETING_KINDS, PAYMENT_KINDS
+
+bp = Blueprint("meetings", __name__, url_prefix="/staff/meetings")
+
+
+def _meeting_or_404(meeting_id: int):
+    return meetings.get_meeting(meeting_id) or abort(404)
+
+
+@bp.route("/")
+@requires("rosters.view")
+def index():
+    page = meetings.list_meetings(page=request.args.get("page", 1, type=int))
+    return render_template("events/index.html", page=page, kinds=MEETING_KINDS)
+
+
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@requires("rosters.edit")
+def edit(meeting_id: int | None = None):
+    meeting = _meeting_or_404(meeting_id) if meeting_id else None
+    errors = {}
+    form = request.form
+    roster_id = whole_number(request.values, "roster_id", errors) if not meeting else meeting.roster_id
+    if request.method == "POST":
+        data = meetings.MeetingInput(
+            title=form.get("title", ""),
+            kind=form.get("kind", ""),
+            starts_at=datetime_field(form, "starts_at", errors, "start date"),
+            ends_at=datetime_field(form, "ends_at", errors, "end date"),
+            roster_id=roster_id,
+            description=form.get("description", ""),
+            location=form.get("location", ""),
+            online_url=form.get("online_url", ""),
+            capacity=whole_number(form, "capacity", errors),
+            accessibility=form.get("accessibility", ""),
+            registration_open=form.get("registration_open") == "1",
+        )
+        if not errors:
+            try:
+                meeting = meetings.save_meeting(meeting, data)
+            except InvalidRequest as error:
+                errors = error.errors
+            else:
+                flash(f"Saved {meeting.title}.", "success")
+                return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+    return render_template(
+        "events/form.html",
+        meeting=meeting,
+        form=form,
+        errors=errors,
+        kinds=MEETING_KINDS,
+        roster=services.get_roster(roster_id) if roster_id else None,
+    ), (400 if errors else 200)
+
+
+@bp.route("/<int:meeting_id>", methods=["GET", "POST"])
+@requires("rosters.view_members")
+def meeting(meeting_id: int):
+    found = _meeting_or_404(meeting_id)
+    errors = {}
+    if request.method == "POST":
+        if not _can_edit():
+            abort(403)
+        people = meetings.expected_attendees(found)
+        if request.form.get("all"):
+            marks = {m.id: request.form["all"] for m in people}
+        else:
+            marks = {}
+            for m in people:
+                value = request.form.get(f"member-{m.id}")
+                if value:
+                    marks[m.id] = value
+        try:
+            changed = meetings.mark_attendance(found, marks, current_user.id)
+        except InvalidRequest as error:
+            errors = error.errors
+        else:
+            flash(f"Attendance saved ({changed} changed).", "success")
+            return redirect(url_for("meetings.meeting", meeting_id=found.id))
+    registrations = []
+    if found.is_public:
+        registrations = list(
+            db.session.scalars(
+                db.select(Registration).where(Registration.meeting_id == found.id).order_by(Registration.created_at)
+            )
+        )
+    return render_template(
+        "events/meeting.html",
+        meeting=found,
+        people=meetings.expected_attendees(found),
+        marks=meetings.attendance_for(found),
+        statuses=ATTENDANCE,
+        kinds=MEETING_KINDS,
+        errors=errors,
+        registrations=registrations,
+    ), (400 if errors else 200)
+
+
+def _can_edit() -> bool:
+    from app.auth.permissions import can
+
+    return can("rosters.edit")
+
+
+@bp.route("/<int:meeting_id>/sign-in-sheet")
+@requires("rosters.view_members")
+def sign_in_sheet(meeting_id: int):
+    found = _meeting_or_404(meeting_id)
+    return render_template("events/sign_in_sheet.html", meeting=found, people=meetings.expected_attendees(found))
+
+
+@bp.route("/rosters/<int:roster_id>/attendance")
+@requires("rosters.view_members")
+def attendance_report(roster_id: int):
+    roster = services.get_roster(roster_id) or abort(404)
+    errors = {}
+    since = date_field(request.args, "since", errors, "from date")
+    until = date_field(request.args, "until", errors, "to date")
+    return render_template(
+        "events/attendance_report.html",
+        roster=roster,
+        rates=meetings.attendance_rates(roster.id, since, until),
+        months=meetings.roster_rate_by_month(roster.id),
+        errors=errors,
+        args=request.args,
+    )
+
+
+def _download(body: bytes, name: str, fmt: str) -> Response:
+    mimetype = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@bp.route("/rosters/<int:roster_id>/members.<fmt>")
+@requires("rosters.export")
+def export_roster(roster_id: int, fmt: str):
+    roster = services.get_roster(roster_id) or abort(404)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    rows = exports.membership_rows(roster.id)
+    if fmt == "csv":
+        body = exports.to_csv(exports.MEMBERSHIP_HEADER, rows)
+    else:
+        body = exports.to_xlsx(exports.MEMBERSHIP_HEADER, rows, "Members")
+    audit.record("export", "roster_membership", roster.id, f"format: {fmt}")
+    db.session.commit()
+    return _download(body, f"roster-{roster.id}-members", fmt)
+
+
+@bp.route("/rosters/<int:roster_id>/attendance.<fmt>")
+@requires("rosters.export")
+def export_attendance(roster_id: int, fmt: str):
+    roster = services.get_roster(roster_id) or abort(404)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    rows = exports.attendance_rows(roster.id)
+    if fmt == "csv":
+        body = exports.to_csv(exports.ATTENDANCE_HEADER, rows)
+    else:
+        body = exports.to_xlsx(exports.ATTENDANCE_HEADER, rows, "Attendance")
+    audit.record("export", "attendance", roster.id, f"format: {fmt}")
+    db.session.commit()
+    return _download(body, f"roster-{roster.id}-attendance", fmt)
+
+
+@bp.route("/attendance/<int:attendance_id>/payments", methods=["GET", "POST"])
+@requires("payments.view")
+def attendance_payments(attendance_id: int):
+    attendance = db.session.get(Attendance, attendance_id) or abort(404)
+    errors = {}
+    if request.method == "POST":
+        paid_on = date_field(request.form, "paid_on", errors, "paid date")
+        amount = payments.parse_amount(request.form.get("amount", ""))
+        if not errors:
+            try:
+                payments.add_payment(
+                    attendance,
+                    request.form.get("kind", ""),
+                    amount,
+                    paid_on,
+                    request.form.get("note", ""),
+                    current_user.id,
+                )
+            except InvalidRequest as error:
+                errors = error.errors
+            else:
+                flash("Payment logged.", "success")
+                return redirect(url_for("meetings.attendance_payments", attendance_id=attendance.id))
+    return render_template(
+        "events/payments.html", attendance=attendance, errors=errors, form=request.form, kinds=PAYMENT_KINDS
+    ), (400 if errors else 200)
+
+
+@bp.route("/payments")
+@requires("payments.view")
+def payment_totals():
+    errors = {}
+    on = date_field(request.args, "on", errors, "date") or clock.today()
+    start, end = payments.financial_year(on)
+    audit.record("view", "involvement_payment", "", f"totals {start.year}")
+    db.session.commit()
+    return render_template(
+        "events/payment_totals.html",
+        totals=payments.totals_by_member(on),
+        start=start,
+        end=end,
+        label=payments.financial_year_label(on),
+        previous=date(start.year - 1, 4, 1),
+        following=date(end.year, 4, 1),
+    )

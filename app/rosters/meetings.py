@@ -1,0 +1,234 @@
+"""Meetings and events, attendance marking and attendance rates."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, func
+
+from app import clock
+from app.audit import services as audit
+from app.errors import InvalidRequest
+from app.extensions import db
+from app.members.models import Member
+from app.rosters.models import Attendance, Meeting, Roster, RosterMembership
+from app.rosters.vocab import ATTENDANCE, MEETING_KINDS
+from app.transactions import transactional
+
+
+def get_meeting(meeting_id: int) -> Meeting | None:
+    return db.session.get(Meeting, meeting_id)
+
+
+def meetings_for_roster(roster_id: int, limit: int = 50) -> list[Meeting]:
+    return list(
+        db.session.scalars(
+            db.select(Meeting).where(Meeting.roster_id == roster_id).order_by(Meeting.starts_at.desc()).limit(limit)
+        )
+    )
+
+
+def list_meetings(page: int = 1, per_page: int = 50):
+    query = db.select(Meeting).order_by(Meeting.starts_at.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def upcoming_public_events() -> list[Meeting]:
+    return list(
+        db.session.scalars(
+            db.select(Meeting)
+            .where(
+                Meeting.roster_id.is_(None),
+                Meeting.registration_open.is_(True),
+                Meeting.cancelled_at.is_(None),
+                Meeting.starts_at >= clock.now(),
+            )
+            .order_by(Meeting.starts_at)
+        )
+    )
+
+
+@dataclass
+class MeetingInput:
+    title: str
+    kind: str
+    starts_at: datetime | None
+    ends_at: datetime | None = None
+    roster_id: int | None = None
+    description: str = ""
+    location: str = ""
+    online_url: str = ""
+    capacity: int | None = None
+    accessibility: str = ""
+    registration_open: bool = False
+
+
+def check_meeting_input(data: MeetingInput) -> dict[str, str]:
+    errors = {}
+    data.title = (data.title or "").strip()[:200]
+    data.location = (data.location or "").strip()[:300]
+    data.online_url = (data.online_url or "").strip()[:500]
+    if not data.title:
+        errors["title"] = "Enter a title"
+    if data.kind not in MEETING_KINDS:
+        errors["kind"] = "Choose the type of meeting or event"
+    if data.starts_at is None:
+        errors["starts_at"] = "Enter the date and time it starts"
+    if data.starts_at and data.ends_at and data.ends_at < data.starts_at:
+        errors["ends_at"] = "The end must be after the start"
+    if data.online_url and not data.online_url.startswith(("https://", "http://")):
+        errors["online_url"] = "Enter a web address starting with https://"
+    if not data.location and not data.online_url:
+        errors["location"] = "Enter a place, an online link, or both"
+    if data.capacity is not None and not 1 <= data.capacity <= 100000:
+        errors["capacity"] = "Enter a capacity from 1 to 100000, or leave it empty"
+    if data.roster_id is not None and db.session.get(Roster, data.roster_id) is None:
+        errors["roster_id"] = "Choose a group from the list"
+    if data.roster_id is not None and data.registration_open:
+        errors["registration_open"] = "Only public events (not a group's meetings) take registrations"
+    return errors
+
+
+@transactional
+def save_meeting(meeting: Meeting | None, data: MeetingInput) -> Meeting:
+    """Create or change a meeting or event; bad input changes nothing."""
+    errors = check_meeting_input(data)
+    if errors:
+        raise InvalidRequest("There is a problem with the meeting details.", 400, errors)
+    if meeting is None:
+        meeting = Meeting()
+        db.session.add(meeting)
+    for name in MeetingInput.__dataclass_fields__:
+        setattr(meeting, name, getattr(data, name))
+    db.session.flush()
+    audit.record("change", "meeting", meeting.id)
+    return meeting
+
+
+def expected_attendees(meeting: Meeting) -> list[Member]:
+    """Who should be on the sign-in sheet: the roster's members on the day, or registered people."""
+    if meeting.roster_id is not None:
+        day = meeting.starts_at.date()
+        query = (
+            db.select(Member)
+            .join(RosterMembership, RosterMembership.member_id == Member.id)
+            .where(
+                RosterMembership.roster_id == meeting.roster_id,
+                RosterMembership.status.in_(("active", "ended")),
+                RosterMembership.starts_on <= day,
+                (RosterMembership.ends_on.is_(None)) | (RosterMembership.ends_on >= day),
+            )
+        )
+        if meeting.starts_at.date() >= clock.today():
+            query = query.where(RosterMembership.status == "active")
+    else:
+        from app.rosters.models import Registration
+
+        query = (
+            db.select(Member)
+            .join(Registration, Registration.member_id == Member.id)
+            .where(Registration.meeting_id == meeting.id, Registration.status == "registered")
+        )
+    marked = db.select(Member).join(Attendance, Attendance.member_id == Member.id)
+    members = list(db.session.scalars(query)) + list(
+        db.session.scalars(marked.where(Attendance.meeting_id == meeting.id))
+    )
+    return sorted({m.id: m for m in members}.values(), key=lambda m: (m.last_name.lower(), m.first_name.lower()))
+
+
+def attendance_for(meeting: Meeting) -> dict[int, Attendance]:
+    rows = db.session.scalars(db.select(Attendance).where(Attendance.meeting_id == meeting.id))
+    return {a.member_id: a for a in rows}
+
+
+@transactional
+def mark_attendance(meeting: Meeting, marks: dict[int, str], staff_user_id: int | None = None) -> int:
+    """Record attended / apologies / did not attend for each member; all rows or none."""
+    allowed = {m.id for m in expected_attendees(meeting)}
+    errors = {}
+    for member_id, status in marks.items():
+        if status not in ATTENDANCE:
+            errors[f"member-{member_id}"] = "Choose attended, apologies or did not attend"
+        elif member_id not in allowed:
+            errors[f"member-{member_id}"] = "This person is not a member of the group or registered for the event"
+    if errors:
+        raise InvalidRequest("Attendance was not saved.", 400, errors)
+    existing = attendance_for(meeting)
+    changed = 0
+    for member_id, status in marks.items():
+        row = existing.get(member_id)
+        if row is None:
+            db.session.add(
+                Attendance(meeting_id=meeting.id, member_id=member_id, status=status, staff_user_id=staff_user_id)
+            )
+            changed += 1
+        elif row.status != status:
+            row.status = status
+            row.recorded_at = clock.now()
+            row.staff_user_id = staff_user_id
+            changed += 1
+    audit.record("change", "attendance", meeting.id, f"{changed} marks")
+    return changed
+
+
+def _rate_columns():
+    attended = func.sum(case((Attendance.status == "attended", 1), else_=0))
+    return attended, func.count(Attendance.id)
+
+
+def attendance_rates(roster_id: int, since: date | None = None, until: date | None = None) -> dict:
+    """Per-member and whole-roster attendance: attended / meetings marked, over a period."""
+    attended, marked = _rate_columns()
+    query = (
+        db.select(Attendance.member_id, Member.first_name, Member.last_name, attended, marked)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .join(Member, Member.id == Attendance.member_id)
+        .where(Meeting.roster_id == roster_id)
+        .group_by(Attendance.member_id, Member.first_name, Member.last_name)
+        .order_by(Member.last_name, Member.first_name)
+    )
+    if since:
+        query = query.where(Meeting.starts_at >= datetime(since.year, since.month, since.day))
+    if until:
+        query = query.where(Meeting.starts_at < datetime(until.year, until.month, until.day, 23, 59, 59))
+    rows = []
+    total_attended = total_marked = 0
+    for member_id, first, last, yes, count in db.session.execute(query):
+        yes = int(yes or 0)
+        total_attended += yes
+        total_marked += count
+        rows.append(
+            {
+                "member_id": member_id,
+                "name": f"{first} {last}".strip(),
+                "attended": yes,
+                "marked": count,
+                "rate": round(100 * yes / count) if count else None,
+            }
+        )
+    return {
+        "members": rows,
+        "attended": total_attended,
+        "marked": total_marked,
+        "rate": round(100 * total_attended / total_marked) if total_marked else None,
+    }
+
+
+def roster_rate_by_month(roster_id: int) -> list[dict]:
+    """The roster's attendance rate month by month, oldest first: how it changes over time."""
+    attended, marked = _rate_columns()
+    meetings = db.select(Meeting.id, Meeting.starts_at).where(Meeting.roster_id == roster_id).subquery()
+    rows = db.session.execute(
+        db.select(meetings.c.starts_at, attended, marked)
+        .join(Attendance, Attendance.meeting_id == meetings.c.id)
+        .group_by(meetings.c.id, meetings.c.starts_at)
+    ).all()
+    months: dict[str, list[int]] = {}
+    for starts_at, yes, count in rows:
+        key = starts_at.strftime("%Y-%m")
+        months.setdefault(key, [0, 0])
+        months[key][0] += int(yes or 0)
+        months[key][1] += count
+    return [
+        {"month": key, "attended": a, "marked": m, "rate": round(100 * a / m) if m else None}
+        for key, (a, m) in sorted(months.items())
+    ]

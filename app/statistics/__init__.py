@@ -1,0 +1,1 @@
+"""Shared statistics helpers for aggregates that leave the team."""
