@@ -68,9 +68,11 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
+    from app.members.routes import bp as members_bp
     from app.public.routes import bp as public_bp
     from app.staff.routes import bp as staff_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(members_bp)

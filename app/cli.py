@@ -68,10 +68,17 @@ def worker(burst):
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     connection = Redis.from_url(url)
     queue = Queue(current_app.config["RQ_QUEUE"], connection=connection)
-    Worker([queue], connection=connection).work(burst=burst)
+    from app.maintenance.tasks import schedule_daily
+
+    schedule_daily()
+    # The scheduler promotes jobs queued with enqueue_at (the daily housekeeping) when due.
+    Worker([queue], connection=connection).work(burst=burst, with_scheduler=True)
 
 
 def register_cli(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(worker)
+    from app.maintenance.cli import maintenance_cli
+
+    app.cli.add_command(maintenance_cli)
