@@ -3,7 +3,7 @@
 import logging
 from datetime import date
 
-from app.clock import today
+from app import clock
 from app.extensions import db
 from app.members import services as members
 
@@ -12,13 +12,13 @@ log = logging.getLogger(__name__)
 
 def retention_report(on: date | None = None) -> dict[str, int]:
     """How many members the retention policy would lapse and erase on `on`; changes nothing."""
-    due = members.retention_due(on or today())
+    due = members.retention_due(on or clock.today())
     return {"lapsed": len(due["lapse"]), "erased": len(due["erase"])}
 
 
 def apply_retention(on: date | None = None) -> dict[str, int]:
     """Lapse and erase as the retention settings say; each member is its own transaction."""
-    result = members.apply_retention(on or today())
+    result = members.apply_retention(on or clock.today())
     log.info("retention: %(lapsed)d lapsed, %(erased)d erased", result)
     return result
 
@@ -31,7 +31,7 @@ DAILY_TASKS = {
 
 def run_daily(on: date | None = None) -> dict[str, dict]:
     """Run every daily task once; one failing task does not stop the others."""
-    on = on or today()
+    on = on or clock.today()
     results: dict[str, dict] = {}
     for name, (_, task) in DAILY_TASKS.items():
         try:
