@@ -620,13 +620,15 @@ def filtered_query(filters: MemberFilter):
     if filters.q:
         term = filters.q.strip()
         compact = term.replace(" ", "").upper()
-        like = f"%{term.lower()}%"
-        conditions = [
-            Member.email_normalised.like(like),
-            func.lower(Member.first_name + " " + Member.last_name).like(like),
-            func.lower(Member.last_name).like(like),
-        ]
-        if 2 <= len(compact) <= 7 and compact.isalnum():
+        like = "%" + term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        full_name = Member.first_name + " " + Member.last_name
+        # SQLite's LIKE ignores ASCII case already; elsewhere compare lower-cased. Addresses
+        # are stored lower-cased in email_normalised, so they need neither.
+        if db.session.get_bind().dialect.name != "sqlite":
+            full_name = func.lower(full_name)
+        conditions = [Member.email_normalised.like(like, escape="\\"), full_name.like(like, escape="\\")]
+        # Every UK postcode has a digit; a plain name is not also tried as a postcode.
+        if 2 <= len(compact) <= 7 and compact.isalnum() and any(c.isdigit() for c in compact):
             conditions.append(func.replace(Member.postcode, " ", "").like(f"{compact}%"))
         query = query.where(or_(*conditions))
     if filters.topic:

@@ -115,3 +115,10 @@ def test_signed_out_people_are_sent_to_sign_in(client):
     response = client.get("/staff/members?q=x")
     assert response.status_code == 302
     assert "/staff/login" in response.headers["Location"]
+
+
+def test_search_treats_wildcards_as_plain_characters(client, engagement):
+    create_member("jo_ann@example.org", first_name="Jo", last_name="Ann")
+    create_member("joxann@example.org", first_name="Jox", last_name="Ann")
+    assert names_on(client.get("/staff/members?q=jo_ann")) == ["Jo Ann"]
+    assert names_on(client.get("/staff/members?q=100%25")) == []
