@@ -113,8 +113,15 @@ def _equality_rows(answers) -> list[tuple[str, str]]:
         rows.append((question, label))
     for name in equality.FREE_TEXT_FIELDS:
         if getattr(answers, name):
-            rows.append((name.replace("_", " ").capitalize().replace("other", "(described)"), getattr(answers, name)))
+            rows.append((FREE_TEXT_LABELS.get(name, name), getattr(answers, name)))
     return rows
+
+
+FREE_TEXT_LABELS = {
+    "ethnic_other": "Ethnic group, in their own words",
+    "sexual_orientation_other": "Sexual orientation, in their own words",
+    "religion_other": "Religion, in their own words",
+}
 
 
 def _form_context(member=None, values=None, errors=None) -> dict:

@@ -8,7 +8,14 @@ from app.extensions import db
 from app.members import services as members
 from tests.factories import create_member, create_practice, create_staff_user, login
 
-EQUALITY = {"ethnic_group": "asian", "ethnic_background": "asian_pakistani", "religion": "muslim", "sex": "female"}
+EQUALITY = {
+    "ethnic_group": "asian",
+    "ethnic_background": "asian_pakistani",
+    "religion": "muslim",
+    "sex": "female",
+    "sexual_orientation": "other",
+    "sexual_orientation_other": "Pansexual",
+}
 
 
 def audit_actions(record_id=None) -> list[tuple[str, str]]:
@@ -61,6 +68,7 @@ def test_equality_answers_shown_to_roles_allowed_and_audited(client):
     html = client.get(f"/staff/members/{member.id}").get_data(as_text=True)
     assert "Equality monitoring answers" in html
     assert "Pakistani" in html and "Muslim" in html
+    assert "Sexual orientation, in their own words" in html and "Pansexual" in html
     assert ("view", "equality_answers") in audit_actions(member.id)
 
 
@@ -73,7 +81,7 @@ def test_equality_answers_hidden_from_roles_without_the_permission(client, monke
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Equality monitoring answers" not in html
-    assert "Pakistani" not in html and "Muslim" not in html
+    assert "Pakistani" not in html and "Muslim" not in html and "Pansexual" not in html
     assert ("view", "equality_answers") not in audit_actions(member.id)
 
 
