@@ -79,6 +79,7 @@ def _register_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.auth.admin import bp as admin_bp
     from app.auth.routes import bp as auth_bp
+    from app.members.routes import bp as members_bp
     from app.organisations.routes import bp as organisations_bp
     from app.public.routes import bp as public_bp
     from app.rosters.meeting_routes import bp as meetings_bp
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(members_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(rosters_bp)
     app.register_blueprint(meetings_bp)

@@ -68,7 +68,11 @@ def worker(burst):
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     connection = Redis.from_url(url)
     queue = Queue(current_app.config["RQ_QUEUE"], connection=connection)
-    Worker([queue], connection=connection).work(burst=burst)
+    from app.maintenance.tasks import schedule_daily
+
+    schedule_daily()
+    # The scheduler promotes jobs queued with enqueue_at (the daily housekeeping) when due.
+    Worker([queue], connection=connection).work(burst=burst, with_scheduler=True)
 
 
 rosters_cli = AppGroup("rosters", help="Groups and memberships.")
@@ -99,3 +103,6 @@ def register_cli(app) -> None:
     from app.demo.cli import demo_cli
 
     app.cli.add_command(demo_cli)
+    from app.maintenance.cli import maintenance_cli
+
+    app.cli.add_command(maintenance_cli)

@@ -2,6 +2,7 @@
 
 from flask import g, has_request_context
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditLogEntry
 from app.extensions import db
@@ -43,7 +44,12 @@ def record(action: str, record_type: str = "", record_id="", detail: str = "") -
 
 
 def entries(page: int = 1, per_page: int = 50, action: str | None = None):
-    query = db.select(AuditLogEntry).order_by(AuditLogEntry.id.desc())
+    """A page of entries, newest first, with who acted loaded in the same query."""
+    query = (
+        db.select(AuditLogEntry)
+        .options(joinedload(AuditLogEntry.staff_user), joinedload(AuditLogEntry.api_token))
+        .order_by(AuditLogEntry.id.desc())
+    )
     if action:
         query = query.where(AuditLogEntry.action == action)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_
+from sqlalchemy.orm import joinedload
 
 from app.audit import services as audit
 from app.auth.permissions import role_can
@@ -68,6 +69,12 @@ def age_band_of(member: Member, on: date | None = None) -> str | None:
 
 def has_live_consent(member: Member, purpose: str) -> bool:
     return member.status == "active" and member.live_consent(purpose) is not None
+
+
+@transactional
+def record_member_viewed(member: Member) -> None:
+    """A staff view of a member's record is in the audit log."""
+    audit.record("view", "member", member.id)
 
 
 def equality_answers_for(member: Member, role: str | None) -> EqualityAnswers | None:
@@ -380,6 +387,8 @@ def set_consents(member: Member, purposes, method: str, staff_user_id: int | Non
         _set_status(member, "unsubscribed")
     elif wanted and member.status == "unsubscribed":
         _set_status(member, "active")
+    if staff_user_id is not None:
+        audit.record("change", "member", member.id, "contact consents: " + (", ".join(sorted(wanted)) or "none"))
 
 
 @transactional
@@ -403,7 +412,7 @@ def withdraw_equality_answers(member: Member, method: str = "web_form") -> None:
 
 
 @transactional
-def unsubscribe_all(member: Member, method: str = "web_form") -> None:
+def unsubscribe_all(member: Member, method: str = "web_form", staff_user_id: int | None = None) -> None:
     """Withdraw every contact consent at once; effective immediately."""
     if member.status == "erased":
         return
@@ -411,7 +420,10 @@ def unsubscribe_all(member: Member, method: str = "web_form") -> None:
         _withdraw_consent(member, purpose, method)
     if member.status != "unsubscribed":
         _set_status(member, "unsubscribed")
-        _event(member, "unsubscribed", "Unsubscribed from everything")
+        how = f" (recorded by staff: {CONSENT_METHODS.get(method, method).lower()})" if staff_user_id else ""
+        _event(member, "unsubscribed", "Unsubscribed from everything" + how, staff_user_id)
+    if staff_user_id is not None:
+        audit.record("unsubscribe", "member", member.id, f"method: {method}")
 
 
 def export_member_data(member: Member) -> dict:
@@ -490,35 +502,44 @@ def erase_member(member: Member, reason: str, staff_user_id: int | None = None) 
     log.info("member %s erased (%s)", member_id, reason)
 
 
-def apply_retention(on: date | None = None) -> dict[str, int]:
-    """Lapse members inactive for the lapse period; erase those lapsed for the erase period."""
+def retention_due(on: date | None = None) -> dict[str, list[int]]:
+    """Ids the retention policy would lapse and erase on `on`; reads only, changes nothing."""
     from app.settings.services import get_setting
 
     on = on or today()
     lapse_months = int(get_setting("retention_lapse_months") or 0)
     erase_months = int(get_setting("retention_erase_months") or 0)
-    lapsed = erased = 0
+    due: dict[str, list[int]] = {"lapse": [], "erase": []}
     if lapse_months > 0:
         cutoff = _months_before(on, lapse_months)
-        ids = list(
+        due["lapse"] = list(
             db.session.scalars(
-                db.select(Member.id).where(
-                    Member.status.in_(("active", "pending", "unsubscribed")), Member.last_activity_at < cutoff
-                )
+                db.select(Member.id)
+                .where(Member.status.in_(("active", "pending", "unsubscribed")), Member.last_activity_at < cutoff)
+                .order_by(Member.id)
             )
         )
-        for member_id in ids:
-            _lapse(member_id)
-            lapsed += 1
     if erase_months > 0:
         cutoff = _months_before(on, erase_months)
-        ids = list(
-            db.session.scalars(db.select(Member.id).where(Member.status == "lapsed", Member.status_changed_at < cutoff))
+        due["erase"] = list(
+            db.session.scalars(
+                db.select(Member.id)
+                .where(Member.status == "lapsed", Member.status_changed_at < cutoff)
+                .order_by(Member.id)
+            )
         )
-        for member_id in ids:
-            erase_member(get_member(member_id), "retention")
-            erased += 1
-    return {"lapsed": lapsed, "erased": erased}
+    return due
+
+
+def apply_retention(on: date | None = None) -> dict[str, int]:
+    """Lapse members inactive for the lapse period; erase those lapsed for the erase period."""
+    due = retention_due(on)
+    # Erasures are chosen before lapsing so that a member lapsed today waits the full erase period.
+    for member_id in due["lapse"]:
+        _lapse(member_id)
+    for member_id in due["erase"]:
+        erase_member(get_member(member_id), "retention")
+    return {"lapsed": len(due["lapse"]), "erased": len(due["erase"])}
 
 
 @transactional
@@ -592,8 +613,11 @@ def _years_before(on: date, years: int) -> date:
 
 
 def filtered_query(filters: MemberFilter):
-    """A SELECT of members matching the filter, sorted; erased members only when asked for."""
-    query = db.select(Member)
+    """A SELECT of members matching the filter, sorted; erased members only when asked for.
+
+    The practice is joined in the same query, so a page of results needs one query and one count.
+    """
+    query = db.select(Member).options(joinedload(Member.practice))
     if filters.status:
         query = query.where(Member.status == filters.status)
     else:
@@ -601,13 +625,15 @@ def filtered_query(filters: MemberFilter):
     if filters.q:
         term = filters.q.strip()
         compact = term.replace(" ", "").upper()
-        like = f"%{term.lower()}%"
-        conditions = [
-            Member.email_normalised.like(like),
-            func.lower(Member.first_name + " " + Member.last_name).like(like),
-            func.lower(Member.last_name).like(like),
-        ]
-        if 2 <= len(compact) <= 7 and compact.isalnum():
+        like = "%" + term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        full_name = Member.first_name + " " + Member.last_name
+        # SQLite's LIKE ignores ASCII case already; elsewhere compare lower-cased. Addresses
+        # are stored lower-cased in email_normalised, so they need neither.
+        if db.session.get_bind().dialect.name != "sqlite":
+            full_name = func.lower(full_name)
+        conditions = [Member.email_normalised.like(like, escape="\\"), full_name.like(like, escape="\\")]
+        # Every UK postcode has a digit; a plain name is not also tried as a postcode.
+        if 2 <= len(compact) <= 7 and compact.isalnum() and any(c.isdigit() for c in compact):
             conditions.append(func.replace(Member.postcode, " ", "").like(f"{compact}%"))
         query = query.where(or_(*conditions))
     if filters.topic:

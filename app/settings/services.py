@@ -1,7 +1,11 @@
 """Reading and changing administrator settings."""
 
+from app.audit import services as audit
+from app.clock import now
+from app.errors import InvalidRequest
 from app.extensions import db
 from app.settings.models import SiteSetting
+from app.transactions import transactional
 
 # key -> (label, default, help)
 SETTINGS = {
@@ -41,3 +45,65 @@ def get_setting(key: str) -> str:
 def all_settings() -> dict[str, str]:
     stored = {row.key: row.value for row in db.session.scalars(db.select(SiteSetting))}
     return {key: stored.get(key, default) for key, (_, default, _) in SETTINGS.items()}
+
+
+# How each setting is checked; anything not listed is free text.
+KINDS = {
+    "require_two_factor": "yes_no",
+    "retention_lapse_months": "months",
+    "retention_erase_months": "months",
+}
+
+TEXT_MAX_LENGTH = 5000
+
+
+def kind_of(key: str) -> str:
+    return KINDS.get(key, "text")
+
+
+def check_settings(values: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """(cleaned values, {key: message}) for every known setting present in `values`."""
+    cleaned, errors = {}, {}
+    for key, (label, _, _) in SETTINGS.items():
+        if key not in values:
+            continue
+        value = (values.get(key) or "").strip()
+        kind = kind_of(key)
+        if kind == "yes_no":
+            if value not in ("yes", "no"):
+                errors[key] = f"Choose yes or no for: {label.lower()}"
+                continue
+        elif kind == "months":
+            if not value.isdigit():
+                errors[key] = "Enter a whole number of months, 0 or more, like 24"
+                continue
+            if int(value) > 1200:
+                errors[key] = "Enter a number of months of 1200 or fewer"
+                continue
+            value = str(int(value))
+        elif len(value) > TEXT_MAX_LENGTH:
+            errors[key] = f"Enter {TEXT_MAX_LENGTH} characters or fewer"
+            continue
+        cleaned[key] = value
+    return cleaned, errors
+
+
+@transactional
+def save_settings(values: dict) -> list[str]:
+    """Store every valid setting given, or none if any is wrong; returns the keys that changed."""
+    cleaned, errors = check_settings(values)
+    if errors:
+        raise InvalidRequest("There is a problem with the settings.", 400, errors)
+    current = all_settings()
+    changed = [key for key, value in cleaned.items() if current[key] != value]
+    for key in changed:
+        row = db.session.get(SiteSetting, key)
+        if row is None:
+            row = SiteSetting(key=key)
+            db.session.add(row)
+        row.value = cleaned[key]
+        row.updated_at = now()
+    if changed:
+        # Keys only: the values are policy, but the log stays a list of who changed what.
+        audit.record("settings", "site_setting", "", "changed: " + ", ".join(changed))
+    return changed

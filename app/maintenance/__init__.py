@@ -1,0 +1,1 @@
+"""Housekeeping that runs every day: the retention policy, and whatever later joins it."""

@@ -1,0 +1,108 @@
+"""Retention: inactive members lapse, long-lapsed members are erased; the dry run changes nothing."""
+
+from datetime import date, datetime
+
+import pytest
+
+import app.clock
+import app.members.services
+from app.audit.models import AuditLogEntry
+from app.extensions import db
+from app.members import services as member_services
+from app.members.models import ErasureRecord, Member
+from app.settings.services import save_settings
+from tests.factories import create_member
+
+TODAY = date(2026, 6, 1)
+NOW = datetime(2026, 6, 1, 10, 0)
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """The application's clock stands still at NOW."""
+    monkeypatch.setattr(app.clock, "now", lambda: NOW)
+    monkeypatch.setattr(app.clock, "today", lambda: TODAY)
+    # services imported the functions by name; freeze those references too.
+    monkeypatch.setattr(app.members.services, "now", lambda: NOW)
+    monkeypatch.setattr(app.members.services, "today", lambda: TODAY)
+
+
+@pytest.fixture
+def people(frozen_clock):
+    """Four members: recently active, inactive for 25 months, lapsed 13 months ago, lapsed 10 months ago."""
+    save_settings({"retention_lapse_months": "24", "retention_erase_months": "12"})
+    recent = create_member("recent@example.org", first_name="Recent")
+    recent.last_activity_at = datetime(2025, 12, 1)
+    inactive = create_member("inactive@example.org", first_name="Inactive")
+    inactive.last_activity_at = datetime(2024, 5, 1)
+    old_lapsed = create_member("oldlapsed@example.org", first_name="Old")
+    old_lapsed.status, old_lapsed.status_changed_at = "lapsed", datetime(2025, 4, 30)
+    new_lapsed = create_member("newlapsed@example.org", first_name="New")
+    # Lapsed 10 months before TODAY: kept now, though the real calendar may be past the erase date.
+    new_lapsed.status, new_lapsed.status_changed_at = "lapsed", datetime(2025, 8, 1)
+    db.session.commit()
+    return {"recent": recent.id, "inactive": inactive.id, "old_lapsed": old_lapsed.id, "new_lapsed": new_lapsed.id}
+
+
+def statuses(people) -> dict[str, str]:
+    db.session.expire_all()
+    return {name: db.session.get(Member, member_id).status for name, member_id in people.items()}
+
+
+def test_dry_run_reports_counts_and_changes_nothing(app, people):
+    result = app.test_cli_runner().invoke(args=["maintenance", "retention", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "1 would be lapsed, 1 would be erased" in result.output
+    assert statuses(people) == {
+        "recent": "active",
+        "inactive": "active",
+        "old_lapsed": "lapsed",
+        "new_lapsed": "lapsed",
+    }
+    assert db.session.scalar(db.select(db.func.count()).select_from(ErasureRecord)) == 0
+
+
+def test_retention_lapses_the_inactive_and_erases_the_long_lapsed(app, people):
+    result = app.test_cli_runner().invoke(args=["maintenance", "retention"])
+    assert result.exit_code == 0, result.output
+    assert "1 lapsed, 1 erased" in result.output
+    assert statuses(people) == {
+        "recent": "active",
+        "inactive": "lapsed",
+        "old_lapsed": "erased",
+        "new_lapsed": "lapsed",
+    }
+    inactive = db.session.get(Member, people["inactive"])
+    assert inactive.status_changed_at == NOW, "the lapse is dated by the application's clock"
+    assert [e.kind for e in inactive.events][0] == "lapsed"
+    erased = db.session.get(Member, people["old_lapsed"])
+    assert erased.email is None and erased.first_name == ""
+    assert db.session.scalar(db.select(ErasureRecord.reason)) == "retention"
+    entry = db.session.scalar(db.select(AuditLogEntry).where(AuditLogEntry.action == "erase"))
+    assert entry.record_id == str(people["old_lapsed"]) and entry.staff_user_id is None
+
+
+def test_a_member_lapsed_today_is_not_erased_in_the_same_run(app, people):
+    member_services.apply_retention(TODAY)
+    member_services.apply_retention(TODAY)
+    assert statuses(people)["inactive"] == "lapsed", "waits the full erase period after lapsing"
+
+
+def test_zero_months_turns_each_step_off(app, people):
+    save_settings({"retention_lapse_months": "0", "retention_erase_months": "0"})
+    result = app.test_cli_runner().invoke(args=["maintenance", "retention"])
+    assert "0 lapsed, 0 erased" in result.output
+    assert statuses(people)["inactive"] == "active" and statuses(people)["old_lapsed"] == "lapsed"
+
+
+def test_daily_runs_retention(app, people):
+    result = app.test_cli_runner().invoke(args=["maintenance", "daily"])
+    assert result.exit_code == 0, result.output
+    assert "retention: lapsed: 1, erased: 1" in result.output
+    assert statuses(people)["old_lapsed"] == "erased"
+
+
+def test_schedule_without_redis_says_to_use_cron(app):
+    result = app.test_cli_runner().invoke(args=["maintenance", "schedule"])
+    assert result.exit_code != 0
+    assert "flask maintenance daily" in result.output
