@@ -61,6 +61,7 @@ def _register_models() -> None:
     # Imported for their side effect: every table is known to SQLAlchemy and Alembic.
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
+    import app.members.import_models  # noqa: F401
     import app.members.models  # noqa: F401
     import app.organisations.models  # noqa: F401
     import app.settings.models  # noqa: F401
@@ -68,9 +69,11 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
+    from app.members.transfer_routes import bp as member_transfer_bp
     from app.public.routes import bp as public_bp
     from app.staff.routes import bp as staff_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(member_transfer_bp)

@@ -75,3 +75,7 @@ def register_cli(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(worker)
+
+    from app.members.cli import members_cli
+
+    app.cli.add_command(members_cli)

@@ -2,6 +2,7 @@
 
 STAFF_MENU: list[tuple[str, str, str]] = [
     ("staff.members", "Members", "members.view"),
+    ("member_transfer.import_start", "Import members", "members.import"),
     ("staff.outbox", "Outbox", "outbox.view"),
     ("staff.audit_log", "Audit log", "audit.view"),
     ("staff.settings", "Settings", "settings.manage"),
