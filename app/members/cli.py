@@ -27,7 +27,7 @@ def _split(values) -> list[str]:
 @click.option("--skip-bad-rows", is_flag=True, help="Import the good rows even if some rows have problems")
 def import_members(path, dry_run, purposes, method, update_existing, skip_bad_rows):
     """Import members from a CSV or XLSX file: every good row or nothing."""
-    from app.members.import_reader import guess_mapping, read_members_file
+    from app.members.import_reader import guess_mapping, peek_members_file
     from app.members.importer import ImportOptions, import_file, preview_file
 
     kind = os.path.splitext(path)[1].lower()
@@ -38,7 +38,7 @@ def import_members(path, dry_run, purposes, method, update_existing, skip_bad_ro
         problems = options.problems()
         if problems:
             raise InvalidRequest("State the consent the people in the file gave.", 400, problems)
-        mapping = guess_mapping(read_members_file(path, kind).headers)
+        mapping = guess_mapping(peek_members_file(path, kind)[0])
         if dry_run:
             report = preview_file(path, kind, mapping, options)
         else:

@@ -189,7 +189,10 @@ def _finish(frame: pd.DataFrame, lines: pd.Series, encoding: str) -> MembersFile
     lines = lines.reset_index(drop=True)
     for column in frame.columns:
         # A leading quote is how exports (ours included) defuse spreadsheet formulas; take it off again.
-        frame[column] = frame[column].astype(str).str.strip().str.replace(r"^'(?=[=+\-@])", "", regex=True)
+        values = frame[column].astype(str).str.strip()
+        if values.str.startswith("'").any():
+            values = values.str.replace(r"^'(?=[=+\-@])", "", regex=True)
+        frame[column] = values
     # Blank lines (every cell empty) are not members and not mistakes.
     filled = (frame != "").any(axis=1)
     if not filled.all():

@@ -6,12 +6,13 @@ consents, topic links, timeline events) inside one transaction: no per-row ORM
 objects, and a failure part-way leaves the database as it was.
 """
 
+import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, cast, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import services as audit
@@ -244,44 +245,103 @@ def _consent_rows(member_ids, options: ImportOptions, stamp) -> list[dict]:
     return rows
 
 
-def _insert_new(rows: pd.DataFrame, options: ImportOptions, stamp, detail: str) -> None:
-    records = _plain(rows[["email", "email_key", *UPDATABLE]].rename(columns={"email_key": "email_normalised"}))
-    values = records.to_dict("records")
-    for record in values:
-        record["contact_type"] = record["contact_type"] or "resident"
-        record.update(
-            communication_needs=[],
-            communication_language="",
-            how_heard="",
-            status="active",
-            source="import",
-            created_at=stamp,
-            confirmed_at=None,
-            status_changed_at=stamp,
-            last_activity_at=stamp,
-            erased_at=None,
-        )
+def _constant(value, type_):
+    # PostgreSQL needs the type of a bound value in a SELECT list spelt out; a CAST on SQLite would change it.
+    bound = literal(value, type_)
+    return cast(bound, type_) if db.session.get_bind().dialect.name == "postgresql" else bound
+
+
+def _bulk_insert(table, columns: dict[str, list], **constants) -> None:
+    """executemany straight to the driver, values converted by the columns' own SQLAlchemy types.
+
+    Core's executemany builds and processes a parameter dict per row; for 100,000 members that
+    costs more than the database's own work. Constants are converted once, columns in one pass.
+    """
+    connection = db.session.connection()
+    dialect = connection.dialect
+    converted = []
+    for name, values in columns.items():
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        converted.append(values if process is None else [None if v is None else process(v) for v in values])
+    count = len(converted[0]) if converted else 0
+    for name, value in constants.items():
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        converted.append(itertools.repeat(value if process is None else process(value), count))
+    names = [*columns, *constants]
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    # Identifiers come from the table definition (quoted); every value is a bound parameter.
+    columns_sql = ", ".join(quote(n) for n in names)
+    marks = ", ".join([mark] * len(names))
+    sql = f"INSERT INTO {quote(table.name)} ({columns_sql}) VALUES ({marks})"  # noqa: S608
+    connection.exec_driver_sql(sql, list(zip(*converted, strict=False)))  # constants are endless repeats
+
+
+def _id_in(column, ids: list[int]):
+    # Integer ids written into the SQL text: thousands of bound parameters cost more to name than to send.
+    return column.in_(bindparam("ids", value=[int(i) for i in ids], expanding=True, literal_execute=True))
+
+
+def _insert_for_each(table, member_ids: list[int], **constants) -> None:
+    """One INSERT ... SELECT writing the same values for every member in `member_ids`."""
     member = Member.__table__
-    result = db.session.execute(
-        insert(member).returning(member.c.id, sort_by_parameter_order=True),
-        values,
+    chosen = select(member.c.id, *[_constant(v, table.c[k].type) for k, v in constants.items()]).where(
+        _id_in(member.c.id, member_ids)
     )
-    ids = [row[0] for row in result]
-    db.session.execute(insert(Consent.__table__), _consent_rows(ids, options, stamp))
-    links = [
-        {"member_id": member_id, "topic_id": topic_id}
-        for member_id, topics in zip(ids, rows["topic_ids"], strict=True)
-        for topic_id in topics
-    ]
-    if links:
-        db.session.execute(insert(member_topic), links)
-    db.session.execute(
-        insert(MemberEvent.__table__),
-        [
-            {"member_id": i, "at": stamp, "kind": "imported", "detail": detail, "staff_user_id": options.staff_user_id}
-            for i in ids
-        ],
+    db.session.execute(insert(table).from_select(["member_id", *constants], chosen))
+
+
+def _insert_new(rows: pd.DataFrame, options: ImportOptions, stamp, detail: str) -> None:
+    records = _plain(rows[["email", "email_key", *UPDATABLE]])
+    columns = {name: records[name].tolist() for name in records.columns}
+    columns["email_normalised"] = columns.pop("email_key")
+    columns["contact_type"] = [value or "resident" for value in columns["contact_type"]]
+    _bulk_insert(
+        Member.__table__,
+        columns,
+        communication_needs=[],
+        communication_language="",
+        how_heard="",
+        status="active",
+        source="import",
+        created_at=stamp,
+        status_changed_at=stamp,
+        last_activity_at=stamp,
     )
+    member = Member.__table__
+    keys = list(rows["email_key"])
+    id_of = dict(
+        db.session.execute(
+            select(member.c.email_normalised, member.c.id).where(member.c.email_normalised.in_(keys))
+        ).all()
+    )
+    ids = [id_of[key] for key in keys]
+    # Rows that are the same for every member are copied by the database, not sent one by one.
+    for purpose in options.purposes:
+        _, wording, version = CONSENT_PURPOSES[purpose]
+        _insert_for_each(
+            Consent.__table__,
+            ids,
+            purpose=purpose,
+            given_at=stamp,
+            method=options.method,
+            wording=wording,
+            wording_version=version,
+            recorded_by_id=options.staff_user_id,
+        )
+    _insert_for_each(
+        MemberEvent.__table__, ids, at=stamp, kind="imported", detail=detail, staff_user_id=options.staff_user_id
+    )
+    by_topic: dict[int, list[int]] = {}
+    for member_id, topics in zip(ids, rows["topic_ids"], strict=True):
+        for topic_id in topics:
+            by_topic.setdefault(topic_id, []).append(member_id)
+    for topic_id, member_ids in by_topic.items():
+        member = Member.__table__
+        chosen = select(member.c.id, _constant(topic_id, member_topic.c.topic_id.type)).where(
+            _id_in(member.c.id, member_ids)
+        )
+        db.session.execute(insert(member_topic).from_select(["member_id", "topic_id"], chosen))
 
 
 def _update_existing(rows: pd.DataFrame, options: ImportOptions, stamp, batch_id: int | None) -> None:
