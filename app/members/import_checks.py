@@ -23,6 +23,7 @@ _SIMPLE_EMAIL = (
     rf"^(?P<local>{_ATOM}(?:\.{_ATOM})*)@"
     r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?P<tld>[A-Za-z]{2,63}))$"
 )
+_SIMPLE_EMAIL_RE = re.compile(_SIMPLE_EMAIL)
 _SPECIAL_TLDS = {d for d in SPECIAL_USE_DOMAIN_NAMES if "." not in d}
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -120,22 +121,23 @@ def _join(problems: list[pd.Series], n: int, index) -> pd.Series:
 
 
 def _emails(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    parts = raw.str.extract(_SIMPLE_EMAIL)
-    simple = (
-        parts["local"].notna()
-        & (parts["local"].str.len() <= 64)
-        & (raw.str.len() <= 254)
-        & ~parts["tld"].str.lower().isin(_SPECIAL_TLDS)
-    )
-    email = (parts["local"] + "@" + parts["domain"].str.lower()).where(simple, "")
-    problem = pd.Series("", index=raw.index, dtype=object)
-    problem[raw == ""] = "Email address is missing"
-    for i in raw.index[~simple & (raw != "")]:
-        try:
-            email[i] = normalise_email(raw[i])
-        except FieldError:
-            problem[i] = "Email address is not in the correct format, like name@example.com"
-    return email.astype(object), problem
+    emails, problems = [], []
+    for value in raw.tolist():
+        match = _SIMPLE_EMAIL_RE.match(value)
+        if match and len(match["local"]) <= 64 and len(value) <= 254 and match["tld"].lower() not in _SPECIAL_TLDS:
+            emails.append(match["local"] + "@" + match["domain"].lower())
+            problems.append("")
+        elif not value:
+            emails.append("")
+            problems.append("Email address is missing")
+        else:
+            try:
+                emails.append(normalise_email(value))
+                problems.append("")
+            except FieldError:
+                emails.append("")
+                problems.append("Email address is not in the correct format, like name@example.com")
+    return pd.Series(emails, index=raw.index, dtype=object), pd.Series(problems, index=raw.index, dtype=object)
 
 
 def _postcodes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -148,25 +150,25 @@ def _postcodes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _dates_of_birth(raw: pd.Series, today: date) -> tuple[pd.Series, pd.Series]:
-    """ISO (2001-03-27, with or without a time), UK (27/03/2001) or an Excel day number."""
-    iso = raw.str.extract(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][0-9:.]*)?$")
-    uk = raw.str.extract(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-    serial = raw.str.fullmatch(r"\d{1,5}(?:\.0+)?") & (raw != "")
-    year = iso[0].fillna(uk[2])
-    month = iso[1].fillna(uk[1])
-    day = iso[2].fillna(uk[0])
-    recognised = year.notna()
-    parts = pd.DataFrame({"year": year, "month": month, "day": day}).fillna("1").astype(int)
-    born = pd.to_datetime(parts, errors="coerce").where(recognised)
+    """ISO (1987-03-27, with or without a time), UK (27/03/1987) or an Excel day number."""
+    iso = raw.str.match(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T][0-9:.]*)?$")
+    uk = raw.str.match(r"^\d{1,2}/\d{1,2}/\d{4}$")
+    serial = raw.str.match(r"^\d{1,5}(?:\.0+)?$")
+    born = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
+    if iso.any():
+        dates = raw[iso].str.replace(r"[ T].*$", "", regex=True)
+        born[iso] = pd.to_datetime(dates, format="%Y-%m-%d", errors="coerce")
+    if uk.any():
+        born[uk] = pd.to_datetime(raw[uk], format="%d/%m/%Y", errors="coerce")
     if serial.any():
-        days = pd.to_numeric(raw.where(serial), errors="coerce")
-        born = born.where(~serial, _EXCEL_EPOCH + pd.to_timedelta(days, unit="D"))
+        days = pd.to_numeric(raw[serial], errors="coerce")
+        born[serial] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+    recognised = iso | uk | serial
     problem = pd.Series("", index=raw.index, dtype=object)
     given = raw != ""
-    problem[given & ~recognised & ~serial] = "Date of birth is not a date like 27/03/1987 or 1987-03-27"
-    problem[given & (recognised | serial) & born.isna()] = "Date of birth is not a real date"
-    today_ts = pd.Timestamp(today)
-    problem[born.notna() & (born > today_ts)] = "Date of birth is in the future"
+    problem[given & ~recognised] = "Date of birth is not a date like 27/03/1987 or 1987-03-27"
+    problem[recognised & born.isna()] = "Date of birth is not a real date"
+    problem[born.notna() & (born > pd.Timestamp(today))] = "Date of birth is in the future"
     problem[born.notna() & (born.dt.year < today.year - 120)] = f"Date of birth must be after {today.year - 120}"
     ok = born.notna() & (problem == "")
     values = pd.Series(None, index=raw.index, dtype=object)
