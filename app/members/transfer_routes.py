@@ -67,6 +67,8 @@ def import_start():
 @requires("members.import")
 def columns(batch_id):
     batch = _load(batch_id)
+    if batch.status not in ("uploaded", "checked"):
+        return redirect(url_for("member_transfer.batch", batch_id=batch.id))
     errors = {}
     mapping = batch.mapping
     if request.method == "POST":
@@ -75,6 +77,8 @@ def columns(batch_id):
             batches.set_mapping(batch, mapping)
             batches.request_check(batch)
         except InvalidRequest as error:
+            if error.status != 400:
+                raise
             errors = error.errors or {"mapping": error.message}
         else:
             return _after_dispatch(batch)

@@ -8,6 +8,7 @@ import pytest
 from redis import Redis
 from rq import Queue, SimpleWorker
 
+from app.audit.models import AuditLogEntry
 from app.extensions import db
 from app.members.import_models import ImportBatch
 from app.members.models import Consent, Member
@@ -45,7 +46,8 @@ def status(client, batch_id):
 
 @pytest.mark.redis
 def test_big_file_runs_on_a_worker_with_progress(client, app, redis_db):
-    login(client, create_staff_user("engagement"))
+    staff = create_staff_user("engagement")
+    login(client, staff)
     lines = [f"person{i}@example.org,Person,{i}" for i in range(12)]
     lines.append("not-an-email,Bad,Row")
     lines.append("PERSON0@example.org,Again,Zero")
@@ -111,3 +113,6 @@ def test_big_file_runs_on_a_worker_with_progress(client, app, redis_db):
     assert db.session.scalar(db.select(db.func.count()).select_from(Member)) == 12
     assert db.session.scalar(db.select(db.func.count()).select_from(Consent)) == 12
     assert os.listdir(app.config["IMPORT_DIR"]) == []
+    entry = db.session.scalar(db.select(AuditLogEntry).where(AuditLogEntry.action == "import"))
+    assert entry.staff_user_id == staff.id
+    assert entry.detail == "rows: 14; new: 12; updated: 0; skipped: 1; bad: 1"

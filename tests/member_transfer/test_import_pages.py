@@ -3,6 +3,7 @@
 import io
 import os
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -177,3 +178,24 @@ def test_import_page_needs_sign_in(client):
     response = client.get("/staff/members/import")
     assert response.status_code == 302
     assert "/staff/login" in response.headers["Location"]
+
+
+def test_an_upload_left_past_its_expiry_is_deleted(client, app):
+    signed_in(client)
+    uploaded = upload(client, GOOD)
+    batch = db.session.scalar(db.select(ImportBatch))
+    batch.expires_at = batch.created_at - timedelta(minutes=1)
+    db.session.commit()
+
+    page = client.get(f"/staff/members/import/{batch.id}").get_data(as_text=True)
+
+    assert "This upload has expired" in page
+    assert os.listdir(app.config["IMPORT_DIR"]) == []
+    again = client.get(uploaded.headers["Location"])
+    assert again.headers["Location"] == f"/staff/members/import/{batch.id}"
+
+
+def test_import_page_offers_exports_to_those_allowed(client):
+    signed_in(client)
+    page = client.get("/staff/members/import").get_data(as_text=True)
+    assert "/staff/members/export?format=csv" in page
