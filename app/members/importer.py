@@ -182,7 +182,7 @@ def import_file(
     plan = _plan(members_file, mapping, options)
     report = plan.report
     if report.bad and options.refuse_if_bad:
-        log.info("import %s refused: %s", batch_id, report.summary())
+        log.info("import %s refused: %s", batch_id or "(command line)", report.summary())
         return report
     try:
         _write(plan, options, progress, batch_id)
@@ -194,7 +194,7 @@ def import_file(
     if options.staff_user_id and entry.staff_user_id is None:
         entry.staff_user_id = options.staff_user_id
     report.committed = True
-    log.info("import %s committed: %s", batch_id, report.summary())
+    log.info("import %s committed: %s", batch_id or "(command line)", report.summary())
     return report
 
 
