@@ -151,7 +151,14 @@ def _dispatch(batch: ImportBatch, status: str) -> None:
     # Save, then enqueue: the job finds the batch already in the state it acts on.
     _set_status(batch.id, status, job_id=None, message="")
     if runs_as_job(batch):
-        job = jobs.enqueue(run_batch, batch.id, job_timeout=3600)
+        from redis.exceptions import RedisError
+
+        try:
+            job = jobs.enqueue(run_batch, batch.id, job_timeout=3600)
+        except RedisError:
+            log.exception("import %s could not be queued", batch.id)
+            _set_status(batch.id, "uploaded" if status == "checking" else "checked")
+            raise InvalidRequest("The background worker could not be reached. Nothing was imported; try again.", 503)
         _set_status(batch.id, status, job_id=job.id)
     else:
         run_batch(batch.id)
