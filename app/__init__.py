@@ -70,6 +70,7 @@ def _register_models() -> None:
     # Imported for their side effect: every table is known to SQLAlchemy and Alembic.
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
+    import app.members.import_models  # noqa: F401
     import app.members.models  # noqa: F401
     import app.organisations.models  # noqa: F401
     import app.rosters.models  # noqa: F401
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.admin import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.members.routes import bp as members_bp
+    from app.members.transfer_routes import bp as member_transfer_bp
     from app.organisations.routes import bp as organisations_bp
     from app.public.routes import bp as public_bp
     from app.rosters.meeting_routes import bp as meetings_bp
@@ -90,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(member_transfer_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(rosters_bp)

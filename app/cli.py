@@ -106,3 +106,6 @@ def register_cli(app) -> None:
     from app.maintenance.cli import maintenance_cli
 
     app.cli.add_command(maintenance_cli)
+    from app.members.cli import members_cli
+
+    app.cli.add_command(members_cli)

@@ -67,6 +67,10 @@ class Config:
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)))
     IMPORT_INLINE_MAX_ROWS = int(os.environ.get("IMPORT_INLINE_MAX_ROWS", "5000"))
+    # Uploaded member files wait here between preview and import (default: instance/imports).
+    # With workers on other machines, point this at a folder they share.
+    IMPORT_DIR = os.environ.get("IMPORT_DIR", "")
+    IMPORT_FILE_MAX_AGE = int(os.environ.get("IMPORT_FILE_MAX_AGE", str(24 * 3600)))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
