@@ -1,0 +1,1 @@
+"""Pure statistical functions for comparing a group of people with a population."""
