@@ -63,14 +63,20 @@ def _register_models() -> None:
     import app.auth.models  # noqa: F401
     import app.members.models  # noqa: F401
     import app.organisations.models  # noqa: F401
+    import app.panels.models  # noqa: F401
+    import app.representation.models  # noqa: F401
     import app.settings.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
+    from app.panels.routes import bp as panels_bp
     from app.public.routes import bp as public_bp
+    from app.representation.routes import bp as representation_bp
     from app.staff.routes import bp as staff_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(representation_bp)
+    app.register_blueprint(panels_bp)

@@ -75,3 +75,17 @@ def register_cli(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(worker)
+    app.cli.add_command(baselines_cli)
+
+
+baselines_cli = AppGroup("baselines", help="Population baselines (Census 2021).")
+
+
+@baselines_cli.command("load")
+@click.option("--area", "areas", multiple=True, help="Only this local authority code (repeatable)")
+def load_baselines(areas):
+    """Load the shipped Census 2021 baselines (safe to run again: it replaces them)."""
+    from app.representation.baselines import load_census_baselines
+
+    rows = load_census_baselines(list(areas) or None)
+    click.echo(f"Loaded {rows} Census 2021 baseline rows")
