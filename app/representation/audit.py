@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import asdict
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 
 from app.extensions import db
 from app.members.models import EqualityAnswers, Member
@@ -47,33 +47,52 @@ def _signed_up(params):
 register_population("active", "All active members", _active)
 register_population("signed_up", "People who signed up in a period", _signed_up)
 
-ANSWER_COLUMNS = [getattr(EqualityAnswers, f) for f in dict.fromkeys(mapping.ANSWER_FIELDS.values())]
+
+def _condition(member_ids):
+    if isinstance(member_ids, list | tuple | set):
+        return Member.id.in_(list(member_ids))
+    ids = member_ids.subquery()
+    return Member.id.in_(select(ids.c[0]))
 
 
-def load_people(member_ids) -> list[tuple]:
-    """(date_of_birth, age_band, answers...) for each person in the group, in ANSWER_COLUMNS order."""
-    if not isinstance(member_ids, list | tuple | set):
-        ids = member_ids.subquery()
-        condition = Member.id.in_(select(ids.c[0]))
-    else:
-        condition = Member.id.in_(list(member_ids))
+def _born_before(on: date, years: int) -> date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def load_counts(member_ids, on: date) -> dict:
+    """Aggregate counts for a group: how many people had each date of birth, band and answer.
+
+    One pass over the group's rows, returning only totals, so callers never see
+    anyone's answers. Dates travel as ISO text so that only distinct ones are parsed.
+    {"people": n, "ages": [(date_of_birth, age_band, n)], "answers": {field: {code: n}},
+    "aged": {minimum age: {field: {code: n}}}, "aged_people": {minimum age: n}}
+    """
+    fields = list(dict.fromkeys(mapping.ANSWER_FIELDS.values()))
     query = (
-        select(Member.date_of_birth, Member.age_band, *ANSWER_COLUMNS)
+        select(cast(Member.date_of_birth, String), Member.age_band, *(getattr(EqualityAnswers, f) for f in fields))
         .outerjoin(EqualityAnswers, EqualityAnswers.member_id == Member.id)
-        .where(condition)
+        .where(_condition(member_ids))
     )
-    return [tuple(row) for row in db.session.execute(query)]
-
-
-def _too_young(born, reported, on, minimum) -> bool:
-    if born is not None:
-        return born > on or mapping.age_on(born, on) < minimum
-    if reported:
-        low, high = (
-            mapping.SELF_REPORTED_AGE_BANDS[reported][1:] if reported in mapping.SELF_REPORTED_AGE_BANDS else (0, None)
-        )
-        return high is not None and high < minimum
-    return False
+    rows = db.session.connection().execute(query).all()
+    ages = Counter((born, band) for born, band, *_ in rows)
+    answers = {f: Counter(row[2 + i] for row in rows) for i, f in enumerate(fields)}
+    aged, aged_people = {}, {}
+    for key, minimum in mapping.MINIMUM_AGE.items():
+        youngest = _born_before(on, minimum).isoformat()
+        column = 2 + fields.index(mapping.ANSWER_FIELDS[key])
+        old_enough = [row[column] for row in rows if (row[0] <= youngest if row[0] else row[1] != "under_16")]
+        aged.setdefault(minimum, {})[mapping.ANSWER_FIELDS[key]] = Counter(old_enough)
+        aged_people[minimum] = len(old_enough)
+    return {
+        "people": len(rows),
+        "ages": [(date.fromisoformat(born[:10]) if born else None, band, n) for (born, band), n in ages.items()],
+        "answers": answers,
+        "aged": aged,
+        "aged_people": aged_people,
+    }
 
 
 def _characteristic(key, counts, unknown, population, notes, size, min_answers):
@@ -113,16 +132,13 @@ def _characteristic(key, counts, unknown, population, notes, size, min_answers):
     return entry
 
 
-def compute(
-    people: list[tuple], on: date, area_codes, min_age: int = DEFAULT_MIN_AGE, min_answers: int = MIN_ANSWERS
-) -> dict:
-    """Compare a group (rows from load_people) with the baseline of the areas, characteristic by characteristic."""
-    size = len(people)
+def compute(counts: dict, on: date, area_codes, min_age: int = DEFAULT_MIN_AGE, min_answers: int = MIN_ANSWERS) -> dict:
+    """Compare a group (counts from load_counts) with the baseline of the areas, characteristic by characteristic."""
+    size = counts["people"]
     out = []
-    # Age
-    coarse = any(born is None and reported for born, reported, *_ in people)
+    coarse = any(born is None and reported for born, reported, _ in counts["ages"])
     population = baselines.baseline_for(area_codes, "age_band")
-    counts, unknown = mapping.age_counts(((p[0], p[1]) for p in people), on, coarse)
+    age, unknown = mapping.age_counts(counts["ages"], on, coarse)
     notes = []
     if population is not None:
         if coarse:
@@ -134,30 +150,27 @@ def compute(
         bands = mapping.coarse_bands() if coarse else [(lbl, lo, hi, None) for lbl, lo, hi in mapping.AGE_BANDS]
         dropped = [lbl for lbl, lo, hi, _ in bands if hi is not None and hi < min_age]
         if dropped:
-            left_out = sum(counts.pop(lbl, 0) for lbl in dropped)
+            left_out = sum(age.pop(lbl, 0) for lbl in dropped)
             population = {c: n for c, n in population.items() if c not in dropped}
             notes.append(
                 f"Bands wholly under {min_age} are left out of the comparison"
                 + (f" ({left_out} people in them)." if left_out else ".")
             )
-    out.append(_characteristic("age_band", counts, unknown, population, notes, size, min_answers))
-    # Equality answers
+    out.append(_characteristic("age_band", age, unknown, population, notes, size, min_answers))
     for key, field in mapping.ANSWER_FIELDS.items():
-        column = 2 + list(dict.fromkeys(mapping.ANSWER_FIELDS.values())).index(field)
         notes = []
-        rows = people
-        if key in mapping.MINIMUM_AGE:
-            minimum = mapping.MINIMUM_AGE[key]
-            rows = [p for p in people if not _too_young(p[0], p[1], on, minimum)]
+        answers, people = counts["answers"].get(field), size
+        minimum = mapping.MINIMUM_AGE.get(key)
+        if minimum is not None:
+            answers, people = counts["aged"][minimum][field], counts["aged_people"][minimum]
             notes.append(f"The Census base is people aged {minimum} and over; younger members are left out.")
         if key in ("religion", "sexual_orientation"):
             notes.append(
                 'The Census "Not answered" group is left out so that both sides are shares of people who answered.'
             )
-        answers = Counter(p[column] for p in rows)
-        counts, unknown = mapping.answer_counts(field, answers)
+        found, unknown = mapping.answer_counts(field, answers)
         population = baselines.baseline_for(area_codes, key)
-        out.append(_characteristic(key, counts, unknown, population, notes, len(rows), min_answers))
+        out.append(_characteristic(key, found, unknown, population, notes, people, min_answers))
     out.append(
         {
             "key": "imd_decile",

@@ -80,21 +80,23 @@ def coarsen_baseline(population: dict[str, int]) -> dict[str, int]:
 
 
 def age_counts(people, on: date, coarse: bool) -> tuple[dict[str, int], int]:
-    """Counts per band at `on` for (date_of_birth, age_band) pairs, and how many have no age."""
+    """Counts per band at `on` from (date_of_birth, age_band[, people]) rows, and how many have no age."""
     counts: dict[str, int] = {}
     unknown = 0
     by_birth: dict = {}
-    for born, reported in people:
+    for row in people:
+        born, reported = row[0], row[1]
+        n = row[2] if len(row) > 2 else 1
         if born is not None:
-            by_birth[born] = by_birth.get(born, 0) + 1
+            by_birth[born] = by_birth.get(born, 0) + n
         elif reported and coarse:
             label = coarse_band_for_reported(reported)
             if label is None:
-                unknown += 1
+                unknown += n
             else:
-                counts[label] = counts.get(label, 0) + 1
+                counts[label] = counts.get(label, 0) + n
         else:
-            unknown += 1
+            unknown += n
     band_of = coarse_band_for_age if coarse else census_band
     for born, n in by_birth.items():
         if born > on:

@@ -53,8 +53,8 @@ def run_audit(kind: str = "active", params: dict | None = None, on: date | None 
     on = on or today()
     min_age = engine.DEFAULT_MIN_AGE if min_age is None else min_age
     label, member_ids = engine.POPULATIONS[kind]
-    people = engine.load_people(member_ids(params))
-    results = engine.compute(people, on, area.area_codes, min_age=min_age)
+    counts = engine.load_counts(member_ids(params), on)
+    results = engine.compute(counts, on, area.area_codes, min_age=min_age)
     results["population"] = {"kind": kind, "label": label, "params": params}
     results["area"] = {"label": area.label, "codes": list(area.area_codes)}
     results["audit_date"] = on.isoformat()
@@ -182,8 +182,14 @@ def export_xlsx(results: dict) -> bytes:
 
 def export_pdf(results: dict, title: str) -> bytes:
     """The report for the Governing Body, as PDF (WeasyPrint)."""
-    from weasyprint import HTML
-
+    try:
+        from weasyprint import HTML
+    except OSError as error:  # Pango is missing on this server
+        raise InvalidRequest(
+            "PDF reports need the Pango library on the server (Debian: libpango-1.0-0 libpangoft2-1.0-0). "
+            "Download the CSV or Excel file instead.",
+            503,
+        ) from error
     html = render_template(
         "representation/report_pdf.html",
         title=title,
