@@ -83,9 +83,16 @@ baselines_cli = AppGroup("baselines", help="Population baselines (Census 2021)."
 
 @baselines_cli.command("load")
 @click.option("--area", "areas", multiple=True, help="Only this local authority code (repeatable)")
-def load_baselines(areas):
+@click.option("--serve", "serve", multiple=True, help="Set the area served to this code, if none is set yet")
+def load_baselines(areas, serve):
     """Load the shipped Census 2021 baselines (safe to run again: it replaces them)."""
-    from app.representation.baselines import load_census_baselines
+    from app.representation.baselines import load_census_baselines, save_served_area, served_area
 
     rows = load_census_baselines(list(areas) or None)
     click.echo(f"Loaded {rows} Census 2021 baseline rows")
+    if serve and served_area() is None:
+        try:
+            area = save_served_area(list(serve))
+        except InvalidRequest as error:
+            _fail(error)
+        click.echo(f"Area served: {area.label}")

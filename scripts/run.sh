@@ -26,7 +26,7 @@ export FLASK_APP=wsgi INVOLVE_ENV=${INVOLVE_ENV:-development}
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
 
 .venv/bin/flask db upgrade
-.venv/bin/flask baselines load
+.venv/bin/flask baselines load --serve E08000031
 .venv/bin/flask demo load
 
 cat <<TXT

@@ -89,6 +89,8 @@ def create():
 @requires("panels.draw")
 def show(draw_id):
     record = services.get_draw(draw_id)
+    if record.pool_source == "network" and record.result:
+        services.record_view(record.id)
     job = fetch_job(record.job_id) if record.job_id and record.status in ("queued", "running") else None
     result = record.result or {}
     probabilities = result.get("probabilities", {})

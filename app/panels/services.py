@@ -282,3 +282,9 @@ def people_for(record: PanelDraw, ids) -> list[dict]:
             member = members.get(row["id"])
             row["name"] = member.full_name if member else "(no longer a member)"
     return rows
+
+
+def record_view(draw_id: int) -> None:
+    """Note in the audit log that someone saw the names on a drawn panel."""
+    audit_log.record("view", "panel_draw", draw_id, "panel names shown")
+    db.session.commit()

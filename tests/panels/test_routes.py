@@ -102,6 +102,11 @@ def test_drawing_from_the_network_by_age(client):
     assert record.status == "done"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Alex Jones" in page
+    from app.audit.models import AuditLogEntry
+    from app.extensions import db
+
+    viewed = db.session.scalars(db.select(AuditLogEntry).where(AuditLogEntry.record_type == "panel_draw")).all()
+    assert "view" in [entry.action for entry in viewed]
 
 
 def test_bad_size_is_shown_beside_the_field(client):
