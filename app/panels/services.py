@@ -181,6 +181,8 @@ def create_draw(title, pool, features, quotas, size, algorithm, seed=None, pool_
         errors["size"] = "Enter the number of people for the panel, 1 or more"
     elif size > len(pool):
         errors["size"] = f"The pool has only {len(pool)} people"
+    if seed is not None and not 1 <= seed < 2**31:
+        errors["seed"] = "The seed must be a whole number from 1 to 2147483647"
     if errors:
         raise InvalidRequest("There is a problem with the draw.", 400, errors)
     seed = seed or secrets.randbelow(2**31 - 1) + 1

@@ -114,3 +114,19 @@ def test_bad_size_is_shown_beside_the_field(client):
     response = _post(client, source="network", size="lots")
     assert response.status_code == 400
     assert "whole number" in response.get_data(as_text=True)
+
+
+def test_a_seed_out_of_range_is_refused(client):
+    login(client, create_staff_user("engagement"))
+    response = _post(
+        client,
+        source="csv",
+        features="sex",
+        quotas_from="hand",
+        quotas="sex,Female,1,3",
+        seed="99999999999",
+        pool=(io.BytesIO(POOL.encode()), "p.csv"),
+    )
+    assert response.status_code == 400
+    assert "from 1 to 2147483647" in response.get_data(as_text=True)
+    assert services.draws() == []
