@@ -73,6 +73,8 @@ def _register_models() -> None:
     import app.members.import_models  # noqa: F401
     import app.members.models  # noqa: F401
     import app.organisations.models  # noqa: F401
+    import app.panels.models  # noqa: F401
+    import app.representation.models  # noqa: F401
     import app.rosters.models  # noqa: F401
     import app.settings.models  # noqa: F401
 
@@ -83,7 +85,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.members.routes import bp as members_bp
     from app.members.transfer_routes import bp as member_transfer_bp
     from app.organisations.routes import bp as organisations_bp
+    from app.panels.routes import bp as panels_bp
     from app.public.routes import bp as public_bp
+    from app.representation.routes import bp as representation_bp
     from app.rosters.meeting_routes import bp as meetings_bp
     from app.rosters.public_routes import bp as events_bp
     from app.rosters.routes import bp as rosters_bp
@@ -92,6 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(representation_bp)
+    app.register_blueprint(panels_bp)
     app.register_blueprint(member_transfer_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(organisations_bp)

@@ -109,3 +109,24 @@ def register_cli(app) -> None:
     from app.members.cli import members_cli
 
     app.cli.add_command(members_cli)
+    app.cli.add_command(baselines_cli)
+
+
+baselines_cli = AppGroup("baselines", help="Population baselines (Census 2021).")
+
+
+@baselines_cli.command("load")
+@click.option("--area", "areas", multiple=True, help="Only this local authority code (repeatable)")
+@click.option("--serve", "serve", multiple=True, help="Set the area served to this code, if none is set yet")
+def load_baselines(areas, serve):
+    """Load the shipped Census 2021 baselines (safe to run again: it replaces them)."""
+    from app.representation.baselines import load_census_baselines, save_served_area, served_area
+
+    rows = load_census_baselines(list(areas) or None)
+    click.echo(f"Loaded {rows} Census 2021 baseline rows")
+    if serve and served_area() is None:
+        try:
+            area = save_served_area(list(serve))
+        except InvalidRequest as error:
+            _fail(error)
+        click.echo(f"Area served: {area.label}")

@@ -38,6 +38,7 @@ export FLASK_APP=wsgi INVOLVE_ENV=${INVOLVE_ENV:-development}
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
 
 .venv/bin/flask db upgrade
+.venv/bin/flask baselines load --serve E08000031
 if [ "$INVOLVE_ENV" = production ]; then
   echo "INVOLVE_ENV=production: demo data is not loaded."
 else

@@ -41,6 +41,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payments.view": frozenset({"admin", "engagement"}),
     "outbox.view": frozenset({"admin", "engagement", "comms"}),
     "audit.view": frozenset({"admin"}),
+    # Representativeness: running and saving audits, choosing the baseline; the results are aggregates
+    # (reports.view) and every figure shown is suppressed.
+    "audit.run": frozenset({"admin", "engagement"}),
+    "panels.draw": frozenset({"admin", "engagement"}),
     "users.manage": frozenset({"admin"}),
     "settings.manage": frozenset({"admin"}),
     "tokens.manage": frozenset({"admin"}),

@@ -7,6 +7,8 @@ STAFF_MENU: list[tuple[str, str, str]] = [
     ("organisations.practices", "Practices", "organisations.view"),
     ("members.topics", "Topics", "members.edit"),
     ("staff.outbox", "Outbox", "outbox.view"),
+    ("representation.index", "Representation", "reports.view"),
+    ("panels.index", "Panels", "panels.draw"),
     ("staff.audit_log", "Audit log", "audit.view"),
     ("staff.settings", "Settings", "settings.manage"),
     ("admin.users", "Staff accounts", "users.manage"),

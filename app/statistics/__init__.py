@@ -1,1 +1,1 @@
-"""Shared statistics helpers for aggregates that leave the team."""
+"""Shared statistics: small-number suppression for aggregates, and comparing a group with its population."""

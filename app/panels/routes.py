@@ -1,0 +1,127 @@
+"""Staff pages for drawing representative panels: thin views over panels.services."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.permissions import requires
+from app.errors import InvalidRequest
+from app.jobs import fetch_job
+from app.panels import services
+from app.panels.selection import ALGORITHMS
+
+bp = Blueprint("panels", __name__, url_prefix="/staff/panels")
+
+
+def _form_page(form, errors, status=200):
+    return (
+        render_template(
+            "panels/index.html",
+            draws=services.draws(),
+            algorithms=list(ALGORITHMS.items()),
+            form=form,
+            errors=errors,
+        ),
+        status,
+    )
+
+
+@bp.route("/")
+@requires("panels.draw")
+def index():
+    return _form_page(
+        {"source": "network", "quotas_from": "baseline", "algorithm": "maximin", "features": "sex,age_band"}, {}
+    )
+
+
+def _int(value, field, message):
+    try:
+        return int((value or "").strip())
+    except ValueError as error:
+        raise InvalidRequest(message, 400, {field: message}) from error
+
+
+@bp.route("/", methods=["POST"])
+@requires("panels.draw")
+def create():
+    form = request.form.to_dict()
+    try:
+        size = _int(form.get("size"), "size", "Enter the number of people for the panel as a whole number")
+        seed = (
+            _int(form.get("seed"), "seed", "The seed must be a whole number") if form.get("seed", "").strip() else None
+        )
+        if form.get("source") == "csv":
+            upload = request.files.get("pool")
+            if upload is None or not upload.filename:
+                raise InvalidRequest("Choose the pool file.", 400, {"pool": "Choose a CSV file of volunteers"})
+            features = [f.strip().lower() for f in form.get("features", "").split(",") if f.strip()]
+            if not features:
+                raise InvalidRequest("Name the characteristics.", 400, {"features": "Name at least one column"})
+            pool = services.parse_pool_csv(upload.read(), features)
+            source = "csv"
+        else:
+            pool, features = services.network_pool()
+            source = "network"
+            if not pool:
+                raise InvalidRequest("There are no active members to draw from.", 400, {"source": "No active members"})
+        if form.get("quotas_from") == "hand":
+            quotas = services.parse_quotas(form.get("quotas", ""), features, pool)
+        else:
+            quotas = services.quotas_from_baseline(features, pool, size)
+        record = services.create_draw(
+            form.get("title", ""),
+            pool,
+            features,
+            quotas,
+            size,
+            form.get("algorithm", ""),
+            seed,
+            source,
+            current_user.id,
+        )
+    except InvalidRequest as error:
+        return _form_page(form, error.errors or {"title": error.message}, 400)
+    services.start_draw(record.id)
+    flash("The draw has started.", "success")
+    return redirect(url_for("panels.show", draw_id=record.id))
+
+
+@bp.route("/<int:draw_id>")
+@requires("panels.draw")
+def show(draw_id):
+    record = services.get_draw(draw_id)
+    if record.pool_source == "network" and record.result:
+        services.record_view(record.id)
+    job = fetch_job(record.job_id) if record.job_id and record.status in ("queued", "running") else None
+    result = record.result or {}
+    probabilities = result.get("probabilities", {})
+    return render_template(
+        "panels/draw.html",
+        draw=record,
+        progress=(job.meta if job is not None else {}),
+        panel=services.people_for(record, result.get("panel", [])),
+        reserves=services.people_for(record, result.get("reserves", [])),
+        probabilities=sorted(
+            services.people_for(record, list(probabilities)), key=lambda r: (probabilities[r["id"]], r["id"])
+        ),
+        probability_of=probabilities,
+        algorithms=ALGORITHMS,
+    )
+
+
+@bp.route("/<int:draw_id>/repeat", methods=["POST"])
+@requires("panels.draw")
+def repeat(draw_id):
+    record = services.get_draw(draw_id)
+    again = services.create_draw(
+        f"Check of {record.title}"[:200],
+        record.inputs["pool"],
+        record.inputs["features"],
+        record.inputs["quotas"],
+        record.panel_size,
+        record.algorithm,
+        record.seed,
+        record.pool_source,
+        current_user.id,
+    )
+    services.start_draw(again.id)
+    return redirect(url_for("panels.show", draw_id=again.id))

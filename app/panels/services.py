@@ -1,0 +1,292 @@
+"""Panel draws: building the pool and quotas, recording the draw, running it as a job."""
+
+import csv
+import io
+import logging
+import math
+import secrets
+
+from sqlalchemy import select
+
+from app.audit import services as audit_log
+from app.clock import now, today
+from app.errors import InvalidRequest
+from app.extensions import db
+from app.jobs import enqueue, report_progress, with_app_context
+from app.members.models import Member
+from app.panels.models import PanelDraw
+from app.panels.selection import ALGORITHMS, HOUSEHOLD, DrawRefused, draw
+from app.representation import baselines, mapping
+from app.transactions import transactional
+
+log = logging.getLogger(__name__)
+
+NETWORK_FEATURES = ["age_band"]
+MAX_POOL = 5000
+
+
+def network_pool(on=None) -> tuple[list[dict], list[str]]:
+    """Active members, with the age band they fall in (from date of birth or the band they gave).
+
+    Equality answers are not used to select individuals; members have no
+    address on record, so the one-per-household rule cannot be applied here.
+    """
+    on = on or today()
+    rows = db.session.execute(
+        select(Member.id, Member.date_of_birth, Member.age_band).where(Member.status == "active").order_by(Member.id)
+    )
+    pool = []
+    for member_id, born, reported in rows:
+        counts, _ = mapping.age_counts([(born, reported)], on, coarse=True)
+        band = next(iter(counts), "Not known")
+        pool.append({"id": str(member_id), "age_band": band})
+    return pool, list(NETWORK_FEATURES)
+
+
+def parse_pool_csv(raw: bytes, features: list[str]) -> list[dict]:
+    """Pool rows from an uploaded CSV: an id column, the feature columns, optional address and postcode."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    needed = ["id", *features]
+    missing = [c for c in needed if c not in header]
+    if missing:
+        raise InvalidRequest(
+            "The pool file does not have the columns needed.",
+            400,
+            {"pool": f"Missing columns: {', '.join(missing)}. The first line must include: {', '.join(needed)}"},
+        )
+    pool, seen, problems = [], set(), []
+    for line, raw_row in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw_row.items()}
+        if not row["id"]:
+            problems.append(f"line {line}: no id")
+            continue
+        if row["id"] in seen:
+            problems.append(f"line {line}: id {row['id']} appears twice")
+            continue
+        blank = [f for f in features if not row.get(f)]
+        if blank:
+            problems.append(f"line {line}: no value for {', '.join(blank)}")
+            continue
+        seen.add(row["id"])
+        household = " ".join(row.get(c, "") for c in ("address", "postcode")).strip().lower()
+        pool.append({"id": row["id"], **{f: row[f] for f in features}, HOUSEHOLD: household})
+    if problems:
+        raise InvalidRequest("Some rows of the pool file are not usable.", 400, {"pool": " | ".join(problems[:20])})
+    if not pool:
+        raise InvalidRequest("The pool file has no people in it.", 400, {"pool": "The pool file has no rows"})
+    if len(pool) > MAX_POOL:
+        raise InvalidRequest("The pool is too large.", 400, {"pool": f"At most {MAX_POOL} people"})
+    return pool
+
+
+def parse_quotas(text: str, features: list[str], pool: list[dict]) -> list[dict]:
+    """Quotas typed by hand, one line each: characteristic,value,min,max."""
+    quotas, problems = [], []
+    for number, line in enumerate((text or "").strip().splitlines(), start=1):
+        if not line.strip() or line.lower().startswith("feature,") or line.lower().startswith("characteristic,"):
+            continue
+        parts = [p.strip() for p in next(csv.reader([line]))]
+        if len(parts) != 4:
+            problems.append(f"line {number}: write characteristic,value,min,max")
+            continue
+        feature, value, low, high = parts
+        if feature not in features:
+            problems.append(f"line {number}: {feature!r} is not one of {', '.join(features)}")
+            continue
+        try:
+            low_n, high_n = int(low), int(high)
+        except ValueError:
+            problems.append(f"line {number}: min and max must be whole numbers")
+            continue
+        if low_n < 0 or high_n < low_n:
+            problems.append(f"line {number}: min must be 0 or more and no more than max")
+            continue
+        quotas.append({"feature": feature, "value": value, "min": low_n, "max": high_n})
+    if problems:
+        raise InvalidRequest("Some quotas are not usable.", 400, {"quotas": " | ".join(problems)})
+    return _fill_missing_values(quotas, features, pool)
+
+
+def _fill_missing_values(quotas, features, pool):
+    # sortition-algorithms needs a quota for every value in the pool; values without one may take any number.
+    have = {(q["feature"], q["value"]) for q in quotas}
+    filled = list(quotas)
+    for feature in features:
+        if not any(q["feature"] == feature for q in quotas):
+            continue
+        for value in sorted({p[feature] for p in pool}):
+            if (feature, value) not in have:
+                filled.append({"feature": feature, "value": value, "min": 0, "max": len(pool)})
+    return filled
+
+
+def quotas_from_baseline(features: list[str], pool: list[dict], size: int) -> list[dict]:
+    """Quotas for a panel of `size`: each group's population share of the area served, rounded down and up."""
+    area = baselines.served_area()
+    if area is None:
+        raise InvalidRequest("Choose the area served first, or type the quotas.", 400, {"quotas": "No area chosen"})
+    quotas = []
+    for feature in features:
+        population = baselines.baseline_for(area.area_codes, feature)
+        if population is None:
+            continue
+        coarse_labels = {band[0] for band in mapping.coarse_bands()}
+        if feature == "age_band" and any(p[feature] in coarse_labels for p in pool):
+            population = mapping.coarsen_baseline(population)
+            population = {k: v for k, v in population.items() if k != mapping.coarse_bands()[0][0]} | {
+                mapping.coarse_bands()[0][0]: _adults_under_25(area.area_codes)
+            }
+        elif feature == "age_band":
+            population = {k: v for k, v in population.items() if k not in _CHILD_BANDS}
+        population = {k: v for k, v in population.items() if k not in mapping.NOT_ANSWERED}
+        total = sum(population.values())
+        values = {p[feature] for p in pool}
+        for value, count in population.items():
+            share = size * count / total if total else 0
+            quotas.append({"feature": feature, "value": value, "min": math.floor(share), "max": math.ceil(share)})
+        for value in sorted(values - set(population)):
+            quotas.append({"feature": feature, "value": value, "min": 0, "max": 0})
+    if not quotas:
+        raise InvalidRequest(
+            "None of the pool's characteristics has a population baseline.",
+            400,
+            {"quotas": "Name pool columns after a baseline characteristic (e.g. sex, age_band) or type the quotas"},
+        )
+    return quotas
+
+
+_CHILD_BANDS = {"Aged 4 years and under", "Aged 5 to 9 years", "Aged 10 to 14 years"}
+
+
+def _adults_under_25(area_codes) -> int:
+    # Panels are for adults: the youngest coarse band counts only the 15-24 year olds (16-24 is not published).
+    ages = baselines.baseline_for(area_codes, "age_band") or {}
+    return ages.get("Aged 15 to 19 years", 0) + ages.get("Aged 20 to 24 years", 0)
+
+
+@transactional
+def create_draw(title, pool, features, quotas, size, algorithm, seed=None, pool_source="csv", staff_user_id=None):
+    """Record a draw with everything needed to repeat it; the lottery runs as a job."""
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = "Enter a name for this panel"
+    if algorithm not in ALGORITHMS:
+        errors["algorithm"] = "Choose the fair lottery or the instant draw"
+    if not isinstance(size, int) or size < 1:
+        errors["size"] = "Enter the number of people for the panel, 1 or more"
+    elif size > len(pool):
+        errors["size"] = f"The pool has only {len(pool)} people"
+    if seed is not None and not 1 <= seed < 2**31:
+        errors["seed"] = "The seed must be a whole number from 1 to 2147483647"
+    if errors:
+        raise InvalidRequest("There is a problem with the draw.", 400, errors)
+    seed = seed or secrets.randbelow(2**31 - 1) + 1
+    record = PanelDraw(
+        title=title.strip()[:200],
+        created_by_id=staff_user_id,
+        algorithm=algorithm,
+        seed=seed,
+        panel_size=size,
+        pool_source=pool_source,
+        inputs={"pool": pool, "features": features, "quotas": quotas},
+    )
+    db.session.add(record)
+    db.session.flush()
+    audit_log.record("create", "panel_draw", record.id, f"{algorithm} draw of {size} from {len(pool)}")
+    return record
+
+
+def start_draw(draw_id: int):
+    """Run the draw on a worker (inline without Redis); returns the RQ job or None."""
+    job = enqueue(run_draw, draw_id, job_timeout=1800)
+    if job is not None:
+        _set_job(draw_id, job.id)
+    return job
+
+
+@transactional
+def _set_job(draw_id, job_id):
+    db.session.get(PanelDraw, draw_id).job_id = job_id
+
+
+@transactional
+def _claim(draw_id) -> bool:
+    record = db.session.get(PanelDraw, draw_id)
+    if record is None or record.status != "queued":
+        return False
+    record.status = "running"
+    return True
+
+
+@transactional
+def _finish(draw_id, status, result=None, message=""):
+    record = db.session.get(PanelDraw, draw_id)
+    record.status = status
+    record.result = result
+    record.message = message
+    record.finished_at = now()
+
+
+@with_app_context
+def run_draw(draw_id: int) -> None:
+    """The job: runs a queued draw once; a second run of the same job does nothing."""
+    if not _claim(draw_id):
+        return
+    record = db.session.get(PanelDraw, draw_id)
+    inputs = dict(record.inputs)
+    try:
+        result = draw(
+            inputs["pool"],
+            inputs["features"],
+            inputs["quotas"],
+            record.panel_size,
+            record.algorithm,
+            record.seed,
+            progress=lambda done, total, stage: report_progress(done, total, stage=stage),
+        )
+    except DrawRefused as refused:
+        _finish(draw_id, "infeasible", None, str(refused))
+        return
+    except Exception:
+        log.exception("panel draw %s failed", draw_id)
+        _finish(draw_id, "failed", None, "The draw stopped because of an error. Try again, or try the instant draw.")
+        return
+    report_progress(3, 3, stage="done")
+    _finish(draw_id, "done", result)
+    log.info("panel draw %s done", draw_id)
+
+
+def get_draw(draw_id: int) -> PanelDraw:
+    record = db.session.get(PanelDraw, draw_id)
+    if record is None:
+        raise InvalidRequest("There is no panel draw with that number.", 404)
+    return record
+
+
+def draws() -> list[PanelDraw]:
+    return list(db.session.scalars(select(PanelDraw).order_by(PanelDraw.id.desc())))
+
+
+def people_for(record: PanelDraw, ids) -> list[dict]:
+    """Pool rows of the given ids, in order, with member names for a network pool."""
+    by_id = {p["id"]: p for p in record.inputs["pool"]}
+    rows = [dict(by_id[i]) for i in ids if i in by_id]
+    if record.pool_source == "network":
+        members = {
+            str(m.id): m for m in db.session.scalars(select(Member).where(Member.id.in_([int(r["id"]) for r in rows])))
+        }
+        for row in rows:
+            member = members.get(row["id"])
+            row["name"] = member.full_name if member else "(no longer a member)"
+    return rows
+
+
+def record_view(draw_id: int) -> None:
+    """Note in the audit log that someone saw the names on a drawn panel."""
+    audit_log.record("view", "panel_draw", draw_id, "panel names shown")
+    db.session.commit()

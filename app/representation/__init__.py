@@ -1,0 +1,1 @@
+"""Representativeness: population baselines, the audit of a group against them, recruitment targets."""

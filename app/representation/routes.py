@@ -1,0 +1,200 @@
+"""Staff pages for the representativeness audit: thin views over representation.services."""
+
+from datetime import date
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.permissions import requires
+from app.clock import today
+from app.errors import InvalidRequest
+from app.representation import audit as engine
+from app.representation import baselines, report, services
+
+bp = Blueprint("representation", __name__, url_prefix="/staff/representation")
+
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", services.export_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", services.export_xlsx),
+}
+
+
+def _audit_date(value: str) -> date:
+    if not value:
+        return today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise InvalidRequest("Enter the audit date as YYYY-MM-DD.", 400, {"on": "Enter a real date"}) from error
+
+
+def _live_results():
+    kind = request.args.get("population", "active")
+    params = {k: request.args.get(k, "") for k in ("start", "end")}
+    return services.run_audit(kind, params, _audit_date(request.args.get("on", "")))
+
+
+@bp.route("/")
+@requires("reports.view")
+def index():
+    area = baselines.served_area()
+    form = {k: request.args.get(k, "") for k in ("population", "start", "end", "on")}
+    errors, results = {}, None
+    if area is not None:
+        try:
+            results = _live_results()
+        except InvalidRequest as error:
+            errors = error.errors or {"population": error.message}
+    return render_template(
+        "representation/index.html",
+        area=area,
+        results=results,
+        shown=report.present(results, **services.disclosure_settings()) if results else None,
+        populations=[(k, v[0]) for k, v in engine.POPULATIONS.items()],
+        form=form,
+        errors=errors,
+        attribution=baselines.ATTRIBUTION,
+    )
+
+
+@bp.route("/export.<fmt>")
+@requires("reports.view")
+def export_live(fmt):
+    if fmt not in EXPORTS and fmt != "pdf":
+        raise InvalidRequest("Choose CSV, XLSX or PDF.", 404)
+    results = _live_results()
+    return _export(results, fmt, "representation-audit", None, "Representativeness audit")
+
+
+def _export(results, fmt, filename, audit_id, title):
+    if fmt == "pdf":
+        mimetype, body = "application/pdf", services.export_pdf(results, title)
+    else:
+        mimetype, build = EXPORTS[fmt]
+        body = build(results)
+    services.record_export(fmt, audit_id)
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"'}
+    )
+
+
+@bp.route("/area", methods=["GET", "POST"])
+@requires("audit.run")
+def area():
+    errors = {}
+    if request.method == "POST":
+        try:
+            services_area = baselines.save_served_area(
+                request.form.getlist("areas") + ([request.form["custom"]] if request.form.get("custom") else []),
+                request.form.get("icb", ""),
+            )
+            flash(f"The area served is now {services_area.label}.", "success")
+            return redirect(url_for("representation.area"))
+        except InvalidRequest as error:
+            errors = error.errors or {"areas": error.message}
+    return render_template(
+        "representation/area.html",
+        area=baselines.served_area(),
+        authorities=baselines.local_authorities(),
+        icbs=[(code, name) for code, (name, _) in baselines.icbs().items()],
+        customs=baselines.custom_baselines(),
+        errors=errors,
+        upload_errors={},
+        layout=baselines.CUSTOM_LAYOUT,
+        characteristics=baselines.CHARACTERISTICS,
+        attribution=baselines.ATTRIBUTION,
+    )
+
+
+@bp.route("/area/custom", methods=["POST"])
+@requires("audit.run")
+def upload_custom():
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise InvalidRequest("Choose a CSV file to upload.", 400, {"file": "Choose a CSV file to upload"})
+        code = baselines.upload_custom_baseline(request.form.get("name", ""), upload.read())
+        flash(f"Custom baseline saved ({code}). Choose it below to use it.", "success")
+        return redirect(url_for("representation.area"))
+    except InvalidRequest as error:
+        return (
+            render_template(
+                "representation/area.html",
+                area=baselines.served_area(),
+                authorities=baselines.local_authorities(),
+                icbs=[(code, name) for code, (name, _) in baselines.icbs().items()],
+                customs=baselines.custom_baselines(),
+                errors={},
+                upload_errors=error.errors or {"file": error.message},
+                upload_message=error.message,
+                layout=baselines.CUSTOM_LAYOUT,
+                characteristics=baselines.CHARACTERISTICS,
+                attribution=baselines.ATTRIBUTION,
+            ),
+            400,
+        )
+
+
+@bp.route("/audits", methods=["GET"])
+@requires("reports.view")
+def audits():
+    kind = request.args.get("population", "active")
+    return render_template(
+        "representation/audits.html",
+        audits=services.saved_audits(),
+        trend=services.trend(kind),
+        kind_label=engine.POPULATIONS.get(kind, ("",))[0],
+        attribution=baselines.ATTRIBUTION,
+        default_title=f"Annual representativeness audit {today().year}",
+        errors={},
+    )
+
+
+@bp.route("/audits", methods=["POST"])
+@requires("audit.run")
+def save_audit():
+    try:
+        saved = services.save_annual_audit(
+            request.form.get("title", ""),
+            request.form.get("population", "active"),
+            {k: request.form.get(k, "") for k in ("start", "end")},
+            _audit_date(request.form.get("on", "")),
+            current_user.id,
+        )
+    except InvalidRequest as error:
+        return (
+            render_template(
+                "representation/audits.html",
+                audits=services.saved_audits(),
+                trend=services.trend("active"),
+                kind_label=engine.POPULATIONS["active"][0],
+                attribution=baselines.ATTRIBUTION,
+                default_title=request.form.get("title", ""),
+                errors=error.errors or {"title": error.message},
+            ),
+            400,
+        )
+    flash("The audit is saved. Its figures will not change.", "success")
+    return redirect(url_for("representation.saved", audit_id=saved.id))
+
+
+@bp.route("/audits/<int:audit_id>")
+@requires("reports.view")
+def saved(audit_id):
+    found = services.get_audit(audit_id)
+    return render_template(
+        "representation/audit.html",
+        saved=found,
+        results=found.results,
+        shown=report.present(found.results, **services.disclosure_settings()),
+        attribution=baselines.ATTRIBUTION,
+    )
+
+
+@bp.route("/audits/<int:audit_id>/export.<fmt>")
+@requires("reports.view")
+def export_saved(audit_id, fmt):
+    if fmt not in EXPORTS and fmt != "pdf":
+        raise InvalidRequest("Choose CSV, XLSX or PDF.", 404)
+    found = services.get_audit(audit_id)
+    return _export(found.results, fmt, f"audit-{found.audit_date.isoformat()}", found.id, found.title)

@@ -1,0 +1,206 @@
+"""Running audits, saving the annual snapshot, trends and exports."""
+
+import csv
+import io
+from datetime import date
+
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from app.audit import services as audit_log
+from app.clock import today
+from app.errors import InvalidRequest
+from app.extensions import db
+from app.representation import audit as engine
+from app.representation import baselines, report
+from app.representation.models import Audit
+from app.transactions import transactional
+
+
+def disclosure_settings() -> dict:
+    return {
+        "suppress_below": current_app.config["SUPPRESS_BELOW"],
+        "round_to": current_app.config["ROUND_TO"],
+    }
+
+
+def check_population(kind: str, params: dict) -> dict:
+    """Validated population parameters; InvalidRequest with field errors otherwise."""
+    if kind not in engine.POPULATIONS:
+        raise InvalidRequest("Choose a group to audit.", 400, {"population": "Choose a group to audit"})
+    clean = {}
+    errors = {}
+    for name in ("start", "end"):
+        value = (params.get(name) or "").strip()
+        if value:
+            try:
+                clean[name] = date.fromisoformat(value).isoformat()
+            except ValueError:
+                errors[name] = "Enter a real date as YYYY-MM-DD"
+    if "start" in clean and "end" in clean and clean["start"] > clean["end"]:
+        errors["end"] = "The end date must be on or after the start date"
+    if errors:
+        raise InvalidRequest("There is a problem with the dates.", 400, errors)
+    return clean
+
+
+def run_audit(kind: str = "active", params: dict | None = None, on: date | None = None, min_age=None) -> dict:
+    """Audit results for a group against the baseline of the area served (nothing is saved)."""
+    params = check_population(kind, params or {})
+    area = baselines.served_area()
+    if area is None or not area.area_codes:
+        raise InvalidRequest("Choose the area your organisation serves before running an audit.", 400)
+    on = on or today()
+    min_age = engine.DEFAULT_MIN_AGE if min_age is None else min_age
+    label, member_ids = engine.POPULATIONS[kind]
+    counts = engine.load_counts(member_ids(params), on)
+    results = engine.compute(counts, on, area.area_codes, min_age=min_age)
+    results["population"] = {"kind": kind, "label": label, "params": params}
+    results["area"] = {"label": area.label, "codes": list(area.area_codes)}
+    results["audit_date"] = on.isoformat()
+    results["min_age"] = min_age
+    settings = disclosure_settings()
+    results["summary"] = report.largest_gaps(results, suppress_below=settings["suppress_below"])
+    results["targets"] = report.recruitment_targets(results, suppress_below=settings["suppress_below"])
+    return results
+
+
+@transactional
+def save_annual_audit(title: str, kind: str = "active", params=None, on=None, staff_user_id=None) -> Audit:
+    """Freeze an audit: its inputs and results are stored once and never changed."""
+    title = (title or "").strip()
+    if not title:
+        raise InvalidRequest("Give the audit a title.", 400, {"title": "Enter a title, e.g. Annual audit 2026"})
+    results = run_audit(kind, params, on)
+    inputs = {
+        "population": results["population"],
+        "area": results["area"],
+        "audit_date": results["audit_date"],
+        "min_age": results["min_age"],
+        "disclosure": disclosure_settings(),
+        "baseline_source": "Census 2021 (ONS), IoD 2025 (MHCLG)",
+    }
+    saved = Audit(
+        title=title[:200],
+        audit_date=date.fromisoformat(results["audit_date"]),
+        created_by_id=staff_user_id,
+        population_kind=kind,
+        inputs=inputs,
+        results=results,
+    )
+    db.session.add(saved)
+    db.session.flush()
+    audit_log.record("create", "representation_audit", saved.id, "annual audit saved")
+    return saved
+
+
+def saved_audits() -> list[Audit]:
+    return list(db.session.scalars(select(Audit).order_by(Audit.audit_date.desc(), Audit.id.desc())))
+
+
+def get_audit(audit_id: int) -> Audit:
+    found = db.session.get(Audit, audit_id)
+    if found is None:
+        raise InvalidRequest("There is no saved audit with that number.", 404)
+    return found
+
+
+def trend(kind: str = "active") -> dict:
+    """Share per group across saved audits of a kind of population, oldest first (suppressed)."""
+    settings = disclosure_settings()
+    audits = sorted((a for a in saved_audits() if a.population_kind == kind), key=lambda a: (a.audit_date, a.id))
+    table: dict[str, dict[str, list]] = {}
+    for position, saved in enumerate(audits):
+        for item in report.present(saved.results, **settings):
+            for row in item.get("categories", []):
+                series = table.setdefault(item["label"], {}).setdefault(row["category"], [""] * len(audits))
+                series[position] = row["share"]
+    return {"audits": audits, "table": table}
+
+
+EXPORT_COLUMNS = [
+    "characteristic",
+    "category",
+    "members",
+    "share",
+    "population_share",
+    "ratio",
+    "gap_points",
+    "interval_95",
+    "flag",
+]
+
+
+def export_rows(results: dict) -> list[list]:
+    rows = []
+    for item in report.present(results, **disclosure_settings()):
+        for r in item.get("categories", []):
+            rows.append(
+                [
+                    item["label"],
+                    r["category"],
+                    r["count"],
+                    r["share"],
+                    r["population_share"],
+                    r["ratio"],
+                    r["gap"],
+                    r["interval"],
+                    r["flag"],
+                ]
+            )
+    return rows
+
+
+def export_csv(results: dict) -> bytes:
+    """The audit table as CSV, suppressed, with the licence attribution at the foot."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(export_rows(results))
+    writer.writerow([])
+    for line in baselines.ATTRIBUTION:
+        writer.writerow([line])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_xlsx(results: dict) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Audit"
+    sheet.append(EXPORT_COLUMNS)
+    for row in export_rows(results):
+        sheet.append(row)
+    sheet.append([])
+    for line in baselines.ATTRIBUTION:
+        sheet.append([line])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_pdf(results: dict, title: str) -> bytes:
+    """The report for the Governing Body, as PDF (WeasyPrint)."""
+    try:
+        from weasyprint import HTML
+    except OSError as error:  # Pango is missing on this server
+        raise InvalidRequest(
+            "PDF reports need the Pango library on the server (Debian: libpango-1.0-0 libpangoft2-1.0-0). "
+            "Download the CSV or Excel file instead.",
+            503,
+        ) from error
+    html = render_template(
+        "representation/report_pdf.html",
+        title=title,
+        results=results,
+        shown=report.present(results, **disclosure_settings()),
+        attribution=baselines.ATTRIBUTION,
+    )
+    return HTML(string=html).write_pdf()
+
+
+def record_export(kind: str, audit_id) -> None:
+    """Note an export of aggregate figures in the audit log."""
+    audit_log.record("export", "representation_audit", audit_id or "", f"audit {kind} export")
+    db.session.commit()

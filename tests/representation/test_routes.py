@@ -1,0 +1,135 @@
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from app.representation import services
+from tests.factories import create_member, create_staff_user, csrf_token, login
+from tests.representation.helpers import WOLVERHAMPTON, born_years_before, load_area
+
+ON = date(2026, 6, 1)
+
+
+def _members(n=30, **equality):
+    for _ in range(n):
+        create_member(date_of_birth=born_years_before(ON, 40), equality=equality or {"ethnic_group": "white"})
+
+
+@pytest.mark.parametrize("role,status", [("admin", 200), ("engagement", 200), ("comms", 200), ("analyst", 200)])
+def test_everyone_with_reports_sees_the_aggregate_page(client, role, status):
+    load_area()
+    _members(25)
+    login(client, create_staff_user(role))
+    page = client.get("/staff/representation/?on=2026-06-01")
+    assert page.status_code == status
+    html = page.get_data(as_text=True)
+    assert "Open Government Licence" in html
+    assert "Source: Office for National Statistics" in html
+    assert "<table" in html
+
+
+def test_small_counts_are_starred_for_analysts(client):
+    load_area()
+    _members(30, ethnic_group="white")
+    for _ in range(3):
+        create_member(equality={"ethnic_group": "asian"})
+    login(client, create_staff_user("analyst"))
+    html = client.get("/staff/representation/?on=2026-06-01").get_data(as_text=True)
+    row = html.split('<th scope="row" class="nhsuk-table__cell">Asian, Asian British or Asian Welsh</th>')[1]
+    cells = row.split("</tr>")[0]
+    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">*</td>' in cells
+    assert ">3<" not in cells
+    assert ">30<" in html  # 30 White members, rounded to 5
+
+
+@pytest.mark.parametrize("role", ["analyst", "comms"])
+def test_only_engagement_and_admin_change_the_area_or_save_audits(client, role):
+    load_area()
+    login(client, create_staff_user(role))
+    assert client.get("/staff/representation/area").status_code == 403
+    token = csrf_token(client.get("/staff/representation/audits").get_data(as_text=True))
+    response = client.post("/staff/representation/audits", data={"csrf_token": token, "title": "x"})
+    assert response.status_code == 403
+    assert services.saved_audits() == []
+
+
+def test_no_sign_in_redirects(client):
+    assert client.get("/staff/representation/").status_code == 302
+
+
+def test_choosing_the_area(client):
+    from app.representation import baselines
+
+    baselines.load_census_baselines([WOLVERHAMPTON])
+    login(client, create_staff_user("engagement"))
+    page = client.get("/staff/representation/area")
+    token = csrf_token(page.get_data(as_text=True))
+    bad = client.post("/staff/representation/area", data={"csrf_token": token})
+    assert bad.status_code == 200
+    assert "Choose at least one local authority" in bad.get_data(as_text=True)
+    good = client.post("/staff/representation/area", data={"csrf_token": token, "areas": WOLVERHAMPTON})
+    assert good.status_code == 302
+    assert baselines.served_area().label == "Wolverhampton"
+
+
+def test_a_bad_custom_baseline_gets_a_clear_message(client):
+    load_area()
+    login(client, create_staff_user("engagement"))
+    token = csrf_token(client.get("/staff/representation/area").get_data(as_text=True))
+    response = client.post(
+        "/staff/representation/area/custom",
+        data={
+            "csrf_token": token,
+            "name": "Practice",
+            "file": (io.BytesIO(b"characteristic,category,count\nsex,Female,-1\nsex,Male,4\n"), "b.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "negative" in response.get_data(as_text=True)
+
+
+def test_saving_and_exporting_an_annual_audit(client):
+    load_area()
+    _members(30)
+    login(client, create_staff_user("engagement"))
+    token = csrf_token(client.get("/staff/representation/audits").get_data(as_text=True))
+    response = client.post(
+        "/staff/representation/audits", data={"csrf_token": token, "title": "Annual audit 2026", "on": "2026-06-01"}
+    )
+    assert response.status_code == 302
+    saved = services.saved_audits()[0]
+    page = client.get(f"/staff/representation/audits/{saved.id}").get_data(as_text=True)
+    assert "Annual audit 2026" in page and "frozen snapshot" in page
+
+    csv_body = client.get(f"/staff/representation/audits/{saved.id}/export.csv").get_data(as_text=True)
+    assert csv_body.lstrip("\ufeff").startswith("characteristic,category,members,share")
+    assert "Open Government Licence" in csv_body
+
+    xlsx = client.get(f"/staff/representation/audits/{saved.id}/export.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet["A1"].value == "characteristic"
+
+    pdf = client.get(f"/staff/representation/audits/{saved.id}/export.pdf")
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF-")
+    assert len(pdf.data) > 5000
+
+
+def test_an_empty_title_is_refused_beside_the_field(client):
+    load_area()
+    login(client, create_staff_user("admin"))
+    token = csrf_token(client.get("/staff/representation/audits").get_data(as_text=True))
+    response = client.post("/staff/representation/audits", data={"csrf_token": token, "title": " "})
+    assert response.status_code == 400
+    assert "Enter a title" in response.get_data(as_text=True)
+    assert services.saved_audits() == []
+
+
+def test_bad_dates_in_the_filter_are_explained(client):
+    load_area()
+    login(client, create_staff_user("analyst"))
+    page = client.get("/staff/representation/?population=signed_up&start=2026-13-01")
+    assert page.status_code == 200
+    assert "Enter a real date" in page.get_data(as_text=True)
