@@ -62,6 +62,7 @@ def _register_models() -> None:
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
     import app.members.models  # noqa: F401
+    import app.newsletters.models  # noqa: F401
     import app.organisations.models  # noqa: F401
     import app.settings.models  # noqa: F401
 
