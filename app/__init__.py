@@ -69,9 +69,13 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
+    from app.newsletters.public_routes import bp as bulletins_public_bp
+    from app.newsletters.routes import bp as bulletins_bp
     from app.public.routes import bp as public_bp
     from app.staff.routes import bp as staff_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(bulletins_public_bp)
+    app.register_blueprint(bulletins_bp)

@@ -5,6 +5,8 @@ invitation tokens expire; unsubscribe tokens do not (RFC 8058 clients may POST
 long after the send).
 """
 
+import functools
+
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -22,7 +24,13 @@ class BadToken(Exception):
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown token purpose {purpose!r}")
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"involve.{purpose}")
+    return _cached_serializer(current_app.config["SECRET_KEY"], purpose)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_serializer(secret: str, purpose: str) -> URLSafeTimedSerializer:
+    # Building a serializer derives its key; a bulk send signs several tokens per recipient.
+    return URLSafeTimedSerializer(secret, salt=f"involve.{purpose}")
 
 
 def sign(purpose: str, data) -> str:

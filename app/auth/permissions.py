@@ -30,6 +30,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Special category data (UK GDPR Article 9): named roles only.
     "equality.view_individual": frozenset({"admin", "engagement"}),
     "outbox.view": frozenset({"admin", "engagement", "comms"}),
+    "bulletins.view": frozenset({"admin", "comms"}),
+    "bulletins.edit": frozenset({"admin", "comms"}),
+    "bulletins.send": frozenset({"admin", "comms"}),
+    # Readership figures are aggregates with small numbers suppressed.
+    "bulletins.report": ALL,
     "audit.view": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),
     "settings.manage": frozenset({"admin"}),

@@ -73,7 +73,11 @@ def receive(body: bytes, signature: str | None, timestamp: str | None) -> int:
     batch = _store(body.decode("utf-8"), len(events))
     from app.newsletters import tasks
 
-    jobs.enqueue(tasks.process_webhook_batch, batch)
+    try:
+        jobs.enqueue(tasks.process_webhook_batch, batch)
+    except Exception:
+        # Stored safely: the sweeper processes it later. SendGrid must not be told to retry.
+        log.exception("webhook batch %s left for the sweeper", batch)
     return batch
 
 
@@ -123,20 +127,30 @@ def process_batch(batch_id: int) -> int:
                 select(TrackingEvent.sg_event_id).where(TrackingEvent.sg_event_id.in_(ids[start : start + 500]))
             )
         )
-    recorded = 0
+    fresh = []
     for event in events:
         event_id = event.get("sg_event_id")
-        if not event_id or event_id in seen:
-            continue
-        seen.add(event_id)
+        if event_id and event_id not in seen:
+            seen.add(event_id)
+            fresh.append(event)
+    try:
+        for event in fresh:
+            _apply(event)
+        batch.processed_at = now()
+        db.session.commit()
+        return len(fresh)
+    except IntegrityError:
+        # Another job recorded some of these a moment ago: go one by one.
+        db.session.rollback()
+    recorded = 0
+    for event in fresh:
         try:
-            with db.session.begin_nested():
-                _apply(event)
+            _apply(event)
+            db.session.commit()
             recorded += 1
         except IntegrityError:
-            # Another job recorded the same event a moment ago.
-            continue
-    batch.processed_at = now()
+            db.session.rollback()
+    db.session.get(WebhookBatch, batch_id).processed_at = now()
     db.session.commit()
     return recorded
 
