@@ -198,9 +198,7 @@ def run(args, env, port, server) -> None:
         )
         backend = SendGridBulk()
         payloads = [
-            json.dumps(
-                backend.request_body(message, [sending._recipient(campaign, r) for r in rows[i : i + 1000]])
-            ).encode()
+            json.dumps(backend.request_body(message, [*sending._recipients(campaign, rows[i : i + 1000])])).encode()
             for i in range(0, len(rows), 1000)
         ]
         conn = http.client.HTTPConnection("127.0.0.1", port)

@@ -97,16 +97,29 @@ def web_version_url(campaign_id: int) -> str:
 
 def recipient_values(campaign_id: int, delivery_id: int, member_id: int, first_name: str) -> dict[str, str]:
     """Every placeholder's value for one recipient: ids in signed tokens, the name escaped for HTML."""
+    return batch_values(campaign_id, [(delivery_id, member_id, first_name)])[0]
+
+
+def batch_values(campaign_id: int, recipients: list[tuple[int, int, str]]) -> list[dict[str, str]]:
+    """recipient_values for many (delivery id, member id, first name) at once."""
     base = current_app.config["PUBLIC_BASE_URL"]
-    ids = [campaign_id, delivery_id]
-    return {
-        "first_name": first_name or "",
-        "first_name_html": html.escape(first_name or ""),
-        "open": tokens.sign("open", ids),
-        "click": tokens.sign("click", ids),
-        "unsubscribe_url": f"{base}/unsubscribe/{tokens.sign('unsubscribe', [member_id, campaign_id])}",
-        "preferences_url": f"{base}/preferences/{tokens.sign('preferences', member_id)}",
-    }
+    ids = [[campaign_id, d] for d, _, _ in recipients]
+    opens = tokens.sign_many("open", ids)
+    clicks = tokens.sign_many("click", ids)
+    unsubscribes = tokens.sign_many("unsubscribe", [[m, campaign_id] for _, m, _ in recipients])
+    preferences = tokens.sign_many("preferences", [m for _, m, _ in recipients])
+    escape = html.escape
+    return [
+        {
+            "first_name": name or "",
+            "first_name_html": escape(name or ""),
+            "open": opens[i],
+            "click": clicks[i],
+            "unsubscribe_url": f"{base}/unsubscribe/{unsubscribes[i]}",
+            "preferences_url": f"{base}/preferences/{preferences[i]}",
+        }
+        for i, (_, _, name) in enumerate(recipients)
+    ]
 
 
 def personalise(template: str, values: dict[str, str]) -> str:

@@ -28,7 +28,7 @@ from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, OutboxBulk, bulk_
 from app.members.models import Member
 from app.newsletters import audiences, content
 from app.newsletters.models import Campaign, Delivery, TrackingEvent
-from app.newsletters.rendering import personalise, recipient_values
+from app.newsletters.rendering import batch_values, personalise
 from app.transactions import transactional
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ def send_batch(campaign_id: int, ids: list[int]) -> dict:
         # Unsubscribed, bounced or withdrew consent since the send began: honoured at once.
         _mark(token, "skipped", gone, reason="no longer subscribed when their turn came")
         db.session.commit()
-    recipients = [_recipient(campaign, r) for r in rows if r[4]]
+    recipients = _recipients(campaign, [r for r in rows if r[4]])
     if not recipients:
         _finish_if_done(campaign_id)
         return {"claimed": len(rows), "sent": 0}
@@ -179,19 +179,24 @@ def send_batch(campaign_id: int, ids: list[int]) -> dict:
     return {"claimed": len(rows), **outcome}
 
 
-def _recipient(campaign: Campaign, row) -> BulkRecipient:
-    values = recipient_values(campaign.id, row.id, row.member_id, row.first_name)
+def _recipients(campaign: Campaign, rows) -> list[BulkRecipient]:
+    values = batch_values(campaign.id, [(r.id, r.member_id, r.first_name) for r in rows])
     mailto = current_app.config["UNSUBSCRIBE_MAILTO"] or current_app.config["MAIL_FROM_ADDRESS"]
-    unsubscribe_token = values["unsubscribe_url"].rsplit("/", 1)[1]
-    return BulkRecipient(
-        delivery_id=row.id,
-        to=row.email,
-        substitutions=values,
-        headers={
-            "List-Unsubscribe": f"<{values['unsubscribe_url']}>, <mailto:{mailto}?subject=unsubscribe-{unsubscribe_token}>"
-        },
-        custom_args={"delivery_id": str(row.id), "campaign_id": str(campaign.id)},
-    )
+    campaign_id = str(campaign.id)
+    result = []
+    for row, v in zip(rows, values, strict=True):
+        url = v["unsubscribe_url"]
+        token = url.rsplit("/", 1)[1]
+        result.append(
+            BulkRecipient(
+                delivery_id=row.id,
+                to=row.email,
+                substitutions=v,
+                headers={"List-Unsubscribe": f"<{url}>, <mailto:{mailto}?subject=unsubscribe-{token}>"},
+                custom_args={"delivery_id": str(row.id), "campaign_id": campaign_id},
+            )
+        )
+    return result
 
 
 def _deliver(campaign_id: int, token: str, message: BulkMessage, recipients: list[BulkRecipient]) -> dict:
