@@ -5,11 +5,13 @@ each, per-recipient substitutions and headers); the outbox and SMTP backends
 deliver one message per recipient themselves. Never a shared envelope.
 """
 
+import http.client
 import json
 import logging
 import os
 import re
 import smtplib
+import socket
 import time
 import urllib.error
 from dataclasses import dataclass, field
@@ -204,13 +206,14 @@ class SendGridBulk:
                 raise DeliveryError("rate limited by SendGrid", retry=True, wait_seconds=wait) from exc
             detail = _error_detail(getattr(exc, "body", b""))
             raise DeliveryError(f"SendGrid answered {status}{detail}", retry=status >= 500) from exc
-        except TimeoutError as exc:
-            raise InDoubt("SendGrid did not answer in time") from exc
         except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise InDoubt("SendGrid did not answer in time") from exc
-            # Nothing was sent: the connection was refused or the name did not resolve.
-            raise DeliveryError(f"cannot reach SendGrid: {exc.reason}") from exc
+            if isinstance(exc.reason, (ConnectionRefusedError, socket.gaierror)):
+                # Nothing was sent: the connection was refused or the name did not resolve.
+                raise DeliveryError(f"cannot reach SendGrid: {exc.reason}") from exc
+            raise InDoubt(f"SendGrid connection failed: {exc.reason}") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            # Timeouts, resets and half-read answers: the request may have been taken.
+            raise InDoubt(f"SendGrid connection failed: {type(exc).__name__}") from exc
         message_id = (response.headers or {}).get("X-Message-Id", "") if response.headers else ""
         return BulkResult(accepted={r.delivery_id: message_id for r in recipients})
 

@@ -23,7 +23,9 @@ from app.transactions import transactional
 PURPOSE = "bulletin"
 
 # field -> what a valid value looks like; anything else in a filter is refused.
-ALLOWED_FIELDS = ("topics", "practice_ids", "pcn_ids", "contact_types", "age_bands", "statuses")
+ALLOWED_FIELDS = ("topics", "practice_ids", "pcn_ids", "contact_types", "age_bands", "statuses", "opened_last")
+# Engagement: "opened any of the last N bulletins", N from this list.
+OPENED_LAST_CHOICES = (1, 2, 3, 6, 12)
 
 
 def clean_filter(raw) -> dict:
@@ -53,6 +55,14 @@ def clean_filter(raw) -> dict:
 
 
 def _check_values(name: str, values: list) -> list:
+    if name == "opened_last":
+        try:
+            n = int(values[0])
+        except (TypeError, ValueError):
+            raise ValueError("Choose how many recent bulletins") from None
+        if n not in OPENED_LAST_CHOICES or len(values) != 1:
+            raise ValueError("Choose how many recent bulletins")
+        return [n]
     if name == "topics":
         known = {t.slug for t in members.active_topics()}
         if not all(isinstance(v, str) and v in known for v in values):
@@ -93,6 +103,22 @@ def _filter_conditions(filters: dict) -> list:
         conditions.append(db.or_(*[members.age_band_condition(code, on) for code in filters["age_bands"]]))
     if filters.get("statuses"):
         conditions.append(Member.status.in_(filters["statuses"]))
+    if filters.get("opened_last"):
+        from app.newsletters.models import Campaign, Delivery
+
+        recent = (
+            select(Campaign.id)
+            .where(Campaign.status == "sent")
+            .order_by(Campaign.finished_at.desc())
+            .limit(filters["opened_last"][0])
+        )
+        conditions.append(
+            exists().where(
+                Delivery.member_id == Member.id,
+                Delivery.campaign_id.in_(recent),
+                Delivery.first_open_at.is_not(None),
+            )
+        )
     return conditions
 
 

@@ -34,6 +34,12 @@ def open_pixel(token):
     return Response(tracking.PIXEL, mimetype="image/gif", headers={"Cache-Control": "no-store, private"})
 
 
+@bp.route("/t/health")
+def tracking_health():
+    # For load balancers in front of tracking-only nodes: answers without touching the database.
+    return Response("ok", mimetype="text/plain")
+
+
 @bp.route("/t/c/<token>/<int:link_id>")
 def click(token, link_id):
     url = tracking.record_click(token, link_id, request.headers.get("User-Agent", ""))

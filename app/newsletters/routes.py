@@ -282,7 +282,8 @@ def template_edit(template_id=None):
 
 
 def _filter_from(form) -> dict:
-    return {name: form.getlist(name) for name in audiences.ALLOWED_FIELDS if form.getlist(name)}
+    chosen = {name: [v for v in form.getlist(name) if v] for name in audiences.ALLOWED_FIELDS}
+    return {name: values for name, values in chosen.items() if values}
 
 
 def _audience_page(audience, data, filters, errors, status=200):

@@ -111,7 +111,8 @@ def test_worker_killed_at_random_points_still_sends_each_recipient_exactly_once(
     )
     final.stop()
     counts = sendgrid.counts()
-    assert finished, f"seed {seed}: {_statuses(campaign.id)}"
+    state = db.session.get(Campaign, campaign.id)
+    assert finished, f"seed {seed}: {state.status} {state.status_reason} {_statuses(campaign.id)}"
     assert sendgrid.problems == []
     assert counts == {p.email: 1 for p in people}, f"seed {seed}"
     assert _statuses(campaign.id) == {"sent": 120}

@@ -205,3 +205,30 @@ def test_scheduled_campaign_starts_when_its_time_comes(app, outbox, monkeypatch)
     monkeypatch.setattr("app.newsletters.sending.now", lambda: later)
     sending.sweep()
     assert len(outbox()) == 1
+
+
+def test_sweep_command_starts_due_campaigns(app, outbox):
+    from app.newsletters import campaigns
+
+    create_member()
+    campaign = create_campaign()
+    campaigns.schedule(campaign.id, now() + timedelta(minutes=1))
+    db.session.execute(update(Campaign).values(scheduled_at=now() - timedelta(minutes=1)))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["bulletins", "sweep"])
+    assert result.exit_code == 0 and "started: 1" in result.output
+    assert len(outbox()) == 1
+
+
+def test_segment_of_members_who_opened_a_recent_bulletin(app, outbox):
+    from app.newsletters import audiences
+
+    reader, other = create_member(), create_member()
+    first = create_campaign()
+    sending.start_send(first.id)
+    db.session.execute(update(Delivery).where(Delivery.member_id == reader.id).values(first_open_at=now()))
+    db.session.commit()
+    assert audiences.count(audiences.clean_filter({"opened_last": ["3"]})).recipients == 1
+    with pytest.raises(InvalidRequest):
+        audiences.clean_filter({"opened_last": ["1000"]})
+    assert other.id not in db.session.scalars(audiences.recipients_query({"opened_last": [3]})).all()
