@@ -77,7 +77,7 @@ bulletins_cli = AppGroup("bulletins", help="E-bulletins.")
 @bulletins_cli.command("sweep")
 def bulletins_sweep():
     """Start due scheduled campaigns and settle interrupted sends (run every minute from cron)."""
-    from app.newsletters.sending import sweep
+    from app.newsletters.sweeper import sweep
 
     click.echo(", ".join(f"{k}: {v}" for k, v in sweep().items()))
 

@@ -26,6 +26,6 @@ def refresh_stats(campaign_id: int) -> None:
 
 @with_app_context
 def sweep() -> dict:
-    from app.newsletters import sending
+    from app.newsletters import sweeper
 
-    return sending.sweep()
+    return sweeper.sweep()

@@ -7,7 +7,8 @@ the raw events, in reports.refresh_stats, where bursts can be seen.
 
 import logging
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import insert, select
 
 from app import tokens
 from app.clock import now
@@ -67,9 +68,7 @@ def record_open(token: str, user_agent: str) -> bool:
     ids = _ids("open", token)
     if ids is None:
         return False
-    db.session.add(
-        TrackingEvent(campaign_id=ids[0], delivery_id=ids[1], kind="open", source="pixel", user_agent=user_agent[:500])
-    )
+    _append(campaign_id=ids[0], delivery_id=ids[1], link_id=None, kind="open", source="pixel", user_agent=user_agent)
     return True
 
 
@@ -79,19 +78,30 @@ def record_click(token: str, link_id: int, user_agent: str) -> str | None:
     ids = _ids("click", token)
     if ids is None:
         return None
-    url = db.session.scalar(select(Link.url).where(Link.id == link_id, Link.campaign_id == ids[0]))
+    url = _link_url(ids[0], link_id)
     if url is None:
         return None
-    db.session.add(
-        TrackingEvent(
-            campaign_id=ids[0],
-            delivery_id=ids[1],
-            link_id=link_id,
-            kind="click",
-            source="redirect",
-            user_agent=user_agent[:500],
-        )
+    _append(
+        campaign_id=ids[0], delivery_id=ids[1], link_id=link_id, kind="click", source="redirect", user_agent=user_agent
     )
+    return url
+
+
+def _append(**values) -> None:
+    # One plain INSERT: these endpoints take every open and click, and must stay cheap.
+    values["user_agent"] = values["user_agent"][:500]
+    db.session.execute(insert(TrackingEvent).values(occurred_at=now(), is_machine=False, reason="", **values))
+
+
+def _link_url(campaign_id: int, link_id: int) -> str | None:
+    # A campaign's links are frozen when it is sent, so a copy per app process stays true.
+    cache = current_app.extensions.setdefault("involve.bulletin_links", {})
+    key = (campaign_id, link_id)
+    url = cache.get(key)
+    if url is None:
+        url = db.session.scalar(select(Link.url).where(Link.id == link_id, Link.campaign_id == campaign_id))
+        if url is not None and len(cache) < 10_000:
+            cache[key] = url
     return url
 
 

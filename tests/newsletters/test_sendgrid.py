@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.mail.bulk import BulkMessage, BulkRecipient, SendGridBulk
-from app.newsletters import sending
+from app.newsletters import sending, sweeper
 from app.newsletters.models import Campaign, Delivery
 from tests.factories import create_member, create_staff_user
 from tests.newsletters.factories import create_campaign
@@ -86,7 +86,7 @@ def test_a_batch_that_times_out_is_settled_from_processed_events_not_resent(app,
     campaign = create_campaign()
     sending.start_send(campaign.id)
     assert _statuses(campaign.id) == {"sending": 1}  # in doubt: SendGrid may have it
-    assert _wait_for(lambda: _statuses(campaign.id) == {"sent": 1}, between=sending.sweep, every=0.5)
+    assert _wait_for(lambda: _statuses(campaign.id) == {"sent": 1}, between=sweeper.sweep, every=0.5)
     assert sendgrid.counts() == {person.email: 1}
 
 
@@ -107,7 +107,7 @@ def test_worker_killed_at_random_points_still_sends_each_recipient_exactly_once(
 
     final = worker().start()
     finished = _wait_for(
-        lambda: db.session.get(Campaign, campaign.id).status == "sent", seconds=120, every=0.5, between=sending.sweep
+        lambda: db.session.get(Campaign, campaign.id).status == "sent", seconds=120, every=0.5, between=sweeper.sweep
     )
     final.stop()
     counts = sendgrid.counts()

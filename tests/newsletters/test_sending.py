@@ -9,7 +9,7 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import services as members
-from app.newsletters import sending
+from app.newsletters import sending, sweeper
 from app.newsletters.models import Campaign, Delivery, Suppression
 from tests.factories import create_member
 from tests.newsletters.factories import create_audience, create_campaign
@@ -83,7 +83,7 @@ def test_members_who_sign_up_after_the_start_are_not_added(app, outbox):
     sending._freeze(campaign.id)
     create_member()
     sending.enqueue_queued(campaign.id)
-    sending.sweep()
+    sweeper.sweep()
     assert len(outbox()) == 1
 
 
@@ -118,8 +118,8 @@ def test_sweeper_confirms_from_the_outbox_instead_of_sending_again(app, outbox):
     db.session.commit()
     _crash_after_claim(campaign.id, minutes_ago=120)
 
-    sending.sweep()  # a: evidence in the outbox -> sent; b: no trace after the grace period -> requeued
-    sending.sweep()
+    sweeper.sweep()  # a: evidence in the outbox -> sent; b: no trace after the grace period -> requeued
+    sweeper.sweep()
 
     assert sorted(m["to"] for m in outbox()) == sorted([a.email, b.email])
     assert set(_statuses(campaign.id).values()) == {"sent"}
@@ -131,7 +131,7 @@ def test_sweeper_leaves_recent_claims_alone(app, outbox):
     campaign = create_campaign()
     sending._freeze(campaign.id)
     _crash_after_claim(campaign.id, minutes_ago=1)
-    sending.sweep()
+    sweeper.sweep()
     assert outbox() == []
     assert set(_statuses(campaign.id).values()) == {"sending"}
 
@@ -142,7 +142,7 @@ def test_smtp_in_doubt_rows_wait_for_the_sender(app, outbox):
     campaign = create_campaign()
     sending._freeze(campaign.id)
     _crash_after_claim(campaign.id, minutes_ago=120)
-    sending.sweep()
+    sweeper.sweep()
     assert set(_statuses(campaign.id).values()) == {"in_doubt"}
     app.config["MAIL_BACKEND"] = "outbox"
     sending.settle_in_doubt(campaign.id, "resend")
@@ -199,11 +199,11 @@ def test_scheduled_campaign_starts_when_its_time_comes(app, outbox, monkeypatch)
     create_member()
     campaign = create_campaign()
     campaigns.schedule(campaign.id, now() + timedelta(hours=1))
-    sending.sweep()
+    sweeper.sweep()
     assert outbox() == []
     later = now() + timedelta(hours=2)
-    monkeypatch.setattr("app.newsletters.sending.now", lambda: later)
-    sending.sweep()
+    monkeypatch.setattr("app.newsletters.sweeper.now", lambda: later)
+    sweeper.sweep()
     assert len(outbox()) == 1
 
 
