@@ -72,6 +72,7 @@ def _register_models() -> None:
     import app.auth.models  # noqa: F401
     import app.members.import_models  # noqa: F401
     import app.members.models  # noqa: F401
+    import app.newsletters.models  # noqa: F401
     import app.organisations.models  # noqa: F401
     import app.panels.models  # noqa: F401
     import app.representation.models  # noqa: F401
@@ -84,6 +85,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.members.routes import bp as members_bp
     from app.members.transfer_routes import bp as member_transfer_bp
+    from app.newsletters.public_routes import bp as bulletins_public_bp
+    from app.newsletters.routes import bp as bulletins_bp
     from app.organisations.routes import bp as organisations_bp
     from app.panels.routes import bp as panels_bp
     from app.public.routes import bp as public_bp
@@ -96,6 +99,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(bulletins_public_bp)
+    app.register_blueprint(bulletins_bp)
     app.register_blueprint(representation_bp)
     app.register_blueprint(panels_bp)
     app.register_blueprint(member_transfer_bp)

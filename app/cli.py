@@ -94,11 +94,34 @@ def rosters_review(days, queue):
         click.echo(f"{reason}: {count}")
 
 
+bulletins_cli = AppGroup("bulletins", help="E-bulletins.")
+
+
+@bulletins_cli.command("sweep")
+def bulletins_sweep():
+    """Start due scheduled campaigns and settle interrupted sends (run every minute from cron)."""
+    from app.newsletters.sweeper import sweep
+
+    click.echo(", ".join(f"{k}: {v}" for k, v in sweep().items()))
+
+
+@bulletins_cli.command("refresh-stats")
+@click.argument("campaign_id", type=int)
+def bulletins_refresh_stats(campaign_id):
+    """Classify new opens and clicks and rewrite a campaign's readership figures."""
+    from app.newsletters.reports import refresh_stats
+
+    if refresh_stats(campaign_id) is None:
+        raise click.ClickException(f"There is no campaign {campaign_id}.")
+    click.echo(f"Updated campaign {campaign_id}.")
+
+
 def register_cli(app) -> None:
     app.cli.add_command(rosters_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(worker)
+    app.cli.add_command(bulletins_cli)
 
     from app.demo.cli import demo_cli
 

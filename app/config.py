@@ -45,6 +45,26 @@ class Config:
     SENDGRID_HOST = os.environ.get("SENDGRID_HOST", "https://api.sendgrid.com")
     SENDGRID_TIMEOUT = float(os.environ.get("SENDGRID_TIMEOUT", "30"))
 
+    SENDGRID_TIMEOUT_SECONDS = float(os.environ.get("SENDGRID_TIMEOUT_SECONDS", "30"))
+    # Base64 DER public key from SendGrid's Event Webhook settings (signature verification).
+    SENDGRID_WEBHOOK_PUBLIC_KEY = os.environ.get("SENDGRID_WEBHOOK_PUBLIC_KEY", "")
+    SENDGRID_WEBHOOK_MAX_AGE_SECONDS = int(os.environ.get("SENDGRID_WEBHOOK_MAX_AGE_SECONDS", "600"))
+
+    # Bulletins: batch size, claim lease, retries and the in-doubt grace period.
+    BULLETIN_BATCH_SIZE = int(os.environ.get("BULLETIN_BATCH_SIZE", "1000"))
+    BULLETIN_CLAIM_LEASE_SECONDS = int(os.environ.get("BULLETIN_CLAIM_LEASE_SECONDS", "900"))
+    BULLETIN_INDOUBT_GRACE_SECONDS = int(os.environ.get("BULLETIN_INDOUBT_GRACE_SECONDS", "1800"))
+    BULLETIN_MAX_ATTEMPTS = int(os.environ.get("BULLETIN_MAX_ATTEMPTS", "4"))
+    BULLETIN_RETRY_BACKOFF_SECONDS = float(os.environ.get("BULLETIN_RETRY_BACKOFF_SECONDS", "2"))
+    BULLETIN_MAX_RATE_LIMIT_WAIT_SECONDS = float(os.environ.get("BULLETIN_MAX_RATE_LIMIT_WAIT_SECONDS", "120"))
+    # A campaign pauses itself after this many failed batches and tells the sender.
+    BULLETIN_MAX_ERRORS = int(os.environ.get("BULLETIN_MAX_ERRORS", "5"))
+    # Messages per second per worker; 0 sends as fast as the provider allows.
+    BULLETIN_SEND_RATE = int(os.environ.get("BULLETIN_SEND_RATE", "0"))
+    UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
+    # Opens and clicks seconds after delivery are mail scanners, not people.
+    SCANNER_SECONDS_AFTER_DELIVERY = int(os.environ.get("SCANNER_SECONDS_AFTER_DELIVERY", "10"))
+
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "NHS Example Integrated Care Board")
 

@@ -40,6 +40,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "rosters.export": frozenset({"admin", "engagement"}),
     "payments.view": frozenset({"admin", "engagement"}),
     "outbox.view": frozenset({"admin", "engagement", "comms"}),
+    "bulletins.view": frozenset({"admin", "comms"}),
+    "bulletins.edit": frozenset({"admin", "comms"}),
+    "bulletins.send": frozenset({"admin", "comms"}),
+    # Readership figures are aggregates with small numbers suppressed.
+    "bulletins.report": ALL,
     "audit.view": frozenset({"admin"}),
     # Representativeness: running and saving audits, choosing the baseline; the results are aggregates
     # (reports.view) and every figure shown is suppressed.

@@ -6,6 +6,8 @@ STAFF_MENU: list[tuple[str, str, str]] = [
     ("meetings.index", "Meetings", "rosters.view"),
     ("organisations.practices", "Practices", "organisations.view"),
     ("members.topics", "Topics", "members.edit"),
+    ("bulletins.campaigns", "Bulletins", "bulletins.view"),
+    ("bulletins.readership", "Readership", "bulletins.report"),
     ("staff.outbox", "Outbox", "outbox.view"),
     ("representation.index", "Representation", "reports.view"),
     ("panels.index", "Panels", "panels.draw"),

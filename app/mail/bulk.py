@@ -1,0 +1,237 @@
+"""Bulk sending: one content, many recipients, one message per recipient.
+
+SendGrid gets one request per batch (up to 1,000 personalizations, one recipient
+each, per-recipient substitutions and headers); the outbox and SMTP backends
+deliver one message per recipient themselves. Never a shared envelope.
+"""
+
+import http.client
+import json
+import logging
+import os
+import re
+import smtplib
+import socket
+import time
+import urllib.error
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+
+from app.mail.backends import DeliveryError, _sender
+from app.mail.message import Message
+
+log = logging.getLogger(__name__)
+
+SENDGRID_MAX_PERSONALIZATIONS = 1000
+_PLACEHOLDER = re.compile(r"%%([a-z_]+)%%")
+
+
+@dataclass
+class BulkRecipient:
+    delivery_id: int
+    to: str
+    substitutions: dict[str, str]
+    headers: dict[str, str] = field(default_factory=dict)
+    custom_args: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class BulkMessage:
+    subject: str
+    text: str
+    html: str
+    from_address: str = ""
+    from_name: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    category: str = "bulletin"
+
+
+@dataclass
+class BulkResult:
+    # delivery id -> provider message id, for messages the provider accepted
+    accepted: dict[int, str] = field(default_factory=dict)
+    # delivery id -> reason, for recipients refused for good
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+class InDoubt(Exception):
+    """The request may or may not have reached the provider (e.g. a timeout)."""
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template)
+
+
+def _one_message(message: BulkMessage, recipient: BulkRecipient) -> Message:
+    return Message(
+        to=recipient.to,
+        subject=message.subject,
+        text=_fill(message.text, recipient.substitutions),
+        html=_fill(message.html, recipient.substitutions),
+        headers={**message.headers, **recipient.headers},
+        custom_args=recipient.custom_args,
+        category=message.category,
+    )
+
+
+class OutboxBulk:
+    """One .eml per recipient; the file name ends with the delivery id, the evidence a sweeper reads."""
+
+    name = "outbox"
+
+    def __init__(self, directory: str):
+        self.directory = Path(directory)
+
+    def send(self, message: BulkMessage, recipients: list[BulkRecipient]) -> BulkResult:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        address, name = message.from_address or _sender()[0], message.from_name or _sender()[1]
+        result = BulkResult()
+        for recipient in recipients:
+            email = _one_message(message, recipient).to_email_message(address, name)
+            message_id = f"{time.time_ns():020d}-d{recipient.delivery_id}"
+            tmp = self.directory / f".{message_id}.tmp"
+            tmp.write_bytes(bytes(email))
+            os.replace(tmp, self.directory / f"{message_id}.eml")
+            result.accepted[recipient.delivery_id] = message_id
+        return result
+
+    def delivery_ids_on_file(self) -> set[int]:
+        """Delivery ids of every bulk message in the outbox folder."""
+        if not self.directory.exists():
+            return set()
+        found = set()
+        for entry in os.scandir(self.directory):
+            stem, _, suffix = entry.name.rpartition(".")
+            if suffix == "eml" and "-d" in stem:
+                tail = stem.rsplit("-d", 1)[1]
+                if tail.isdigit():
+                    found.add(int(tail))
+        return found
+
+
+class SmtpBulk:
+    """One SMTP connection per batch, one message per recipient."""
+
+    name = "smtp"
+
+    def send(self, message: BulkMessage, recipients: list[BulkRecipient]) -> BulkResult:
+        cfg = current_app.config
+        address, name = message.from_address or _sender()[0], message.from_name or _sender()[1]
+        result = BulkResult()
+        try:
+            smtp = smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=30)
+        except OSError as exc:
+            raise DeliveryError(f"cannot reach the mail server: {type(exc).__name__}") from exc
+        try:
+            if cfg["SMTP_STARTTLS"]:
+                smtp.starttls()
+            if cfg["SMTP_USERNAME"]:
+                smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"])
+            for recipient in recipients:
+                email = _one_message(message, recipient).to_email_message(address, name)
+                try:
+                    smtp.send_message(email)
+                except smtplib.SMTPRecipientsRefused:
+                    result.refused[recipient.delivery_id] = "recipient refused by the mail server"
+                    continue
+                except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                    if result.accepted:
+                        # Part of the batch went: report what did; the rest stays unclaimed-for.
+                        break
+                    raise DeliveryError(f"mail server error: {type(exc).__name__}") from exc
+                except smtplib.SMTPException as exc:
+                    result.refused[recipient.delivery_id] = f"mail server error: {type(exc).__name__}"
+                    continue
+                result.accepted[recipient.delivery_id] = email["Message-ID"]
+        finally:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+        return result
+
+
+class SendGridBulk:
+    """One v3 Mail Send request for up to 1,000 recipients through the real sendgrid client."""
+
+    name = "sendgrid"
+
+    def request_body(self, message: BulkMessage, recipients: list[BulkRecipient]) -> dict:
+        address, name = message.from_address or _sender()[0], message.from_name or _sender()[1]
+        return {
+            "from": {"email": address, "name": name},
+            "subject": message.subject,
+            "content": [{"type": "text/plain", "value": message.text}, {"type": "text/html", "value": message.html}],
+            "headers": message.headers,
+            "categories": [message.category],
+            "tracking_settings": {
+                # Our own tracking links and pixel are in the content; SendGrid's would double-count.
+                "click_tracking": {"enable": False, "enable_text": False},
+                "open_tracking": {"enable": False},
+            },
+            "personalizations": [
+                {
+                    "to": [{"email": r.to}],
+                    "substitutions": {f"%%{k}%%": v for k, v in r.substitutions.items()},
+                    "custom_args": r.custom_args,
+                    "headers": r.headers,
+                }
+                for r in recipients
+            ],
+        }
+
+    def send(self, message: BulkMessage, recipients: list[BulkRecipient]) -> BulkResult:
+        from python_http_client.exceptions import HTTPError
+        from sendgrid import SendGridAPIClient
+
+        if len(recipients) > SENDGRID_MAX_PERSONALIZATIONS:
+            raise ValueError("SendGrid takes at most 1,000 personalizations per request")
+        cfg = current_app.config
+        client = SendGridAPIClient(cfg["SENDGRID_API_KEY"], host=cfg["SENDGRID_HOST"])
+        client.client.timeout = cfg["SENDGRID_TIMEOUT_SECONDS"]
+        body = self.request_body(message, recipients)
+        try:
+            response = client.client.mail.send.post(request_body=body)
+        except HTTPError as exc:
+            status = getattr(exc, "status_code", 0)
+            headers = getattr(exc, "headers", None) or {}
+            if status == 429:
+                reset = headers.get("X-RateLimit-Reset")
+                try:
+                    wait = max(0.0, float(reset) - time.time()) if reset else 1.0
+                except ValueError:
+                    wait = 1.0
+                raise DeliveryError("rate limited by SendGrid", retry=True, wait_seconds=wait) from exc
+            detail = _error_detail(getattr(exc, "body", b""))
+            raise DeliveryError(f"SendGrid answered {status}{detail}", retry=status >= 500) from exc
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, (ConnectionRefusedError, socket.gaierror)):
+                # Nothing was sent: the connection was refused or the name did not resolve.
+                raise DeliveryError(f"cannot reach SendGrid: {exc.reason}") from exc
+            raise InDoubt(f"SendGrid connection failed: {exc.reason}") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            # Timeouts, resets and half-read answers: the request may have been taken.
+            raise InDoubt(f"SendGrid connection failed: {type(exc).__name__}") from exc
+        message_id = (response.headers or {}).get("X-Message-Id", "") if response.headers else ""
+        return BulkResult(accepted={r.delivery_id: message_id for r in recipients})
+
+
+def _error_detail(body) -> str:
+    try:
+        errors = json.loads(body or b"{}").get("errors") or []
+        return ": " + "; ".join(str(e.get("message", ""))[:200] for e in errors[:3]) if errors else ""
+    except (ValueError, AttributeError):
+        return ""
+
+
+def bulk_backend():
+    kind = current_app.config["MAIL_BACKEND"]
+    if kind == "outbox":
+        return OutboxBulk(current_app.config["OUTBOX_DIR"])
+    if kind == "smtp":
+        return SmtpBulk()
+    if kind == "sendgrid":
+        return SendGridBulk()
+    raise RuntimeError(f"MAIL_BACKEND must be outbox, smtp or sendgrid, not {kind!r}")

@@ -1,0 +1,1 @@
+"""E-bulletins: templates, audiences, campaigns sent exactly once, tracking and readership."""

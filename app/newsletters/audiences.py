@@ -1,0 +1,191 @@
+"""Audiences: who a bulletin may go to.
+
+A filter is JSON over an allow-list of fields, turned into SQLAlchemy conditions
+here and nowhere else; nothing a user types reaches SQL as text. Whatever the
+filter says, recipients are active members with a live bulletin consent whose
+address is not suppressed.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, func, select
+
+from app.clock import today
+from app.errors import InvalidRequest
+from app.extensions import db
+from app.members import services as members
+from app.members.models import Consent, Member, Topic
+from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS, STATUSES
+from app.newsletters.models import Audience, Suppression
+from app.organisations.models import Practice
+from app.transactions import transactional
+
+PURPOSE = "bulletin"
+
+# field -> what a valid value looks like; anything else in a filter is refused.
+ALLOWED_FIELDS = ("topics", "practice_ids", "pcn_ids", "contact_types", "age_bands", "statuses", "opened_last")
+# Engagement: "opened any of the last N bulletins", N from this list.
+OPENED_LAST_CHOICES = (1, 2, 3, 6, 12)
+
+
+def clean_filter(raw) -> dict:
+    """A filter with only allowed fields and known values, or InvalidRequest with field errors."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InvalidRequest("The filter must be an object.", 400, {"filter": "Must be an object"})
+    errors = {}
+    unknown = set(raw) - set(ALLOWED_FIELDS)
+    for name in sorted(unknown):
+        errors[name] = "You cannot filter on this field"
+    cleaned: dict = {}
+    for name in ALLOWED_FIELDS:
+        values = raw.get(name)
+        if values in (None, "", []):
+            continue
+        if not isinstance(values, list):
+            values = [values]
+        try:
+            cleaned[name] = _check_values(name, values)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise InvalidRequest("The audience filter has problems.", 400, errors)
+    return cleaned
+
+
+def _check_values(name: str, values: list) -> list:
+    if name == "opened_last":
+        try:
+            n = int(values[0])
+        except (TypeError, ValueError):
+            raise ValueError("Choose how many recent bulletins") from None
+        if n not in OPENED_LAST_CHOICES or len(values) != 1:
+            raise ValueError("Choose how many recent bulletins")
+        return [n]
+    if name == "topics":
+        known = {t.slug for t in members.active_topics()}
+        if not all(isinstance(v, str) and v in known for v in values):
+            raise ValueError("Choose topics from the list")
+        return sorted(set(values))
+    if name in ("practice_ids", "pcn_ids"):
+        try:
+            ids = sorted({int(v) for v in values})
+        except (TypeError, ValueError):
+            raise ValueError("Choose from the list") from None
+        if name == "practice_ids":
+            found = db.session.scalar(select(func.count()).select_from(Practice).where(Practice.id.in_(ids)))
+        else:
+            from app.organisations.models import PCN
+
+            found = db.session.scalar(select(func.count()).select_from(PCN).where(PCN.id.in_(ids)))
+        if found != len(ids):
+            raise ValueError("Choose from the list")
+        return ids
+    vocab = {"contact_types": CONTACT_TYPES, "age_bands": SELF_REPORTED_AGE_BANDS, "statuses": STATUSES}[name]
+    if not all(isinstance(v, str) and v in vocab for v in values):
+        raise ValueError("Choose from the list")
+    return sorted(set(values))
+
+
+def _filter_conditions(filters: dict) -> list:
+    conditions = [Member.status != "erased"]
+    if filters.get("topics"):
+        conditions.append(Member.topics.any(Topic.slug.in_(filters["topics"])))
+    if filters.get("practice_ids"):
+        conditions.append(Member.practice_id.in_(filters["practice_ids"]))
+    if filters.get("pcn_ids"):
+        conditions.append(Member.practice_id.in_(select(Practice.id).where(Practice.pcn_id.in_(filters["pcn_ids"]))))
+    if filters.get("contact_types"):
+        conditions.append(Member.contact_type.in_(filters["contact_types"]))
+    if filters.get("age_bands"):
+        on = today()
+        conditions.append(db.or_(*[members.age_band_condition(code, on) for code in filters["age_bands"]]))
+    if filters.get("statuses"):
+        conditions.append(Member.status.in_(filters["statuses"]))
+    if filters.get("opened_last"):
+        from app.newsletters.models import Campaign, Delivery
+
+        recent = (
+            select(Campaign.id)
+            .where(Campaign.status == "sent")
+            .order_by(Campaign.finished_at.desc())
+            .limit(filters["opened_last"][0])
+        )
+        conditions.append(
+            exists().where(
+                Delivery.member_id == Member.id,
+                Delivery.campaign_id.in_(recent),
+                Delivery.first_open_at.is_not(None),
+            )
+        )
+    return conditions
+
+
+def _live_consent():
+    return exists().where(Consent.member_id == Member.id, Consent.purpose == PURPOSE, Consent.withdrawn_at.is_(None))
+
+
+def _suppressed():
+    return exists().where(Suppression.email_normalised == Member.email_normalised)
+
+
+def may_receive():
+    """The condition on Member for anyone a bulletin may go to: active, consenting, not suppressed."""
+    return and_(Member.status == "active", Member.email_normalised.is_not(None), _live_consent(), ~_suppressed())
+
+
+def recipients_query(filters: dict):
+    """SELECT member ids the audience may be sent to."""
+    return select(Member.id).where(*_filter_conditions(filters), may_receive())
+
+
+@dataclass
+class AudienceCount:
+    matching: int  # members the filter matches, any status but erased
+    recipients: int
+    not_active: int
+    no_consent: int
+    suppressed: int
+
+
+def count(filters: dict) -> AudienceCount:
+    """How many the filter matches, how many would receive, and why the rest are left out."""
+    conditions = _filter_conditions(filters)
+    active = Member.status == "active"
+    consent = _live_consent()
+    suppressed = _suppressed()
+    row = db.session.execute(
+        select(
+            func.count(),
+            func.count().filter(~active),
+            func.count().filter(and_(active, ~consent)),
+            func.count().filter(and_(active, consent, suppressed)),
+        )
+        .select_from(Member)
+        .where(*conditions)
+    ).one()
+    matching, not_active, no_consent, suppressed_n = (int(v or 0) for v in row)
+    recipients = db.session.scalar(select(func.count()).select_from(recipients_query(filters).subquery()))
+    return AudienceCount(matching, recipients, not_active, no_consent, suppressed_n)
+
+
+def list_audiences() -> list[Audience]:
+    return list(db.session.scalars(select(Audience).order_by(Audience.kind, Audience.name)))
+
+
+@transactional
+def save_audience(name: str, filters, kind: str = "segment", audience: Audience | None = None) -> Audience:
+    """A saved list or segment whose filter passed the allow-list."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidRequest("Give the audience a name.", 400, {"name": "Enter a name"})
+    if kind not in ("list", "segment"):
+        raise InvalidRequest("Choose list or segment.", 400, {"kind": "Choose list or segment"})
+    cleaned = clean_filter(filters)
+    if audience is None:
+        audience = Audience()
+        db.session.add(audience)
+    audience.name, audience.kind, audience.filter = name[:200], kind, cleaned
+    db.session.flush()
+    return audience

@@ -1,0 +1,210 @@
+"""Templates and campaigns: writing, scheduling, test sends, the web version and archive."""
+
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.audit import services as audit
+from app.clock import now
+from app.errors import InvalidRequest
+from app.extensions import db
+from app.mail.backends import DeliveryError, backend
+from app.mail.message import Message
+from app.members.validation import FieldError, normalise_email
+from app.newsletters import content, rendering
+from app.newsletters.models import Audience, Campaign, Template
+from app.transactions import transactional
+
+
+def get_campaign(campaign_id: int) -> Campaign:
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise InvalidRequest("There is no such campaign.", 404)
+    return campaign
+
+
+def list_campaigns() -> list[Campaign]:
+    return list(db.session.scalars(select(Campaign).order_by(Campaign.created_at.desc(), Campaign.id.desc())))
+
+
+def list_templates() -> list[Template]:
+    return list(db.session.scalars(select(Template).order_by(Template.name)))
+
+
+def _check_body(body: str) -> dict[str, str]:
+    invalid = rendering.invalid_merge_fields(body)
+    if invalid:
+        return {"body_markdown": "Unknown merge fields: " + ", ".join("{{ " + n + " }}" for n in invalid)}
+    return {}
+
+
+@transactional
+def save_template(name: str, body_markdown: str, template: Template | None = None) -> Template:
+    """A template whose merge fields are all known; its HTML is sanitised whenever it is rendered."""
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = "Enter a name"
+    errors.update(_check_body(body_markdown))
+    if errors:
+        raise InvalidRequest("There is a problem with the template.", 400, errors)
+    if template is None:
+        template = Template()
+        db.session.add(template)
+    template.name = name.strip()[:200]
+    template.body_markdown = body_markdown
+    template.updated_at = now()
+    db.session.flush()
+    return template
+
+
+EDITABLE = ("draft", "scheduled")
+
+
+@transactional
+def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: int | None = None) -> Campaign:
+    """Create or edit a draft; every field is checked and nothing is saved if one is wrong."""
+    if campaign is not None and campaign.status not in EDITABLE:
+        raise InvalidRequest("A campaign cannot be changed once it has started sending.", 409)
+    errors = {}
+    name = (data.get("name") or "").strip()
+    if not name:
+        errors["name"] = "Enter a name for the campaign"
+    subject = (data.get("subject") or "").strip()
+    if len(subject) > 200:
+        errors["subject"] = "Subject must be 200 characters or fewer"
+    from_address = (data.get("from_address") or "").strip()
+    if from_address:
+        try:
+            from_address = normalise_email(from_address)
+        except FieldError as exc:
+            errors["from_address"] = str(exc)
+    body = data.get("body_markdown") or ""
+    template_id = _int(data.get("template_id"))
+    if template_id and db.session.get(Template, template_id) is None:
+        errors["template_id"] = "Choose a template from the list"
+    if template_id and not body.strip() and not errors.get("template_id"):
+        body = db.session.get(Template, template_id).body_markdown
+    errors.update(_check_body(body))
+    audience_id = _int(data.get("audience_id"))
+    if audience_id and db.session.get(Audience, audience_id) is None:
+        errors["audience_id"] = "Choose an audience from the list"
+    send_rate = data.get("send_rate")
+    if send_rate not in (None, ""):
+        send_rate = _int(send_rate)
+        if send_rate is None or send_rate < 1:
+            errors["send_rate"] = "Enter a whole number of messages per second, or leave it blank"
+    else:
+        send_rate = None
+    if errors:
+        raise InvalidRequest("There is a problem with the campaign.", 400, errors)
+    if campaign is None:
+        campaign = Campaign(created_by_id=staff_user_id)
+        db.session.add(campaign)
+    campaign.name = name[:200]
+    campaign.subject = subject
+    campaign.from_name = (data.get("from_name") or "").strip()[:200]
+    campaign.from_address = from_address
+    campaign.body_markdown = body
+    campaign.template_id = template_id
+    campaign.audience_id = audience_id
+    campaign.is_public = bool(data.get("is_public"))
+    campaign.anonymous_tracking = bool(data.get("anonymous_tracking"))
+    campaign.send_rate = send_rate
+    db.session.flush()
+    return campaign
+
+
+def _int(value) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@transactional
+def schedule(campaign_id: int, at: datetime) -> None:
+    """Schedule a draft that passes the checklist for a time in the future."""
+    campaign = get_campaign(campaign_id)
+    if campaign.status not in EDITABLE:
+        raise InvalidRequest("Only a draft can be scheduled.", 409)
+    if at <= now():
+        raise InvalidRequest("Choose a time in the future.", 400, {"scheduled_at": "Choose a time in the future"})
+    problems = content.problems(campaign)
+    if problems:
+        raise InvalidRequest("This campaign cannot be sent yet.", 400, problems)
+    campaign.status = "scheduled"
+    campaign.scheduled_at = at
+    campaign.status_reason = ""
+
+
+@transactional
+def unschedule(campaign_id: int) -> None:
+    campaign = get_campaign(campaign_id)
+    if campaign.status != "scheduled":
+        raise InvalidRequest("This campaign is not scheduled.", 409)
+    campaign.status = "draft"
+    campaign.scheduled_at = None
+
+
+def test_send(campaign_id: int, address: str) -> str:
+    """Send one preview copy (sample merge values, untracked links) to a staff address."""
+    campaign = get_campaign(campaign_id)
+    try:
+        address = normalise_email(address)
+    except FieldError as exc:
+        raise InvalidRequest("Enter the address to send the test to.", 400, {"address": str(exc)}) from None
+    invalid = rendering.invalid_merge_fields(campaign.body_markdown)
+    if invalid:
+        raise InvalidRequest("The content has unknown merge fields.", 400, _check_body(campaign.body_markdown))
+    html, text = content.preview(campaign)
+    message = Message(to=address, subject=f"[Test] {campaign.subject}", text=text, html=html, category="bulletin_test")
+    try:
+        return backend().send(message)
+    except DeliveryError as exc:
+        raise InvalidRequest(f"The test could not be sent: {exc}", 502) from None
+
+
+def web_version(campaign_id: int, token: str | None) -> tuple[Campaign, str] | None:
+    """The accessible web version of a sent bulletin: public ones to all, others with their link."""
+    from app import tokens
+
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.status not in ("sending", "paused", "sent"):
+        return None
+    if not campaign.is_public:
+        try:
+            if tokens.verify("open", token or "") != ["w", campaign_id]:
+                return None
+        except tokens.BadToken:
+            return None
+    return campaign, rendering.sanitise_html(
+        rendering.personalise(rendering.content_html(campaign.body_markdown), _web_values(campaign.id))
+    )
+
+
+def _web_values(campaign_id: int) -> dict:
+    base = current_app.config["PUBLIC_BASE_URL"]
+    return {
+        "first_name": "reader",
+        "first_name_html": "reader",
+        "unsubscribe_url": f"{base}/preferences",
+        "preferences_url": f"{base}/preferences",
+        "web_version_url": rendering.web_version_url(campaign_id),
+    }
+
+
+def archive() -> list[Campaign]:
+    """Sent bulletins marked public, newest first."""
+    return list(
+        db.session.scalars(
+            select(Campaign).where(Campaign.is_public, Campaign.status == "sent").order_by(Campaign.finished_at.desc())
+        )
+    )
+
+
+def record_export(campaign_id: int, kind: str) -> None:
+    audit.record("export", "campaign_report", campaign_id, kind)
+    db.session.commit()

@@ -1,0 +1,88 @@
+"""What a campaign says: the pre-send checklist and the frozen content."""
+
+from flask import current_app
+from sqlalchemy import delete
+
+from app.extensions import db
+from app.members.validation import FieldError, normalise_email
+from app.newsletters import audiences, rendering
+from app.newsletters.models import Campaign, Link
+
+
+def checklist(campaign: Campaign) -> list[tuple[str, bool, str]]:
+    """Every check before sending, as (what, passed, explanation)."""
+    items = []
+    items.append(("Subject", bool(campaign.subject.strip()), "Enter a subject line"))
+    from_address = campaign.from_address or current_app.config["MAIL_FROM_ADDRESS"]
+    try:
+        normalise_email(from_address)
+        from_ok = True
+    except FieldError:
+        from_ok = False
+    items.append(("From name and address", from_ok, "Enter a valid from address"))
+    body = campaign.body_markdown or ""
+    items.append(("Content", bool(body.strip()), "Write the bulletin's content"))
+    invalid = rendering.invalid_merge_fields(body)
+    items.append(
+        (
+            "Merge fields",
+            not invalid,
+            "Unknown merge fields: " + ", ".join("{{ " + n + " }}" for n in invalid) if invalid else "",
+        )
+    )
+    # The layout has its own footer link, but the content must offer one a reader can see too.
+    items.append(("Unsubscribe link", rendering.has_unsubscribe_link(body), "Add {{ unsubscribe_url }} to the content"))
+    bad_links = [u for u in _links(body) if not u.startswith(("https://", "http://", "mailto:"))]
+    items.append(("Links valid", not bad_links, "Links must start with https://, http:// or mailto:"))
+    if campaign.audience is None:
+        items.append(("Audience", False, "Choose an audience"))
+    else:
+        size = audiences.count(campaign.audience.filter or {}).recipients
+        items.append(("Audience", size > 0, f"{size} recipients" if size else "The audience has no recipients"))
+    return items
+
+
+def problems(campaign: Campaign) -> dict[str, str]:
+    """{check: reason} for every failed check; empty when the campaign may be sent."""
+    return {name: reason for name, ok, reason in checklist(campaign) if not ok}
+
+
+def _links(markdown_text: str) -> list[str]:
+    import re
+
+    html = rendering.sanitise_html(markdown_text)
+    return [m for m in re.findall(r'href="([^"]*)"', html) if "%%" not in m and "{{" not in m]
+
+
+def prepare(campaign: Campaign) -> None:
+    """Freeze the content with its registered links, placeholders left for each recipient."""
+    db.session.execute(delete(Link).where(Link.campaign_id == campaign.id))
+    positions: dict[str, int] = {}
+
+    def register(url: str) -> int:
+        if url not in positions:
+            link = Link(campaign_id=campaign.id, url=url[:2000], position=len(positions) + 1)
+            db.session.add(link)
+            db.session.flush()
+            positions[url] = link.id
+        return positions[url]
+
+    body_html = rendering.rewrite_links(rendering.content_html(campaign.body_markdown), register)
+    hidden = Link(campaign_id=campaign.id, url=current_app.config["PUBLIC_BASE_URL"] + "/", position=0, hidden=True)
+    db.session.add(hidden)
+    db.session.flush()
+    web = rendering.web_version_url(campaign.id)
+    html = rendering.wrap(campaign, body_html, hidden.id, web)
+    text = rendering.plain_text(campaign, web)
+    campaign.prepared_html = html.replace("%%web_version_url%%", web)
+    campaign.prepared_text = text.replace("%%web_version_url%%", web)
+
+
+def preview(campaign: Campaign) -> tuple[str, str]:
+    """HTML and plain text as a recipient would see them, with sample values and untracked links."""
+    web = rendering.web_version_url(campaign.id) if campaign.id else ""
+    body_html = rendering.content_html(campaign.body_markdown)
+    html = rendering.wrap(campaign, body_html, None, web)
+    text = rendering.plain_text(campaign, web)
+    values = rendering.sample_values(campaign.id)
+    return rendering.personalise(html, values), rendering.personalise(text, values)

@@ -1,0 +1,56 @@
+"""Readership report files: CSV and XLSX of aggregate figures only."""
+
+import csv
+import io
+
+from app.newsletters import reports
+
+
+def report_rows(campaign) -> list[list]:
+    """The report as rows: headline figures, clicks per link, readership by group (suppressed)."""
+    summary = reports.summary(campaign)
+    rows: list[list] = [["Section", "Item", "Value", "Rate (%)"]]
+    for key in (
+        "recipients",
+        "delivered",
+        "bounced",
+        "human_opens",
+        "machine_opens",
+        "human_clicks",
+        "machine_clicks",
+        "unsubscribes",
+        "complaints",
+    ):
+        rows.append(["Summary", key.replace("_", " "), summary[key], ""])
+    rows.append(["Summary", "open rate (human)", "", summary["open_rate"]])
+    rows.append(["Summary", "click rate (human)", "", summary["click_rate"]])
+    rows.append(["Summary", "click-to-open rate", "", summary["click_to_open_rate"]])
+    low, high = summary["benchmark_click_rate"]
+    rows.append(["Summary", "sector benchmark click rate", "", f"{low}-{high}"])
+    for link in reports.link_clicks(campaign.id):
+        rows.append(["Clicks per link", link["url"], link["human"], ""])
+    for key, label in reports.GROUPS.items():
+        for entry in reports.readership_by_group(campaign.id, key):
+            rows.append([f"Readership by {label.lower()}", entry["group"], entry["readers"], entry["read_rate"]])
+    return rows
+
+
+def report_file(campaign, kind: str) -> tuple[bytes, str]:
+    rows = report_rows(campaign)
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in rows:
+            # Cells starting with = + - @ are formulas to spreadsheets: neutralise them.
+            writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+        return buffer.getvalue().encode("utf-8-sig"), "text/csv"
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Readership"
+    for row in rows:
+        sheet.append([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,0 +1,186 @@
+"""E-bulletins: templates, audiences, campaigns, one delivery per recipient, tracking.
+
+A Delivery row is the unit of "sent exactly once": UNIQUE(campaign_id, member_id)
+freezes the recipient list, and its status moves queued -> sending -> sent | failed
+only through conditional updates in app/newsletters/sending.py.
+"""
+
+from datetime import datetime
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import now
+from app.extensions import db
+
+CAMPAIGN_STATUSES = ("draft", "scheduled", "sending", "paused", "sent", "cancelled")
+# in_doubt: the claim lease expired and nothing says whether the provider took the
+# message (SMTP leaves no trace); the sender decides to resend or drop.
+DELIVERY_STATUSES = ("queued", "sending", "sent", "failed", "skipped", "cancelled", "in_doubt")
+
+
+class Template(db.Model):
+    """A reusable bulletin design: Markdown content wrapped in the branded layout."""
+
+    __tablename__ = "bulletin_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(db.String(200))
+    body_markdown: Mapped[str] = mapped_column(db.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Audience(db.Model):
+    """A list or saved segment: a JSON filter over an allow-list of member fields."""
+
+    __tablename__ = "audience"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(db.String(200))
+    kind: Mapped[str] = mapped_column(db.String(10), default="segment")  # list | segment
+    filter: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Campaign(db.Model):
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(db.String(200))
+    subject: Mapped[str] = mapped_column(db.String(200), default="")
+    from_name: Mapped[str] = mapped_column(db.String(200), default="")
+    from_address: Mapped[str] = mapped_column(db.String(254), default="")
+    body_markdown: Mapped[str] = mapped_column(db.Text, default="")
+    template_id: Mapped[int | None] = mapped_column(db.ForeignKey("bulletin_template.id"))
+    audience_id: Mapped[int | None] = mapped_column(db.ForeignKey("audience.id"))
+    status: Mapped[str] = mapped_column(db.String(20), default="draft", index=True)
+    scheduled_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    is_public: Mapped[bool] = mapped_column(default=False)
+    # Privacy setting: keep only anonymous totals of opens and clicks.
+    anonymous_tracking: Mapped[bool] = mapped_column(default=False)
+    send_rate: Mapped[int | None]  # messages per second per worker; None = as fast as allowed
+    error_count: Mapped[int] = mapped_column(default=0)
+    status_reason: Mapped[str] = mapped_column(db.String(500), default="")
+    # Frozen at start of send: the content every recipient gets, with merge placeholders.
+    prepared_html: Mapped[str | None] = mapped_column(db.Text)
+    prepared_text: Mapped[str | None] = mapped_column(db.Text)
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    template = relationship("Template")
+    audience = relationship("Audience")
+    created_by = relationship("StaffUser")
+
+
+class Delivery(db.Model):
+    """One recipient of one campaign."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        db.UniqueConstraint("campaign_id", "member_id", name="uq_delivery_campaign_member"),
+        db.Index("ix_delivery_campaign_status", "campaign_id", "status"),
+        db.Index("ix_delivery_claim_token", "claim_token"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(db.ForeignKey("campaign.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(db.ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(db.String(12), default="queued")
+    claimed_at: Mapped[datetime | None]
+    claim_token: Mapped[str | None] = mapped_column(db.String(40))
+    worker_id: Mapped[str | None] = mapped_column(db.String(100))
+    attempts: Mapped[int] = mapped_column(default=0)
+    provider_message_id: Mapped[str | None] = mapped_column(db.String(200))
+    reason: Mapped[str] = mapped_column(db.String(500), default="")
+    sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    bounced_at: Mapped[datetime | None]
+    first_open_at: Mapped[datetime | None]  # human opens only
+    first_click_at: Mapped[datetime | None]  # human clicks only
+
+    campaign = relationship("Campaign")
+    member = relationship("Member")
+
+
+class Link(db.Model):
+    """A link in a campaign; click redirects go only to these."""
+
+    __tablename__ = "campaign_link"
+    __table_args__ = (db.Index("ix_campaign_link_campaign", "campaign_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(db.ForeignKey("campaign.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(db.String(2000))
+    position: Mapped[int] = mapped_column(default=0)
+    # A link no person can see: whatever follows it is a machine.
+    hidden: Mapped[bool] = mapped_column(default=False)
+
+
+class TrackingEvent(db.Model):
+    """A raw open, click or provider event, with its human/machine classification and why."""
+
+    __tablename__ = "tracking_event"
+    __table_args__ = (
+        db.Index("ix_tracking_event_campaign_kind", "campaign_id", "kind"),
+        db.Index("ix_tracking_event_delivery", "delivery_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int | None] = mapped_column(db.ForeignKey("campaign.id", ondelete="CASCADE"))
+    # Null when the campaign keeps anonymous totals only.
+    delivery_id: Mapped[int | None] = mapped_column(db.ForeignKey("delivery.id", ondelete="CASCADE"))
+    link_id: Mapped[int | None] = mapped_column(db.ForeignKey("campaign_link.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(db.String(20))  # open, click, processed, delivered, bounce, ...
+    source: Mapped[str] = mapped_column(db.String(20))  # pixel, redirect, sendgrid
+    occurred_at: Mapped[datetime] = mapped_column(default=now)
+    user_agent: Mapped[str] = mapped_column(db.String(500), default="")
+    is_machine: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(db.String(200), default="")
+    sg_event_id: Mapped[str | None] = mapped_column(db.String(100), unique=True)
+    raw: Mapped[dict | None] = mapped_column(db.JSON)
+
+
+class WebhookBatch(db.Model):
+    """A verified provider webhook body, stored at once and processed by a job."""
+
+    __tablename__ = "webhook_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(db.String(20), default="sendgrid")
+    received_at: Mapped[datetime] = mapped_column(default=now)
+    body: Mapped[str] = mapped_column(db.Text)
+    processed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class CampaignStats(db.Model):
+    """Summary figures for reports, recomputed by a job from deliveries and events."""
+
+    __tablename__ = "campaign_stats"
+
+    campaign_id: Mapped[int] = mapped_column(db.ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
+    recipients: Mapped[int] = mapped_column(default=0)
+    sent: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    delivered: Mapped[int] = mapped_column(default=0)
+    bounced: Mapped[int] = mapped_column(default=0)
+    human_opens: Mapped[int] = mapped_column(default=0)  # unique recipients
+    machine_opens: Mapped[int] = mapped_column(default=0)  # events
+    human_clicks: Mapped[int] = mapped_column(default=0)  # unique recipients
+    machine_clicks: Mapped[int] = mapped_column(default=0)  # events
+    unsubscribes: Mapped[int] = mapped_column(default=0)
+    complaints: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Suppression(db.Model):
+    """An address that must never be sent a bulletin: hard bounce, complaint, unsubscribe."""
+
+    __tablename__ = "suppression"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_normalised: Mapped[str] = mapped_column(db.String(254), unique=True)
+    reason: Mapped[str] = mapped_column(db.String(20))  # bounce, complaint, unsubscribe
+    campaign_id: Mapped[int | None] = mapped_column(db.ForeignKey("campaign.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now)

@@ -1,0 +1,74 @@
+"""Public endpoints of bulletins: one-click unsubscribe, tracking, the webhook, web versions."""
+
+import logging
+
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
+
+from app.extensions import csrf
+from app.newsletters import campaigns, tracking, webhooks
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("bulletins_public", __name__)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET"])
+def unsubscribe_page(token):
+    # Mail scanners follow GETs: a GET only shows the question.
+    if tracking.unsubscribe_target(token) is None:
+        return render_template("newsletters/link_invalid.html"), 404
+    return render_template("newsletters/unsubscribe.html", token=token)
+
+
+@bp.route("/unsubscribe/<token>", methods=["POST"])
+@csrf.exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no session or form token.
+def unsubscribe(token):
+    if not tracking.unsubscribe(token):
+        return render_template("newsletters/link_invalid.html"), 404
+    return render_template("newsletters/unsubscribed.html"), 200
+
+
+@bp.route("/t/o/<token>.gif")
+def open_pixel(token):
+    tracking.record_open(token, request.headers.get("User-Agent", ""))
+    return Response(tracking.PIXEL, mimetype="image/gif", headers={"Cache-Control": "no-store, private"})
+
+
+@bp.route("/t/health")
+def tracking_health():
+    # For load balancers in front of tracking-only nodes: answers without touching the database.
+    return Response("ok", mimetype="text/plain")
+
+
+@bp.route("/t/c/<token>/<int:link_id>")
+def click(token, link_id):
+    url = tracking.record_click(token, link_id, request.headers.get("User-Agent", ""))
+    if url is None:
+        return render_template("newsletters/link_invalid.html"), 404
+    return redirect(url, code=302)
+
+
+@bp.route("/webhooks/sendgrid", methods=["POST"])
+@csrf.exempt  # authenticated by SendGrid's ECDSA signature instead
+def sendgrid_webhook():
+    webhooks.receive(
+        request.get_data(cache=False),
+        request.headers.get("X-Twilio-Email-Event-Webhook-Signature"),
+        request.headers.get("X-Twilio-Email-Event-Webhook-Timestamp"),
+    )
+    return jsonify({"status": "accepted"}), 200
+
+
+@bp.route("/bulletins")
+def archive():
+    return render_template("newsletters/archive.html", campaigns=campaigns.archive())
+
+
+@bp.route("/bulletins/<int:campaign_id>")
+@bp.route("/bulletins/<int:campaign_id>/<token>")
+def web_version(campaign_id, token=None):
+    found = campaigns.web_version(campaign_id, token)
+    if found is None:
+        abort(404)
+    campaign, body_html = found
+    return render_template("newsletters/web_version.html", campaign=campaign, body_html=body_html)

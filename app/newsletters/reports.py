@@ -1,0 +1,301 @@
+"""Readership: classification of raw events, summary rows, and the figures staff see.
+
+Reports read CampaignStats and per-group aggregates; refresh_stats (a job) is the
+only thing that reads the raw event table in bulk.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from app.clock import now
+from app.extensions import db
+from app.members import equality
+from app.members.models import EqualityAnswers, Member
+from app.members.vocab import SELF_REPORTED_AGE_BANDS, age_on, self_reported_band_for_age
+from app.newsletters.models import Campaign, CampaignStats, Delivery, Link, TrackingEvent
+from app.newsletters.tracking import classify
+from app.organisations.models import PCN, Practice
+from app.transactions import transactional
+
+# UK government sector click-rate benchmark shown beside every campaign.
+SECTOR_CLICK_RATE = (3.7, 4.1)
+
+
+@transactional
+def refresh_stats(campaign_id: int) -> CampaignStats | None:
+    """Classify new opens and clicks, then rewrite the campaign's summary row from the raw data."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        return None
+    _classify_new(campaign)
+    stats = db.session.get(CampaignStats, campaign_id) or CampaignStats(campaign_id=campaign_id)
+    db.session.add(stats)
+    counts = dict(
+        db.session.execute(
+            select(Delivery.status, func.count()).where(Delivery.campaign_id == campaign_id).group_by(Delivery.status)
+        ).all()
+    )
+    stats.recipients = sum(counts.values())
+    stats.sent = counts.get("sent", 0)
+    stats.failed = counts.get("failed", 0)
+    per_delivery = db.session.execute(
+        select(
+            func.count(Delivery.delivered_at),
+            func.count(Delivery.bounced_at),
+            func.count(Delivery.first_open_at),
+            func.count(Delivery.first_click_at),
+        ).where(Delivery.campaign_id == campaign_id)
+    ).one()
+    delivered, bounced, human_opens, human_clicks = (int(v or 0) for v in per_delivery)
+    stats.bounced = bounced
+    # Outbox and SMTP report no deliveries: count what left us and did not bounce.
+    stats.delivered = delivered if delivered else max(0, stats.sent - bounced)
+    events = {
+        (kind, bool(machine)): n
+        for kind, machine, n in db.session.execute(
+            select(TrackingEvent.kind, TrackingEvent.is_machine, func.count())
+            .where(TrackingEvent.campaign_id == campaign_id)
+            .group_by(TrackingEvent.kind, TrackingEvent.is_machine)
+        ).all()
+    }
+
+    def events_of(kind: str, machine: bool) -> int:
+        return events.get((kind, machine), 0)
+
+    if campaign.anonymous_tracking:
+        stats.human_opens = events_of("open", False)
+        stats.human_clicks = events_of("click", False)
+    else:
+        stats.human_opens, stats.human_clicks = human_opens, human_clicks
+    stats.machine_opens = events_of("open", True)
+    stats.machine_clicks = events_of("click", True)
+    stats.unsubscribes = _unique_deliveries(campaign_id, ("unsubscribe", "group_unsubscribe"))
+    stats.complaints = _unique_deliveries(campaign_id, ("spamreport",))
+    stats.updated_at = now()
+    return stats
+
+
+def _unique_deliveries(campaign_id: int, kinds) -> int:
+    return db.session.scalar(
+        select(func.count(func.distinct(TrackingEvent.delivery_id))).where(
+            TrackingEvent.campaign_id == campaign_id, TrackingEvent.kind.in_(kinds)
+        )
+    ) + db.session.scalar(
+        select(func.count()).where(
+            TrackingEvent.campaign_id == campaign_id,
+            TrackingEvent.kind.in_(kinds),
+            TrackingEvent.delivery_id.is_(None),
+        )
+    )
+
+
+def _classify_new(campaign: Campaign) -> None:
+    hidden = set(db.session.scalars(select(Link.id).where(Link.campaign_id == campaign.id, Link.hidden)))
+    scanner_seconds = current_app.config["SCANNER_SECONDS_AFTER_DELIVERY"]
+    new = db.session.scalars(
+        select(TrackingEvent).where(
+            TrackingEvent.campaign_id == campaign.id,
+            TrackingEvent.kind.in_(("open", "click")),
+            TrackingEvent.reason == "",
+            TrackingEvent.delivery_id.is_not(None),
+        )
+    ).all()
+    by_delivery: dict[int, list] = defaultdict(list)
+    for event in new:
+        by_delivery[event.delivery_id].append(event)
+    for delivery_id, events in by_delivery.items():
+        delivery = db.session.get(Delivery, delivery_id)
+        delivered_at = delivery.delivered_at or delivery.sent_at if delivery else None
+        # Earlier clicks of the same recipient take part in burst detection too.
+        earlier = db.session.scalars(
+            select(TrackingEvent).where(
+                TrackingEvent.delivery_id == delivery_id, TrackingEvent.kind == "click", TrackingEvent.reason != ""
+            )
+        ).all()
+        classify(events + list(earlier), delivered_at, hidden, scanner_seconds)
+        if delivery is None:
+            continue
+        for event in events:
+            if event.is_machine:
+                continue
+            delivery.first_open_at = _earliest(delivery.first_open_at, event.occurred_at)
+            if event.kind == "click":
+                delivery.first_click_at = _earliest(delivery.first_click_at, event.occurred_at)
+    if campaign.anonymous_tracking:
+        db.session.flush()
+        # Keep the totals, drop the link to a person.
+        db.session.execute(
+            update(TrackingEvent)
+            .where(TrackingEvent.campaign_id == campaign.id, TrackingEvent.kind.in_(("open", "click")))
+            .values(delivery_id=None, user_agent="")
+        )
+        db.session.execute(
+            update(Delivery).where(Delivery.campaign_id == campaign.id).values(first_open_at=None, first_click_at=None)
+        )
+
+
+def _earliest(current: datetime | None, candidate: datetime) -> datetime:
+    return candidate if current is None or candidate < current else current
+
+
+# ----- what staff see -------------------------------------------------------
+
+
+def suppress(count: int | None) -> str:
+    """A count fit to leave the team: 1..7 as "*", others rounded (config SUPPRESS_BELOW / ROUND_TO)."""
+    if count is None:
+        return "*"
+    below, round_to = current_app.config["SUPPRESS_BELOW"], current_app.config["ROUND_TO"]
+    if 0 < count < below:
+        return "*"
+    return str(int(round(count / round_to) * round_to)) if round_to > 1 else str(count)
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def summary(campaign: Campaign) -> dict:
+    """The headline figures for one campaign, with rates and the sector benchmark."""
+    stats = db.session.get(CampaignStats, campaign.id) or refresh_stats(campaign.id)
+    return {
+        "recipients": stats.recipients,
+        "sent": stats.sent,
+        "failed": stats.failed,
+        "delivered": stats.delivered,
+        "bounced": stats.bounced,
+        "human_opens": stats.human_opens,
+        "machine_opens": stats.machine_opens,
+        "human_clicks": stats.human_clicks,
+        "machine_clicks": stats.machine_clicks,
+        "open_rate": rate(stats.human_opens, stats.delivered),
+        "click_rate": rate(stats.human_clicks, stats.delivered),
+        "click_to_open_rate": rate(stats.human_clicks, stats.human_opens),
+        "unsubscribes": stats.unsubscribes,
+        "complaints": stats.complaints,
+        "benchmark_click_rate": SECTOR_CLICK_RATE,
+        "updated_at": stats.updated_at,
+    }
+
+
+def link_clicks(campaign_id: int) -> list[dict]:
+    """Human and machine clicks per visible link."""
+    rows = db.session.execute(
+        select(Link.id, Link.url, Link.position, TrackingEvent.is_machine, func.count(TrackingEvent.id))
+        .outerjoin(TrackingEvent, (TrackingEvent.link_id == Link.id) & (TrackingEvent.kind == "click"))
+        .where(Link.campaign_id == campaign_id, ~Link.hidden)
+        .group_by(Link.id, Link.url, Link.position, TrackingEvent.is_machine)
+        .order_by(Link.position)
+    ).all()
+    links: dict[int, dict] = {}
+    for link_id, url, position, machine, n in rows:
+        entry = links.setdefault(link_id, {"url": url, "position": position, "human": 0, "machine": 0})
+        if machine is not None and n:
+            entry["machine" if machine else "human"] += n
+    return list(links.values())
+
+
+def activity(campaign_id: int) -> list[dict]:
+    """Human opens and clicks per hour since the send began."""
+    rows = db.session.execute(
+        select(TrackingEvent.occurred_at, TrackingEvent.kind).where(
+            TrackingEvent.campaign_id == campaign_id,
+            TrackingEvent.kind.in_(("open", "click")),
+            ~TrackingEvent.is_machine,
+        )
+    ).all()
+    hours: dict[datetime, dict] = defaultdict(lambda: {"open": 0, "click": 0})
+    for at, kind in rows:
+        hours[at.replace(minute=0, second=0, microsecond=0)][kind] += 1
+    return [{"hour": hour, **counts} for hour, counts in sorted(hours.items())]
+
+
+GROUPS = {
+    "age_band": "Age band",
+    "sex": "Sex",
+    "ethnic_group": "Ethnic group",
+    "disability": "Disability",
+    "pcn": "Primary Care Network",
+}
+
+
+def readership_by_group(campaign_id: int, group: str) -> list[dict]:
+    """Recipients and human readers per category of one characteristic, small numbers suppressed."""
+    if group not in GROUPS:
+        raise KeyError(group)
+    query = select(Delivery.first_open_at, Delivery.first_click_at, Member.id, Member.date_of_birth, Member.age_band)
+    query = query.join(Member, Member.id == Delivery.member_id).where(
+        Delivery.campaign_id == campaign_id, Delivery.status == "sent"
+    )
+    if group in ("sex", "ethnic_group", "disability"):
+        query = query.add_columns(getattr(EqualityAnswers, group)).outerjoin(
+            EqualityAnswers, EqualityAnswers.member_id == Member.id
+        )
+    elif group == "pcn":
+        query = (
+            query.add_columns(PCN.name)
+            .outerjoin(Practice, Practice.id == Member.practice_id)
+            .outerjoin(PCN, PCN.id == Practice.pcn_id)
+        )
+    today = now().date()
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in db.session.execute(query):
+        if group == "age_band":
+            code = self_reported_band_for_age(age_on(row.date_of_birth, today)) if row.date_of_birth else row.age_band
+            label = SELF_REPORTED_AGE_BANDS[code][0] if code in SELF_REPORTED_AGE_BANDS else "Not known"
+        elif group == "pcn":
+            label = row[-1] or "Not known"
+        else:
+            label = _equality_label(group, row[-1])
+        entry = tally[label]
+        entry[0] += 1
+        entry[1] += 1 if row.first_open_at else 0
+        entry[2] += 1 if row.first_click_at else 0
+    result = []
+    for label, (recipients, openers, clickers) in sorted(tally.items()):
+        hidden = 0 < recipients < current_app.config["SUPPRESS_BELOW"]
+        result.append(
+            {
+                "group": label,
+                "recipients": suppress(recipients),
+                "readers": suppress(openers) if not hidden else "*",
+                "clickers": suppress(clickers) if not hidden else "*",
+                # A rate from a suppressed count would give it away.
+                "read_rate": None
+                if hidden or 0 < openers < current_app.config["SUPPRESS_BELOW"]
+                else rate(openers, recipients),
+            }
+        )
+    return result
+
+
+def _equality_label(field: str, code: str | None) -> str:
+    if not code:
+        return "Not answered"
+    if code == equality.PREFER_NOT_TO_SAY:
+        return "Prefer not to say"
+    value = equality.QUESTIONS[field][1].get(code)
+    return value[0] if value else "Not answered"
+
+
+def trends(limit: int = 12) -> list[dict]:
+    """The latest sent campaigns' rates side by side, oldest first."""
+    rows = db.session.execute(
+        select(Campaign, CampaignStats)
+        .join(CampaignStats, CampaignStats.campaign_id == Campaign.id)
+        .where(Campaign.status == "sent")
+        .order_by(Campaign.finished_at.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "campaign": c,
+            "recipients": s.recipients,
+            "open_rate": rate(s.human_opens, s.delivered),
+            "click_rate": rate(s.human_clicks, s.delivered),
+        }
+        for c, s in reversed(rows)
+    ]

@@ -1,0 +1,339 @@
+"""Staff pages for bulletins: campaigns, templates, audiences, sending controls, readership."""
+
+from datetime import datetime
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.permissions import requires
+from app.errors import InvalidRequest
+from app.members import services as members
+from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS
+from app.newsletters import audiences, campaigns, content, exports, reports, sending
+from app.newsletters.models import Audience, Template
+from app.organisations import services as organisations
+
+bp = Blueprint("bulletins", __name__, url_prefix="/staff/bulletins")
+
+
+# ----- campaigns -----------------------------------------------------------
+
+
+@bp.route("/")
+@requires("bulletins.view")
+def campaigns_list():
+    return render_template("newsletters/campaigns.html", campaigns=campaigns.list_campaigns())
+
+
+# The menu entry point.
+bp.add_url_rule("/campaigns", "campaigns", campaigns_list)
+
+
+def _campaign_form(campaign=None, errors=None, data=None):
+    return render_template(
+        "newsletters/campaign_form.html",
+        campaign=campaign,
+        data=data or {},
+        errors=errors or {},
+        templates=campaigns.list_templates(),
+        audiences=audiences.list_audiences(),
+        merge_fields=content.rendering.MERGE_FIELDS,
+    )
+
+
+def _form_data(campaign=None) -> dict:
+    if campaign is None:
+        return {}
+    return {
+        "name": campaign.name,
+        "subject": campaign.subject,
+        "from_name": campaign.from_name,
+        "from_address": campaign.from_address,
+        "body_markdown": campaign.body_markdown,
+        "template_id": campaign.template_id or "",
+        "audience_id": campaign.audience_id or "",
+        "is_public": campaign.is_public,
+        "anonymous_tracking": campaign.anonymous_tracking,
+        "send_rate": campaign.send_rate or "",
+    }
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@requires("bulletins.edit")
+def campaign_new():
+    if request.method == "POST":
+        try:
+            campaign = campaigns.save_campaign(request.form.to_dict(), staff_user_id=current_user.id)
+        except InvalidRequest as error:
+            return _campaign_form(errors=error.errors, data=request.form.to_dict()), 400
+        return redirect(url_for(".campaign", campaign_id=campaign.id))
+    return _campaign_form()
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@requires("bulletins.edit")
+def campaign_edit(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    if request.method == "POST":
+        try:
+            campaigns.save_campaign(request.form.to_dict(), campaign)
+        except InvalidRequest as error:
+            return _campaign_form(campaign, error.errors or {"name": error.message}, request.form.to_dict()), 400
+        return redirect(url_for(".campaign", campaign_id=campaign.id))
+    return _campaign_form(campaign, data=_form_data(campaign))
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@requires("bulletins.view")
+def campaign(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    checks = content.checklist(campaign) if campaign.status in campaigns.EDITABLE else []
+    return render_template(
+        "newsletters/campaign.html",
+        campaign=campaign,
+        checks=checks,
+        progress=sending.progress(campaign.id),
+        errors={},
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/progress.json")
+@requires("bulletins.view")
+def campaign_progress(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    return {"status": campaign.status, "reason": campaign.status_reason, **sending.progress(campaign.id)}
+
+
+@bp.route("/campaigns/<int:campaign_id>/preview")
+@requires("bulletins.view")
+def campaign_preview(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    view = request.args.get("view", "desktop")
+    html, text = content.preview(campaign)
+    if view == "text":
+        return render_template("newsletters/preview_text.html", campaign=campaign, text=text)
+    width = 375 if view == "mobile" else 640
+    # The email's own inline styles need a looser policy than staff pages; nothing here runs script.
+    page = html.replace("<body", f'<body data-preview-width="{width}"', 1)
+    if view == "mobile":
+        page = page.replace("</head>", f"<style>body{{max-width:{width}px;margin:0 auto}}</style></head>", 1)
+    return Response(
+        page,
+        headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:",
+        },
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/test", methods=["POST"])
+@requires("bulletins.send")
+def campaign_test_send(campaign_id):
+    try:
+        campaigns.test_send(campaign_id, request.form.get("address", ""))
+    except InvalidRequest as error:
+        return _campaign_page_with_errors(campaign_id, error)
+    flash("Test sent.")
+    return redirect(url_for(".campaign", campaign_id=campaign_id))
+
+
+def _campaign_page_with_errors(campaign_id, error: InvalidRequest):
+    campaign = campaigns.get_campaign(campaign_id)
+    checks = content.checklist(campaign) if campaign.status in campaigns.EDITABLE else []
+    errors = error.errors or {"action": error.message}
+    return render_template(
+        "newsletters/campaign.html",
+        campaign=campaign,
+        checks=checks,
+        progress=sending.progress(campaign.id),
+        errors=errors,
+        message=error.message,
+    ), (error.status if error.status < 500 else 400)
+
+
+@bp.route("/campaigns/<int:campaign_id>/send", methods=["POST"])
+@requires("bulletins.send")
+def campaign_send(campaign_id):
+    try:
+        total = sending.start_send(campaign_id)
+    except InvalidRequest as error:
+        return _campaign_page_with_errors(campaign_id, error)
+    flash(f"Sending to {total} recipients.")
+    return redirect(url_for(".campaign", campaign_id=campaign_id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/schedule", methods=["POST"])
+@requires("bulletins.send")
+def campaign_schedule(campaign_id):
+    raw = request.form.get("scheduled_at", "")
+    try:
+        at = datetime.fromisoformat(raw)
+    except ValueError:
+        error = InvalidRequest(
+            "Enter a date and time.", 400, {"scheduled_at": "Enter a date and time, like 2026-03-01T09:00"}
+        )
+        return _campaign_page_with_errors(campaign_id, error)
+    try:
+        campaigns.schedule(campaign_id, at.replace(tzinfo=None))
+    except InvalidRequest as error:
+        return _campaign_page_with_errors(campaign_id, error)
+    return redirect(url_for(".campaign", campaign_id=campaign_id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/<any(pause, resume, cancel, unschedule):action>", methods=["POST"])
+@requires("bulletins.send")
+def campaign_control(campaign_id, action):
+    try:
+        if action == "pause":
+            sending.pause(campaign_id)
+        elif action == "resume":
+            sending.resume(campaign_id)
+        elif action == "cancel":
+            sending.cancel(campaign_id)
+        else:
+            campaigns.unschedule(campaign_id)
+    except InvalidRequest as error:
+        return _campaign_page_with_errors(campaign_id, error)
+    return redirect(url_for(".campaign", campaign_id=campaign_id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/in-doubt", methods=["POST"])
+@requires("bulletins.send")
+def campaign_in_doubt(campaign_id):
+    try:
+        sending.settle_in_doubt(campaign_id, request.form.get("action", ""))
+    except InvalidRequest as error:
+        return _campaign_page_with_errors(campaign_id, error)
+    return redirect(url_for(".campaign", campaign_id=campaign_id))
+
+
+# ----- readership ----------------------------------------------------------
+
+
+@bp.route("/readership")
+@requires("bulletins.report")
+def readership():
+    return render_template("newsletters/trends.html", trends=reports.trends(), benchmark=reports.SECTOR_CLICK_RATE)
+
+
+@bp.route("/campaigns/<int:campaign_id>/report")
+@requires("bulletins.report")
+def campaign_report(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    if request.args.get("refresh"):
+        reports.refresh_stats(campaign.id)
+    groups = {key: reports.readership_by_group(campaign.id, key) for key in reports.GROUPS}
+    return render_template(
+        "newsletters/report.html",
+        campaign=campaign,
+        summary=reports.summary(campaign),
+        links=reports.link_clicks(campaign.id),
+        activity=reports.activity(campaign.id),
+        groups=groups,
+        group_names=reports.GROUPS,
+        previous=reports.trends(),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/report.<any(csv, xlsx):kind>")
+@requires("bulletins.report")
+def campaign_report_export(campaign_id, kind):
+    campaign = campaigns.get_campaign(campaign_id)
+    data, mimetype = exports.report_file(campaign, kind)
+    campaigns.record_export(campaign.id, kind)
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="bulletin-{campaign.id}-readership.{kind}"'},
+    )
+
+
+# ----- templates -----------------------------------------------------------
+
+
+@bp.route("/templates")
+@requires("bulletins.view")
+def templates():
+    return render_template("newsletters/templates.html", templates=campaigns.list_templates())
+
+
+@bp.route("/templates/new", methods=["GET", "POST"])
+@bp.route("/templates/<int:template_id>", methods=["GET", "POST"])
+@requires("bulletins.edit")
+def template_edit(template_id=None):
+    from app.extensions import db
+
+    template = db.session.get(Template, template_id) if template_id else None
+    if template_id and template is None:
+        raise InvalidRequest("There is no such template.", 404)
+    data = {"name": template.name, "body_markdown": template.body_markdown} if template else {}
+    if request.method == "POST":
+        data = request.form.to_dict()
+        try:
+            campaigns.save_template(data.get("name", ""), data.get("body_markdown", ""), template)
+        except InvalidRequest as error:
+            return render_template(
+                "newsletters/template_form.html", template=template, data=data, errors=error.errors
+            ), 400
+        return redirect(url_for(".templates"))
+    return render_template("newsletters/template_form.html", template=template, data=data, errors={})
+
+
+# ----- audiences -----------------------------------------------------------
+
+
+def _filter_from(form) -> dict:
+    chosen = {name: [v for v in form.getlist(name) if v] for name in audiences.ALLOWED_FIELDS}
+    return {name: values for name, values in chosen.items() if values}
+
+
+def _audience_page(audience, data, filters, errors, status=200):
+    preview = None
+    if not errors:
+        try:
+            preview = audiences.count(audiences.clean_filter(filters))
+        except InvalidRequest as error:
+            errors = error.errors
+    return render_template(
+        "newsletters/audience_form.html",
+        audience=audience,
+        data=data,
+        filters=filters,
+        errors=errors,
+        preview=preview,
+        topics=[(t.slug, t.name) for t in members.active_topics()],
+        practices=[(str(p.id), p.name) for p in organisations.all_practices()],
+        pcns=[(str(p.id), p.name) for p in organisations.all_pcns()],
+        contact_types=list(CONTACT_TYPES.items()),
+        age_bands=[(code, label) for code, (label, _, _) in SELF_REPORTED_AGE_BANDS.items()],
+    ), status
+
+
+@bp.route("/audiences")
+@requires("bulletins.view")
+def audiences_list():
+    found = [(a, audiences.count(a.filter or {})) for a in audiences.list_audiences()]
+    return render_template("newsletters/audiences.html", audiences=found)
+
+
+@bp.route("/audiences/new", methods=["GET", "POST"])
+@bp.route("/audiences/<int:audience_id>", methods=["GET", "POST"])
+@requires("bulletins.edit")
+def audience_edit(audience_id=None):
+    from app.extensions import db
+
+    audience = db.session.get(Audience, audience_id) if audience_id else None
+    if audience_id and audience is None:
+        raise InvalidRequest("There is no such audience.", 404)
+    if request.method == "POST":
+        data = request.form.to_dict()
+        filters = _filter_from(request.form)
+        if request.form.get("action") == "preview":
+            return _audience_page(audience, data, filters, {})
+        try:
+            audiences.save_audience(data.get("name", ""), filters, data.get("kind", "segment"), audience)
+        except InvalidRequest as error:
+            return _audience_page(audience, data, filters, error.errors, 400)
+        return redirect(url_for(".audiences_list"))
+    data = {"name": audience.name, "kind": audience.kind} if audience else {"kind": "segment"}
+    filters = {k: [str(v) for v in vals] for k, vals in (audience.filter or {}).items()} if audience else {}
+    return _audience_page(audience, data, filters, {})

@@ -1,0 +1,383 @@
+"""Sending a campaign exactly once.
+
+start_send freezes one Delivery per recipient in one transaction, then enqueues
+batch jobs of delivery ids. A batch claims its rows with a conditional UPDATE
+(queued -> sending, stamped with a claim token), makes one provider request and
+marks only the rows it claimed. A crash between "provider accepted" and "marked
+sent" leaves rows in `sending`; the sweeper settles them from provider evidence
+(SendGrid processed/dropped events carrying the delivery id, or the outbox
+file) and requeues them only when there is no trace after a grace period.
+"""
+
+import logging
+import os
+import socket
+import time
+import uuid
+
+from flask import current_app
+from sqlalchemy import bindparam, func, insert, literal, select, update
+
+from app import jobs
+from app.clock import now
+from app.errors import InvalidRequest
+from app.extensions import db
+from app.mail.backends import DeliveryError
+from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, bulk_backend
+from app.members.models import Member
+from app.newsletters import audiences, content
+from app.newsletters.models import Campaign, Delivery
+from app.newsletters.rendering import batch_values, personalise
+from app.transactions import transactional
+
+log = logging.getLogger(__name__)
+
+# Provider events that prove the provider took the message.
+ACCEPTED_EVENTS = ("processed", "delivered", "deferred", "bounce", "open", "click", "spamreport")
+UNFINISHED = ("queued", "sending", "in_doubt")
+
+
+def _worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+# ----- starting ------------------------------------------------------------
+
+
+@transactional
+def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise InvalidRequest("There is no such campaign.", 404)
+    problems = content.problems(campaign)
+    if problems:
+        raise InvalidRequest("This campaign cannot be sent yet.", 400, problems)
+    # Only one caller can move the campaign into `sending`: a double click starts one send.
+    moved = db.session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign_id, Campaign.status.in_(from_statuses))
+        .values(status="sending", started_at=now(), status_reason="")
+    ).rowcount
+    if moved != 1:
+        raise InvalidRequest("This campaign has already been sent or started.", 409)
+    content.prepare(campaign)
+    recipients = audiences.recipients_query(campaign.audience.filter or {}).subquery()
+    db.session.execute(
+        insert(Delivery).from_select(
+            ["campaign_id", "member_id", "status", "attempts", "reason"],
+            select(literal(campaign_id), recipients.c.id, literal("queued"), literal(0), literal("")),
+        )
+    )
+    total = db.session.scalar(select(func.count()).select_from(Delivery).where(Delivery.campaign_id == campaign_id))
+    log.info("campaign %s frozen with %s deliveries", campaign_id, total)
+    return total
+
+
+def start_send(campaign_id: int) -> int:
+    """Freeze the recipients as queued deliveries, then hand them to batch jobs; returns the count."""
+    total = _freeze(campaign_id)
+    enqueue_queued(campaign_id)
+    return total
+
+
+def enqueue_queued(campaign_id: int) -> int:
+    """Enqueue batch jobs for every queued delivery of a sending campaign (claims make repeats harmless)."""
+    from app.newsletters import tasks
+
+    size = min(current_app.config["BULLETIN_BATCH_SIZE"], 1000)
+    ids = list(
+        db.session.scalars(
+            select(Delivery.id)
+            .where(Delivery.campaign_id == campaign_id, Delivery.status == "queued")
+            .order_by(Delivery.id)
+        )
+    )
+    db.session.commit()
+    for start in range(0, len(ids), size):
+        jobs.enqueue(tasks.send_batch, campaign_id, ids[start : start + size], job_timeout=_job_timeout())
+    return len(ids)
+
+
+def _job_timeout() -> int:
+    return int(current_app.config["BULLETIN_CLAIM_LEASE_SECONDS"]) + 60
+
+
+# ----- one batch -----------------------------------------------------------
+
+
+def _claim(campaign_id: int, ids: list[int], token: str) -> int:
+    claimed = db.session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id.in_(ids),
+            Delivery.campaign_id == campaign_id,
+            Delivery.status == "queued",
+            # Pause and cancel stop claiming at once.
+            select(Campaign.id).where(Campaign.id == campaign_id, Campaign.status == "sending").exists(),
+        )
+        .values(
+            status="sending",
+            claim_token=token,
+            claimed_at=now(),
+            worker_id=_worker_id(),
+            attempts=Delivery.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed
+
+
+def _mark(token: str, status: str, ids=None, **values) -> None:
+    query = update(Delivery).where(Delivery.claim_token == token, Delivery.status == "sending")
+    if ids is not None:
+        query = query.where(Delivery.id.in_(list(ids)))
+    db.session.execute(query.values(status=status, **values).execution_options(synchronize_session=False))
+
+
+def _renew(token: str) -> None:
+    _mark(token, "sending", claimed_at=now())
+    db.session.commit()
+
+
+def send_batch(campaign_id: int, ids: list[int]) -> dict:
+    """Send the queued deliveries among `ids` once each; rows another job claimed are left alone."""
+    token = uuid.uuid4().hex
+    if not _claim(campaign_id, ids, token):
+        return {"claimed": 0}
+    campaign = db.session.get(Campaign, campaign_id)
+    rows = db.session.execute(
+        select(Delivery.id, Delivery.member_id, Member.email, Member.first_name, audiences.may_receive())
+        .join(Member, Member.id == Delivery.member_id)
+        .where(Delivery.claim_token == token, Delivery.status == "sending")
+        .order_by(Delivery.id)
+    ).all()
+    gone = [r.id for r in rows if not r[4]]
+    if gone:
+        # Unsubscribed, bounced or withdrew consent since the send began: honoured at once.
+        _mark(token, "skipped", gone, reason="no longer subscribed when their turn came")
+        db.session.commit()
+    recipients = _recipients(campaign, [r for r in rows if r[4]])
+    if not recipients:
+        _finish_if_done(campaign_id)
+        return {"claimed": len(rows), "sent": 0}
+    message = BulkMessage(
+        subject=campaign.subject,
+        text=campaign.prepared_text or "",
+        html=campaign.prepared_html or "",
+        from_address=campaign.from_address,
+        from_name=campaign.from_name,
+        headers={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    started = time.monotonic()
+    outcome = _deliver(campaign_id, token, message, recipients)
+    rate = campaign.send_rate or current_app.config["BULLETIN_SEND_RATE"]
+    if rate and outcome.get("sent"):
+        time.sleep(max(0.0, outcome["sent"] / rate - (time.monotonic() - started)))
+    _finish_if_done(campaign_id)
+    return {"claimed": len(rows), **outcome}
+
+
+def _recipients(campaign: Campaign, rows) -> list[BulkRecipient]:
+    values = batch_values(campaign.id, [(r.id, r.member_id, r.first_name) for r in rows])
+    mailto = current_app.config["UNSUBSCRIBE_MAILTO"] or current_app.config["MAIL_FROM_ADDRESS"]
+    campaign_id = str(campaign.id)
+    result = []
+    for row, v in zip(rows, values, strict=True):
+        url = v["unsubscribe_url"]
+        token = url.rsplit("/", 1)[1]
+        result.append(
+            BulkRecipient(
+                delivery_id=row.id,
+                to=row.email,
+                substitutions=v,
+                headers={"List-Unsubscribe": f"<{url}>, <mailto:{mailto}?subject=unsubscribe-{token}>"},
+                custom_args={"delivery_id": str(row.id), "campaign_id": campaign_id},
+            )
+        )
+    return result
+
+
+def _deliver(campaign_id: int, token: str, message: BulkMessage, recipients: list[BulkRecipient]) -> dict:
+    cfg = current_app.config
+    backend = bulk_backend()
+    failures = 0
+    waited = 0.0
+    while True:
+        try:
+            result = backend.send(message, recipients)
+            break
+        except InDoubt as exc:
+            # The provider may have taken them: leave the rows claimed for the sweeper to settle.
+            log.warning("campaign %s batch %s in doubt: %s", campaign_id, token, exc)
+            return {"in_doubt": len(recipients)}
+        except DeliveryError as exc:
+            if (
+                exc.wait_seconds is not None
+                and waited + exc.wait_seconds <= cfg["BULLETIN_MAX_RATE_LIMIT_WAIT_SECONDS"]
+            ):
+                waited += exc.wait_seconds
+                time.sleep(exc.wait_seconds)
+                _renew(token)
+                continue
+            failures += 1
+            if exc.retry and failures < cfg["BULLETIN_MAX_ATTEMPTS"]:
+                time.sleep(cfg["BULLETIN_RETRY_BACKOFF_SECONDS"] * 2 ** (failures - 1))
+                _renew(token)
+                continue
+            _mark(token, "failed", reason=str(exc)[:500])
+            _count_error(campaign_id, str(exc))
+            db.session.commit()
+            return {"failed": len(recipients)}
+    _record_result(token, result)
+    leftover = {r.delivery_id for r in recipients} - set(result.accepted) - set(result.refused)
+    if leftover:
+        # The connection dropped part-way: these were never handed over, so they can go again.
+        _mark(token, "queued", leftover, claim_token=None, claimed_at=None)
+    db.session.commit()
+    return {"sent": len(result.accepted), "failed": len(result.refused)}
+
+
+def _record_result(token: str, result) -> None:
+    sent_at = now()
+    by_message_id: dict[str, list[int]] = {}
+    for delivery_id, message_id in result.accepted.items():
+        by_message_id.setdefault(message_id, []).append(delivery_id)
+    if len(by_message_id) <= 10:
+        for message_id, ids in by_message_id.items():
+            _mark(token, "sent", ids, provider_message_id=message_id[:200], sent_at=sent_at)
+    else:
+        table = Delivery.__table__
+        db.session.execute(
+            table.update()
+            .where(table.c.id == bindparam("b_id"), table.c.claim_token == token, table.c.status == "sending")
+            .values(status="sent", provider_message_id=bindparam("b_mid"), sent_at=sent_at),
+            [{"b_id": d, "b_mid": m[:200]} for d, m in result.accepted.items()],
+        )
+    for delivery_id, reason in result.refused.items():
+        _mark(token, "failed", [delivery_id], reason=reason[:500])
+
+
+def _count_error(campaign_id: int, reason: str) -> None:
+    campaign = db.session.get(Campaign, campaign_id)
+    campaign.error_count += 1
+    if campaign.error_count >= current_app.config["BULLETIN_MAX_ERRORS"] and campaign.status == "sending":
+        campaign.status = "paused"
+        campaign.status_reason = f"Paused after {campaign.error_count} failed batches. Last error: {reason}"[:500]
+        db.session.commit()
+        _tell_sender(campaign)
+
+
+def _tell_sender(campaign: Campaign) -> None:
+    from app.mail import send_transactional
+    from app.mail.backends import DeliveryError as MailError
+
+    if campaign.created_by is None:
+        return
+    try:
+        send_transactional(
+            campaign.created_by.email,
+            f"Bulletin paused: {campaign.name}",
+            "bulletin_paused",
+            campaign=campaign,
+            url=f"{current_app.config['PUBLIC_BASE_URL']}/staff/bulletins/campaigns/{campaign.id}",
+        )
+    except MailError:
+        log.exception("could not tell the sender that campaign %s paused", campaign.id)
+
+
+def _finish_if_done(campaign_id: int) -> bool:
+    left = db.session.scalar(
+        select(func.count())
+        .select_from(Delivery)
+        .where(Delivery.campaign_id == campaign_id, Delivery.status.in_(UNFINISHED))
+    )
+    if left:
+        db.session.commit()
+        return False
+    done = db.session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign_id, Campaign.status == "sending")
+        .values(status="sent", finished_at=now())
+    ).rowcount
+    db.session.commit()
+    if done:
+        from app.newsletters import tasks
+
+        jobs.enqueue(tasks.refresh_stats, campaign_id)
+    return bool(done)
+
+
+# ----- the sender's controls ------------------------------------------------
+
+
+def _move(campaign_id: int, from_statuses, to_status: str, **values) -> bool:
+    moved = db.session.execute(
+        update(Campaign)
+        .where(Campaign.id == campaign_id, Campaign.status.in_(from_statuses))
+        .values(status=to_status, **values)
+    ).rowcount
+    return moved == 1
+
+
+@transactional
+def pause(campaign_id: int) -> None:
+    """Stop claiming new batches; messages already handed over are not recalled."""
+    if not _move(campaign_id, ("sending",), "paused", status_reason="Paused by the sender"):
+        raise InvalidRequest("Only a campaign that is sending can be paused.", 409)
+
+
+def resume(campaign_id: int) -> int:
+    """Carry on sending the deliveries still queued; returns how many."""
+    if not _move(campaign_id, ("paused",), "sending", status_reason="", error_count=0):
+        db.session.rollback()
+        raise InvalidRequest("Only a paused campaign can be resumed.", 409)
+    db.session.commit()
+    count = enqueue_queued(campaign_id)
+    _finish_if_done(campaign_id)
+    return count
+
+
+@transactional
+def cancel(campaign_id: int) -> int:
+    """Cancel the campaign and every delivery not yet handed to the provider."""
+    if not _move(campaign_id, ("draft", "scheduled", "sending", "paused"), "cancelled", finished_at=now()):
+        raise InvalidRequest("This campaign can no longer be cancelled.", 409)
+    return db.session.execute(
+        update(Delivery)
+        .where(Delivery.campaign_id == campaign_id, Delivery.status == "queued")
+        .values(status="cancelled", reason="campaign cancelled")
+    ).rowcount
+
+
+def settle_in_doubt(campaign_id: int, action: str) -> int:
+    """The sender's decision on interrupted SMTP deliveries: resend them, or drop them."""
+    if action not in ("resend", "drop"):
+        raise InvalidRequest("Choose resend or drop.", 400, {"action": "Choose resend or drop"})
+    query = update(Delivery).where(Delivery.campaign_id == campaign_id, Delivery.status == "in_doubt")
+    if action == "resend":
+        count = db.session.execute(query.values(status="queued", claim_token=None, claimed_at=None)).rowcount
+    else:
+        count = db.session.execute(
+            query.values(status="failed", reason="dropped by the sender after an interrupted send")
+        ).rowcount
+    db.session.commit()
+    if action == "resend":
+        enqueue_queued(campaign_id)
+    _finish_if_done(campaign_id)
+    return count
+
+
+def progress(campaign_id: int) -> dict[str, int]:
+    """Deliveries by status, for the live progress view."""
+    rows = db.session.execute(
+        select(Delivery.status, func.count()).where(Delivery.campaign_id == campaign_id).group_by(Delivery.status)
+    ).all()
+    counts = {status: 0 for status in ("queued", "sending", "sent", "failed", "skipped", "cancelled", "in_doubt")}
+    counts.update({status: n for status, n in rows})
+    counts["total"] = sum(n for _, n in rows)
+    return counts
+
+
+def personalised_preview(campaign: Campaign, values: dict) -> tuple[str, str]:
+    return personalise(campaign.prepared_html or "", values), personalise(campaign.prepared_text or "", values)

@@ -1,0 +1,199 @@
+"""Opens, clicks and one-click unsubscribes from the links in a bulletin.
+
+The open and click endpoints do the least possible work: verify the token, append
+the raw event, answer. Classification (human or machine, and why) runs later on
+the raw events, in reports.refresh_stats, where bursts can be seen.
+"""
+
+import logging
+
+from flask import current_app
+from sqlalchemy import insert, select
+
+from app import tokens
+from app.clock import now
+from app.extensions import db
+from app.members import services as members
+from app.newsletters.models import Link, TrackingEvent
+from app.newsletters.webhooks import suppress_member
+from app.transactions import transactional
+
+log = logging.getLogger(__name__)
+
+# 1x1 transparent GIF.
+PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+
+PROXY_AGENTS = ("yahoomailproxy", "ggpht.com")
+SCANNER_AGENTS = (
+    "barracuda",
+    "mimecast",
+    "proofpoint",
+    "safelinks",
+    "safe links",
+    "bingpreview",
+    "symantec",
+    "forcepoint",
+    "ironport",
+    "fireeye",
+    "trendmicro",
+    "sophos",
+    "python-requests",
+    "python-urllib",
+    "curl/",
+    "wget/",
+    "go-http-client",
+    "headlesschrome",
+    "bot",
+    "spider",
+    "crawler",
+    "scanner",
+)
+# Apple Mail Privacy Protection fetches every image through its proxy with this bare agent.
+APPLE_PROXY_AGENT = "mozilla/5.0"
+
+
+def _ids(purpose: str, token: str) -> tuple[int, int] | None:
+    try:
+        data = tokens.verify(purpose, token)
+    except tokens.BadToken:
+        return None
+    if not (isinstance(data, list) and len(data) == 2 and all(isinstance(v, int) for v in data)):
+        return None
+    return data[0], data[1]
+
+
+@transactional
+def record_open(token: str, user_agent: str) -> bool:
+    """Append one raw open; a bad token records nothing."""
+    ids = _ids("open", token)
+    if ids is None:
+        return False
+    _append(campaign_id=ids[0], delivery_id=ids[1], link_id=None, kind="open", source="pixel", user_agent=user_agent)
+    return True
+
+
+@transactional
+def record_click(token: str, link_id: int, user_agent: str) -> str | None:
+    """The registered URL to redirect to, after appending one raw click; None records nothing."""
+    ids = _ids("click", token)
+    if ids is None:
+        return None
+    url = _link_url(ids[0], link_id)
+    if url is None:
+        return None
+    _append(
+        campaign_id=ids[0], delivery_id=ids[1], link_id=link_id, kind="click", source="redirect", user_agent=user_agent
+    )
+    return url
+
+
+def _append(**values) -> None:
+    # One plain INSERT: these endpoints take every open and click, and must stay cheap.
+    values["user_agent"] = values["user_agent"][:500]
+    db.session.execute(insert(TrackingEvent).values(occurred_at=now(), is_machine=False, reason="", **values))
+
+
+def _link_url(campaign_id: int, link_id: int) -> str | None:
+    # A campaign's links are frozen when it is sent, so a copy per app process stays true.
+    cache = current_app.extensions.setdefault("involve.bulletin_links", {})
+    key = (campaign_id, link_id)
+    url = cache.get(key)
+    if url is None:
+        url = db.session.scalar(select(Link.url).where(Link.id == link_id, Link.campaign_id == campaign_id))
+        if url is not None and len(cache) < 10_000:
+            cache[key] = url
+    return url
+
+
+def agent_reason(user_agent: str) -> str:
+    """Why a user agent is a machine, or "" when it looks like a person's mail client or browser."""
+    agent = (user_agent or "").strip().lower()
+    if not agent:
+        return "no user agent"
+    if agent == APPLE_PROXY_AGENT:
+        return "privacy proxy (Apple Mail Privacy Protection)"
+    for name in PROXY_AGENTS:
+        if name in agent:
+            return f"privacy proxy ({name})"
+    for name in SCANNER_AGENTS:
+        if name in agent:
+            return f"mail scanner or bot ({name.strip('/')})"
+    return ""
+
+
+def classify(events: list[TrackingEvent], delivered_at, hidden_link_ids: set[int], scanner_seconds: int) -> None:
+    """Mark each of one recipient's events human or machine, with the reason, in place."""
+    clicks = sorted((e for e in events if e.kind == "click"), key=lambda e: e.occurred_at)
+    burst: set[int] = set()
+    for i, first in enumerate(clicks):
+        window = [e for e in clicks[i:] if (e.occurred_at - first.occurred_at).total_seconds() < 1.0]
+        if len({e.link_id for e in window}) >= 3:
+            burst.update(id(e) for e in window)
+    hidden_hit_at = [e.occurred_at for e in clicks if e.link_id in hidden_link_ids]
+    for event in events:
+        if event.kind not in ("open", "click"):
+            continue
+        reason = event.reason if event.is_machine else ""
+        if not reason:
+            reason = agent_reason(event.user_agent) if event.source != "sendgrid" else ""
+        if not reason and event.kind == "click":
+            if event.link_id in hidden_link_ids:
+                reason = "clicked a hidden link no person can see"
+            elif id(event) in burst:
+                reason = "burst: many links within a second"
+            elif any(abs((event.occurred_at - t).total_seconds()) < 2.0 for t in hidden_hit_at):
+                reason = "same moment as a hidden-link click"
+            elif delivered_at and 0 <= (event.occurred_at - delivered_at).total_seconds() < scanner_seconds:
+                reason = f"within {scanner_seconds} seconds of delivery"
+        event.is_machine = bool(reason)
+        event.reason = reason or "human"
+
+
+def unsubscribe_target(token: str) -> tuple[int, int | None] | None:
+    """(member id, campaign id) from an unsubscribe token, or None for a bad one."""
+    try:
+        data = tokens.verify("unsubscribe", token)
+    except tokens.BadToken:
+        return None
+    if isinstance(data, int):
+        return data, None
+    if isinstance(data, list) and len(data) == 2 and all(isinstance(v, int) for v in data):
+        return data[0], data[1]
+    return None
+
+
+def unsubscribe(token: str) -> bool:
+    """Stop bulletins to this member at once (consent withdrawn, address suppressed); False for a bad token."""
+    target = unsubscribe_target(token)
+    if target is None:
+        return False
+    member = members.get_member(target[0])
+    if member is None or member.status == "erased":
+        return True
+    others = [c.purpose for c in member.consents if c.withdrawn_at is None and c.purpose != "bulletin"]
+    members.set_consents(member, others, "web_form")
+    _record_unsubscribe(member.id, target[1])
+    log.info("member %s unsubscribed from bulletins (campaign %s)", member.id, target[1])
+    return True
+
+
+@transactional
+def _record_unsubscribe(member_id: int, campaign_id: int | None) -> None:
+    suppress_member(member_id, "unsubscribe", campaign_id)
+    if campaign_id is not None:
+        from app.newsletters.models import Campaign, Delivery
+
+        if db.session.get(Campaign, campaign_id) is None:
+            return
+        delivery_id = db.session.scalar(
+            select(Delivery.id).where(Delivery.campaign_id == campaign_id, Delivery.member_id == member_id)
+        )
+        db.session.add(
+            TrackingEvent(
+                campaign_id=campaign_id,
+                delivery_id=delivery_id,
+                kind="unsubscribe",
+                source="one-click",
+                occurred_at=now(),
+            )
+        )

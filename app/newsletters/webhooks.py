@@ -1,0 +1,221 @@
+"""The SendGrid Event Webhook: verify, store the body, answer; a job does the rest.
+
+SendGrid signs timestamp + raw body with ECDSA (P-256, SHA-256) and may repeat an
+event; each event is recorded once, keyed on sg_event_id.
+"""
+
+import base64
+import binascii
+import json
+import logging
+import time
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import load_der_public_key
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import jobs
+from app.clock import now
+from app.errors import InvalidRequest
+from app.extensions import db
+from app.members.models import Member
+from app.newsletters.models import Delivery, Suppression, TrackingEvent, WebhookBatch
+from app.transactions import transactional
+
+log = logging.getLogger(__name__)
+
+KNOWN_EVENTS = {
+    "processed",
+    "dropped",
+    "delivered",
+    "deferred",
+    "bounce",
+    "open",
+    "click",
+    "spamreport",
+    "unsubscribe",
+    "group_unsubscribe",
+    "group_resubscribe",
+}
+
+
+def verify_signature(public_key_b64: str, signature_b64: str, timestamp: str, body: bytes) -> bool:
+    """True when SendGrid's key signed timestamp + body; false for anything else, never an exception."""
+    try:
+        key = load_der_public_key(base64.b64decode(public_key_b64))
+        if not isinstance(key, ec.EllipticCurvePublicKey):
+            return False
+        key.verify(base64.b64decode(signature_b64, validate=True), timestamp.encode() + body, ec.ECDSA(hashes.SHA256()))
+        return True
+    except (InvalidSignature, ValueError, TypeError, binascii.Error, UnicodeError):
+        return False
+
+
+def receive(body: bytes, signature: str | None, timestamp: str | None) -> int:
+    """Store a verified webhook body for processing; forged or stale -> 403, malformed -> 400."""
+    cfg = current_app.config
+    key = cfg["SENDGRID_WEBHOOK_PUBLIC_KEY"]
+    if not key or not signature or not timestamp:
+        raise InvalidRequest("Signature missing.", 403)
+    try:
+        age = abs(time.time() - int(timestamp))
+    except ValueError:
+        raise InvalidRequest("Bad timestamp.", 403) from None
+    if age > cfg["SENDGRID_WEBHOOK_MAX_AGE_SECONDS"]:
+        raise InvalidRequest("Timestamp outside the replay window.", 403)
+    if not verify_signature(key, signature, timestamp, body):
+        raise InvalidRequest("Signature does not match.", 403)
+    events = parse(body)
+    batch = _store(body.decode("utf-8"), len(events))
+    from app.newsletters import tasks
+
+    try:
+        jobs.enqueue(tasks.process_webhook_batch, batch)
+    except Exception:
+        # Stored safely: the sweeper processes it later. SendGrid must not be told to retry.
+        log.exception("webhook batch %s left for the sweeper", batch)
+    return batch
+
+
+def parse(body: bytes) -> list[dict]:
+    """The events in a body: a JSON array of objects each with an event name, or InvalidRequest 400."""
+    try:
+        events = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidRequest("The body is not JSON.", 400) from None
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise InvalidRequest("The body must be a JSON array of event objects.", 400)
+    for number, event in enumerate(events):
+        if not isinstance(event.get("event"), str) or not isinstance(event.get("sg_event_id", ""), str):
+            raise InvalidRequest(
+                "An event has no event name.", 400, {str(number): "event and sg_event_id must be strings"}
+            )
+    return events
+
+
+@transactional
+def _store(body: str, count: int) -> int:
+    batch = WebhookBatch(provider="sendgrid", body=body)
+    db.session.add(batch)
+    db.session.flush()
+    log.info("webhook batch %s stored with %s events", batch.id, count)
+    return batch.id
+
+
+def process_pending() -> int:
+    """Process every stored batch not yet processed (the sweeper calls this before reconciling)."""
+    ids = db.session.scalars(select(WebhookBatch.id).where(WebhookBatch.processed_at.is_(None))).all()
+    db.session.commit()
+    return sum(process_batch(batch_id) for batch_id in ids)
+
+
+def process_batch(batch_id: int) -> int:
+    """Record each new event once and apply it; a batch processed twice changes nothing."""
+    batch = db.session.get(WebhookBatch, batch_id)
+    if batch is None or batch.processed_at is not None:
+        return 0
+    events = [e for e in parse(batch.body.encode("utf-8")) if e.get("event") in KNOWN_EVENTS]
+    ids = [e["sg_event_id"] for e in events if e.get("sg_event_id")]
+    seen = set()
+    for start in range(0, len(ids), 500):
+        seen.update(
+            db.session.scalars(
+                select(TrackingEvent.sg_event_id).where(TrackingEvent.sg_event_id.in_(ids[start : start + 500]))
+            )
+        )
+    fresh = []
+    for event in events:
+        event_id = event.get("sg_event_id")
+        if event_id and event_id not in seen:
+            seen.add(event_id)
+            fresh.append(event)
+    try:
+        for event in fresh:
+            _apply(event)
+        batch.processed_at = now()
+        db.session.commit()
+        return len(fresh)
+    except IntegrityError:
+        # Another job recorded some of these a moment ago: go one by one.
+        db.session.rollback()
+    recorded = 0
+    for event in fresh:
+        try:
+            _apply(event)
+            db.session.commit()
+            recorded += 1
+        except IntegrityError:
+            db.session.rollback()
+    db.session.get(WebhookBatch, batch_id).processed_at = now()
+    db.session.commit()
+    return recorded
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _apply(event: dict) -> None:
+    kind = event["event"]
+    delivery_id = _int(event.get("delivery_id"))
+    delivery = db.session.get(Delivery, delivery_id) if delivery_id else None
+    campaign_id = delivery.campaign_id if delivery else None
+    occurred = now()
+    machine, reason = False, ""
+    if kind == "open" and event.get("sg_machine_open"):
+        machine, reason = True, "sg_machine_open (privacy proxy prefetch)"
+    row = TrackingEvent(
+        campaign_id=campaign_id,
+        delivery_id=delivery.id if delivery else None,
+        kind=kind,
+        source="sendgrid",
+        occurred_at=occurred,
+        user_agent=str(event.get("useragent", ""))[:500],
+        is_machine=machine,
+        reason=reason,
+        sg_event_id=event["sg_event_id"][:100],
+        raw=_without_personal_data(event),
+    )
+    db.session.add(row)
+    db.session.flush()
+    if delivery is None:
+        return
+    if kind == "delivered":
+        delivery.delivered_at = delivery.delivered_at or occurred
+    elif kind == "dropped" and delivery.status in ("sent", "sending"):
+        delivery.status = "failed"
+        delivery.reason = f"dropped by SendGrid: {event.get('reason', '')}"[:500]
+    elif kind == "deferred":
+        delivery.reason = f"deferred: {event.get('response', '')}"[:500]
+    elif kind == "bounce":
+        delivery.bounced_at = occurred
+        if event.get("type", "bounce") == "bounce":
+            suppress_member(delivery.member_id, "bounce", campaign_id)
+    elif kind == "spamreport":
+        suppress_member(delivery.member_id, "complaint", campaign_id)
+    elif kind in ("unsubscribe", "group_unsubscribe"):
+        suppress_member(delivery.member_id, "unsubscribe", campaign_id)
+
+
+def _without_personal_data(event: dict) -> dict:
+    # The address is already on the member record; the event log keeps ids and facts only.
+    return {k: v for k, v in event.items() if k not in ("email", "ip")}
+
+
+def suppress_member(member_id: int, reason: str, campaign_id: int | None = None) -> None:
+    """Add the member's address to the suppression list (inside the caller's transaction)."""
+    member = db.session.get(Member, member_id)
+    if member is None or not member.email_normalised:
+        return
+    existing = db.session.scalar(select(Suppression).where(Suppression.email_normalised == member.email_normalised))
+    if existing is None:
+        db.session.add(Suppression(email_normalised=member.email_normalised, reason=reason, campaign_id=campaign_id))
+    elif reason == "complaint" and existing.reason != "complaint":
+        existing.reason = reason

@@ -1,0 +1,252 @@
+"""Benchmark: one bulletin to 100,000 recipients through RQ workers to a local SendGrid server.
+
+Prints messages/s and the ratio to the limit measured in the same run: the same
+server receiving equivalent prebuilt payloads as fast as one client can send them.
+Goal: >= 5,000 messages/s, ratio >= 0.5, peak worker memory < 300 MB.
+
+    .venv/bin/python bench/send.py [--recipients 100000] [--workers 2]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tree_rss_mb(root_pid: int) -> float:
+    """Resident memory of each process in the tree; the largest, in MB."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+            except (OSError, IndexError):
+                continue
+    peak, todo = 0.0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+    return peak
+
+
+def stats(port: int, reset: bool = False) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", "/stats", headers={"X-Reset": "reset" if reset else ""})
+    data = json.loads(conn.getresponse().read())
+    conn.close()
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--recipients", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:63799/7"))
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="involve-bench-send-"))
+    port = free_port()
+    env = {
+        "INVOLVE_ENV": "production",
+        "SECRET_KEY": "bench-secret",
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.db'}"),
+        "REDIS_URL": args.redis,
+        "RQ_QUEUE": "bench-send",
+        "MAIL_BACKEND": "sendgrid",
+        "SENDGRID_HOST": f"http://127.0.0.1:{port}",
+        "SENDGRID_API_KEY": "SG.test-key",
+        "PUBLIC_BASE_URL": "https://involve.example.nhs.uk",
+        "OUTBOX_DIR": str(tmp / "outbox"),
+        "BULLETIN_BATCH_SIZE": "1000",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    server = subprocess.Popen([sys.executable, "-m", "tests.newsletters.sendgrid_mock", str(port)], cwd=ROOT)
+    try:
+        run(args, env, port, server)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def run(args, env, port, server) -> None:
+    from flask_migrate import upgrade
+    from redis import Redis
+    from sqlalchemy import func, insert, select
+
+    from app import create_app
+    from app.clock import now
+    from app.extensions import db
+    from app.mail.bulk import BulkMessage, SendGridBulk
+    from app.members.models import Consent, Member
+    from app.newsletters import audiences, campaigns, sending
+    from app.newsletters.models import Campaign, Delivery
+
+    Redis.from_url(args.redis).flushdb()
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        n = args.recipients
+        print(f"recipients: {n}, workers: {args.workers}, database: {db.engine.dialect.name}")
+        at = now()
+        db.session.execute(
+            insert(Member),
+            [
+                {
+                    "email": f"person{i}@example.org",
+                    "email_normalised": f"person{i}@example.org",
+                    "first_name": f"Alex{i}",
+                    "status": "active",
+                    "created_at": at,
+                    "status_changed_at": at,
+                    "last_activity_at": at,
+                    "communication_needs": [],
+                }
+                for i in range(n)
+            ],
+        )
+        ids = db.session.scalars(select(Member.id)).all()
+        db.session.execute(
+            insert(Consent),
+            [
+                {
+                    "member_id": i,
+                    "purpose": "bulletin",
+                    "method": "import",
+                    "wording": "w",
+                    "wording_version": "1",
+                    "given_at": at,
+                }
+                for i in ids
+            ],
+        )
+        db.session.commit()
+        audience = audiences.save_audience("Everyone", {}, "list")
+        body = (
+            "Hello {{ first_name }},\n\n"
+            + "\n\n".join(f"News item {k}: [read more](https://example.org/news/{k})" for k in range(5))
+            + "\n\n[Unsubscribe]({{ unsubscribe_url }}) | [Preferences]({{ preferences_url }})"
+        )
+        campaign = campaigns.save_campaign(
+            {"name": "Bench", "subject": "Bench bulletin", "body_markdown": body, "audience_id": audience.id}
+        )
+        campaign_id = campaign.id
+        db.session.commit()
+
+        # ---- the real path: freeze, enqueue, RQ workers, sendgrid client ----
+        started = time.perf_counter()
+        sending.start_send(campaign_id)
+        frozen = time.perf_counter() - started
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
+                cwd=ROOT,
+                env={**os.environ, **env},
+            )
+            for _ in range(args.workers)
+        ]
+        peak = 0.0
+        while any(w.poll() is None for w in workers):
+            peak = max([peak] + [tree_rss_mb(w.pid) for w in workers if w.poll() is None])
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - started
+        db.session.expire_all()
+        sent = db.session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.campaign_id == campaign_id, Delivery.status == "sent")
+        )
+        status = db.session.get(Campaign, campaign_id).status
+        received = stats(port, reset=True)
+        rate = sent / elapsed
+
+        # ---- the limit: equivalent prebuilt payloads, one client, same server ----
+        campaign = db.session.get(Campaign, campaign_id)
+        rows = db.session.execute(
+            select(Delivery.id, Delivery.member_id, Member.email, Member.first_name, audiences.may_receive())
+            .join(Member, Member.id == Delivery.member_id)
+            .where(Delivery.campaign_id == campaign_id)
+            .order_by(Delivery.id)
+        ).all()
+        message = BulkMessage(
+            subject=campaign.subject,
+            text=campaign.prepared_text,
+            html=campaign.prepared_html,
+            headers={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        )
+        backend = SendGridBulk()
+        payloads = [
+            json.dumps(backend.request_body(message, [*sending._recipients(campaign, rows[i : i + 1000])])).encode()
+            for i in range(0, len(rows), 1000)
+        ]
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        limit_started = time.perf_counter()
+        for payload in payloads:
+            conn.request(
+                "POST",
+                "/v3/mail/send",
+                body=payload,
+                headers={"Authorization": "Bearer SG.test-key", "Content-Type": "application/json"},
+            )
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 202, response.status
+        limit_elapsed = time.perf_counter() - limit_started
+        conn.close()
+        limit_received = stats(port, reset=True)
+        limit = limit_received["accepted"] / limit_elapsed
+
+    print(f"freeze + enqueue: {frozen:.2f} s")
+    print(f"sent: {sent} of {n} in {elapsed:.2f} s, campaign {status}")
+    print(
+        f"server received: {received['accepted']} messages, {received['unique']} unique, {received['requests']} requests"
+    )
+    print(f"problems seen by the server: {received['problems']}")
+    print(f"messages/s: {rate:.0f}")
+    print(f"limit (prebuilt payloads, one client): {limit:.0f} messages/s")
+    print(f"ratio: {rate / limit:.2f}")
+    print(f"peak worker memory: {peak:.0f} MB")
+    print(
+        json.dumps(
+            {
+                "benchmark": "send",
+                "recipients": n,
+                "workers": args.workers,
+                "messages_per_second": round(rate),
+                "limit_messages_per_second": round(limit),
+                "ratio": round(rate / limit, 3),
+                "peak_worker_memory_mb": round(peak),
+                "sent": sent,
+                "received_unique": received["unique"],
+                "received_total": received["accepted"],
+                "exactly_once": received["unique"] == received["accepted"] == n,
+                "goal_met": rate >= 5000 and rate / limit >= 0.5 and peak < 300,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

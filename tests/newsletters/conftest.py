@@ -1,0 +1,141 @@
+"""Fixtures for bulletin tests: a local SendGrid server, the app served over HTTP, a real RQ worker."""
+
+import os
+import subprocess
+import sys
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.newsletters.sendgrid_mock import API_KEY, SendGridMock, make_key_pair
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def redis_url() -> str:
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:63799/7")
+
+
+@pytest.fixture
+def webhook_keys():
+    return make_key_pair()
+
+
+@pytest.fixture
+def sendgrid(webhook_keys):
+    mock = SendGridMock(private_key=webhook_keys[0]).start()
+    yield mock
+    mock.stop()
+
+
+@pytest.fixture
+def sendgrid_config(sendgrid, webhook_keys):
+    return {
+        "MAIL_BACKEND": "sendgrid",
+        "SENDGRID_HOST": sendgrid.url,
+        "SENDGRID_API_KEY": API_KEY,
+        "SENDGRID_WEBHOOK_PUBLIC_KEY": webhook_keys[1],
+        "SENDGRID_TIMEOUT_SECONDS": 1.0,
+        "BULLETIN_BATCH_SIZE": 10,
+        "BULLETIN_CLAIM_LEASE_SECONDS": 2,
+        "BULLETIN_INDOUBT_GRACE_SECONDS": 3,
+        "BULLETIN_RETRY_BACKOFF_SECONDS": 0.01,
+        "BULLETIN_MAX_ERRORS": 1,
+    }
+
+
+@pytest.fixture
+def served(app, sendgrid):
+    """The app on a local port, so the SendGrid server can post events to its webhook."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    sendgrid.webhook_url = f"http://127.0.0.1:{server.server_port}/webhooks/sendgrid"
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def redis_queue(app):
+    """A real Redis (TEST_REDIS_URL) with a queue of this test's own; flushes only that database."""
+    from redis import Redis
+
+    url = redis_url()
+    connection = Redis.from_url(url)
+    connection.flushdb()
+    app.config["REDIS_URL"] = url
+    app.config["RQ_QUEUE"] = f"test-bulletins-{uuid.uuid4().hex[:8]}"
+    yield connection
+    app.config["REDIS_URL"] = ""
+    connection.flushdb()
+    connection.close()
+
+
+class Worker:
+    """`flask worker` in its own process group, so SIGKILL takes the work horse with it."""
+
+    def __init__(self, app):
+        cfg = app.config
+        self.env = {
+            **os.environ,
+            "INVOLVE_ENV": "production",
+            "SECRET_KEY": cfg["SECRET_KEY"],
+            "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
+            "REDIS_URL": cfg["REDIS_URL"],
+            "RQ_QUEUE": cfg["RQ_QUEUE"],
+            "PUBLIC_BASE_URL": cfg["PUBLIC_BASE_URL"],
+            "OUTBOX_DIR": cfg["OUTBOX_DIR"],
+            "LOG_LEVEL": "WARNING",
+        }
+        for name in (
+            "MAIL_BACKEND",
+            "SENDGRID_HOST",
+            "SENDGRID_API_KEY",
+            "SENDGRID_WEBHOOK_PUBLIC_KEY",
+            "SENDGRID_TIMEOUT_SECONDS",
+            "BULLETIN_BATCH_SIZE",
+            "BULLETIN_CLAIM_LEASE_SECONDS",
+            "BULLETIN_INDOUBT_GRACE_SECONDS",
+            "BULLETIN_RETRY_BACKOFF_SECONDS",
+            "BULLETIN_MAX_ERRORS",
+        ):
+            self.env[name] = str(cfg[name])
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return self
+
+    def kill(self):
+        import signal
+
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.kill()
+
+
+@pytest.fixture
+def worker(app, redis_queue):
+    workers = []
+
+    def make():
+        w = Worker(app)
+        workers.append(w)
+        return w
+
+    yield make
+    for w in workers:
+        w.stop()
