@@ -28,6 +28,18 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# PDF reports (WeasyPrint) need Pango from the system; install it when we can do so without asking.
+if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO=sudo; else SUDO=none; fi
+  if [ "$SUDO" != none ] && command -v apt-get >/dev/null; then
+    echo "Installing Pango for PDF reports..."
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 >/dev/null \
+      || echo "  (could not install Pango: PDF reports will be unavailable)"
+  else
+    echo "Note: PDF reports need Pango (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)."
+  fi
+fi
+
 mkdir -p instance
 if [ -z "${SECRET_KEY:-}" ]; then
   [ -s instance/secret_key ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' > instance/secret_key
