@@ -14,6 +14,8 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 
+pytest_plugins = ["tests.browser_support"]
+
 
 def _backend() -> str:
     return os.environ.get("INVOLVE_TEST_DB", "sqlite")
