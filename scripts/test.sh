@@ -47,6 +47,6 @@ eval "$(bash scripts/services.sh start "$tmp")"
 export TEST_POSTGRES_URL TEST_REDIS_URL
 
 echo "== Tests on SQLite (with browser tests)"
-INVOLVE_TEST_DB=sqlite .venv/bin/pytest -q -p no:cacheprovider "$@"
+INVOLVE_TEST_DB=sqlite .venv/bin/pytest -q -p no:cacheprovider -n 2 --dist loadfile "$@"
 echo "== Tests on PostgreSQL"
-INVOLVE_TEST_DB=postgresql .venv/bin/pytest -q -p no:cacheprovider -m "not browser" "$@"
+INVOLVE_TEST_DB=postgresql .venv/bin/pytest -q -p no:cacheprovider -n 2 --dist loadfile -m "not browser" "$@"

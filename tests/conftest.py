@@ -17,6 +17,17 @@ from app.extensions import db
 pytest_plugins = ["tests.browser_support"]
 
 
+def _redis_database_per_worker() -> None:
+    """Under pytest-xdist each worker gets its own Redis database, so flushing one never hits another."""
+    url, worker = os.environ.get("TEST_REDIS_URL"), os.environ.get("PYTEST_XDIST_WORKER", "")
+    if url and worker.startswith("gw"):
+        base, _, number = url.rpartition("/")
+        os.environ["TEST_REDIS_URL"] = f"{base}/{int(number or 0) + int(worker[2:])}"
+
+
+_redis_database_per_worker()
+
+
 def _backend() -> str:
     return os.environ.get("INVOLVE_TEST_DB", "sqlite")
 
