@@ -12,7 +12,7 @@ from app.clock import today
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.representation import audit as engine
-from app.representation import baselines, report
+from app.representation import baselines, populations, report
 from app.representation.models import Audit
 from app.transactions import transactional
 
@@ -22,6 +22,11 @@ def disclosure_settings() -> dict:
         "suppress_below": current_app.config["SUPPRESS_BELOW"],
         "round_to": current_app.config["ROUND_TO"],
     }
+
+
+def group_choices() -> dict:
+    """The rosters and sent bulletins a person can choose to audit, as (id, name) pairs."""
+    return {"rosters": populations.roster_choices(), "bulletins": populations.bulletin_choices()}
 
 
 def check_population(kind: str, params: dict) -> dict:
@@ -37,6 +42,13 @@ def check_population(kind: str, params: dict) -> dict:
                 clean[name] = date.fromisoformat(value).isoformat()
             except ValueError:
                 errors[name] = "Enter a real date as YYYY-MM-DD"
+    for name in ("roster_id", "campaign_id"):
+        value = str(params.get(name) or "").strip()
+        if value:
+            if value.isdigit() and 0 < int(value) < 2**31:
+                clean[name] = int(value)
+            else:
+                errors[name] = "Choose from the list"
     if "start" in clean and "end" in clean and clean["start"] > clean["end"]:
         errors["end"] = "The end date must be on or after the start date"
     if errors:
