@@ -8,6 +8,7 @@ from app.errors import InvalidRequest
 from app.jobs import fetch_job
 from app.panels import services
 from app.panels.selection import ALGORITHMS
+from app.rosters import services as rosters
 
 bp = Blueprint("panels", __name__, url_prefix="/staff/panels")
 
@@ -85,27 +86,51 @@ def create():
     return redirect(url_for("panels.show", draw_id=record.id))
 
 
+def _draw_page(record, errors=None, status=200):
+    job = fetch_job(record.job_id) if record.job_id and record.status in ("queued", "running") else None
+    result = record.result or {}
+    probabilities = result.get("probabilities", {})
+    return (
+        render_template(
+            "panels/draw.html",
+            draw=record,
+            progress=(job.meta if job is not None else {}),
+            panel=services.people_for(record, result.get("panel", [])),
+            reserves=services.people_for(record, result.get("reserves", [])),
+            probabilities=sorted(
+                services.people_for(record, list(probabilities)), key=lambda r: (probabilities[r["id"]], r["id"])
+            ),
+            probability_of=probabilities,
+            algorithms=ALGORITHMS,
+            rosters=[(r.id, r.name) for r in rosters.list_rosters()] if record.pool_source == "network" else [],
+            errors=errors or {},
+        ),
+        status,
+    )
+
+
 @bp.route("/<int:draw_id>")
 @requires("panels.draw")
 def show(draw_id):
     record = services.get_draw(draw_id)
     if record.pool_source == "network" and record.result:
         services.record_view(record.id)
-    job = fetch_job(record.job_id) if record.job_id and record.status in ("queued", "running") else None
-    result = record.result or {}
-    probabilities = result.get("probabilities", {})
-    return render_template(
-        "panels/draw.html",
-        draw=record,
-        progress=(job.meta if job is not None else {}),
-        panel=services.people_for(record, result.get("panel", [])),
-        reserves=services.people_for(record, result.get("reserves", [])),
-        probabilities=sorted(
-            services.people_for(record, list(probabilities)), key=lambda r: (probabilities[r["id"]], r["id"])
-        ),
-        probability_of=probabilities,
-        algorithms=ALGORITHMS,
-    )
+    return _draw_page(record)
+
+
+@bp.route("/<int:draw_id>/roster", methods=["POST"])
+@requires("rosters.edit")
+def add_to_roster(draw_id):
+    record = services.get_draw(draw_id)
+    roster_id = request.form.get("roster_id", "")
+    try:
+        added = services.add_panel_to_roster(
+            record.id, int(roster_id) if roster_id.isdigit() else None, current_user.id
+        )
+    except InvalidRequest as error:
+        return _draw_page(record, error.errors or {"roster_id": error.message}, error.status)
+    flash(f"{added} people added to the group.")
+    return redirect(url_for("rosters.roster", roster_id=int(roster_id)))
 
 
 @bp.route("/<int:draw_id>/repeat", methods=["POST"])

@@ -290,3 +290,29 @@ def record_view(draw_id: int) -> None:
     """Note in the audit log that someone saw the names on a drawn panel."""
     audit_log.record("view", "panel_draw", draw_id, "panel names shown")
     db.session.commit()
+
+
+@transactional
+def add_panel_to_roster(draw_id: int, roster_id, staff_user_id: int | None = None) -> int:
+    """Add everyone on a drawn network panel to a roster, or nobody: problems are reported per person."""
+    from app.rosters import services as rosters
+
+    record = get_draw(draw_id)
+    if record.status != "done" or record.pool_source != "network" or not (record.result or {}).get("panel"):
+        raise InvalidRequest("Only a finished panel drawn from the network's members can be added to a group.", 409)
+    roster = rosters.get_roster(roster_id) if isinstance(roster_id, int) else None
+    if roster is None:
+        raise InvalidRequest("Choose the group to add the panel to.", 400, {"roster_id": "Choose a group"})
+    # add_membership commits on its own; its undecorated body lets the whole panel go in one transaction.
+    add_one = rosters.add_membership.__wrapped__
+    errors = {}
+    for person in people_for(record, record.result["panel"]):
+        try:
+            add_one(roster, int(person["id"]), staff_user_id=staff_user_id)
+        except InvalidRequest as refused:
+            reason = " ".join((refused.errors or {}).values()) or refused.message
+            errors[f"person-{person['id']}"] = f"{person.get('name', person['id'])}: {reason}"
+    if errors:
+        raise InvalidRequest("Nobody was added: the group cannot take everyone on the panel.", 400, errors)
+    audit_log.record("change", "panel_draw", draw_id, f"panel added to roster {roster.id}")
+    return len(record.result["panel"])

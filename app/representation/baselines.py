@@ -88,25 +88,24 @@ def census_loaded() -> bool:
     return db.session.scalar(select(func.count()).select_from(Baseline).where(Baseline.source == CENSUS)) > 0
 
 
-def local_authorities() -> list[tuple[str, str]]:
-    """(code, name) of every area with a Census baseline, by name."""
+def _areas(source: str) -> list[tuple[str, str]]:
     query = (
         select(Baseline.area_code, Baseline.area_name)
-        .where(Baseline.source == CENSUS)
+        .where(Baseline.source == source)
         .distinct()
         .order_by(Baseline.area_name)
     )
     return [(code, name) for code, name in db.session.execute(query)]
+
+
+def local_authorities() -> list[tuple[str, str]]:
+    """(code, name) of every area with a Census baseline, by name."""
+    return _areas(CENSUS)
 
 
 def custom_baselines() -> list[tuple[str, str]]:
-    query = (
-        select(Baseline.area_code, Baseline.area_name)
-        .where(Baseline.source == CUSTOM)
-        .distinct()
-        .order_by(Baseline.area_name)
-    )
-    return [(code, name) for code, name in db.session.execute(query)]
+    """(code, name) of every uploaded custom baseline, by name."""
+    return _areas(CUSTOM)
 
 
 @lru_cache(maxsize=1)

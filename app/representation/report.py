@@ -1,7 +1,7 @@
 """Turning audit results into what people read: suppressed tables, a plain summary, recruitment targets."""
 
 from app.statistics.comparison import wilson_interval
-from app.statistics.disclosure import SUPPRESSED, is_suppressed, suppress_count, suppress_derived
+from app.statistics.suppression import SUPPRESSED, derived, is_small, suppress
 
 # Where to look for more people in each characteristic: areas and channels, never individuals'
 # special-category answers.
@@ -35,34 +35,30 @@ def recruits_needed(count: int, known: int, population_share: float, limit: int 
     return high
 
 
+def _num(value, digits=2, scale=1, suffix=""):
+    if value is None:
+        return ""
+    if value == SUPPRESSED:
+        return SUPPRESSED
+    return f"{scale * value:.{digits}f}{suffix}"
+
+
 def _pct(value, digits=1):
-    if value is None:
-        return ""
-    if value == SUPPRESSED:
-        return SUPPRESSED
-    return f"{100 * value:.{digits}f}%"
+    return _num(value, digits, scale=100, suffix="%")
 
 
-def _num(value, digits=2):
-    if value is None:
-        return ""
-    if value == SUPPRESSED:
-        return SUPPRESSED
-    return f"{value:.{digits}f}"
-
-
-def present(results: dict, suppress_below: int = 8, round_to: int = 5) -> list[dict]:
+def present(results: dict, suppress_below: int | None = None, round_to: int | None = None) -> list[dict]:
     """Each characteristic with every figure as it may be shown: small counts and what derives from them hidden."""
     shown = []
     for entry in results["characteristics"]:
         item = {k: entry.get(k) for k in ("key", "label", "base", "status", "message", "notes")}
-        item["people"] = suppress_count(entry.get("people"), suppress_below, round_to)
+        item["people"] = suppress(entry.get("people"), suppress_below, round_to)
         if entry["status"] in ("ok", "too_small"):
             known = entry["known"]
-            item["known"] = suppress_count(known, suppress_below, round_to)
-            item["unknown"] = suppress_count(entry["unknown"], suppress_below, round_to)
-            item["coverage"] = _pct(suppress_derived(entry["coverage"], known, suppress_below))
-            hide_summary = is_suppressed(known, suppress_below) or entry["status"] == "too_small"
+            item["known"] = suppress(known, suppress_below, round_to)
+            item["unknown"] = suppress(entry["unknown"], suppress_below, round_to)
+            item["coverage"] = _pct(derived(entry["coverage"], known, below=suppress_below))
+            hide_summary = is_small(known, suppress_below) or entry["status"] == "too_small"
             item["dissimilarity"] = "" if hide_summary else _num(entry["dissimilarity"])
             chi = entry["chi_square"]
             if hide_summary or chi["statistic"] is None:
@@ -79,13 +75,13 @@ def present(results: dict, suppress_below: int = 8, round_to: int = 5) -> list[d
                 n = c["count"]
 
                 def hide(value, n=n):
-                    return suppress_derived(value, n, suppress_below)
+                    return derived(value, n, below=suppress_below)
 
                 share = hide(c["share"])
                 rows.append(
                     {
                         "category": c["category"],
-                        "count": suppress_count(n, suppress_below, round_to),
+                        "count": suppress(n, suppress_below, round_to),
                         "share": _pct(share),
                         "share_value": None if share == SUPPRESSED or share is None else share,
                         "population_share": _pct(c["population_share"]),
@@ -96,9 +92,7 @@ def present(results: dict, suppress_below: int = 8, round_to: int = 5) -> list[d
                         "interval": ""
                         if c["lower"] is None
                         else (
-                            SUPPRESSED
-                            if is_suppressed(n, suppress_below)
-                            else f"{_pct(c['lower'])} to {_pct(c['upper'])}"
+                            SUPPRESSED if is_small(n, suppress_below) else f"{_pct(c['lower'])} to {_pct(c['upper'])}"
                         ),
                         "flag": hide(c["flag"]) if c["flag"] else "",
                     }
@@ -108,14 +102,14 @@ def present(results: dict, suppress_below: int = 8, round_to: int = 5) -> list[d
     return shown
 
 
-def largest_gaps(results: dict, limit: int = 5, suppress_below: int = 8) -> list[str]:
+def largest_gaps(results: dict, limit: int = 5, suppress_below: int | None = None) -> list[str]:
     """Plain-English sentences on the flagged groups with the largest gaps."""
     found = []
     for entry in results["characteristics"]:
         if entry["status"] != "ok":
             continue
         for c in entry["categories"]:
-            if c["flag"] and not is_suppressed(c["count"], suppress_below):
+            if c["flag"] and not is_small(c["count"], suppress_below):
                 found.append((abs(c["gap_points"]), entry, c))
     found.sort(key=lambda item: -item[0])
     sentences = []
@@ -133,7 +127,7 @@ def largest_gaps(results: dict, limit: int = 5, suppress_below: int = 8) -> list
     return sentences
 
 
-def recruitment_targets(results: dict, suppress_below: int = 8) -> list[dict]:
+def recruitment_targets(results: dict, suppress_below: int | None = None) -> list[dict]:
     """For each under-represented group: how many more members close the gap, and where to look."""
     targets = []
     for entry in results["characteristics"]:
@@ -148,7 +142,7 @@ def recruitment_targets(results: dict, suppress_below: int = 8) -> list[dict]:
                     "characteristic": entry["label"],
                     "key": entry["key"],
                     "category": c["category"],
-                    "more": SUPPRESSED if is_suppressed(c["count"], suppress_below) else more,
+                    "more": SUPPRESSED if is_small(c["count"], suppress_below) else more,
                     "channels": CHANNELS.get(entry["key"], ""),
                 }
             )

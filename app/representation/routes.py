@@ -10,6 +10,7 @@ from app.clock import today
 from app.errors import InvalidRequest
 from app.representation import audit as engine
 from app.representation import baselines, report, services
+from app.representation import ppg as ppg_comparison
 
 bp = Blueprint("representation", __name__, url_prefix="/staff/representation")
 
@@ -30,7 +31,7 @@ def _audit_date(value: str) -> date:
 
 def _live_results():
     kind = request.args.get("population", "active")
-    params = {k: request.args.get(k, "") for k in ("start", "end")}
+    params = {k: request.args.get(k, "") for k in ("start", "end", "roster_id", "campaign_id")}
     return services.run_audit(kind, params, _audit_date(request.args.get("on", "")))
 
 
@@ -38,7 +39,7 @@ def _live_results():
 @requires("reports.view")
 def index():
     area = baselines.served_area()
-    form = {k: request.args.get(k, "") for k in ("population", "start", "end", "on")}
+    form = {k: request.args.get(k, "") for k in ("population", "start", "end", "on", "roster_id", "campaign_id")}
     errors, results = {}, None
     if area is not None:
         try:
@@ -51,6 +52,7 @@ def index():
         results=results,
         shown=report.present(results, **services.disclosure_settings()) if results else None,
         populations=[(k, v[0]) for k, v in engine.POPULATIONS.items()],
+        choices=services.group_choices(),
         form=form,
         errors=errors,
         attribution=baselines.ATTRIBUTION,
@@ -198,3 +200,10 @@ def export_saved(audit_id, fmt):
         raise InvalidRequest("Choose CSV, XLSX or PDF.", 404)
     found = services.get_audit(audit_id)
     return _export(found.results, fmt, f"audit-{found.audit_date.isoformat()}", found.id, found.title)
+
+
+@bp.route("/ppg/<int:practice_id>")
+@requires("reports.view")
+def ppg(practice_id):
+    view = ppg_comparison.ppg_view(practice_id, _audit_date(request.args.get("on", "")))
+    return render_template("representation/ppg.html", view=view, attribution=baselines.ATTRIBUTION)

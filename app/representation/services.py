@@ -12,7 +12,7 @@ from app.clock import today
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.representation import audit as engine
-from app.representation import baselines, report
+from app.representation import baselines, populations, report
 from app.representation.models import Audit
 from app.transactions import transactional
 
@@ -22,6 +22,11 @@ def disclosure_settings() -> dict:
         "suppress_below": current_app.config["SUPPRESS_BELOW"],
         "round_to": current_app.config["ROUND_TO"],
     }
+
+
+def group_choices() -> dict:
+    """The rosters and sent bulletins a person can choose to audit, as (id, name) pairs."""
+    return {"rosters": populations.roster_choices(), "bulletins": populations.bulletin_choices()}
 
 
 def check_population(kind: str, params: dict) -> dict:
@@ -37,6 +42,13 @@ def check_population(kind: str, params: dict) -> dict:
                 clean[name] = date.fromisoformat(value).isoformat()
             except ValueError:
                 errors[name] = "Enter a real date as YYYY-MM-DD"
+    for name in ("roster_id", "campaign_id"):
+        value = str(params.get(name) or "").strip()
+        if value:
+            if value.isdigit() and 0 < int(value) < 2**31:
+                clean[name] = int(value)
+            else:
+                errors[name] = "Choose from the list"
     if "start" in clean and "end" in clean and clean["start"] > clean["end"]:
         errors["end"] = "The end date must be on or after the start date"
     if errors:
@@ -204,3 +216,50 @@ def record_export(kind: str, audit_id) -> None:
     """Note an export of aggregate figures in the audit log."""
     audit_log.record("export", "representation_audit", audit_id or "", f"audit {kind} export")
     db.session.commit()
+
+
+def served_baselines() -> dict:
+    """The baseline of the area served, characteristic by characteristic: categories, counts and shares.
+
+    Census figures are published counts of residents, so they are shown as published; a characteristic
+    the area has no baseline for is listed with available false rather than left out.
+    """
+    area = baselines.served_area()
+    if area is None or not area.area_codes:
+        raise InvalidRequest("Choose the area your organisation serves first.", 400)
+    characteristics = []
+    for key, (label, base) in baselines.CHARACTERISTICS.items():
+        counts = baselines.baseline_for(area.area_codes, key)
+        total = sum(counts.values()) if counts else 0
+        characteristics.append(
+            {
+                "key": key,
+                "label": label,
+                "base": base,
+                "available": counts is not None,
+                "total": total,
+                "categories": [
+                    {"category": c, "count": n, "share": n / total if total else None}
+                    for c, n in (counts or {}).items()
+                ],
+            }
+        )
+    return {
+        "area": {"label": area.label, "codes": list(area.area_codes)},
+        "characteristics": characteristics,
+        "attribution": baselines.ATTRIBUTION,
+    }
+
+
+def shown_results(results: dict) -> dict:
+    """Audit results as they may leave the team: every figure suppressed, no raw counts."""
+    return {
+        "population": results["population"],
+        "area": results["area"],
+        "audit_date": results["audit_date"],
+        "min_age": results["min_age"],
+        "characteristics": report.present(results, **disclosure_settings()),
+        "summary": results.get("summary", []),
+        "targets": results.get("targets", []),
+        "attribution": baselines.ATTRIBUTION,
+    }

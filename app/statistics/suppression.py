@@ -17,16 +17,17 @@ def _settings(below: int | None, round_to: int | None) -> tuple[int, int]:
     return (8 if below is None else below), (5 if round_to is None else round_to)
 
 
-def is_small(count: int, below: int | None = None) -> bool:
+def is_small(count: int | None, below: int | None = None) -> bool:
+    """True for a count that must be hidden (1 to SUPPRESS_BELOW - 1); None and 0 are not small."""
     below, _ = _settings(below, None)
-    return 0 < count < below
+    return count is not None and 0 < count < below
 
 
-def suppress(count: int, below: int | None = None, round_to: int | None = None) -> int | str:
-    """A count safe to show: 0 stays 0, small counts become "*", others are rounded."""
+def suppress(count: int | None, below: int | None = None, round_to: int | None = None) -> int | str | None:
+    """A count safe to show: None and 0 stay as they are, small counts become "*", others are rounded."""
     below, round_to = _settings(below, round_to)
-    if count == 0:
-        return 0
+    if count is None or count == 0:
+        return count
     if 0 < count < below:
         return SUPPRESSED
     if round_to <= 1:

@@ -33,3 +33,22 @@ def test_uses_app_config(app):
     app.config["SUPPRESS_BELOW"] = 3
     app.config["ROUND_TO"] = 1
     assert suppress(4) == 4 and suppress(2) == SUPPRESSED
+
+
+def test_small_counts_are_starred_and_others_rounded_half_up():
+    assert [suppress(n, 8, 5) for n in range(1, 8)] == [SUPPRESSED] * 7
+    assert suppress(17, 10, 10) == 20
+    assert suppress(15, 10, 10) == 20  # half up, not to even
+    assert suppress(None, 8, 5) is None
+
+
+def test_thresholds_can_be_given_by_the_caller():
+    assert suppress(4, below=3, round_to=1) == 4
+    assert suppress(2, below=3, round_to=1) == SUPPRESSED
+
+
+def test_a_figure_from_one_count_is_hidden_with_it():
+    assert derived(0.125, 3, below=8) == SUPPRESSED
+    assert derived(0.125, 30, below=8) == 0.125
+    assert derived(0.0, 0, below=8) == 0.0
+    assert derived(0.5, None, below=8) == 0.5
