@@ -11,7 +11,9 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 # "signup" carries a sign-up from the first step of the form to the equality step.
-PURPOSES = {"confirm", "preferences", "unsubscribe", "open", "click", "invitation", "event", "signup"}
+# "recipient" is one bulletin recipient's token ([campaign, delivery, member]): their open pixel,
+# click links and one-click unsubscribe all carry it, so a send signs one token, not three.
+PURPOSES = {"confirm", "preferences", "unsubscribe", "open", "click", "invitation", "event", "signup", "recipient"}
 
 
 class BadToken(Exception):

@@ -146,6 +146,7 @@ def init_api(app) -> None:
     """Declare the bearer scheme in the OpenAPI document and register the API blueprints."""
     from app.members.api import bp as members_api
     from app.representation.api import build_blueprint as representation_api
+    from app.newsletters.api import build_blueprint as bulletins_api
     from app.rosters.api import build_blueprint as rosters_api
 
     api.spec.components.security_scheme(
@@ -161,3 +162,4 @@ def init_api(app) -> None:
     register_api_blueprint(members_api)
     register_api_blueprint(rosters_api())
     register_api_blueprint(representation_api())
+    register_api_blueprint(bulletins_api())

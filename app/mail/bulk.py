@@ -54,6 +54,8 @@ class BulkResult:
     accepted: dict[int, str] = field(default_factory=dict)
     # delivery id -> reason, for recipients refused for good
     refused: dict[int, str] = field(default_factory=dict)
+    # delivery ids that may or may not have been taken (a connection dropped mid-message)
+    in_doubt: set[int] = field(default_factory=set)
 
 
 class InDoubt(Exception):
@@ -111,46 +113,91 @@ class OutboxBulk:
         return found
 
 
+class _Connection(smtplib.SMTP):
+    """An SMTP client that remembers whether the message body has started to go."""
+
+    data_started = False
+
+    def data(self, msg):
+        self.data_started = True
+        return super().data(msg)
+
+
+# A relay that closes the connection (421, or a dropped socket) before DATA has not taken
+# the message: reconnect and carry on. This many reconnects in one batch is an outage.
+SMTP_MAX_RECONNECTS = 5
+
+
 class SmtpBulk:
-    """One SMTP connection per batch, one message per recipient."""
+    """One SMTP connection reused for every message of a batch, reconnecting when the relay drops it.
+
+    One message per recipient. A message whose DATA had begun when the connection broke
+    may or may not have been taken: it is reported in doubt, never sent again blindly.
+    """
 
     name = "smtp"
 
-    def send(self, message: BulkMessage, recipients: list[BulkRecipient]) -> BulkResult:
+    def _connect(self) -> _Connection:
         cfg = current_app.config
-        address, name = message.from_address or _sender()[0], message.from_name or _sender()[1]
-        result = BulkResult()
         try:
-            smtp = smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=30)
-        except OSError as exc:
-            raise DeliveryError(f"cannot reach the mail server: {type(exc).__name__}") from exc
-        try:
+            smtp = _Connection(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=30)
             if cfg["SMTP_STARTTLS"]:
                 smtp.starttls()
             if cfg["SMTP_USERNAME"]:
                 smtp.login(cfg["SMTP_USERNAME"], cfg["SMTP_PASSWORD"])
-            for recipient in recipients:
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"cannot reach the mail server: {type(exc).__name__}") from exc
+        return smtp
+
+    def send(self, message: BulkMessage, recipients: list[BulkRecipient]) -> BulkResult:
+        address, name = message.from_address or _sender()[0], message.from_name or _sender()[1]
+        result = BulkResult()
+        smtp = self._connect()
+        reconnects = 0
+        index = 0
+        try:
+            while index < len(recipients):
+                recipient = recipients[index]
                 email = _one_message(message, recipient).to_email_message(address, name)
+                smtp.data_started = False
                 try:
                     smtp.send_message(email)
                 except smtplib.SMTPRecipientsRefused:
                     result.refused[recipient.delivery_id] = "recipient refused by the mail server"
+                except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException, OSError) as exc:
+                    closed = isinstance(exc, smtplib.SMTPServerDisconnected | OSError) or exc.smtp_code == 421
+                    if not closed:
+                        result.refused[recipient.delivery_id] = f"mail server error: {exc.smtp_code}"
+                        index += 1
+                        continue
+                    if smtp.data_started and not isinstance(exc, smtplib.SMTPResponseException):
+                        # Dropped mid-DATA: the relay may have it. The sender decides (in_doubt).
+                        result.in_doubt.add(recipient.delivery_id)
+                        index += 1
+                    reconnects += 1
+                    _close(smtp)
+                    if reconnects > SMTP_MAX_RECONNECTS:
+                        if not result.accepted and not result.in_doubt:
+                            raise DeliveryError(f"mail server error: {type(exc).__name__}") from exc
+                        break  # the rest were never handed over: they go back to the queue
+                    log.info("mail server closed the connection; reconnecting (%s)", reconnects)
+                    smtp = self._connect()
                     continue
-                except (smtplib.SMTPServerDisconnected, OSError) as exc:
-                    if result.accepted:
-                        # Part of the batch went: report what did; the rest stays unclaimed-for.
-                        break
-                    raise DeliveryError(f"mail server error: {type(exc).__name__}") from exc
                 except smtplib.SMTPException as exc:
                     result.refused[recipient.delivery_id] = f"mail server error: {type(exc).__name__}"
-                    continue
-                result.accepted[recipient.delivery_id] = email["Message-ID"]
+                else:
+                    result.accepted[recipient.delivery_id] = email["Message-ID"]
+                index += 1
         finally:
-            try:
-                smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
+            _close(smtp)
         return result
+
+
+def _close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 class SendGridBulk:

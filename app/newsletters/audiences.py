@@ -126,8 +126,26 @@ def _live_consent():
     return exists().where(Consent.member_id == Member.id, Consent.purpose == PURPOSE, Consent.withdrawn_at.is_(None))
 
 
+# Reasons that stay for good: a hard bounce or a spam complaint is not undone by ticking a box.
+LASTING_REASONS = ("bounce", "complaint")
+
+
 def _suppressed():
-    return exists().where(Suppression.email_normalised == Member.email_normalised)
+    """The address is suppressed, unless only by an unsubscribe the member has since taken back.
+
+    Giving bulletin consent again (preferences page, staff, sign-up) makes a new Consent row;
+    one given after the unsubscribe was recorded lifts that suppression and no other.
+    """
+    consented_since = exists().where(
+        Consent.member_id == Member.id,
+        Consent.purpose == PURPOSE,
+        Consent.withdrawn_at.is_(None),
+        Consent.given_at > Suppression.created_at,
+    )
+    return exists().where(
+        Suppression.email_normalised == Member.email_normalised,
+        db.or_(Suppression.reason.in_(LASTING_REASONS), ~consented_since),
+    )
 
 
 def may_receive():

@@ -103,19 +103,18 @@ def recipient_values(campaign_id: int, delivery_id: int, member_id: int, first_n
 def batch_values(campaign_id: int, recipients: list[tuple[int, int, str]]) -> list[dict[str, str]]:
     """recipient_values for many (delivery id, member id, first name) at once."""
     base = current_app.config["PUBLIC_BASE_URL"]
-    ids = [[campaign_id, d] for d, _, _ in recipients]
-    opens = tokens.sign_many("open", ids)
-    clicks = tokens.sign_many("click", ids)
-    unsubscribes = tokens.sign_many("unsubscribe", [[m, campaign_id] for _, m, _ in recipients])
+    # One token per recipient serves the pixel, the click links and the unsubscribe link;
+    # the preferences page has its own (it is the member's, not this bulletin's).
+    own = tokens.sign_many("recipient", [[campaign_id, d, m] for d, m, _ in recipients])
     preferences = tokens.sign_many("preferences", [m for _, m, _ in recipients])
     escape = html.escape
     return [
         {
             "first_name": name or "",
             "first_name_html": escape(name or ""),
-            "open": opens[i],
-            "click": clicks[i],
-            "unsubscribe_url": f"{base}/unsubscribe/{unsubscribes[i]}",
+            "open": own[i],
+            "click": own[i],
+            "unsubscribe_url": f"{base}/unsubscribe/{own[i]}",
             "preferences_url": f"{base}/preferences/{preferences[i]}",
         }
         for i, (_, _, name) in enumerate(recipients)

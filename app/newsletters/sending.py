@@ -230,7 +230,10 @@ def _deliver(campaign_id: int, token: str, message: BulkMessage, recipients: lis
             db.session.commit()
             return {"failed": len(recipients)}
     _record_result(token, result)
-    leftover = {r.delivery_id for r in recipients} - set(result.accepted) - set(result.refused)
+    if result.in_doubt:
+        # The relay may have taken these: never resent blindly; the sender decides.
+        _mark(token, "in_doubt", result.in_doubt, reason="the connection dropped while the message was going")
+    leftover = {r.delivery_id for r in recipients} - set(result.accepted) - set(result.refused) - result.in_doubt
     if leftover:
         # The connection dropped part-way: these were never handed over, so they can go again.
         _mark(token, "queued", leftover, claim_token=None, claimed_at=None)

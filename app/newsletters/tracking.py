@@ -52,7 +52,22 @@ SCANNER_AGENTS = (
 APPLE_PROXY_AGENT = "mozilla/5.0"
 
 
+def _recipient(token: str) -> tuple[int, int, int] | None:
+    """(campaign, delivery, member) from a recipient token, or None."""
+    try:
+        data = tokens.verify("recipient", token)
+    except tokens.BadToken:
+        return None
+    if not (isinstance(data, list) and len(data) == 3 and all(type(v) is int for v in data)):
+        return None
+    return data[0], data[1], data[2]
+
+
 def _ids(purpose: str, token: str) -> tuple[int, int] | None:
+    """(campaign, delivery) from a recipient token, or from an older open/click token."""
+    own = _recipient(token)
+    if own is not None:
+        return own[0], own[1]
     try:
         data = tokens.verify(purpose, token)
     except tokens.BadToken:
@@ -151,6 +166,10 @@ def classify(events: list[TrackingEvent], delivered_at, hidden_link_ids: set[int
 
 def unsubscribe_target(token: str) -> tuple[int, int | None] | None:
     """(member id, campaign id) from an unsubscribe token, or None for a bad one."""
+    own = _recipient(token)
+    if own is not None:
+        return own[2], own[0]
+    # Tokens in mail sent before recipient tokens: they never expire (RFC 8058).
     try:
         data = tokens.verify("unsubscribe", token)
     except tokens.BadToken:

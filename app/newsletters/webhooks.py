@@ -138,6 +138,7 @@ def process_batch(batch_id: int) -> int:
             _apply(event)
         batch.processed_at = now()
         db.session.commit()
+        _withdraw_consents(fresh)
         return len(fresh)
     except IntegrityError:
         # Another job recorded some of these a moment ago: go one by one.
@@ -152,7 +153,29 @@ def process_batch(batch_id: int) -> int:
             db.session.rollback()
     db.session.get(WebhookBatch, batch_id).processed_at = now()
     db.session.commit()
+    _withdraw_consents(fresh)
     return recorded
+
+
+def _withdraw_consents(events: list[dict]) -> None:
+    """Unsubscribes made at the provider withdraw the bulletin consent too, as our own link does.
+
+    Then giving consent again later is a new consent, which lifts the unsubscribe suppression.
+    """
+    from app.members import services as members
+
+    ids = {_int(e.get("delivery_id")) for e in events if e.get("event") in ("unsubscribe", "group_unsubscribe")}
+    ids.discard(None)
+    if not ids:
+        return
+    member_ids = db.session.scalars(select(Delivery.member_id).where(Delivery.id.in_(ids))).all()
+    db.session.commit()
+    for member_id in set(member_ids):
+        member = members.get_member(member_id)
+        if member is None or member.status == "erased" or member.live_consent("bulletin") is None:
+            continue
+        others = [c.purpose for c in member.consents if c.withdrawn_at is None and c.purpose != "bulletin"]
+        members.set_consents(member, others, "web_form")
 
 
 def _int(value) -> int | None:
@@ -217,5 +240,12 @@ def suppress_member(member_id: int, reason: str, campaign_id: int | None = None)
     existing = db.session.scalar(select(Suppression).where(Suppression.email_normalised == member.email_normalised))
     if existing is None:
         db.session.add(Suppression(email_normalised=member.email_normalised, reason=reason, campaign_id=campaign_id))
-    elif reason == "complaint" and existing.reason != "complaint":
-        existing.reason = reason
+    elif _STRENGTH[reason] > _STRENGTH.get(existing.reason, 0):
+        existing.reason, existing.campaign_id, existing.created_at = reason, campaign_id, now()
+    elif reason == existing.reason == "unsubscribe":
+        # A fresh unsubscribe after re-subscribing counts from now, not from the first one.
+        existing.campaign_id, existing.created_at = campaign_id, now()
+
+
+# A stronger reason replaces a weaker one; only an unsubscribe can be lifted (app.newsletters.audiences).
+_STRENGTH = {"unsubscribe": 1, "bounce": 2, "complaint": 3}

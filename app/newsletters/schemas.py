@@ -1,0 +1,136 @@
+"""marshmallow schemas for the bulletins API: what clients send and what they get back."""
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+from app.newsletters.audiences import ALLOWED_FIELDS, OPENED_LAST_CHOICES
+
+
+class TemplateIn(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    body_markdown = fields.Str(required=True, metadata={"description": "Markdown; merge fields as {{ first_name }}"})
+
+
+class TemplateOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    body_markdown = fields.Str()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class AudienceFilter(Schema):
+    """Only these fields may be filtered on; values are checked against the database too."""
+
+    class Meta:
+        unknown = RAISE  # filtering on anything else is refused, field by field
+
+    topics = fields.List(fields.Str(), metadata={"description": "Topic slugs"})
+    practice_ids = fields.List(fields.Int())
+    pcn_ids = fields.List(fields.Int())
+    contact_types = fields.List(fields.Str())
+    age_bands = fields.List(fields.Str())
+    statuses = fields.List(fields.Str())
+    opened_last = fields.Int(
+        validate=validate.OneOf(OPENED_LAST_CHOICES),
+        metadata={"description": "Opened any of the last N bulletins"},
+    )
+
+
+class AudienceIn(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.Str(load_default="segment", validate=validate.OneOf(("list", "segment")))
+    filter = fields.Nested(
+        AudienceFilter, load_default=dict, metadata={"description": "Any of: " + ", ".join(ALLOWED_FIELDS)}
+    )
+
+
+class CountIn(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    filter = fields.Nested(AudienceFilter, load_default=dict, metadata={"description": "The filter an audience has"})
+
+
+class CountOut(Schema):
+    matching = fields.Int(metadata={"description": "Members the filter matches (any status but erased)"})
+    recipients = fields.Int(metadata={"description": "Who a bulletin would go to"})
+    not_active = fields.Int()
+    no_consent = fields.Int()
+    suppressed = fields.Int(metadata={"description": "Unsubscribed, hard-bounced or complained"})
+
+
+class AudienceOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    kind = fields.Str()
+    filter = fields.Dict()
+    created_at = fields.DateTime()
+
+
+class CampaignIn(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    subject = fields.Str(load_default="", validate=validate.Length(max=200))
+    from_name = fields.Str(load_default="", validate=validate.Length(max=200))
+    from_address = fields.Str(load_default="")
+    body_markdown = fields.Str(load_default="")
+    template_id = fields.Int(allow_none=True, load_default=None)
+    audience_id = fields.Int(allow_none=True, load_default=None)
+    is_public = fields.Bool(load_default=False)
+    anonymous_tracking = fields.Bool(load_default=False)
+    send_rate = fields.Int(allow_none=True, load_default=None, validate=validate.Range(min=1))
+
+
+class ScheduleIn(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    scheduled_at = fields.NaiveDateTime(required=True, metadata={"description": "UTC, like 2026-03-01T09:00:00"})
+
+
+class CampaignOut(Schema):
+    id = fields.Int()
+    name = fields.Str()
+    subject = fields.Str()
+    from_name = fields.Str()
+    from_address = fields.Str()
+    body_markdown = fields.Str()
+    template_id = fields.Int(allow_none=True)
+    audience_id = fields.Int(allow_none=True)
+    status = fields.Str()
+    status_reason = fields.Str()
+    scheduled_at = fields.DateTime(allow_none=True)
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    is_public = fields.Bool()
+    anonymous_tracking = fields.Bool()
+    send_rate = fields.Int(allow_none=True)
+    created_at = fields.DateTime()
+    progress = fields.Method("_progress", metadata={"description": "Deliveries by status"})
+
+    def _progress(self, campaign):
+        from app.newsletters.sending import progress
+
+        return progress(campaign.id)
+
+
+class SendOut(Schema):
+    campaign = fields.Nested(CampaignOut)
+    recipients = fields.Int(metadata={"description": "Deliveries frozen or re-queued by this action"})
+
+
+class ReportOut(Schema):
+    summary = fields.Dict(metadata={"description": "Headline figures, rates and the sector benchmark"})
+    links = fields.List(fields.Dict(), metadata={"description": "Human and machine clicks per link"})
+    activity = fields.List(fields.Dict(), metadata={"description": "Human opens and clicks per hour"})
+    groups = fields.Dict(
+        metadata={"description": "Readership per characteristic, small numbers shown as '*'"},
+    )

@@ -1,0 +1,57 @@
+"""One token per recipient: the links in a sent bulletin open, click and unsubscribe for that recipient only."""
+
+import re
+
+from sqlalchemy import select
+
+from app import tokens
+from app.extensions import db
+from app.newsletters import reports, sending
+from app.newsletters.models import Delivery, Suppression, TrackingEvent
+from tests.factories import create_member
+from tests.newsletters.factories import create_campaign
+
+HUMAN = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
+
+
+def _links(message):
+    pixel = re.search(r"/t/o/([^\"]+)\.gif", message["html"]).group(1)
+    click = re.search(r'href="http://localhost(/t/c/[^"/]+/\d+)"', message["html"]).group(1)
+    unsubscribe = re.search(
+        r"<http://localhost(/unsubscribe/[^>]+)>", " ".join(message["headers"]["List-Unsubscribe"].split())
+    )
+    return pixel, click, unsubscribe.group(1)
+
+
+def test_links_in_the_message_record_the_right_recipient(app, client, outbox):
+    reader, other = create_member(email="reader@example.org"), create_member(email="other@example.org")
+    campaign = create_campaign()
+    sending.start_send(campaign.id)
+    message = next(m for m in outbox() if m["to"] == reader.email)
+    pixel, click, unsubscribe = _links(message)
+    assert click.split("/")[3] == pixel == unsubscribe.rsplit("/", 1)[1]  # one token serves all three
+
+    assert client.get(f"/t/o/{pixel}.gif", headers={"User-Agent": HUMAN}).status_code == 200
+    assert client.get(click, headers={"User-Agent": HUMAN}).status_code == 302
+    reports.refresh_stats(campaign.id)
+    mine = db.session.scalar(select(Delivery.id).where(Delivery.member_id == reader.id))
+    events = db.session.execute(select(TrackingEvent.kind, TrackingEvent.delivery_id)).all()
+    assert sorted(events) == [("click", mine), ("open", mine)]
+
+    assert client.post(unsubscribe, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(type(reader), reader.id).live_consent("bulletin") is None
+    assert db.session.get(type(other), other.id).live_consent("bulletin") is not None
+    assert db.session.scalar(select(Suppression.email_normalised)) == "reader@example.org"
+
+
+def test_a_tampered_recipient_token_records_nothing(app, client, outbox):
+    create_member()
+    campaign = create_campaign()
+    sending.start_send(campaign.id)
+    delivery = db.session.scalar(select(Delivery).where(Delivery.campaign_id == campaign.id))
+    forged = tokens.sign("recipient", [campaign.id, delivery.id, delivery.member_id])[:-3] + "abc"
+    assert client.post(f"/unsubscribe/{forged}", data={"List-Unsubscribe": "One-Click"}).status_code == 404
+    client.get(f"/t/o/{forged}.gif", headers={"User-Agent": HUMAN})
+    assert reports.refresh_stats(campaign.id).human_opens == 0
+    assert db.session.scalar(select(Suppression.id)) is None
