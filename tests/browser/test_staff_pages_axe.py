@@ -15,7 +15,7 @@ from app.mail import Message, backend
 from app.newsletters import campaigns
 from app.panels import services as panels
 from app.representation import services as representation
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import AXE
 from tests.factories import PASSWORD, create_member, create_pcn, create_practice, create_staff_user
 from tests.newsletters.factories import create_audience, create_campaign
 from tests.representation.helpers import load_area
@@ -62,6 +62,16 @@ def _make_data(admin) -> dict:
         "user_id": admin.id,
         "message_id": message_id,
     }
+
+
+def _violations(page) -> list[dict]:
+    """Every rule axe runs by default; only violations are collected, which keeps a long walk quick."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]
+    ]
 
 
 def _staff_pages(app, values: dict) -> list[str]:
@@ -111,12 +121,55 @@ def test_every_staff_page_has_no_axe_violations(app, live_server, page):
         assert response.status == 200, f"{path}: {response.status}"
         assert "/login" not in page.url, path
         checked.append(path)
-        violations = axe_violations(page)
+        violations = _violations(page)
         if violations:
             found[path] = violations
     assert len(checked) >= 30, checked
+    for path in [p for p in checked if p.endswith("/new")]:
+        # An empty form: the error summary takes focus, so a screen reader hears the problems first.
+        page.goto(live_server + path)
+        submit = page.locator("main form[method=post] button[type=submit]:visible")
+        if submit.count() == 0:
+            continue  # a search comes first (adding someone to a group)
+        submit.last.click()
+        page.wait_for_load_state()
+        if page.locator(".nhsuk-error-summary").count() == 0:
+            continue
+        checked.append(f"{path} with errors")
+        focused = page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+        assert focused, f"{path}: the error summary does not take focus"
+        violations = _violations(page)
+        if violations:
+            found[f"{path} with errors"] = violations
+    assert sum(p.endswith("with errors") for p in checked) >= 5, checked
     report = "\n".join(
         f"{path}:\n" + "\n".join(f"  {v['id']}: {v['help']} {v['nodes']}" for v in violations)
         for path, violations in found.items()
     )
     assert not found, f"axe-core violations on {len(found)} of {len(checked)} staff pages:\n{report}"
+    _check_keyboard(page, live_server)
+
+
+def _tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching selector has focus, as someone without a mouse would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def _check_keyboard(page, server: str) -> None:
+    page.goto(server + "/staff/")
+    _tab_to(page, "nav[aria-label='Staff menu'] a[href$='/staff/members']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/staff/members")
+    assert page.locator("nav[aria-label='Staff menu'] a[aria-current=page]").inner_text() == "Members"
+
+    _tab_to(page, "input[name=q]")
+    page.keyboard.type("Jones")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "q=Jones" in page.url
+    assert page.get_by_role("link", name="Alex Jones").count() >= 1
