@@ -30,7 +30,9 @@ def live_server(app):
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+# One browser per module: Playwright's sync API runs an event loop while it is open, and
+# browser tests elsewhere start their own, which cannot happen while another is still running.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
