@@ -145,8 +145,8 @@ def register_api_blueprint(blueprint: ApiBlueprint) -> None:
 def init_api(app) -> None:
     """Declare the bearer scheme in the OpenAPI document and register the API blueprints."""
     from app.members.api import bp as members_api
-    from app.representation.api import build_blueprint as representation_api
     from app.newsletters.api import build_blueprint as bulletins_api
+    from app.representation.api import build_blueprint as representation_api
     from app.rosters.api import build_blueprint as rosters_api
 
     api.spec.components.security_scheme(

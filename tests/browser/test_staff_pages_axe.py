@@ -1,0 +1,175 @@
+"""axe-core finds no violations on any staff page, and the staff pages work from the keyboard.
+
+The walk reads the app's URL map: every GET page under /staff without parameters, and every
+page whose parameters name an object made here (filled by name, as tests/test_permissions.py
+does), so pages added later are checked without editing this file.
+"""
+
+from datetime import date, datetime
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from werkzeug.routing import AnyConverter
+
+from app.mail import Message, backend
+from app.newsletters import campaigns
+from app.panels import services as panels
+from app.representation import services as representation
+from tests.browser_support import AXE
+from tests.factories import PASSWORD, create_member, create_pcn, create_practice, create_staff_user
+from tests.newsletters.factories import create_audience, create_campaign
+from tests.representation.helpers import load_area
+from tests.rosters.factories import add, create_meeting, create_roster
+
+pytestmark = pytest.mark.browser
+
+# Signing in and out are not staff pages; the preview is a bulletin email exactly as mail clients receive it.
+NOT_PAGES = {"auth.login", "auth.login_two_factor", "auth.logout", "bulletins.campaign_preview"}
+
+
+def _make_data(admin) -> dict:
+    """A little of everything a staff page shows, made through the services; URL values by parameter name."""
+    practice = create_practice(ods_code="M92011", name="Axe Surgery", pcn=create_pcn(code="U90001", name="Axe PCN"))
+    member = create_member(
+        "axe.member@example.org",
+        equality={"sex": "female", "ethnic_group": "white"},
+        practice_id=practice.id,
+        date_of_birth=date(1970, 5, 1),
+    )
+    roster = create_roster()
+    add(roster, member)
+    meeting = create_meeting(roster, starts_at=datetime(2026, 3, 1, 18, 0))
+    template = campaigns.save_template("Monthly", "Hello {{ first_name }}")
+    campaign = create_campaign(create_audience())
+    load_area()
+    audit = representation.save_annual_audit("Annual audit 2026", on=date(2026, 6, 1), staff_user_id=admin.id)
+    pool = [{"id": f"v{i}", "sex": "Female" if i % 2 else "Male", "_household": ""} for i in range(12)]
+    quotas = [{"feature": "sex", "value": v, "min": 2, "max": 2} for v in ("Female", "Male")]
+    draw = panels.create_draw("Cabinet", pool, ["sex"], quotas, 4, "maximin", 5)
+    panels.start_draw(draw.id)
+    message_id = backend().send(Message(to="axe.member@example.org", subject="Hello", text="Hi", html="<p>Hi</p>"))
+    return {
+        "member_id": member.id,
+        "practice_id": practice.id,
+        "pcn_id": practice.pcn_id,
+        "roster_id": roster.id,
+        "meeting_id": meeting.id,
+        "campaign_id": campaign.id,
+        "template_id": template.id,
+        "audience_id": campaign.audience_id,
+        "audit_id": audit.id,
+        "draw_id": draw.id,
+        "user_id": admin.id,
+        "message_id": message_id,
+    }
+
+
+def _violations(page) -> list[dict]:
+    """Every rule axe runs by default; only violations are collected, which keeps a long walk quick."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]
+    ]
+
+
+def _staff_pages(app, values: dict) -> list[str]:
+    """Paths of every staff GET page whose parameters can all be filled with real objects."""
+    paths = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/staff") or "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
+            continue
+        filled = {}
+        for name, converter in rule._converters.items():
+            if isinstance(converter, AnyConverter):
+                break  # a choice of download formats
+            if values.get(name) is None:
+                break
+            filled[name] = values[name]
+        else:
+            paths.add(rule.build(filled, append_unknown=False)[1])
+    return sorted(paths)
+
+
+def _sign_in(page, server: str, user) -> None:
+    page.goto(server + "/staff/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert "/login" not in page.url
+
+
+def test_every_staff_page_has_no_axe_violations(app, live_server, page):
+    admin = create_staff_user("admin")
+    values = _make_data(admin)
+    _sign_in(page, live_server, admin)
+    paths = _staff_pages(app, values)
+    assert "/staff/members" in paths and f"/staff/members/{values['member_id']}" in paths
+
+    found, checked = {}, []
+    for path in paths:
+        try:
+            response = page.goto(live_server + path)
+        except PlaywrightError as error:
+            if "Download is starting" in error.message:
+                continue  # an export
+            raise
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue  # a download or JSON
+        assert response.status == 200, f"{path}: {response.status}"
+        assert "/login" not in page.url, path
+        checked.append(path)
+        violations = _violations(page)
+        if violations:
+            found[path] = violations
+    assert len(checked) >= 30, checked
+    for path in [p for p in checked if p.endswith("/new")]:
+        # An empty form: the error summary takes focus, so a screen reader hears the problems first.
+        page.goto(live_server + path)
+        submit = page.locator("main form[method=post] button[type=submit]:visible")
+        if submit.count() == 0:
+            continue  # a search comes first (adding someone to a group)
+        submit.last.click()
+        page.wait_for_load_state()
+        if page.locator(".nhsuk-error-summary").count() == 0:
+            continue
+        checked.append(f"{path} with errors")
+        focused = page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+        assert focused, f"{path}: the error summary does not take focus"
+        violations = _violations(page)
+        if violations:
+            found[f"{path} with errors"] = violations
+    assert sum(p.endswith("with errors") for p in checked) >= 5, checked
+    report = "\n".join(
+        f"{path}:\n" + "\n".join(f"  {v['id']}: {v['help']} {v['nodes']}" for v in violations)
+        for path, violations in found.items()
+    )
+    assert not found, f"axe-core violations on {len(found)} of {len(checked)} staff pages:\n{report}"
+    _check_keyboard(page, live_server)
+
+
+def _tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching selector has focus, as someone without a mouse would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def _check_keyboard(page, server: str) -> None:
+    page.goto(server + "/staff/")
+    _tab_to(page, "nav[aria-label='Staff menu'] a[href$='/staff/members']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/staff/members")
+    assert page.locator("nav[aria-label='Staff menu'] a[aria-current=page]").inner_text() == "Members"
+
+    _tab_to(page, "input[name=q]")
+    page.keyboard.type("Jones")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "q=Jones" in page.url
+    assert page.get_by_role("link", name="Alex Jones").count() >= 1
