@@ -45,7 +45,6 @@ class Config:
     SENDGRID_HOST = os.environ.get("SENDGRID_HOST", "https://api.sendgrid.com")
     SENDGRID_TIMEOUT = float(os.environ.get("SENDGRID_TIMEOUT", "30"))
 
-    SENDGRID_TIMEOUT_SECONDS = float(os.environ.get("SENDGRID_TIMEOUT_SECONDS", "30"))
     # Base64 DER public key from SendGrid's Event Webhook settings (signature verification).
     SENDGRID_WEBHOOK_PUBLIC_KEY = os.environ.get("SENDGRID_WEBHOOK_PUBLIC_KEY", "")
     SENDGRID_WEBHOOK_MAX_AGE_SECONDS = int(os.environ.get("SENDGRID_WEBHOOK_MAX_AGE_SECONDS", "600"))

@@ -237,7 +237,7 @@ class SendGridBulk:
             raise ValueError("SendGrid takes at most 1,000 personalizations per request")
         cfg = current_app.config
         client = SendGridAPIClient(cfg["SENDGRID_API_KEY"], host=cfg["SENDGRID_HOST"])
-        client.client.timeout = cfg["SENDGRID_TIMEOUT_SECONDS"]
+        client.client.timeout = cfg["SENDGRID_TIMEOUT"]
         body = self.request_body(message, recipients)
         try:
             response = client.client.mail.send.post(request_body=body)

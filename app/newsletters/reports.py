@@ -18,6 +18,7 @@ from app.members.vocab import SELF_REPORTED_AGE_BANDS, age_on, self_reported_ban
 from app.newsletters.models import Campaign, CampaignStats, Delivery, Link, TrackingEvent
 from app.newsletters.tracking import classify
 from app.organisations.models import PCN, Practice
+from app.statistics import suppression
 from app.transactions import transactional
 
 # UK government sector click-rate benchmark shown beside every campaign.
@@ -145,13 +146,10 @@ def _earliest(current: datetime | None, candidate: datetime) -> datetime:
 
 
 def suppress(count: int | None) -> str:
-    """A count fit to leave the team: 1..7 as "*", others rounded (config SUPPRESS_BELOW / ROUND_TO)."""
+    """A count fit to leave the team, as text: the shared rules (1..7 as "*", others rounded)."""
     if count is None:
         return "*"
-    below, round_to = current_app.config["SUPPRESS_BELOW"], current_app.config["ROUND_TO"]
-    if 0 < count < below:
-        return "*"
-    return str(int(round(count / round_to) * round_to)) if round_to > 1 else str(count)
+    return str(suppression.suppress(count))
 
 
 def rate(part: int, whole: int) -> float | None:
