@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, true
 from sqlalchemy.orm import joinedload
 
 from app.audit import services as audit
@@ -612,6 +612,54 @@ def _years_before(on: date, years: int) -> date:
         return on.replace(year=on.year - years, day=28)
 
 
+# Sorts after every character, so `key < prefix + LAST` holds for every key starting with prefix.
+LAST = "\U0010ffff"
+
+
+def _starts_with(column, prefix):
+    """Keys starting with `prefix`: one range of the column's index on every database."""
+    return and_(column >= prefix, column < prefix + LAST)
+
+
+def _like_anywhere(column, term: str):
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like("%" + escaped + "%", escape="\\")
+
+
+def _lower_as_stored(text: str) -> str:
+    """Lower-case `text` as the database lower-cases the stored keys (SQLite: ASCII letters only)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return "".join(c.lower() if c.isascii() else c for c in text)
+    return text.lower()
+
+
+def search_condition(q: str):
+    """Members whose first or last name, email or postcode starts with what staff typed.
+
+    Several words must each start a first or last name ("jo smith"). A postcode matches
+    with or without its space. Part of an address with a dot or @ in it ("nhs.net") is
+    also looked for anywhere in the address: slower, but rare.
+    """
+    term = q.strip()
+    words = term.split()
+    if not words:
+        return true()
+    # Plain values rather than SQL expressions: SQLite then plans with the values themselves
+    # and reads only the matching range of each index.
+    keys = [_lower_as_stored(word) for word in words]
+    names = [or_(_starts_with(Member.search_first_name, k), _starts_with(Member.search_last_name, k)) for k in keys]
+    conditions = [and_(*names)]
+    if len(words) == 1:
+        conditions.append(_starts_with(Member.search_email, keys[0]))
+        if "@" in term or "." in term:
+            conditions.append(_like_anywhere(Member.search_email, keys[0]))
+    compact = term.replace(" ", "").upper()
+    # Every UK postcode has a digit; a plain name is not also tried as a postcode.
+    if 2 <= len(compact) <= 7 and compact.isalnum() and any(c.isdigit() for c in compact):
+        conditions.append(_starts_with(Member.search_postcode, compact))
+    return or_(*conditions)
+
+
 def filtered_query(filters: MemberFilter):
     """A SELECT of members matching the filter, sorted; erased members only when asked for.
 
@@ -623,19 +671,9 @@ def filtered_query(filters: MemberFilter):
     else:
         query = query.where(Member.status != "erased")
     if filters.q:
-        term = filters.q.strip()
-        compact = term.replace(" ", "").upper()
-        like = "%" + term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        full_name = Member.first_name + " " + Member.last_name
-        # SQLite's LIKE ignores ASCII case already; elsewhere compare lower-cased. Addresses
-        # are stored lower-cased in email_normalised, so they need neither.
-        if db.session.get_bind().dialect.name != "sqlite":
-            full_name = func.lower(full_name)
-        conditions = [Member.email_normalised.like(like, escape="\\"), full_name.like(like, escape="\\")]
-        # Every UK postcode has a digit; a plain name is not also tried as a postcode.
-        if 2 <= len(compact) <= 7 and compact.isalnum() and any(c.isdigit() for c in compact):
-            conditions.append(func.replace(Member.postcode, " ", "").like(f"{compact}%"))
-        query = query.where(or_(*conditions))
+        # As a list of ids found through the search keys' indexes first: given the status
+        # beside them, SQLite would otherwise walk every member with that status.
+        query = query.where(Member.id.in_(db.select(Member.id).where(search_condition(filters.q))))
     if filters.topic:
         query = query.where(Member.topics.any(Topic.slug == filters.topic))
     if filters.practice_id:
