@@ -262,6 +262,10 @@ class SignUpResult:
     member: Member
     created: bool
     send_confirmation: bool
+    # For someone who unsubscribed or lapsed: what they asked for, applied only when they
+    # confirm from their inbox (the confirm link carries it; nothing is stored meanwhile).
+    rejoin_purposes: list[str] | None = None
+    method: str = "web_form"
 
 
 @transactional
@@ -283,12 +287,10 @@ def sign_up(
         if existing.status == "pending":
             return SignUpResult(existing, created=False, send_confirmation=True)
         if existing.status in ("unsubscribed", "lapsed"):
-            # Asking again is a fresh request: confirm by email before anything is sent.
-            _set_status(existing, "pending")
-            for purpose in purposes:
-                _give_consent(existing, purpose, method)
-            _event(existing, "signed_up_again", "Signed up again on the web form; confirmation sent")
-            return SignUpResult(existing, created=False, send_confirmation=True)
+            # Anyone can type an address: nothing about the member changes until the email is confirmed.
+            return SignUpResult(
+                existing, False, True, rejoin_purposes=[p for p in purposes if p in CONTACT_PURPOSES], method=method
+            )
         return SignUpResult(existing, created=False, send_confirmation=False)
     member = Member(status="pending", source=method, communication_needs=[])
     _apply(member, data)
@@ -307,8 +309,9 @@ def sign_up(
 
 
 @transactional
-def confirm_email(member_id: int) -> Member | None:
-    """Pending -> active. Confirming twice changes nothing; an erased member stays erased."""
+def confirm_email(member_id: int, rejoin_purposes=None, method: str = "web_form") -> Member | None:
+    """Pending -> active; with `rejoin_purposes`, an unsubscribed or lapsed member rejoins with
+    those consents. Confirming twice changes nothing; an erased member stays erased."""
     member = get_member(member_id)
     if member is None or member.status == "erased":
         return None
@@ -316,6 +319,13 @@ def confirm_email(member_id: int) -> Member | None:
         _set_status(member, "active")
         member.confirmed_at = now()
         _event(member, "confirmed", "Confirmed their email address")
+    elif member.status in ("unsubscribed", "lapsed") and rejoin_purposes:
+        for purpose in rejoin_purposes:
+            if purpose in CONTACT_PURPOSES:
+                _give_consent(member, purpose, method if method in CONSENT_METHODS else "web_form")
+        _set_status(member, "active")
+        member.confirmed_at = now()
+        _event(member, "signed_up_again", "Signed up again and confirmed their email address")
     return member
 
 

@@ -67,7 +67,7 @@ def event(meeting_id: int):
                 )
                 member = signed.member
                 if signed.send_confirmation:
-                    confirm_url = links.confirm_url(member)
+                    confirm_url = links.confirm_url(member, signed.rejoin_purposes, signed.method)
             try:
                 result = events.register(
                     meeting,
