@@ -91,7 +91,7 @@ def test_whole_journey_with_the_keyboard_only(app, live_server, page):
     page.wait_for_url("**/get-involved/check-email")
 
     page.goto(_confirm_link(app, "kai@example.org"))
-    _tab_to(page, "button:has-text('Confirm your email address')")
+    _tab_to(page, "form[method=post] button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Your email address is confirmed")
     _tab_to(page, "a[href^='/preferences/']")
