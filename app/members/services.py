@@ -2,10 +2,7 @@
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-
-from sqlalchemy import and_, func, or_, true
-from sqlalchemy.orm import joinedload
+from datetime import date
 
 from app.audit import services as audit
 from app.auth.permissions import role_can
@@ -14,6 +11,14 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import equality
 from app.members.models import Consent, EqualityAnswers, ErasureRecord, Member, MemberEvent, Topic
+from app.members.search import (  # noqa: F401  (importable from here, as before)
+    SORTS,
+    MemberFilter,
+    age_band_condition,
+    count_by_status,
+    filtered_query,
+    search_condition,
+)
 from app.members.validation import FieldError, email_key, normalise_email, normalise_postcode
 from app.members.vocab import (
     COMMUNICATION_NEEDS,
@@ -512,64 +517,6 @@ def erase_member(member: Member, reason: str, staff_user_id: int | None = None) 
     log.info("member %s erased (%s)", member_id, reason)
 
 
-def retention_due(on: date | None = None) -> dict[str, list[int]]:
-    """Ids the retention policy would lapse and erase on `on`; reads only, changes nothing."""
-    from app.settings.services import get_setting
-
-    on = on or today()
-    lapse_months = int(get_setting("retention_lapse_months") or 0)
-    erase_months = int(get_setting("retention_erase_months") or 0)
-    due: dict[str, list[int]] = {"lapse": [], "erase": []}
-    if lapse_months > 0:
-        cutoff = _months_before(on, lapse_months)
-        due["lapse"] = list(
-            db.session.scalars(
-                db.select(Member.id)
-                .where(Member.status.in_(("active", "pending", "unsubscribed")), Member.last_activity_at < cutoff)
-                .order_by(Member.id)
-            )
-        )
-    if erase_months > 0:
-        cutoff = _months_before(on, erase_months)
-        due["erase"] = list(
-            db.session.scalars(
-                db.select(Member.id)
-                .where(Member.status == "lapsed", Member.status_changed_at < cutoff)
-                .order_by(Member.id)
-            )
-        )
-    return due
-
-
-def apply_retention(on: date | None = None) -> dict[str, int]:
-    """Lapse members inactive for the lapse period; erase those lapsed for the erase period."""
-    due = retention_due(on)
-    # Erasures are chosen before lapsing so that a member lapsed today waits the full erase period.
-    for member_id in due["lapse"]:
-        _lapse(member_id)
-    for member_id in due["erase"]:
-        erase_member(get_member(member_id), "retention")
-    return {"lapsed": len(due["lapse"]), "erased": len(due["erase"])}
-
-
-@transactional
-def _lapse(member_id: int) -> None:
-    member = get_member(member_id)
-    _set_status(member, "lapsed")
-    db.session.add(MemberEvent(member=member, kind="lapsed", detail="Lapsed after a long time with no activity"))
-
-
-def _months_before(on: date, months: int):
-    from datetime import datetime
-
-    year, month = on.year, on.month - months
-    while month <= 0:
-        month += 12
-        year -= 1
-    day = min(on.day, 28)
-    return datetime(year, month, day)
-
-
 @transactional
 def ensure_default_topics() -> None:
     """Create the standard topics once; staff may rename or retire them later."""
@@ -577,124 +524,3 @@ def ensure_default_topics() -> None:
     for position, (slug, name) in enumerate(DEFAULT_TOPICS):
         if slug not in existing:
             db.session.add(Topic(slug=slug, name=name, position=position))
-
-
-# ----- searching -----------------------------------------------------------
-
-SORTS = {
-    "name": (Member.last_name, Member.first_name, Member.id),
-    "-name": (Member.last_name.desc(), Member.first_name.desc(), Member.id.desc()),
-    "joined": (Member.created_at, Member.id),
-    "-joined": (Member.created_at.desc(), Member.id.desc()),
-    "postcode": (Member.postcode, Member.id),
-    "-postcode": (Member.postcode.desc(), Member.id.desc()),
-}
-
-
-@dataclass
-class MemberFilter:
-    q: str = ""
-    status: str = ""
-    topic: str = ""
-    practice_id: int | None = None
-    contact_type: str = ""
-    age_band: str = ""
-    sort: str = "-joined"
-
-
-def age_band_condition(code: str, on: date):
-    """Members in a self-reported band, from date of birth when known, else the band given."""
-    _, low, high = SELF_REPORTED_AGE_BANDS[code]
-    youngest_born = _years_before(on, low)  # born on or before this date are at least `low`
-    by_dob = Member.date_of_birth <= youngest_born
-    if high is not None:
-        oldest_born = _years_before(on, high + 1) + timedelta(days=1)
-        by_dob = and_(by_dob, Member.date_of_birth >= oldest_born)
-    return or_(
-        and_(Member.date_of_birth.is_not(None), by_dob), and_(Member.date_of_birth.is_(None), Member.age_band == code)
-    )
-
-
-def _years_before(on: date, years: int) -> date:
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February
-        return on.replace(year=on.year - years, day=28)
-
-
-# Sorts after every character, so `key < prefix + LAST` holds for every key starting with prefix.
-LAST = "\U0010ffff"
-
-
-def _starts_with(column, prefix):
-    """Keys starting with `prefix`: one range of the column's index on every database."""
-    return and_(column >= prefix, column < prefix + LAST)
-
-
-def _like_anywhere(column, term: str):
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.like("%" + escaped + "%", escape="\\")
-
-
-def _lower_as_stored(text: str) -> str:
-    """Lower-case `text` as the database lower-cases the stored keys (SQLite: ASCII letters only)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return "".join(c.lower() if c.isascii() else c for c in text)
-    return text.lower()
-
-
-def search_condition(q: str):
-    """Members whose first or last name, email or postcode starts with what staff typed.
-
-    Several words must each start a first or last name ("jo smith"). A postcode matches
-    with or without its space. Part of an address with a dot or @ in it ("nhs.net") is
-    also looked for anywhere in the address: slower, but rare.
-    """
-    term = q.strip()
-    words = term.split()
-    if not words:
-        return true()
-    # Plain values rather than SQL expressions: SQLite then plans with the values themselves
-    # and reads only the matching range of each index.
-    keys = [_lower_as_stored(word) for word in words]
-    names = [or_(_starts_with(Member.search_first_name, k), _starts_with(Member.search_last_name, k)) for k in keys]
-    conditions = [and_(*names)]
-    if len(words) == 1:
-        conditions.append(_starts_with(Member.search_email, keys[0]))
-        if "@" in term or "." in term:
-            conditions.append(_like_anywhere(Member.search_email, keys[0]))
-    compact = term.replace(" ", "").upper()
-    # Every UK postcode has a digit; a plain name is not also tried as a postcode.
-    if 2 <= len(compact) <= 7 and compact.isalnum() and any(c.isdigit() for c in compact):
-        conditions.append(_starts_with(Member.search_postcode, compact))
-    return or_(*conditions)
-
-
-def filtered_query(filters: MemberFilter):
-    """A SELECT of members matching the filter, sorted; erased members only when asked for.
-
-    The practice is joined in the same query, so a page of results needs one query and one count.
-    """
-    query = db.select(Member).options(joinedload(Member.practice))
-    if filters.status:
-        query = query.where(Member.status == filters.status)
-    else:
-        query = query.where(Member.status != "erased")
-    if filters.q:
-        # As a list of ids found through the search keys' indexes first: given the status
-        # beside them, SQLite would otherwise walk every member with that status.
-        query = query.where(Member.id.in_(db.select(Member.id).where(search_condition(filters.q))))
-    if filters.topic:
-        query = query.where(Member.topics.any(Topic.slug == filters.topic))
-    if filters.practice_id:
-        query = query.where(Member.practice_id == filters.practice_id)
-    if filters.contact_type:
-        query = query.where(Member.contact_type == filters.contact_type)
-    if filters.age_band and filters.age_band in SELF_REPORTED_AGE_BANDS:
-        query = query.where(age_band_condition(filters.age_band, today()))
-    return query.order_by(*SORTS.get(filters.sort, SORTS["-joined"]))
-
-
-def count_by_status() -> dict[str, int]:
-    rows = db.session.execute(db.select(Member.status, func.count()).group_by(Member.status)).all()
-    return {status: count for status, count in rows}
