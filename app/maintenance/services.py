@@ -5,20 +5,20 @@ from datetime import date
 
 from app import clock
 from app.extensions import db
-from app.members import services as members
+from app.members import retention
 
 log = logging.getLogger(__name__)
 
 
 def retention_report(on: date | None = None) -> dict[str, int]:
     """How many members the retention policy would lapse and erase on `on`; changes nothing."""
-    due = members.retention_due(on or clock.today())
+    due = retention.retention_due(on or clock.today())
     return {"lapsed": len(due["lapse"]), "erased": len(due["erase"])}
 
 
 def apply_retention(on: date | None = None) -> dict[str, int]:
     """Lapse and erase as the retention settings say; each member is its own transaction."""
-    result = members.apply_retention(on or clock.today())
+    result = retention.apply_retention(on or clock.today())
     log.info("retention: %(lapsed)d lapsed, %(erased)d erased", result)
     return result
 

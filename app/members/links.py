@@ -14,9 +14,15 @@ def _absolute(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
-def confirm_url(member: Member) -> str:
-    """The double opt-in link; it expires after CONFIRM_TOKEN_MAX_AGE seconds."""
-    return _absolute("/get-involved/confirm/" + tokens.sign("confirm", {"m": member.id}))
+def confirm_url(member: Member, rejoin_purposes=None, method: str = "web_form") -> str:
+    """The double opt-in link; it expires after CONFIRM_TOKEN_MAX_AGE seconds.
+
+    Someone rejoining carries the purposes they chose (not personal data) in the link
+    itself, so nothing is stored on the member until they confirm."""
+    data = {"m": member.id}
+    if rejoin_purposes:
+        data |= {"p": list(rejoin_purposes), "h": method}
+    return _absolute("/get-involved/confirm/" + tokens.sign("confirm", data))
 
 
 def preferences_url(member: Member) -> str:

@@ -29,6 +29,12 @@ class Topic(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
+def _search_key(length: int):
+    # Byte order on PostgreSQL as on SQLite, so the keys starting with a prefix are one
+    # range of the index whatever the database's locale.
+    return db.String(length).with_variant(db.String(length, collation="C"), "postgresql")
+
+
 class Member(db.Model):
     __tablename__ = "member"
     __table_args__ = (
@@ -61,6 +67,16 @@ class Member(db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(default=now)
     last_activity_at: Mapped[datetime] = mapped_column(default=now, index=True)
     erased_at: Mapped[datetime | None]
+    # Staff search by the start of a name, an address or a postcode. The database keeps
+    # these up to date itself, whichever way a member was written (form, import, API).
+    search_first_name: Mapped[str | None] = mapped_column(
+        _search_key(100), db.Computed("lower(first_name)"), index=True
+    )
+    search_last_name: Mapped[str | None] = mapped_column(_search_key(100), db.Computed("lower(last_name)"), index=True)
+    search_email: Mapped[str | None] = mapped_column(_search_key(254), db.Computed("lower(email)"), index=True)
+    search_postcode: Mapped[str | None] = mapped_column(
+        _search_key(8), db.Computed("replace(postcode, ' ', '')"), index=True
+    )
 
     practice = relationship("Practice")
     topics = relationship("Topic", secondary=member_topic, order_by="Topic.position")

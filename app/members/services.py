@@ -2,10 +2,7 @@
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-
-from sqlalchemy import and_, func, or_
-from sqlalchemy.orm import joinedload
+from datetime import date
 
 from app.audit import services as audit
 from app.auth.permissions import role_can
@@ -14,6 +11,14 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import equality
 from app.members.models import Consent, EqualityAnswers, ErasureRecord, Member, MemberEvent, Topic
+from app.members.search import (  # noqa: F401  (importable from here, as before)
+    SORTS,
+    MemberFilter,
+    age_band_condition,
+    count_by_status,
+    filtered_query,
+    search_condition,
+)
 from app.members.validation import FieldError, email_key, normalise_email, normalise_postcode
 from app.members.vocab import (
     COMMUNICATION_NEEDS,
@@ -262,6 +267,10 @@ class SignUpResult:
     member: Member
     created: bool
     send_confirmation: bool
+    # For someone who unsubscribed or lapsed: what they asked for, applied only when they
+    # confirm from their inbox (the confirm link carries it; nothing is stored meanwhile).
+    rejoin_purposes: list[str] | None = None
+    method: str = "web_form"
 
 
 @transactional
@@ -283,12 +292,10 @@ def sign_up(
         if existing.status == "pending":
             return SignUpResult(existing, created=False, send_confirmation=True)
         if existing.status in ("unsubscribed", "lapsed"):
-            # Asking again is a fresh request: confirm by email before anything is sent.
-            _set_status(existing, "pending")
-            for purpose in purposes:
-                _give_consent(existing, purpose, method)
-            _event(existing, "signed_up_again", "Signed up again on the web form; confirmation sent")
-            return SignUpResult(existing, created=False, send_confirmation=True)
+            # Anyone can type an address: nothing about the member changes until the email is confirmed.
+            return SignUpResult(
+                existing, False, True, rejoin_purposes=[p for p in purposes if p in CONTACT_PURPOSES], method=method
+            )
         return SignUpResult(existing, created=False, send_confirmation=False)
     member = Member(status="pending", source=method, communication_needs=[])
     _apply(member, data)
@@ -307,8 +314,9 @@ def sign_up(
 
 
 @transactional
-def confirm_email(member_id: int) -> Member | None:
-    """Pending -> active. Confirming twice changes nothing; an erased member stays erased."""
+def confirm_email(member_id: int, rejoin_purposes=None, method: str = "web_form") -> Member | None:
+    """Pending -> active; with `rejoin_purposes`, an unsubscribed or lapsed member rejoins with
+    those consents. Confirming twice changes nothing; an erased member stays erased."""
     member = get_member(member_id)
     if member is None or member.status == "erased":
         return None
@@ -316,6 +324,13 @@ def confirm_email(member_id: int) -> Member | None:
         _set_status(member, "active")
         member.confirmed_at = now()
         _event(member, "confirmed", "Confirmed their email address")
+    elif member.status in ("unsubscribed", "lapsed") and rejoin_purposes:
+        for purpose in rejoin_purposes:
+            if purpose in CONTACT_PURPOSES:
+                _give_consent(member, purpose, method if method in CONSENT_METHODS else "web_form")
+        _set_status(member, "active")
+        member.confirmed_at = now()
+        _event(member, "signed_up_again", "Signed up again and confirmed their email address")
     return member
 
 
@@ -502,64 +517,6 @@ def erase_member(member: Member, reason: str, staff_user_id: int | None = None) 
     log.info("member %s erased (%s)", member_id, reason)
 
 
-def retention_due(on: date | None = None) -> dict[str, list[int]]:
-    """Ids the retention policy would lapse and erase on `on`; reads only, changes nothing."""
-    from app.settings.services import get_setting
-
-    on = on or today()
-    lapse_months = int(get_setting("retention_lapse_months") or 0)
-    erase_months = int(get_setting("retention_erase_months") or 0)
-    due: dict[str, list[int]] = {"lapse": [], "erase": []}
-    if lapse_months > 0:
-        cutoff = _months_before(on, lapse_months)
-        due["lapse"] = list(
-            db.session.scalars(
-                db.select(Member.id)
-                .where(Member.status.in_(("active", "pending", "unsubscribed")), Member.last_activity_at < cutoff)
-                .order_by(Member.id)
-            )
-        )
-    if erase_months > 0:
-        cutoff = _months_before(on, erase_months)
-        due["erase"] = list(
-            db.session.scalars(
-                db.select(Member.id)
-                .where(Member.status == "lapsed", Member.status_changed_at < cutoff)
-                .order_by(Member.id)
-            )
-        )
-    return due
-
-
-def apply_retention(on: date | None = None) -> dict[str, int]:
-    """Lapse members inactive for the lapse period; erase those lapsed for the erase period."""
-    due = retention_due(on)
-    # Erasures are chosen before lapsing so that a member lapsed today waits the full erase period.
-    for member_id in due["lapse"]:
-        _lapse(member_id)
-    for member_id in due["erase"]:
-        erase_member(get_member(member_id), "retention")
-    return {"lapsed": len(due["lapse"]), "erased": len(due["erase"])}
-
-
-@transactional
-def _lapse(member_id: int) -> None:
-    member = get_member(member_id)
-    _set_status(member, "lapsed")
-    db.session.add(MemberEvent(member=member, kind="lapsed", detail="Lapsed after a long time with no activity"))
-
-
-def _months_before(on: date, months: int):
-    from datetime import datetime
-
-    year, month = on.year, on.month - months
-    while month <= 0:
-        month += 12
-        year -= 1
-    day = min(on.day, 28)
-    return datetime(year, month, day)
-
-
 @transactional
 def ensure_default_topics() -> None:
     """Create the standard topics once; staff may rename or retire them later."""
@@ -567,86 +524,3 @@ def ensure_default_topics() -> None:
     for position, (slug, name) in enumerate(DEFAULT_TOPICS):
         if slug not in existing:
             db.session.add(Topic(slug=slug, name=name, position=position))
-
-
-# ----- searching -----------------------------------------------------------
-
-SORTS = {
-    "name": (Member.last_name, Member.first_name, Member.id),
-    "-name": (Member.last_name.desc(), Member.first_name.desc(), Member.id.desc()),
-    "joined": (Member.created_at, Member.id),
-    "-joined": (Member.created_at.desc(), Member.id.desc()),
-    "postcode": (Member.postcode, Member.id),
-    "-postcode": (Member.postcode.desc(), Member.id.desc()),
-}
-
-
-@dataclass
-class MemberFilter:
-    q: str = ""
-    status: str = ""
-    topic: str = ""
-    practice_id: int | None = None
-    contact_type: str = ""
-    age_band: str = ""
-    sort: str = "-joined"
-
-
-def age_band_condition(code: str, on: date):
-    """Members in a self-reported band, from date of birth when known, else the band given."""
-    _, low, high = SELF_REPORTED_AGE_BANDS[code]
-    youngest_born = _years_before(on, low)  # born on or before this date are at least `low`
-    by_dob = Member.date_of_birth <= youngest_born
-    if high is not None:
-        oldest_born = _years_before(on, high + 1) + timedelta(days=1)
-        by_dob = and_(by_dob, Member.date_of_birth >= oldest_born)
-    return or_(
-        and_(Member.date_of_birth.is_not(None), by_dob), and_(Member.date_of_birth.is_(None), Member.age_band == code)
-    )
-
-
-def _years_before(on: date, years: int) -> date:
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:  # 29 February
-        return on.replace(year=on.year - years, day=28)
-
-
-def filtered_query(filters: MemberFilter):
-    """A SELECT of members matching the filter, sorted; erased members only when asked for.
-
-    The practice is joined in the same query, so a page of results needs one query and one count.
-    """
-    query = db.select(Member).options(joinedload(Member.practice))
-    if filters.status:
-        query = query.where(Member.status == filters.status)
-    else:
-        query = query.where(Member.status != "erased")
-    if filters.q:
-        term = filters.q.strip()
-        compact = term.replace(" ", "").upper()
-        like = "%" + term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        full_name = Member.first_name + " " + Member.last_name
-        # SQLite's LIKE ignores ASCII case already; elsewhere compare lower-cased. Addresses
-        # are stored lower-cased in email_normalised, so they need neither.
-        if db.session.get_bind().dialect.name != "sqlite":
-            full_name = func.lower(full_name)
-        conditions = [Member.email_normalised.like(like, escape="\\"), full_name.like(like, escape="\\")]
-        # Every UK postcode has a digit; a plain name is not also tried as a postcode.
-        if 2 <= len(compact) <= 7 and compact.isalnum() and any(c.isdigit() for c in compact):
-            conditions.append(func.replace(Member.postcode, " ", "").like(f"{compact}%"))
-        query = query.where(or_(*conditions))
-    if filters.topic:
-        query = query.where(Member.topics.any(Topic.slug == filters.topic))
-    if filters.practice_id:
-        query = query.where(Member.practice_id == filters.practice_id)
-    if filters.contact_type:
-        query = query.where(Member.contact_type == filters.contact_type)
-    if filters.age_band and filters.age_band in SELF_REPORTED_AGE_BANDS:
-        query = query.where(age_band_condition(filters.age_band, today()))
-    return query.order_by(*SORTS.get(filters.sort, SORTS["-joined"]))
-
-
-def count_by_status() -> dict[str, int]:
-    rows = db.session.execute(db.select(Member.status, func.count()).group_by(Member.status)).all()
-    return {status: count for status, count in rows}

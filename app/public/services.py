@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, url_for
@@ -22,6 +23,7 @@ from app.members import links
 from app.members import services as members
 from app.members.models import Member
 from app.members.validation import FieldError, normalise_email
+from app.members.vocab import CONSENT_METHODS
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,25 @@ def member_for_signup_token(token: str | None) -> Member | None:
     return None
 
 
+@dataclass
+class ConfirmRequest:
+    member: Member
+    rejoin_purposes: list[str]
+    method: str
+
+
+def confirm_request(token: str) -> ConfirmRequest | None:
+    """What a confirm link asks for, or None when the link is bad, expired or its member erased."""
+    member = member_from_link("confirm", token)
+    if member is None:
+        return None
+    data = tokens.verify("confirm", token)
+    purposes = data.get("p")
+    purposes = [p for p in purposes if p in members.CONTACT_PURPOSES] if isinstance(purposes, list) else []
+    method = data.get("h") if data.get("h") in CONSENT_METHODS else "web_form"
+    return ConfirmRequest(member, purposes, method)
+
+
 def member_from_link(purpose: str, token: str) -> Member | None:
     """The member a confirm or preferences link names, or None when the link is bad,
     expired, or the member has been erased."""
@@ -112,16 +133,18 @@ def _send(member: Member, subject: str, template: str, **context) -> None:
 
 
 @with_app_context
-def send_confirmation(member_id: int) -> None:
-    """Email the double opt-in link, only while the member is still pending."""
+def send_confirmation(member_id: int, rejoin_purposes=None, method: str = "web_form") -> None:
+    """Email the double opt-in link, only while the member is still pending (or, to rejoin,
+    still unsubscribed or lapsed)."""
     member = members.get_member(member_id)
-    if member is None or member.status != "pending" or not member.email:
+    waiting = ("unsubscribed", "lapsed") if rejoin_purposes else ("pending",)
+    if member is None or member.status not in waiting or not member.email:
         return
     _send(
         member,
         "Confirm your email address",
         "confirm",
-        confirm_url=links.confirm_url(member),
+        confirm_url=links.confirm_url(member, rejoin_purposes, method),
         days=max(1, current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400),
     )
 
@@ -138,7 +161,7 @@ def send_preferences_link(member_id: int) -> None:
 def queue_confirmation(result: members.SignUpResult) -> None:
     """Save first, then send: the job reloads the member and checks it is still pending."""
     if result.send_confirmation:
-        enqueue(send_confirmation, result.member.id)
+        enqueue(send_confirmation, result.member.id, result.rejoin_purposes, result.method)
 
 
 def request_preferences_link(address: str) -> None:

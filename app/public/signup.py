@@ -122,10 +122,13 @@ def check_email():
     return render_template("public/check_email.html")
 
 
-@bp.route("/get-involved/confirm/<token>")
+@bp.route("/get-involved/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    member = journey.member_from_link("confirm", token)
-    if member is None:
+    asked = journey.confirm_request(token)
+    if asked is None:
         return render_template("public/bad_confirm_link.html"), 400
-    member = members.confirm_email(member.id)
+    if request.method == "GET":
+        # Mail scanners follow every link in a message; only the person pressing the button confirms.
+        return render_template("public/confirm.html")
+    member = members.confirm_email(asked.member.id, asked.rejoin_purposes, asked.method)
     return render_template("public/confirmed.html", preferences_url=journey.preferences_path(member))

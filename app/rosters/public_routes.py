@@ -6,6 +6,7 @@ from app import clock, tokens
 from app.errors import InvalidRequest
 from app.extensions import db, limiter
 from app.mail import send_transactional
+from app.members import links
 from app.members import services as members
 from app.members.vocab import CONSENT_PURPOSES
 from app.rosters import events, meetings
@@ -66,8 +67,7 @@ def event(meeting_id: int):
                 )
                 member = signed.member
                 if signed.send_confirmation:
-                    token = tokens.sign("confirm", member.id)
-                    confirm_url = current_app.config["PUBLIC_BASE_URL"] + f"/get-involved/confirm/{token}"
+                    confirm_url = links.confirm_url(member, signed.rejoin_purposes, signed.method)
             try:
                 result = events.register(
                     meeting,

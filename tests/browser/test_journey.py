@@ -40,6 +40,8 @@ def test_sign_up_confirm_and_unsubscribe(app, live_server, page):
     assert page.locator("h1").inner_text() == "Check your email"
 
     page.goto(_confirm_link(app, "amara@example.org"))
+    assert page.locator("h1").inner_text() == "Confirm your email address"
+    page.click("button:has-text('Confirm your email address')")
     assert page.locator("h1").inner_text() == "Your email address is confirmed"
     page.click("text=choose what we contact you about")
     page.wait_for_url("**/preferences/**")
@@ -89,6 +91,9 @@ def test_whole_journey_with_the_keyboard_only(app, live_server, page):
     page.wait_for_url("**/get-involved/check-email")
 
     page.goto(_confirm_link(app, "kai@example.org"))
+    _tab_to(page, "form[method=post] button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Your email address is confirmed")
     _tab_to(page, "a[href^='/preferences/']")
     page.keyboard.press("Enter")
     page.wait_for_url("**/preferences/**")

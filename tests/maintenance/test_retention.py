@@ -5,10 +5,11 @@ from datetime import date, datetime
 import pytest
 
 import app.clock
+import app.members.retention
 import app.members.services
 from app.audit.models import AuditLogEntry
 from app.extensions import db
-from app.members import services as member_services
+from app.members import retention
 from app.members.models import ErasureRecord, Member
 from app.settings.services import save_settings
 from tests.factories import create_member
@@ -25,6 +26,7 @@ def frozen_clock(monkeypatch):
     # services imported the functions by name; freeze those references too.
     monkeypatch.setattr(app.members.services, "now", lambda: NOW)
     monkeypatch.setattr(app.members.services, "today", lambda: TODAY)
+    monkeypatch.setattr(app.members.retention, "today", lambda: TODAY)
 
 
 @pytest.fixture
@@ -83,8 +85,8 @@ def test_retention_lapses_the_inactive_and_erases_the_long_lapsed(app, people):
 
 
 def test_a_member_lapsed_today_is_not_erased_in_the_same_run(app, people):
-    member_services.apply_retention(TODAY)
-    member_services.apply_retention(TODAY)
+    retention.apply_retention(TODAY)
+    retention.apply_retention(TODAY)
     assert statuses(people)["inactive"] == "lapsed", "waits the full erase period after lapsing"
 
 

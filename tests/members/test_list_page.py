@@ -122,3 +122,31 @@ def test_search_treats_wildcards_as_plain_characters(client, engagement):
     create_member("joxann@example.org", first_name="Jox", last_name="Ann")
     assert names_on(client.get("/staff/members?q=jo_ann")) == ["Jo Ann"]
     assert names_on(client.get("/staff/members?q=100%25")) == []
+
+
+def test_search_matches_the_start_of_a_surname_first_name_email_or_postcode(client, engagement):
+    create_member("p.okafor@nhs.example", first_name="Patience", last_name="Okafor-Smith", postcode="WV3 0AA")
+    create_member("dan@example.org", first_name="Dan", last_name="Goldsmith", postcode="B15 2TT")
+
+    assert names_on(client.get("/staff/members?q=oka")) == ["Patience Okafor-Smith"]
+    assert names_on(client.get("/staff/members?q=PAT")) == ["Patience Okafor-Smith"]
+    assert names_on(client.get("/staff/members?q=p.okafor@nhs.example")) == ["Patience Okafor-Smith"]
+    assert names_on(client.get("/staff/members?q=dan@")) == ["Dan Goldsmith"]
+    assert names_on(client.get("/staff/members?q=wv30aa")) == ["Patience Okafor-Smith"]
+    assert names_on(client.get("/staff/members?q=WV3 0AA")) == ["Patience Okafor-Smith"]
+    assert names_on(client.get("/staff/members?q=b15")) == ["Dan Goldsmith"]
+    assert names_on(client.get("/staff/members?q=dan gold")) == ["Dan Goldsmith"]
+    # Matching is by the start of a name: "smith" is not looked for inside "Goldsmith".
+    assert names_on(client.get("/staff/members?q=smith")) == []
+
+
+def test_search_follows_changes_to_a_member_and_forgets_erased_ones(client, engagement):
+    member = create_member("old@example.org", first_name="Ann", last_name="Lee", postcode="WV1 1AA")
+    data = members.MemberInput(email="new@example.org", first_name="Ann", last_name="Walsh", postcode="DY1 1AA")
+    members.update_member(member, data)
+    assert names_on(client.get("/staff/members?q=walsh")) == ["Ann Walsh"]
+    assert names_on(client.get("/staff/members?q=new@")) == ["Ann Walsh"]
+    assert names_on(client.get("/staff/members?q=lee")) == []
+    assert names_on(client.get("/staff/members?q=dy11aa")) == ["Ann Walsh"]
+    members.erase_member(member, "member_request")
+    assert names_on(client.get("/staff/members?q=walsh&status=erased")) == []

@@ -51,6 +51,13 @@ def confirm_path(message: dict) -> str:
     return link.replace("http://localhost", "")
 
 
+def press_confirm(client, path: str):
+    """Open a confirm link and press its button, as a person (not a mail scanner) does."""
+    page = client.get(path)
+    assert page.status_code == 200 and "Confirm your email address" in page_text(page)
+    return client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
 def preferences_path(message: dict) -> str:
     link = next(u for u in links_in(message) if "/preferences/" in u)
     return link.replace("http://localhost", "")

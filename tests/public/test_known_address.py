@@ -6,7 +6,7 @@ from app.extensions import db
 from app.members import services as members
 from app.members.models import EqualityAnswers
 from tests.factories import create_member
-from tests.public.helpers import equality_form, page_text, signup_form
+from tests.public.helpers import confirm_path, equality_form, page_text, press_confirm, signup_form
 
 ANSWERS = {"ethnic_group": "white", "ethnic_background": "white_irish", "religion": "none", "equality_consent": "yes"}
 
@@ -69,3 +69,36 @@ def test_someone_who_unsubscribed_can_rejoin_only_through_the_email(app, outbox)
     assert not members.has_live_consent(gone, "bulletin")  # nothing is sent until they confirm
     [message] = outbox()
     assert message["to"] == "gone@example.org" and "/get-involved/confirm/" in message["text"]
+
+
+def _member_as_stored(address: str) -> tuple:
+    db.session.expire_all()
+    member = members.find_by_email(address)
+    return (
+        member.status,
+        member.status_changed_at,
+        member.last_activity_at,
+        [(c.purpose, c.given_at, c.withdrawn_at) for c in member.consents],
+        [(e.kind, e.detail) for e in member.events],
+    )
+
+
+def test_someone_else_typing_a_lapsed_address_changes_nothing_until_it_is_confirmed(app, client, outbox):
+    create_member("gone@example.org", status="lapsed", first_name="Alex", purposes=["surveys"])
+    before = _member_as_stored("gone@example.org")
+    _journey(app, "gone@example.org")
+    assert _member_as_stored("gone@example.org") == before
+
+    [message] = outbox()
+    path = confirm_path(message)
+    client.get(path)  # a mail scanner opening the link changes nothing either
+    assert _member_as_stored("gone@example.org") == before
+
+    done = press_confirm(client, path)
+    assert "Your email address is confirmed" in page_text(done)
+    db.session.expire_all()
+    member = members.find_by_email("gone@example.org")
+    assert member.status == "active" and member.first_name == "Alex"
+    assert members.has_live_consent(member, "bulletin") and members.has_live_consent(member, "surveys")
+    assert member.live_consent("bulletin").method == "web_form"
+    assert "signed_up_again" in [e.kind for e in member.events]

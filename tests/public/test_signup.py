@@ -14,6 +14,7 @@ from tests.public.helpers import (
     links_in,
     page_text,
     preferences_path,
+    press_confirm,
     signup_form,
 )
 
@@ -73,7 +74,11 @@ def test_whole_journey_sign_up_answer_confirm_and_manage(client, outbox):
     assert member.live_consent("equality_monitoring").wording == CONSENT_PURPOSES["equality_monitoring"][1]
     assert "Check your email" in page_text(client.get("/get-involved/check-email"))
 
-    confirmed = client.get(confirm_path(message))
+    opened = client.get(confirm_path(message))
+    assert "Confirm your email address" in page_text(opened)
+    db.session.refresh(member)
+    assert member.status == "pending"  # opening the link (as a mail scanner does) confirms nothing
+    confirmed = press_confirm(client, confirm_path(message))
     assert confirmed.status_code == 200
     assert "Your email address is confirmed" in page_text(confirmed)
     db.session.refresh(member)

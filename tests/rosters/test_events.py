@@ -8,6 +8,7 @@ from app.extensions import db
 from app.members import services as members
 from app.rosters.models import Registration
 from tests.factories import csrf_token
+from tests.public.helpers import press_confirm
 from tests.rosters.factories import create_meeting
 
 
@@ -100,6 +101,10 @@ def test_opt_in_records_consent_with_method_event(client, outbox):
     assert consent.method == "event" and "opportunities to get involved" in consent.wording
     assert "/get-involved/confirm/" in outbox()[0]["text"]
     assert _status("jo@example.org") == "registered"
+    link = re.search(r"https?://\S+/get-involved/confirm/\S+", outbox()[0]["text"]).group(0)
+    done = press_confirm(client, link.replace("http://localhost", ""))
+    assert "Your email address is confirmed" in done.get_data(as_text=True)
+    assert members.find_by_email("jo@example.org").status == "active"
 
 
 def test_without_opt_in_no_member_is_made(client):
