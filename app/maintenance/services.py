@@ -23,9 +23,19 @@ def apply_retention(on: date | None = None) -> dict[str, int]:
     return result
 
 
+def review_roster_memberships(on: date | None = None) -> dict[str, int]:
+    """Count memberships due for renewal, aged out, moved PCN, left the practice or lapsed; changes nothing."""
+    from app.rosters.review import counts_by_reason, due_for_review
+
+    counts = counts_by_reason(due_for_review(30, on or clock.today()))
+    log.info("roster review: %s", counts)
+    return counts
+
+
 # name -> (description, function taking the date); run in this order by run_daily().
 DAILY_TASKS = {
     "retention": ("Lapse inactive members and erase long-lapsed ones", apply_retention),
+    "roster_review": ("List roster memberships that need a look (shown on the review page)", review_roster_memberships),
 }
 
 

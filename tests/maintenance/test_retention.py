@@ -104,6 +104,31 @@ def test_daily_runs_retention(app, people):
     assert statuses(people)["old_lapsed"] == "erased"
 
 
+def test_daily_counts_roster_memberships_due_for_renewal(app):
+    from datetime import timedelta
+
+    from app import clock
+    from tests.factories import create_member
+    from tests.rosters.factories import add, create_roster
+
+    roster = create_roster()
+    add(
+        roster,
+        create_member(),
+        starts_on=clock.today() - timedelta(days=300),
+        term_ends_on=clock.today() + timedelta(days=10),
+    )
+    add(
+        roster,
+        create_member(),
+        starts_on=clock.today() - timedelta(days=30),
+        term_ends_on=clock.today() + timedelta(days=300),
+    )
+    result = app.test_cli_runner().invoke(args=["maintenance", "daily"])
+    assert result.exit_code == 0, result.output
+    assert "renewal_due: 1" in result.output
+
+
 def test_schedule_without_redis_says_to_use_cron(app):
     result = app.test_cli_runner().invoke(args=["maintenance", "schedule"])
     assert result.exit_code != 0
