@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.mail.backends import read_outbox
@@ -37,17 +38,17 @@ def test_sign_up_confirm_and_unsubscribe(app, live_server, page):
     page.check("#equality_consent")
     page.click("button:has-text('Save and continue')")
     page.wait_for_url("**/get-involved/check-email")
-    assert page.locator("h1").inner_text() == "Check your email"
+    expect(page.locator("h1")).to_have_text("Check your email")
 
     page.goto(_confirm_link(app, "amara@example.org"))
-    assert page.locator("h1").inner_text() == "Confirm your email address"
+    expect(page.locator("h1")).to_have_text("Confirm your email address")
     page.click("button:has-text('Confirm your email address')")
-    assert page.locator("h1").inner_text() == "Your email address is confirmed"
+    expect(page.locator("h1")).to_have_text("Your email address is confirmed")
     page.click("text=choose what we contact you about")
     page.wait_for_url("**/preferences/**")
     assert page.is_checked("input[name=purposes][value=bulletin]")
     page.click("button:has-text('Unsubscribe from everything')")
-    assert page.locator("h1").inner_text() == "You have been unsubscribed"
+    expect(page.locator("h1")).to_have_text("You have been unsubscribed")
 
     db.session.expire_all()
     member = members.find_by_email("amara@example.org")

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 from werkzeug.routing import AnyConverter
 
 from app.mail import Message, backend
@@ -165,7 +166,7 @@ def _check_keyboard(page, server: str) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/staff/members")
-    assert page.locator("nav[aria-label='Staff menu'] a[aria-current=page]").inner_text() == "Members"
+    expect(page.locator("nav[aria-label='Staff menu'] a[aria-current=page]")).to_have_text("Members")
 
     _tab_to(page, "input[name=q]")
     page.keyboard.type("Jones")

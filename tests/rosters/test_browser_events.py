@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from app import clock
 from tests.browser_support import WCAG_TAGS, axe_violations
@@ -47,28 +48,28 @@ def test_register_wait_and_cancel_with_keyboard_and_axe(live_server, page, outbo
     _tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "You are registered"
+    expect(page.locator("h1")).to_have_text("You are registered")
     assert_accessible(page)
 
     page.goto(f"{server}/events/{event.id}")
     assert "This event is full" in page.content()
     page.click("button[type=submit]")  # empty form: errors
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
     page.fill("#name", "Jo Bloggs")
     page.fill("#email", "jo@example.org")
     page.click("button[type=submit]")
-    assert page.locator("h1").inner_text() == "You are on the waiting list"
+    expect(page.locator("h1")).to_have_text("You are on the waiting list")
 
     sam = [m for m in outbox() if m["to"] == "sam@example.org"][0]
     path = re.search(re.escape(server) + r"(/events/cancel/\S+)", sam["text"]).group(1)
     page.goto(server + path)
     assert_accessible(page)
     page.click("button[type=submit]")
-    assert page.locator("h1").inner_text() == "Your place is cancelled"
+    expect(page.locator("h1")).to_have_text("Your place is cancelled")
     assert_accessible(page)
     assert any(m["to"] == "jo@example.org" and "place is now free" in m["subject"] for m in outbox())
 
     page.goto(f"{server}/events/cancel/not-a-real-token")
-    assert page.locator("h1").inner_text() == "This link does not work"
+    expect(page.locator("h1")).to_have_text("This link does not work")
     assert_accessible(page)
