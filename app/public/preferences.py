@@ -7,6 +7,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from app.errors import InvalidRequest
 from app.extensions import limiter
 from app.members import services as members
+from app.members import subject_access
 from app.members.validation import FieldError, normalise_email
 from app.members.vocab import CONSENT_PURPOSES
 from app.public import bp
@@ -146,7 +147,7 @@ def preferences_download(token: str):
     member = _member_or_none(token)
     if member is None:
         return _bad_link()
-    body = json.dumps(members.export_member_data(member), indent=2, ensure_ascii=False)
+    body = json.dumps(subject_access.export_member_data(member), indent=2, ensure_ascii=False)
     return Response(
         body,
         mimetype="application/json",
