@@ -94,13 +94,13 @@ def main() -> None:
 def run(args, env, port, server) -> None:
     from flask_migrate import upgrade
     from redis import Redis
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, select
 
     from app import create_app
     from app.clock import now
     from app.extensions import db
     from app.mail.bulk import BulkMessage, SendGridBulk
-    from app.members.models import Consent, Member
+    from app.members.models import Member
     from app.newsletters import audiences, campaigns, sending
     from app.newsletters.models import Campaign, Delivery
 
@@ -110,39 +110,10 @@ def run(args, env, port, server) -> None:
         upgrade()
         n = args.recipients
         print(f"recipients: {n}, workers: {args.workers}, database: {db.engine.dialect.name}")
+        from consenting_members import insert_consenting_members
+
         at = now()
-        db.session.execute(
-            insert(Member),
-            [
-                {
-                    "email": f"person{i}@example.org",
-                    "email_normalised": f"person{i}@example.org",
-                    "first_name": f"Alex{i}",
-                    "status": "active",
-                    "created_at": at,
-                    "status_changed_at": at,
-                    "last_activity_at": at,
-                    "communication_needs": [],
-                }
-                for i in range(n)
-            ],
-        )
-        ids = db.session.scalars(select(Member.id)).all()
-        db.session.execute(
-            insert(Consent),
-            [
-                {
-                    "member_id": i,
-                    "purpose": "bulletin",
-                    "method": "import",
-                    "wording": "w",
-                    "wording_version": "1",
-                    "given_at": at,
-                }
-                for i in ids
-            ],
-        )
-        db.session.commit()
+        insert_consenting_members(n, at, numbered_names=True)
         audience = audiences.save_audience("Everyone", {}, "list")
         body = (
             "Hello {{ first_name }},\n\n"

@@ -100,52 +100,22 @@ def main() -> None:
     }
     os.environ.update(env)
     from flask_migrate import upgrade
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, select
 
     from app import create_app, tokens
     from app.clock import now
     from app.extensions import db
-    from app.members.models import Consent, Member
     from app.newsletters import audiences, campaigns, sending
     from app.newsletters.models import Delivery, Link, TrackingEvent
 
     app = create_app()
     with app.app_context():
         upgrade()
+        from consenting_members import insert_consenting_members
+
         at = now()
         n = args.recipients
-        db.session.execute(
-            insert(Member),
-            [
-                {
-                    "email": f"person{i}@example.org",
-                    "email_normalised": f"person{i}@example.org",
-                    "first_name": "Alex",
-                    "status": "active",
-                    "created_at": at,
-                    "status_changed_at": at,
-                    "last_activity_at": at,
-                    "communication_needs": [],
-                }
-                for i in range(n)
-            ],
-        )
-        ids = db.session.scalars(select(Member.id)).all()
-        db.session.execute(
-            insert(Consent),
-            [
-                {
-                    "member_id": i,
-                    "purpose": "bulletin",
-                    "method": "import",
-                    "wording": "w",
-                    "wording_version": "1",
-                    "given_at": at,
-                }
-                for i in ids
-            ],
-        )
-        db.session.commit()
+        insert_consenting_members(n, at, numbered_names=False)
         audience = audiences.save_audience("Everyone", {}, "list")
         body = "\n\n".join(f"[Item {k}](https://example.org/{k})" for k in range(3)) + "\n\n{{ unsubscribe_url }}"
         campaign = campaigns.save_campaign(
