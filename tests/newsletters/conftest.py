@@ -38,7 +38,7 @@ def sendgrid_config(sendgrid, webhook_keys):
         "SENDGRID_HOST": sendgrid.url,
         "SENDGRID_API_KEY": API_KEY,
         "SENDGRID_WEBHOOK_PUBLIC_KEY": webhook_keys[1],
-        "SENDGRID_TIMEOUT": 1.0,
+        "SENDGRID_TIMEOUT": 4.0,
         "BULLETIN_BATCH_SIZE": 10,
         "BULLETIN_CLAIM_LEASE_SECONDS": 2,
         "BULLETIN_INDOUBT_GRACE_SECONDS": 3,

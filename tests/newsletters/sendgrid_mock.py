@@ -171,7 +171,7 @@ class SendGridMock:
                     thread.start()
                 if step == "slow":
                     # Accepted, but the answer comes too late for the client: an in-doubt batch.
-                    time.sleep(3)
+                    time.sleep(6)
                 try:
                     self._answer(202, b"", {"X-Message-Id": message_id})
                 except OSError:
