@@ -78,6 +78,7 @@ def _register_models() -> None:
     import app.representation.models  # noqa: F401
     import app.rosters.models  # noqa: F401
     import app.settings.models  # noqa: F401
+    import app.surveys.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -13,7 +13,19 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 # "signup" carries a sign-up from the first step of the form to the equality step.
 # "recipient" is one bulletin recipient's token ([campaign, delivery, member]): their open pixel,
 # click links and one-click unsubscribe all carry it, so a send signs one token, not three.
-PURPOSES = {"confirm", "preferences", "unsubscribe", "open", "click", "invitation", "event", "signup", "recipient"}
+PURPOSES = {
+    "confirm",
+    "preferences",
+    "unsubscribe",
+    "open",
+    "click",
+    "invitation",
+    "event",
+    "signup",
+    "recipient",
+    "survey",
+    "resume",
+}
 
 
 class BadToken(Exception):

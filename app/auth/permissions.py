@@ -50,6 +50,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # (reports.view) and every figure shown is suppressed.
     "audit.run": frozenset({"admin", "engagement"}),
     "panels.draw": frozenset({"admin", "engagement"}),
+    # Surveys: results are aggregates with small numbers suppressed; single responses (free text included)
+    # and response exports are for the teams that run consultations.
+    "surveys.view": ALL,
+    "surveys.edit": frozenset({"admin", "engagement"}),
+    "surveys.invite": frozenset({"admin", "engagement", "comms"}),
+    "surveys.responses": frozenset({"admin", "engagement"}),
     "users.manage": frozenset({"admin"}),
     "settings.manage": frozenset({"admin"}),
     "tokens.manage": frozenset({"admin"}),

@@ -1,0 +1,1 @@
+"""Surveys and consultations: the builder, public answering, invitations, analysis and outcomes."""
