@@ -23,7 +23,19 @@ from app.transactions import transactional
 PURPOSE = "bulletin"
 
 # field -> what a valid value looks like; anything else in a filter is refused.
-ALLOWED_FIELDS = ("topics", "practice_ids", "pcn_ids", "contact_types", "age_bands", "statuses", "opened_last")
+ALLOWED_FIELDS = (
+    "topics",
+    "practice_ids",
+    "pcn_ids",
+    "contact_types",
+    "age_bands",
+    "statuses",
+    "opened_last",
+    # Surveys: members invited to a survey who have not finished it (reminders), and members who
+    # asked to hear its outcome ("you said, we did").
+    "survey_not_answered",
+    "survey_followers",
+)
 # Engagement: "opened any of the last N bulletins", N from this list.
 OPENED_LAST_CHOICES = (1, 2, 3, 6, 12)
 
@@ -68,6 +80,17 @@ def _check_values(name: str, values: list) -> list:
         if not all(isinstance(v, str) and v in known for v in values):
             raise ValueError("Choose topics from the list")
         return sorted(set(values))
+    if name in ("survey_not_answered", "survey_followers"):
+        from app.surveys.models import Survey
+
+        try:
+            ids = sorted({int(v) for v in values})
+        except (TypeError, ValueError):
+            raise ValueError("Choose a survey") from None
+        found = db.session.scalar(select(func.count()).select_from(Survey).where(Survey.id.in_(ids)))
+        if found != len(ids):
+            raise ValueError("Choose a survey")
+        return ids
     if name in ("practice_ids", "pcn_ids"):
         try:
             ids = sorted({int(v) for v in values})
@@ -118,6 +141,22 @@ def _filter_conditions(filters: dict) -> list:
                 Delivery.campaign_id.in_(recent),
                 Delivery.first_open_at.is_not(None),
             )
+        )
+    if filters.get("survey_not_answered"):
+        from app.surveys.models import Invitation
+
+        conditions.append(
+            exists().where(
+                Invitation.member_id == Member.id,
+                Invitation.survey_id.in_(filters["survey_not_answered"]),
+                Invitation.completed_at.is_(None),
+            )
+        )
+    if filters.get("survey_followers"):
+        from app.surveys.models import Follower
+
+        conditions.append(
+            exists().where(Follower.member_id == Member.id, Follower.survey_id.in_(filters["survey_followers"]))
         )
     return conditions
 

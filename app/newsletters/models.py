@@ -58,6 +58,8 @@ class Campaign(db.Model):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     is_public: Mapped[bool] = mapped_column(default=False)
+    # A survey invitation or reminder: each recipient's email carries their own single-use survey link.
+    survey_id: Mapped[int | None] = mapped_column(db.ForeignKey("survey.id", ondelete="SET NULL"))
     # Privacy setting: keep only anonymous totals of opens and clicks.
     anonymous_tracking: Mapped[bool] = mapped_column(default=False)
     send_rate: Mapped[int | None]  # messages per second per worker; None = as fast as allowed

@@ -128,6 +128,16 @@ class Invitation(db.Model):
     completed_at: Mapped[datetime | None]
 
 
+class Follower(db.Model):
+    """A member who asked to hear what came of a survey; deliberately not linked to any response."""
+
+    __tablename__ = "survey_follower"
+
+    survey_id: Mapped[int] = mapped_column(db.ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(db.ForeignKey("member.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
 class Response(db.Model):
     __tablename__ = "survey_response"
 

@@ -1,4 +1,6 @@
-"""Surveys: pages, questions, the question bank, invitations, responses, answers, themes.
+"""Surveys: pages, questions, the question bank, invitations, followers, responses, answers, themes.
+
+A campaign may carry a survey's invitations (campaign.survey_id).
 
 Revision ID: 0009
 Revises: 0008
@@ -104,6 +106,19 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_question_page_id"), ["page_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_question_survey_id"), ["survey_id"], unique=False)
 
+    op.create_table(
+        "survey_follower",
+        sa.Column("survey_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["member.id"], name=op.f("fk_survey_follower_member_id_member"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["survey_id"], ["survey.id"], name=op.f("fk_survey_follower_survey_id_survey"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("survey_id", "member_id", name=op.f("pk_survey_follower")),
+    )
     op.create_table(
         "survey_invitation",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -244,9 +259,18 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("answer_id", "theme_id", name=op.f("pk_survey_answer_theme")),
     )
+    with op.batch_alter_table("campaign", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("survey_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_campaign_survey_id_survey"), "survey", ["survey_id"], ["id"], ondelete="SET NULL"
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("campaign", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_campaign_survey_id_survey"), type_="foreignkey")
+        batch_op.drop_column("survey_id")
+
     op.drop_table("survey_answer_theme")
     op.drop_table("survey_response_equality")
     with op.batch_alter_table("survey_answer", schema=None) as batch_op:
@@ -268,6 +292,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_survey_invitation_member_id"))
 
     op.drop_table("survey_invitation")
+    op.drop_table("survey_follower")
     with op.batch_alter_table("question", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_question_survey_id"))
         batch_op.drop_index(batch_op.f("ix_question_page_id"))
