@@ -55,24 +55,37 @@ def create_token(name, role):
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty")
-def worker(burst):
+@click.option(
+    "--fork",
+    is_flag=True,
+    help="Run each job in a forked child (isolates every job, at several times the cost of a bulletin batch)",
+)
+@click.option("--max-jobs", type=int, default=None, help="Exit after this many jobs (a supervisor restarts it)")
+def worker(burst, fork, max_jobs):
     """Run an RQ worker for background jobs (needs REDIS_URL)."""
     from redis import Redis
-    from rq import Queue, Worker
+    from rq import Queue, SimpleWorker, Worker
 
     url = current_app.config["REDIS_URL"]
     if not url:
         raise click.ClickException("REDIS_URL is not set: without it jobs run inline and no worker is needed.")
-    engine = db.engine
-    # Each job runs in a forked child; it must not reuse the parent's database connections.
-    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     connection = Redis.from_url(url)
     queue = Queue(current_app.config["RQ_QUEUE"], connection=connection)
     from app.maintenance.tasks import schedule_daily
 
     schedule_daily()
+    if fork:
+        engine = db.engine
+        # Each job runs in a forked child; it must not reuse the parent's database connections.
+        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+        worker_class = Worker
+    else:
+        # Jobs run in this process, keeping its connections and compiled queries warm between
+        # bulletin batches; a job's time limit still applies (SIGALRM) and a crash loses only
+        # the job in hand, which the sending sweeper settles.
+        worker_class = SimpleWorker
     # The scheduler promotes jobs queued with enqueue_at (the daily housekeeping) when due.
-    Worker([queue], connection=connection).work(burst=burst, with_scheduler=True)
+    worker_class([queue], connection=connection).work(burst=burst, with_scheduler=True, max_jobs=max_jobs)
 
 
 rosters_cli = AppGroup("rosters", help="Groups and memberships.")

@@ -10,15 +10,6 @@ import csv
 import io
 import random
 
-from sortition_algorithms import CSVStringDataSource, SelectionData, Settings
-from sortition_algorithms.committee_generation import standardize_distribution
-from sortition_algorithms.committee_generation.maximin import find_distribution_maximin
-from sortition_algorithms.core import find_random_sample, lottery_rounding
-from sortition_algorithms.errors import SortitionBaseError
-from sortition_algorithms.features import check_desired
-from sortition_algorithms.people import check_enough_people_for_every_feature_value
-from sortition_algorithms.utils import set_random_provider
-
 ALGORITHMS = {
     "maximin": "Fair lottery (maximin): every volunteer gets as equal a chance as the quotas allow; can take minutes",
     "legacy": "Instant draw (legacy): quick, but some volunteers may have less chance than others",
@@ -48,6 +39,16 @@ def draw(
     pool: list[dict], features: list[str], quotas: list[dict], size: int, algorithm: str, seed: int, progress=None
 ):
     """Select a panel of `size` from `pool` meeting the quotas; raises DrawRefused with the reason."""
+    # Imported here: the library (and what it pulls in) is slow to import and only a draw needs it.
+    from sortition_algorithms import CSVStringDataSource, SelectionData, Settings
+    from sortition_algorithms.committee_generation import standardize_distribution
+    from sortition_algorithms.committee_generation.maximin import find_distribution_maximin
+    from sortition_algorithms.core import find_random_sample, lottery_rounding
+    from sortition_algorithms.errors import SortitionBaseError
+    from sortition_algorithms.features import check_desired
+    from sortition_algorithms.people import check_enough_people_for_every_feature_value
+    from sortition_algorithms.utils import set_random_provider
+
     if algorithm not in ALGORITHMS:
         raise DrawRefused("Choose the fair lottery or the instant draw.")
     check_household = any(p.get(HOUSEHOLD) for p in pool)

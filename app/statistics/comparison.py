@@ -10,8 +10,6 @@ with small expected counts merged, and the dissimilarity index 1/2 sum |p_k - q_
 import math
 from dataclasses import dataclass, field
 
-from scipy.stats import chisquare
-
 Z95 = 1.959963984540054
 MIN_EXPECTED = 5.0
 
@@ -88,6 +86,9 @@ def chi_square_goodness_of_fit(counts: list[int], population_shares: list[float]
         return ChiSquare(None, 0, None, groups, "Too few people to test: every category would be merged into one.")
     observed = [sum(counts[i] for i in g) for g in groups]
     wanted = [sum(expected[i] for i in g) for g in groups]
+    # scipy.stats takes over a second to import: only what computes a test pays for it.
+    from scipy.stats import chisquare
+
     result = chisquare(observed, wanted)
     return ChiSquare(float(result.statistic), len(groups) - 1, float(result.pvalue), groups)
 
