@@ -166,3 +166,26 @@ def load_baselines(areas, serve):
         except InvalidRequest as error:
             _fail(error)
         click.echo(f"Area served: {area.label}")
+
+
+@baselines_cli.command("load-postcodes")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--all-areas", is_flag=True, help="Keep every English postcode, not only the area served")
+def load_postcodes(path, all_areas):
+    """Load the postcode -> LSOA lookup (ONS Postcode Directory or NSPL CSV) that places members in an IMD decile."""
+    from app.representation.baselines import served_area
+    from app.representation.deprivation import load_postcode_lookup
+
+    area = served_area()
+    if not all_areas and (area is None or not area.area_codes):
+        raise click.ClickException("Choose the area served first, or pass --all-areas.")
+    try:
+        with open(path, "rb") as handle:
+            counts = load_postcode_lookup(handle, None if all_areas else area.area_codes)
+    except InvalidRequest as error:
+        _fail(error)
+    click.echo(
+        f"Loaded {counts['loaded']:,} postcodes ({counts['read']:,} rows read; "
+        f"{counts['outside_area']:,} outside the area served, {counts['not_english']:,} not in an English LSOA, "
+        f"{counts['unreadable']:,} unreadable)"
+    )

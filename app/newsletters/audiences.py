@@ -31,6 +31,8 @@ ALLOWED_FIELDS = (
     "age_bands",
     "statuses",
     "opened_last",
+    # IMD 2025 deciles of where members live (needs the postcode lookup; 1 = most deprived).
+    "imd_deciles",
     # Surveys: members invited to a survey who have not finished it (reminders), and members who
     # asked to hear its outcome ("you said, we did").
     "survey_not_answered",
@@ -80,6 +82,14 @@ def _check_values(name: str, values: list) -> list:
         if not all(isinstance(v, str) and v in known for v in values):
             raise ValueError("Choose topics from the list")
         return sorted(set(values))
+    if name == "imd_deciles":
+        try:
+            deciles = sorted({int(v) for v in values})
+        except (TypeError, ValueError):
+            raise ValueError("Choose deciles from 1 to 10") from None
+        if any(d < 1 or d > 10 for d in deciles):
+            raise ValueError("Choose deciles from 1 to 10")
+        return deciles
     if name in ("survey_not_answered", "survey_followers"):
         from app.surveys.models import Survey
 
@@ -142,6 +152,10 @@ def _filter_conditions(filters: dict) -> list:
                 Delivery.first_open_at.is_not(None),
             )
         )
+    if filters.get("imd_deciles"):
+        from app.representation.deprivation import postcodes_in_deciles
+
+        conditions.append(Member.search_postcode.in_(postcodes_in_deciles(filters["imd_deciles"])))
     if filters.get("survey_not_answered"):
         from app.surveys.models import Invitation
 

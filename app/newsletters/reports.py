@@ -4,6 +4,7 @@ Reports read CampaignStats and per-group aggregates; refresh_stats (a job) is th
 only thing that reads the raw event table in bulk.
 """
 
+import re
 from collections import defaultdict
 from datetime import datetime
 
@@ -217,6 +218,7 @@ GROUPS = {
     "ethnic_group": "Ethnic group",
     "disability": "Disability",
     "pcn": "Primary Care Network",
+    "imd_decile": "Deprivation decile (IMD 2025)",
 }
 
 
@@ -238,6 +240,12 @@ def readership_by_group(campaign_id: int, group: str) -> list[dict]:
             .outerjoin(Practice, Practice.id == Member.practice_id)
             .outerjoin(PCN, PCN.id == Practice.pcn_id)
         )
+    elif group == "imd_decile":
+        from app.representation.models import PostcodeArea
+
+        query = query.add_columns(PostcodeArea.imd_decile).outerjoin(
+            PostcodeArea, PostcodeArea.postcode == Member.search_postcode
+        )
     today = now().date()
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in db.session.execute(query):
@@ -246,6 +254,13 @@ def readership_by_group(campaign_id: int, group: str) -> list[dict]:
             label = SELF_REPORTED_AGE_BANDS[code][0] if code in SELF_REPORTED_AGE_BANDS else "Not known"
         elif group == "pcn":
             label = row[-1] or "Not known"
+        elif group == "imd_decile":
+            label = (
+                f"Decile {row[-1]}"
+                + (" (most deprived)" if row[-1] == 1 else " (least deprived)" if row[-1] == 10 else "")
+                if row[-1]
+                else "Not known"
+            )
         else:
             label = _equality_label(group, row[-1])
         entry = tally[label]
@@ -253,7 +268,7 @@ def readership_by_group(campaign_id: int, group: str) -> list[dict]:
         entry[1] += 1 if row.first_open_at else 0
         entry[2] += 1 if row.first_click_at else 0
     result = []
-    for label, (recipients, openers, clickers) in sorted(tally.items()):
+    for label, (recipients, openers, clickers) in sorted(tally.items(), key=lambda item: _natural(item[0])):
         hidden = 0 < recipients < current_app.config["SUPPRESS_BELOW"]
         result.append(
             {
@@ -268,6 +283,11 @@ def readership_by_group(campaign_id: int, group: str) -> list[dict]:
             }
         )
     return result
+
+
+def _natural(label: str) -> list:
+    """Sort key putting "Decile 2" before "Decile 10"."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", label) if part]
 
 
 def _equality_label(field: str, code: str | None) -> str:

@@ -12,6 +12,7 @@ from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS
 from app.newsletters import audiences, campaigns, content, exports, reports, sending
 from app.newsletters.models import Audience, Template
 from app.organisations import services as organisations
+from app.representation import deprivation
 
 bp = Blueprint("bulletins", __name__, url_prefix="/staff/bulletins")
 
@@ -305,6 +306,7 @@ def _audience_page(audience, data, filters, errors, status=200):
         pcns=[(str(p.id), p.name) for p in organisations.all_pcns()],
         contact_types=list(CONTACT_TYPES.items()),
         age_bands=[(code, label) for code, (label, _, _) in SELF_REPORTED_AGE_BANDS.items()],
+        deciles=list(deprivation.DECILE_LABELS.items()) if deprivation.lookup_size() else [],
     ), status
 
 

@@ -37,6 +37,12 @@ class AudienceFilter(Schema):
         validate=validate.OneOf(OPENED_LAST_CHOICES),
         metadata={"description": "Opened any of the last N bulletins"},
     )
+    imd_deciles = fields.List(
+        fields.Int(validate=validate.Range(1, 10)),
+        metadata={"description": "IMD 2025 deciles where members live (1 = most deprived); needs the postcode lookup"},
+    )
+    survey_not_answered = fields.List(fields.Int(), metadata={"description": "Invited to these surveys, not finished"})
+    survey_followers = fields.List(fields.Int(), metadata={"description": "Asked to hear these surveys' outcomes"})
 
 
 class AudienceIn(Schema):

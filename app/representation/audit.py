@@ -15,6 +15,7 @@ from sqlalchemy import String, cast, select
 from app.extensions import db
 from app.members.models import EqualityAnswers, Member
 from app.representation import baselines, mapping
+from app.representation.models import PostcodeArea
 from app.statistics.comparison import compare
 
 MIN_ANSWERS = 20
@@ -68,14 +69,20 @@ def load_counts(member_ids, on: date) -> dict:
     One pass over the group's rows, returning only totals, so callers never see
     anyone's answers. Dates travel as ISO text so that only distinct ones are parsed.
     {"people": n, "ages": [(date_of_birth, age_band, n)], "answers": {field: {code: n}},
-    "aged": {minimum age: {field: {code: n}}}, "aged_people": {minimum age: n}}
+    "aged": {minimum age: {field: {code: n}}}, "aged_people": {minimum age: n},
+    "imd": {decile or None: n} (only when the postcode lookup is loaded)}
     """
     fields = list(dict.fromkeys(mapping.ANSWER_FIELDS.values()))
+    lookup = db.session.scalar(select(PostcodeArea.postcode).limit(1)) is not None
     query = (
         select(cast(Member.date_of_birth, String), Member.age_band, *(getattr(EqualityAnswers, f) for f in fields))
         .outerjoin(EqualityAnswers, EqualityAnswers.member_id == Member.id)
         .where(_condition(member_ids))
     )
+    if lookup:
+        query = query.add_columns(PostcodeArea.imd_decile).outerjoin(
+            PostcodeArea, PostcodeArea.postcode == Member.search_postcode
+        )
     rows = db.session.connection().execute(query).all()
     ages = Counter((born, band) for born, band, *_ in rows)
     answers = {f: Counter(row[2 + i] for row in rows) for i, f in enumerate(fields)}
@@ -86,13 +93,16 @@ def load_counts(member_ids, on: date) -> dict:
         old_enough = [row[column] for row in rows if (row[0] <= youngest if row[0] else row[1] != "under_16")]
         aged.setdefault(minimum, {})[mapping.ANSWER_FIELDS[key]] = Counter(old_enough)
         aged_people[minimum] = len(old_enough)
-    return {
+    result = {
         "people": len(rows),
         "ages": [(date.fromisoformat(born[:10]) if born else None, band, n) for (born, band), n in ages.items()],
         "answers": answers,
         "aged": aged,
         "aged_people": aged_people,
     }
+    if lookup:
+        result["imd"] = Counter(row[-1] for row in rows)
+    return result
 
 
 def _characteristic(key, counts, unknown, population, notes, size, min_answers):
@@ -171,8 +181,13 @@ def compute(counts: dict, on: date, area_codes, min_age: int = DEFAULT_MIN_AGE, 
         found, unknown = mapping.answer_counts(field, answers)
         population = baselines.baseline_for(area_codes, key)
         out.append(_characteristic(key, found, unknown, population, notes, people, min_answers))
-    out.append(
-        {
+    out.append(_deprivation(counts, area_codes, size, min_answers))
+    return {"people": size, "characteristics": out}
+
+
+def _deprivation(counts: dict, area_codes, size: int, min_answers: int) -> dict:
+    if counts.get("imd") is None:
+        return {
             "key": "imd_decile",
             "label": baselines.CHARACTERISTICS["imd_decile"][0],
             "base": baselines.CHARACTERISTICS["imd_decile"][1],
@@ -180,10 +195,15 @@ def compute(counts: dict, on: date, area_codes, min_age: int = DEFAULT_MIN_AGE, 
             "people": size,
             "notes": [],
             "message": (
-                "Deprivation cannot be audited yet: placing a member in an IMD decile needs a lookup from postcode "
-                "to LSOA (the ONS Postcode Directory), which Involve does not include. The population baseline by "
-                "decile is loaded; no member figures are estimated or invented."
+                "Deprivation needs the postcode lookup: an administrator loads the ONS Postcode Directory for the "
+                "area served with `flask baselines load-postcodes FILE`. Until then no member figures are estimated."
             ),
         }
-    )
-    return {"people": size, "characteristics": out}
+    found = {str(decile): n for decile, n in counts["imd"].items() if decile is not None}
+    unknown = counts["imd"].get(None, 0)
+    notes = [
+        "Members are placed in the IMD 2025 decile of the LSOA their postcode is in; a postcode missing from the "
+        "lookup (or outside England) counts as not known."
+    ]
+    population = baselines.baseline_for(area_codes, "imd_decile")
+    return _characteristic("imd_decile", found, unknown, population, notes, size, min_answers)

@@ -54,3 +54,15 @@ class Audit(db.Model):
     population_kind: Mapped[str] = mapped_column(db.String(40))
     inputs: Mapped[dict] = mapped_column(db.JSON)
     results: Mapped[dict] = mapped_column(db.JSON)
+
+
+class PostcodeArea(db.Model):
+    """A postcode's 2021 LSOA and its IMD 2025 decile, from an ONS Postcode Directory extract an admin loads."""
+
+    __tablename__ = "postcode_area"
+
+    # Upper case without the space, as Member.search_postcode holds it.
+    postcode: Mapped[str] = mapped_column(db.String(8), primary_key=True)
+    lsoa_code: Mapped[str] = mapped_column(db.String(9))
+    imd_decile: Mapped[int] = mapped_column(index=True)
+    loaded_at: Mapped[datetime] = mapped_column(default=now)

@@ -137,6 +137,42 @@ def test_readership_by_group_suppresses_small_numbers(app, outbox):
     assert rows == [{"group": "Not known", "recipients": "*", "readers": "*", "clickers": "*", "read_rate": None}]
 
 
+def test_readership_by_deprivation_decile_shows_which_areas_read(app, outbox):
+    import io
+
+    from app.newsletters import reports
+    from app.newsletters.models import Delivery
+    from app.representation import deprivation
+    from tests.representation.helpers import load_area
+
+    load_area()
+    deprivation.load_postcode_lookup(
+        io.BytesIO(b"pcds,lsoa21cd\nWV1 1AA,E01010413\nWV6 9ZZ,E01010494\n"), ["E08000031"]
+    )
+    for _ in range(10):
+        create_member(postcode="WV1 1AA")
+    for _ in range(20):
+        create_member(postcode="WV6 9ZZ")
+    campaign = create_campaign()
+    sending.start_send(campaign.id)
+    readers = db.session.scalars(select(Delivery).where(Delivery.campaign_id == campaign.id)).all()
+    for delivery in readers:
+        if delivery.member.postcode == "WV6 9ZZ":
+            delivery.first_open_at = delivery.sent_at
+    db.session.commit()
+    rows = reports.readership_by_group(campaign.id, "imd_decile")
+    assert rows == [
+        {"group": "Decile 1 (most deprived)", "recipients": "10", "readers": "0", "clickers": "0", "read_rate": 0.0},
+        {
+            "group": "Decile 10 (least deprived)",
+            "recipients": "20",
+            "readers": "20",
+            "clickers": "0",
+            "read_rate": 100.0,
+        },
+    ]
+
+
 def test_engagement_role_cannot_reach_bulletins(client):
     login(client, create_staff_user("engagement"))
     assert client.get("/staff/bulletins/campaigns/new").status_code == 403

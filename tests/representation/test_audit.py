@@ -51,7 +51,7 @@ def test_deprivation_is_explained_not_invented(app):
     _network(white=25, declined=0)
     imd = _by_key(services.run_audit("active", on=ON))["imd_decile"]
     assert imd["status"] == "no_data"
-    assert "postcode to LSOA" in imd["message"]
+    assert "postcode lookup" in imd["message"]
     assert "categories" not in imd
 
 
