@@ -31,6 +31,8 @@ ALLOWED_FIELDS = (
     "age_bands",
     "statuses",
     "opened_last",
+    # Current members of a group (roster): a Patient Cabinet, a PPG, the young people's group.
+    "roster_ids",
     # IMD 2025 deciles of where members live (needs the postcode lookup; 1 = most deprived).
     "imd_deciles",
     # Surveys: members invited to a survey who have not finished it (reminders), and members who
@@ -101,6 +103,17 @@ def _check_values(name: str, values: list) -> list:
         if found != len(ids):
             raise ValueError("Choose a survey")
         return ids
+    if name == "roster_ids":
+        from app.rosters.models import Roster
+
+        try:
+            ids = sorted({int(v) for v in values})
+        except (TypeError, ValueError):
+            raise ValueError("Choose groups from the list") from None
+        found = db.session.scalar(select(func.count()).select_from(Roster).where(Roster.id.in_(ids)))
+        if found != len(ids):
+            raise ValueError("Choose groups from the list")
+        return ids
     if name in ("practice_ids", "pcn_ids"):
         try:
             ids = sorted({int(v) for v in values})
@@ -150,6 +163,16 @@ def _filter_conditions(filters: dict) -> list:
                 Delivery.member_id == Member.id,
                 Delivery.campaign_id.in_(recent),
                 Delivery.first_open_at.is_not(None),
+            )
+        )
+    if filters.get("roster_ids"):
+        from app.rosters.models import RosterMembership
+
+        conditions.append(
+            exists().where(
+                RosterMembership.member_id == Member.id,
+                RosterMembership.roster_id.in_(filters["roster_ids"]),
+                RosterMembership.status == "active",
             )
         )
     if filters.get("imd_deciles"):

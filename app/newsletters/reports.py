@@ -6,7 +6,7 @@ only thing that reads the raw event table in bulk.
 
 import re
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -210,6 +210,55 @@ def activity(campaign_id: int) -> list[dict]:
     for at, kind in rows:
         hours[at.replace(minute=0, second=0, microsecond=0)][kind] += 1
     return [{"hour": hour, **counts} for hour, counts in sorted(hours.items())]
+
+
+def activity_chart(points: list[dict], width: int = 640, height: int = 180) -> dict:
+    """Geometry for the activity chart: every hour from the first to the last (every day past three days).
+
+    Hours without activity are drawn as gaps, so the shape of the chart is true to time.
+    """
+    if not points:
+        return {"bars": [], "width": width, "height": height, "peak": 0}
+    first, last = points[0]["hour"], points[-1]["hour"]
+    by_day = (last - first) > timedelta(days=3)
+    step = timedelta(days=1) if by_day else timedelta(hours=1)
+
+    def slot(at):
+        return at.replace(hour=0) if by_day else at
+
+    totals: dict[datetime, list[int]] = {}
+    at = slot(first)
+    while at <= slot(last):
+        totals[at] = [0, 0]
+        at += step
+    for point in points:
+        entry = totals[slot(point["hour"])]
+        entry[0] += point["open"]
+        entry[1] += point["click"]
+    peak = max(max(v[0], v[1]) for v in totals.values()) or 1
+    slot_width = width / len(totals)
+    bars = []
+    for i, (at, (opens, clicks)) in enumerate(totals.items()):
+        x = i * slot_width
+        open_h = round(opens / peak * height, 1)
+        click_h = round(clicks / peak * height, 1)
+        bars.append(
+            {
+                "at": at,
+                "label": at.strftime("%-d %b") if by_day else at.strftime("%-d %b %H:00"),
+                "open": opens,
+                "click": clicks,
+                "x": round(x, 1),
+                "w": round(max(slot_width * 0.8, 1), 1),
+                "open_y": round(height - open_h, 1),
+                "open_h": open_h,
+                "click_x": round(x + slot_width * 0.2, 1),
+                "click_w": round(max(slot_width * 0.4, 1), 1),
+                "click_y": round(height - click_h, 1),
+                "click_h": click_h,
+            }
+        )
+    return {"bars": bars, "width": width, "height": height, "peak": peak, "unit": "day" if by_day else "hour"}
 
 
 GROUPS = {

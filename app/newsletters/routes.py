@@ -13,6 +13,7 @@ from app.newsletters import audiences, campaigns, content, exports, reports, sen
 from app.newsletters.models import Audience, Template
 from app.organisations import services as organisations
 from app.representation import deprivation
+from app.rosters import services as rosters
 
 bp = Blueprint("bulletins", __name__, url_prefix="/staff/bulletins")
 
@@ -223,12 +224,14 @@ def campaign_report(campaign_id):
     if request.args.get("refresh"):
         reports.refresh_stats(campaign.id)
     groups = {key: reports.readership_by_group(campaign.id, key) for key in reports.GROUPS}
+    activity = reports.activity(campaign.id)
     return render_template(
         "newsletters/report.html",
         campaign=campaign,
         summary=reports.summary(campaign),
         links=reports.link_clicks(campaign.id),
-        activity=reports.activity(campaign.id),
+        activity=activity,
+        chart=reports.activity_chart(activity),
         groups=groups,
         group_names=reports.GROUPS,
         previous=reports.trends(),
@@ -307,6 +310,7 @@ def _audience_page(audience, data, filters, errors, status=200):
         contact_types=list(CONTACT_TYPES.items()),
         age_bands=[(code, label) for code, (label, _, _) in SELF_REPORTED_AGE_BANDS.items()],
         deciles=list(deprivation.DECILE_LABELS.items()) if deprivation.lookup_size() else [],
+        rosters=[(str(r.id), r.name) for r in rosters.list_rosters()],
     ), status
 
 

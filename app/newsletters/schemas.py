@@ -37,6 +37,7 @@ class AudienceFilter(Schema):
         validate=validate.OneOf(OPENED_LAST_CHOICES),
         metadata={"description": "Opened any of the last N bulletins"},
     )
+    roster_ids = fields.List(fields.Int(), metadata={"description": "Current members of these groups (rosters)"})
     imd_deciles = fields.List(
         fields.Int(validate=validate.Range(1, 10)),
         metadata={"description": "IMD 2025 deciles where members live (1 = most deprived); needs the postcode lookup"},

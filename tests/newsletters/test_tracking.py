@@ -159,3 +159,24 @@ def test_burst_of_many_links_within_a_second_is_a_machine(app):
     ]
     classify(events, at - timedelta(hours=1), set(), 10)
     assert all(e.is_machine and e.reason.startswith("burst") for e in events)
+
+
+def test_activity_chart_spaces_hours_truly_and_the_report_draws_it(client):
+    from tests.factories import create_staff_user, login
+
+    start = now().replace(minute=0, second=0, microsecond=0)
+    points = [
+        {"hour": start, "open": 4, "click": 1},
+        {"hour": start + timedelta(hours=3), "open": 2, "click": 2},
+    ]
+    chart = reports.activity_chart(points)
+    assert [(b["open"], b["click"]) for b in chart["bars"]] == [(4, 1), (0, 0), (0, 0), (2, 2)]
+    assert chart["unit"] == "hour" and chart["bars"][0]["open_h"] == chart["height"]
+    weekly = reports.activity_chart([points[0], {"hour": start + timedelta(days=6), "open": 1, "click": 0}])
+    assert weekly["unit"] == "day" and len(weekly["bars"]) == 7
+
+    campaign, _, (delivery,) = _sent_campaign()
+    client.get(f"/t/o/{tokens.sign('open', [campaign.id, delivery.id])}.gif", headers={"User-Agent": HUMAN})
+    login(client, create_staff_user("analyst"))
+    page = client.get(f"/staff/bulletins/campaigns/{campaign.id}/report?refresh=1").get_data(as_text=True)
+    assert 'role="img"' in page and ": 1 opens, 0 clicks</title>" in page

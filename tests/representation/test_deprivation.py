@@ -94,3 +94,21 @@ def test_cli_loads_the_lookup_for_the_area_served(app, tmp_path):
     assert "Loaded 3 postcodes" in result.output and "1 outside the area served" in result.output
     everywhere = runner.invoke(args=["baselines", "load-postcodes", "--all-areas", str(path)])
     assert "Loaded 4 postcodes" in everywhere.output
+
+
+def test_a_list_can_be_the_current_members_of_a_group(app):
+    from app.rosters import services as rosters
+    from tests.rosters.factories import add, create_roster
+
+    cabinet = create_roster()
+    inside, left, outside = create_member(), create_member(), create_member()
+    add(cabinet, inside)
+    leaving = add(cabinet, left)
+    rosters.end_membership(leaving, None, "resigned")
+    chosen = set(
+        db.session.scalars(audiences.recipients_query(audiences.clean_filter({"roster_ids": [str(cabinet.id)]})))
+    )
+    assert chosen == {inside.id} and outside.id not in chosen
+    with pytest.raises(InvalidRequest) as info:
+        audiences.clean_filter({"roster_ids": ["99999"]})
+    assert info.value.errors == {"roster_ids": "Choose groups from the list"}
