@@ -58,7 +58,8 @@ class Config:
     BULLETIN_MAX_RATE_LIMIT_WAIT_SECONDS = float(os.environ.get("BULLETIN_MAX_RATE_LIMIT_WAIT_SECONDS", "120"))
     # A campaign pauses itself after this many failed batches and tells the sender.
     BULLETIN_MAX_ERRORS = int(os.environ.get("BULLETIN_MAX_ERRORS", "5"))
-    # Messages per second per worker; 0 sends as fast as the provider allows.
+    # Messages per second across all workers together (app/newsletters/pacing.py); 0 sends as fast as the
+    # provider allows. A campaign may set its own rate.
     BULLETIN_SEND_RATE = int(os.environ.get("BULLETIN_SEND_RATE", "0"))
     UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
     # Opens and clicks seconds after delivery are mail scanners, not people.

@@ -29,6 +29,13 @@ def enqueue(func, *args, job_timeout: int = 3600, **kwargs):
     return None
 
 
+def enqueue_in(seconds: float, func, *args, job_timeout: int = 3600, **kwargs):
+    """Run `func` on a worker after `seconds` (RQ's scheduler, which `flask worker` runs); needs Redis."""
+    from datetime import timedelta
+
+    return queue().enqueue_in(timedelta(seconds=seconds), func, *args, job_timeout=job_timeout, **kwargs)
+
+
 def fetch_job(job_id: str):
     from redis import Redis
     from rq.exceptions import NoSuchJobError

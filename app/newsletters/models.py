@@ -62,7 +62,7 @@ class Campaign(db.Model):
     survey_id: Mapped[int | None] = mapped_column(db.ForeignKey("survey.id", ondelete="SET NULL"))
     # Privacy setting: keep only anonymous totals of opens and clicks.
     anonymous_tracking: Mapped[bool] = mapped_column(default=False)
-    send_rate: Mapped[int | None]  # messages per second per worker; None = as fast as allowed
+    send_rate: Mapped[int | None]  # messages per second across all workers; None = the organisation's rate
     error_count: Mapped[int] = mapped_column(default=0)
     status_reason: Mapped[str] = mapped_column(db.String(500), default="")
     # Frozen at start of send: the content every recipient gets, with merge placeholders.

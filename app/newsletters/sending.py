@@ -105,6 +105,25 @@ def _job_timeout() -> int:
 # ----- one batch -----------------------------------------------------------
 
 
+def _pace(campaign_id: int, ids: list[int]) -> dict | None:
+    """Wait for this batch's turn under the send rate, or queue it again for its time when that is far off."""
+    from app.newsletters import pacing, tasks
+
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.status != "sending":
+        return None  # the claim below finds nothing to do
+    key, rate = pacing.rate_for(campaign)
+    db.session.commit()
+    if not rate:
+        return None
+    wait = pacing.reserve(key, len(ids), rate)
+    if wait > MAX_PACING_SLEEP and current_app.config.get("REDIS_URL"):
+        jobs.enqueue_in(wait, tasks.send_batch, campaign_id, ids, paced=True, job_timeout=_job_timeout())
+        return {"deferred": len(ids), "wait_seconds": round(wait, 1)}
+    time.sleep(wait)
+    return None
+
+
 def _claim(campaign_id: int, ids: list[int], token: str) -> int:
     claimed = db.session.execute(
         update(Delivery)
@@ -140,8 +159,17 @@ def _renew(token: str) -> None:
     db.session.commit()
 
 
-def send_batch(campaign_id: int, ids: list[int]) -> dict:
+# A batch whose turn under the send rate is further off than this is put back on the
+# queue for its time rather than holding a worker.
+MAX_PACING_SLEEP = 20.0
+
+
+def send_batch(campaign_id: int, ids: list[int], paced: bool = False) -> dict:
     """Send the queued deliveries among `ids` once each; rows another job claimed are left alone."""
+    if not paced:
+        deferred = _pace(campaign_id, ids)
+        if deferred:
+            return deferred
     token = uuid.uuid4().hex
     if not _claim(campaign_id, ids, token):
         return {"claimed": 0}
@@ -169,11 +197,7 @@ def send_batch(campaign_id: int, ids: list[int]) -> dict:
         from_name=campaign.from_name,
         headers={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
-    started = time.monotonic()
     outcome = _deliver(campaign_id, token, message, recipients)
-    rate = campaign.send_rate or current_app.config["BULLETIN_SEND_RATE"]
-    if rate and outcome.get("sent"):
-        time.sleep(max(0.0, outcome["sent"] / rate - (time.monotonic() - started)))
     _finish_if_done(campaign_id)
     return {"claimed": len(rows), **outcome}
 

@@ -4,10 +4,10 @@ from app.jobs import with_app_context
 
 
 @with_app_context
-def send_batch(campaign_id: int, delivery_ids: list[int]) -> dict:
+def send_batch(campaign_id: int, delivery_ids: list[int], paced: bool = False) -> dict:
     from app.newsletters import sending
 
-    return sending.send_batch(campaign_id, delivery_ids)
+    return sending.send_batch(campaign_id, delivery_ids, paced=paced)
 
 
 @with_app_context
