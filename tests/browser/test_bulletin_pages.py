@@ -64,3 +64,32 @@ def test_public_archive_and_web_version_pass_axe(app, live_server, page, outbox)
     page.get_by_role("link", name="Summer news").click()
     expect(page.locator("h1")).to_contain_text("Summer news")
     assert axe_violations(page) == [], "web version"
+
+
+def test_a_sending_campaign_shows_live_progress_without_reloading(app, live_server, page):
+    from sqlalchemy import update
+
+    from app.newsletters.models import Campaign, Delivery
+    from tests.factories import PASSWORD, create_staff_user
+
+    for _ in range(3):
+        create_member()
+    campaign = create_campaign(name="Live")
+    sending._freeze(campaign.id)  # frozen and sending; no batch has run yet
+    user = create_staff_user("comms")
+    page.goto(live_server + "/staff/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.goto(f"{live_server}/staff/bulletins/campaigns/{campaign.id}")
+    sent_cell = page.locator("#progress [data-count=sent]")
+    expect(sent_cell).to_have_text("0")
+    assert axe_violations(page) == [], "campaign while sending"
+
+    db.session.execute(update(Delivery).where(Delivery.campaign_id == campaign.id).values(status="sent"))
+    db.session.commit()
+    expect(sent_cell).to_have_text("3", timeout=10_000)
+    db.session.execute(update(Campaign).where(Campaign.id == campaign.id).values(status="sent"))
+    db.session.commit()
+    expect(page.locator("#progress[data-campaign-progress-url]")).to_have_count(0, timeout=10_000)

@@ -22,3 +22,19 @@ for (const el of document.querySelectorAll('[data-progress-url]')) {
   };
   poll();
 }
+
+// A bulletin that is sending: its progress table updates itself, and the page reloads when it stops.
+for (const table of document.querySelectorAll('[data-campaign-progress-url]')) {
+  const poll = async () => {
+    const response = await fetch(table.dataset.campaignProgressUrl, { headers: { Accept: 'application/json' } });
+    if (!response.ok) return;
+    const data = await response.json();
+    for (const cell of table.querySelectorAll('[data-count]')) {
+      const value = data[cell.dataset.count];
+      if (value !== undefined) cell.textContent = value;
+    }
+    if (data.status !== 'sending') { window.location.reload(); return; }
+    setTimeout(poll, 3000);
+  };
+  setTimeout(poll, 3000);
+}
