@@ -1,5 +1,7 @@
 """Security headers and the user loader."""
 
+import hmac
+
 from flask import request
 from werkzeug.routing import IntegerConverter
 
@@ -29,10 +31,14 @@ def register_security(app) -> None:
     def load_user(user_id: str):
         from app.auth.models import StaffUser
 
+        number, _, key = str(user_id).partition(".")
         try:
-            return db.session.get(StaffUser, int(user_id))
+            user = db.session.get(StaffUser, int(number))
         except (TypeError, ValueError):
             return None
+        if user is None or not hmac.compare_digest(user.session_key or "", key):
+            return None  # the account's sessions were ended since this cookie was issued
+        return user
 
     @app.after_request
     def headers(response):

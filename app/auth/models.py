@@ -51,10 +51,14 @@ class StaffUser(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Part of the id kept in the session cookie: changing it signs the person out everywhere
+    # (deactivation, reactivation, a new role or password, two-factor reset).
+    session_key: Mapped[str] = mapped_column(db.String(32), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=now)
     last_login_at: Mapped[datetime | None]
 
     def set_password(self, password: str) -> None:
+        self.end_sessions()
         self.password_hash = _hasher().hash(password)
 
     def check_password(self, password: str) -> bool:
@@ -62,6 +66,13 @@ class StaffUser(UserMixin, db.Model):
             return _hasher().verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_key}" if self.session_key else str(self.id)
+
+    def end_sessions(self) -> None:
+        """Old session cookies stop working; the person signs in again."""
+        self.session_key = secrets.token_hex(16)
 
     @property
     def is_active(self) -> bool:

@@ -216,6 +216,7 @@ def change_role(user: StaffUser, role: str) -> None:
         _refuse_losing_last_admin(user)
     old = user.role
     user.role = role
+    user.end_sessions()
     audit.record("user_change", "staff_user", user.id, f"role: {old} -> {role}")
 
 
@@ -229,6 +230,7 @@ def set_account_active(user: StaffUser, active: bool, acting_user_id: int | None
             raise InvalidRequest("You cannot deactivate your own account.", 409)
         _refuse_losing_last_admin(user)
     user.is_active_account = active
+    user.end_sessions()
     audit.record("user_change", "staff_user", user.id, "reactivated" if active else "deactivated")
 
 
@@ -246,4 +248,5 @@ def reset_two_factor(user: StaffUser) -> None:
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
+    user.end_sessions()
     audit.record("two_factor", "staff_user", user.id, "reset by an administrator")

@@ -93,6 +93,8 @@ def test_deactivate_and_reactivate(app):
     assert "deactivated" in audit_details("user_change")
 
     assert post_form(client, page, f"/staff/admin/users/{other.id}/reactivate").status_code == 302
+    # The session from before the deactivation stays ended; signing in again works.
+    assert person.get("/staff/").status_code == 302
     again = app.test_client()
     login(again, other)
     assert again.get("/staff/").status_code == 200
@@ -146,3 +148,15 @@ def test_revoked_token_stops_working(app):
     assert "Revoked" in client.get("/staff/admin/tokens").get_data(as_text=True)
     assert app.test_client().get("/api/v1/members", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
     assert db.session.scalar(db.select(AuditLogEntry).where(AuditLogEntry.action == "token_revoke")) is not None
+
+
+def test_a_new_role_signs_the_person_out_of_old_sessions(app):
+    client, _ = admin_client(app)
+    other = create_staff_user("comms")
+    person = app.test_client()
+    login(person, other)
+    assert person.get("/staff/bulletins/").status_code == 200
+    page = f"/staff/admin/users/{other.id}"
+    post_form(client, page, f"/staff/admin/users/{other.id}/role", role="analyst")
+    assert db.session.get(StaffUser, other.id).role == "analyst"
+    assert person.get("/staff/bulletins/").status_code == 302
