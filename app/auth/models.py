@@ -44,7 +44,8 @@ class StaffUser(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(db.String(200), default="")
     role: Mapped[str] = mapped_column(db.String(20))
     password_hash: Mapped[str] = mapped_column(db.String(200))
-    totp_secret: Mapped[str | None] = mapped_column(db.String(64))
+    # Encrypted with a key derived from SECRET_KEY (see totp_secret below).
+    totp_secret_sealed: Mapped[str | None] = mapped_column("totp_secret", db.String(200))
     totp_enabled: Mapped[bool] = mapped_column(default=False)
     # The time step of the last code accepted: a code is good once only (RFC 6238, 5.2).
     totp_last_step: Mapped[int | None]
@@ -66,6 +67,15 @@ class StaffUser(UserMixin, db.Model):
             return _hasher().verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    @property
+    def totp_secret(self) -> str | None:
+        """The two-factor secret in clear, or None (none set, or sealed under another SECRET_KEY)."""
+        return _unseal(self.totp_secret_sealed)
+
+    @totp_secret.setter
+    def totp_secret(self, value: str | None) -> None:
+        self.totp_secret_sealed = _seal(value) if value else None
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_key}" if self.session_key else str(self.id)
@@ -109,3 +119,35 @@ class ApiToken(db.Model):
     @staticmethod
     def generate() -> str:
         return "inv_" + secrets.token_urlsafe(32)
+
+
+_SEALED = "fernet:"
+
+
+def _fernet():
+    import base64
+
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    secret = current_app.config["SECRET_KEY"].encode()
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"involve.totp", info=b"two-factor secrets").derive(secret)
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _seal(value: str) -> str:
+    return _SEALED + _fernet().encrypt(value.encode()).decode()
+
+
+def _unseal(stored: str | None) -> str | None:
+    from cryptography.fernet import InvalidToken
+
+    if not stored:
+        return None
+    if not stored.startswith(_SEALED):
+        return stored  # set before secrets were sealed; sealed when next changed
+    try:
+        return _fernet().decrypt(stored[len(_SEALED) :].encode()).decode()
+    except InvalidToken:
+        return None

@@ -131,6 +131,9 @@ def test_set_up_two_factor_from_your_account(client, clock):
     assert 'src="data:image/svg+xml' in page
     secret = db.session.get(StaffUser, user.id).totp_secret
     assert secret and " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in page
+    # The database holds the secret sealed with a key only this app has.
+    stored = db.session.execute(db.text("select totp_secret from staff_user where id = :i"), {"i": user.id}).scalar()
+    assert stored.startswith("fernet:") and secret not in stored
 
     wrong = client.post("/staff/two-factor/setup", data={"code": "000000", "csrf_token": csrf_token(page)})
     assert wrong.status_code == 400
