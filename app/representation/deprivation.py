@@ -120,3 +120,18 @@ def lookup_size() -> int:
 def postcodes_in_deciles(deciles):
     """SELECT of the compact postcodes in the given deciles, for member filters."""
     return select(PostcodeArea.postcode).where(PostcodeArea.imd_decile.in_([int(d) for d in deciles]))
+
+
+def postcodes_csv(decile: int) -> str:
+    """CSV of the loaded postcodes in one decile (area data only), sorted; header only when there are none."""
+    rows = db.session.execute(
+        select(PostcodeArea.postcode, PostcodeArea.lsoa_code)
+        .where(PostcodeArea.imd_decile == decile)
+        .order_by(PostcodeArea.postcode)
+    ).all()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["postcode", "lsoa21_code", "imd_decile"])
+    for postcode, lsoa in rows:
+        writer.writerow([f"{postcode[:-3]} {postcode[-3:]}", lsoa, decile])
+    return out.getvalue()

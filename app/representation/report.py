@@ -14,6 +14,8 @@ CHANNELS = {
     "religion": "faith groups and places of worship",
     "disability": "disabled people's organisations, carers' groups, and accessible formats (easy read, BSL)",
     "sexual_orientation": "LGBT+ community groups and events",
+    "imd_decile": "the postcodes of these areas (download the list): community centres, GP practices, schools, "
+    "food banks and door-to-door or local advertising there",
 }
 
 
@@ -144,6 +146,8 @@ def recruitment_targets(results: dict, suppress_below: int | None = None) -> lis
                     "category": c["category"],
                     "more": SUPPRESSED if is_small(c["count"], suppress_below) else more,
                     "channels": CHANNELS.get(entry["key"], ""),
+                    # Areas, never people's answers: deprivation comes from where someone lives.
+                    "decile": int(c["category"]) if entry["key"] == "imd_decile" else None,
                 }
             )
     return targets

@@ -9,7 +9,7 @@ from app.auth.permissions import requires
 from app.clock import today
 from app.errors import InvalidRequest
 from app.representation import audit as engine
-from app.representation import baselines, report, services
+from app.representation import baselines, deprivation, report, services
 from app.representation import ppg as ppg_comparison
 
 bp = Blueprint("representation", __name__, url_prefix="/staff/representation")
@@ -207,3 +207,37 @@ def export_saved(audit_id, fmt):
 def ppg(practice_id):
     view = ppg_comparison.ppg_view(practice_id, _audit_date(request.args.get("on", "")))
     return render_template("representation/ppg.html", view=view, attribution=baselines.ATTRIBUTION)
+
+
+def _decile(value) -> int:
+    text = str(value or "").strip()
+    if not text.isdigit() or not 1 <= int(text) <= 10:
+        raise InvalidRequest(
+            "Choose a deprivation decile from 1 to 10.", 400, {"decile": "Choose a decile from 1 to 10"}
+        )
+    return int(text)
+
+
+@bp.route("/targets/postcodes.csv")
+@requires("reports.view")
+def target_postcodes():
+    """The postcodes of the area served in one IMD decile: places to reach, not people."""
+    decile = _decile(request.args.get("decile"))
+    body = deprivation.postcodes_csv(decile)
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=postcodes-imd-decile-{decile}.csv"},
+    )
+
+
+@bp.route("/targets/segment", methods=["POST"])
+@requires("bulletins.edit")
+def target_segment():
+    """A bulletin segment of members who live in one IMD decile's areas, opened for editing."""
+    from app.newsletters import audiences
+
+    decile = _decile(request.form.get("decile"))
+    audience = audiences.save_audience(f"Members living in IMD decile {decile} areas", {"imd_deciles": [decile]})
+    flash(f"Segment “{audience.name}” saved.")
+    return redirect(url_for("bulletins.audience_edit", audience_id=audience.id))

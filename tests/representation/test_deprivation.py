@@ -112,3 +112,31 @@ def test_a_list_can_be_the_current_members_of_a_group(app):
     with pytest.raises(InvalidRequest) as info:
         audiences.clean_filter({"roster_ids": ["99999"]})
     assert info.value.errors == {"roster_ids": "Choose groups from the list"}
+
+
+def test_an_under_represented_decile_offers_its_postcodes_and_a_segment(app, client):
+    from tests.factories import create_staff_user, csrf_token, login
+
+    load_area()
+    _load()
+    for _ in range(30):
+        create_member(postcode="WV6 9ZZ")  # everyone lives in the least deprived decile
+    login(client, create_staff_user("admin"))
+    page = client.get("/staff/representation/").get_data(as_text=True)
+    assert "Postcodes in decile 1 areas (CSV)" in page
+    postcodes = client.get("/staff/representation/targets/postcodes.csv?decile=1")
+    assert (
+        postcodes.get_data(as_text=True)
+        == "postcode,lsoa21_code,imd_decile\nWV1 1AA,E01010413,1\nWV1 1AB,E01010413,1\n"
+    )
+    assert client.get("/staff/representation/targets/postcodes.csv?decile=11").status_code == 400
+
+    made = client.post("/staff/representation/targets/segment", data={"decile": "1", "csrf_token": csrf_token(page)})
+    assert made.status_code == 302
+    audience = audiences.list_audiences()[-1]
+    assert audience.filter == {"imd_deciles": [1]} and "decile 1" in audience.name
+
+    analyst = app.test_client()
+    login(analyst, create_staff_user("analyst"))
+    page = analyst.get("/staff/representation/").get_data(as_text=True)
+    assert "Postcodes in decile 1 areas" in page and "Make a bulletin segment" not in page
