@@ -1,16 +1,17 @@
 """Results of a survey: per-question aggregates of complete responses, and response tracking.
 
-Answers are loaded in one query and counted in Python, so a large survey is analysed in
-one pass. Raw counts stay inside this module's callers; `present_*` functions return
-the figures as they may be shown, every count passed through app.statistics.suppression.
+Identical answers are counted by the database in one grouped query and each distinct
+answer is aggregated in Python, so a large survey is analysed without reading every row.
+Raw counts stay inside this module and its callers; `present_*` functions return the
+figures as they may be shown, every count passed through app.statistics.suppression.
 """
 
 import bisect
-import statistics
+import json
 from collections import Counter
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from app.errors import InvalidRequest
 from app.extensions import db
@@ -36,16 +37,36 @@ def questions_in_order(survey) -> list:
     return [q for page in survey.pages for q in page.questions]
 
 
-def load_answers(survey_id: int) -> dict[int, list]:
-    """{question_id: [value, ...]} for the complete responses of a survey, read in one query."""
-    query = (
-        select(Answer.question_id, Answer.value)
+def load_answers(survey) -> dict[int, list[tuple[object, int]]]:
+    """{question_id: [(value, people), ...]} for the complete responses of a survey.
+
+    The database counts identical answers (one grouped query over every question but free
+    text, whose answers are only counted here and read on the free-text page), so each
+    distinct answer is decoded once however many people gave it.
+    """
+    text_ids = [q.id for q in questions_in_order(survey) if q.kind in TEXT_KINDS]
+    value = cast(Answer.value, String)
+    complete = (Response.survey_id == survey.id) & Response.completed_at.is_not(None)
+    grouped = (
+        select(Answer.question_id, value, func.count())
         .join(Response, Response.id == Answer.response_id)
-        .where(Response.survey_id == survey_id, Response.completed_at.is_not(None))
+        .where(complete, Answer.question_id.notin_(text_ids))
+        .group_by(Answer.question_id, value)
     )
     found: dict[int, list] = {}
-    for question_id, value in db.session.execute(query):
-        found.setdefault(question_id, []).append(value)
+    connection = db.session.connection()
+    for question_id, text, n in connection.execute(grouped):
+        if text is not None:
+            found.setdefault(question_id, []).append((json.loads(text), n))
+    if text_ids:
+        counted = (
+            select(Answer.question_id, func.count())
+            .join(Response, Response.id == Answer.response_id)
+            .where(complete, Answer.question_id.in_(text_ids), value.is_not(None), value.notin_(['""', "null"]))
+            .group_by(Answer.question_id)
+        )
+        for question_id, n in connection.execute(counted):
+            found[question_id] = [("answered", n)]
     return found
 
 
@@ -84,82 +105,114 @@ def _band_label(low, high, last: bool, whole: bool) -> str:
     return f"{show(low)} to {'' if last else 'under '}{show(high)}"
 
 
+def _median(pairs: list[tuple[float, int]]) -> float:
+    """The median of values given with how many people gave each."""
+    total = sum(n for _, n in pairs)
+    low_at, high_at = (total - 1) // 2, total // 2
+    low = high = None
+    seen = 0
+    for x, n in sorted(pairs):
+        if low is None and low_at < seen + n:
+            low = x
+        if high_at < seen + n:
+            high = x
+            break
+        seen += n
+    return (low + high) / 2
+
+
+def _weighted(pairs: list[tuple[float, int]]) -> dict:
+    total = sum(n for _, n in pairs)
+    return {
+        "n": total,
+        "mean": sum(x * n for x, n in pairs) / total,
+        "median": _median(pairs),
+        "min": min(x for x, _ in pairs),
+        "max": max(x for x, _ in pairs),
+    }
+
+
 def _number_result(question, values) -> dict:
-    numbers = _numbers(values)
-    result = {"n": len(numbers), "mean": None, "median": None, "min": None, "max": None, "counts": {}}
-    if not numbers:
+    pairs = [(v, n) for v, n in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    result = {"n": 0, "mean": None, "median": None, "min": None, "max": None, "counts": {}}
+    if not pairs:
         return result
+    result.update(_weighted(pairs))
     settings = question.settings or {}
-    whole = bool(settings.get("whole")) or all(float(x).is_integer() for x in numbers)
-    low = float(settings["min"]) if settings.get("min") is not None else min(numbers)
-    high = float(settings["max"]) if settings.get("max") is not None else max(numbers)
+    whole = bool(settings.get("whole")) or all(float(x).is_integer() for x, _ in pairs)
+    low = float(settings["min"]) if settings.get("min") is not None else result["min"]
+    high = float(settings["max"]) if settings.get("max") is not None else result["max"]
     bands = _nice_bands(low, max(high, low), whole)
     uppers = [b_high for _, b_high in bands[:-1]]
-    counts = Counter(bisect.bisect_right(uppers, x) for x in numbers)
-    result.update(
-        mean=statistics.fmean(numbers),
-        median=statistics.median(numbers),
-        min=min(numbers),
-        max=max(numbers),
-        counts={_band_label(lo, hi, i == len(bands) - 1, whole): counts.get(i, 0) for i, (lo, hi) in enumerate(bands)},
-    )
+    counts = Counter()
+    for x, n in pairs:
+        counts[bisect.bisect_right(uppers, x)] += n
+    result["counts"] = {
+        _band_label(lo, hi, i == len(bands) - 1, whole): counts.get(i, 0) for i, (lo, hi) in enumerate(bands)
+    }
     return result
 
 
 def question_result(question, values: list) -> dict:
-    """Raw aggregate of one question's answers (not for display: use present_question)."""
+    """Raw aggregate of one question's answers, given as (value, people) pairs (not for display: see present_question)."""
     kind = question.kind
-    options = options_of(question)
-    labels = {o["code"]: o["label"] for o in options}
+    labels = {o["code"]: o["label"] for o in options_of(question)}
     out = {"id": question.id, "kind": kind, "text": question.text, "hidden": question.hidden, "n": 0}
+    tally = Counter()
     if kind in SINGLE_CODE_KINDS:
-        given = [v for v in values if isinstance(v, str) and v in labels]
-        tally = Counter(given)
-        out["n"] = len(given)
+        given = [(v, n) for v, n in values if isinstance(v, str) and v in labels]
+        for v, n in given:
+            tally[v] += n
+        out["n"] = sum(tally.values())
         out["counts"] = {labels[code]: tally.get(code, 0) for code in labels}
         if kind == "rating" and given:
-            scores = [int(v) for v in given]
-            out["mean"] = statistics.fmean(scores)
-            out["median"] = statistics.median(scores)
+            out.update({k: v for k, v in _weighted([(int(v), n) for v, n in given]).items() if k in ("mean", "median")})
     elif kind == "multiple":
-        lists = [v for v in values if isinstance(v, list) and v]
-        tally = Counter(code for v in lists for code in set(v))
-        out["n"] = len(lists)
+        for v, n in values:
+            if isinstance(v, list) and v:
+                out["n"] += n
+                for code in set(v):
+                    tally[code] += n
         out["counts"] = {labels[code]: tally.get(code, 0) for code in labels}
     elif kind == "ranking":
-        lists = [v for v in values if isinstance(v, list) and v]
-        out["n"] = len(lists)
-        firsts = Counter(v[0] for v in lists)
-        positions: dict[str, list[int]] = {code: [] for code in labels}
-        for v in lists:
+        sums, ranked = Counter(), Counter()
+        for v, n in values:
+            if not (isinstance(v, list) and v):
+                continue
+            out["n"] += n
+            tally[v[0]] += n
             for position, code in enumerate(v, start=1):
-                if code in positions:
-                    positions[code].append(position)
+                sums[code] += position * n
+                ranked[code] += n
         out["ranks"] = [
             {
-                "label": labels[code],
-                "mean_rank": statistics.fmean(ranks) if ranks else None,
-                "ranked": len(ranks),
-                "first": firsts.get(code, 0),
+                "label": label,
+                "mean_rank": sums[code] / ranked[code] if ranked[code] else None,
+                "ranked": ranked[code],
+                "first": tally.get(code, 0),
             }
-            for code, ranks in positions.items()
+            for code, label in labels.items()
         ]
         out["ranks"].sort(key=lambda r: (r["mean_rank"] is None, r["mean_rank"] or 0))
     elif kind == "matrix":
-        grids = [v for v in values if isinstance(v, dict) and v]
-        out["n"] = len(grids)
+        grids = [(v, n) for v, n in values if isinstance(v, dict) and v]
+        out["n"] = sum(n for _, n in grids)
         out["rows"] = []
         for row in question.rows or []:
-            tally = Counter(v.get(row["code"]) for v in grids)
-            out["rows"].append({"label": row["label"], "counts": {labels[c]: tally.get(c, 0) for c in labels}})
+            cells = Counter()
+            for v, n in grids:
+                cells[v.get(row["code"])] += n
+            out["rows"].append({"label": row["label"], "counts": {labels[c]: cells.get(c, 0) for c in labels}})
     elif kind == "number":
         out.update(_number_result(question, values))
     elif kind == "date":
-        months = Counter(v[:7] for v in values if isinstance(v, str) and len(v) >= 7)
-        out["n"] = sum(months.values())
-        out["counts"] = {_month_label(m): months[m] for m in sorted(months)}
+        for v, n in values:
+            if isinstance(v, str) and len(v) >= 7:
+                tally[v[:7]] += n
+        out["n"] = sum(tally.values())
+        out["counts"] = {_month_label(m): tally[m] for m in sorted(tally)}
     elif kind in TEXT_KINDS:
-        out["n"] = sum(1 for v in values if isinstance(v, str) and v.strip())
+        out["n"] = sum(n for _, n in values)
     return out
 
 
@@ -172,7 +225,7 @@ def _month_label(month: str) -> str:
 
 def survey_results(survey) -> dict:
     """Raw aggregates for every question of a survey, from its complete responses."""
-    answers = load_answers(survey.id)
+    answers = load_answers(survey)
     return {
         "responses": completed_count(survey.id),
         "questions": [question_result(q, answers.get(q.id, [])) for q in questions_in_order(survey)],

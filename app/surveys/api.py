@@ -96,12 +96,12 @@ def build_blueprint() -> ApiBlueprint:
     blp = ApiBlueprint(
         "surveys_api",
         __name__,
-        url_prefix="/api/v1/surveys",
+        url_prefix="/api/v1",
         description="Surveys with their questions, suppressed results, and responses (role-restricted)",
     )
     authenticate = blp.requires
 
-    @blp.route("/")
+    @blp.route("/surveys")
     class Surveys(MethodView):
         @authenticate("surveys.view")
         @blp.response(200, SurveyOut(many=True))
@@ -109,7 +109,7 @@ def build_blueprint() -> ApiBlueprint:
             """Every survey, newest first"""
             return db.session.scalars(select(Survey).order_by(Survey.id.desc())).all()
 
-    @blp.route("/<int:survey_id>")
+    @blp.route("/surveys/<int:survey_id>")
     class SurveyItem(MethodView):
         @authenticate("surveys.view")
         @blp.response(200, SurveyDetailOut)
@@ -117,7 +117,7 @@ def build_blueprint() -> ApiBlueprint:
             """One survey with its pages and questions"""
             return _detail(analysis.get_survey(survey_id))
 
-    @blp.route("/<int:survey_id>/results")
+    @blp.route("/surveys/<int:survey_id>/results")
     class Results(MethodView):
         @authenticate("surveys.view")
         @blp.response(200, ResultsOut)
@@ -125,7 +125,7 @@ def build_blueprint() -> ApiBlueprint:
             """Per-question results of complete responses and response tracking, small numbers suppressed"""
             return _results(analysis.get_survey(survey_id))
 
-    @blp.route("/<int:survey_id>/responses")
+    @blp.route("/surveys/<int:survey_id>/responses")
     class Responses(MethodView):
         @authenticate("surveys.responses")
         @blp.arguments(ResponseQuery, location="query")

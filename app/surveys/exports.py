@@ -16,6 +16,7 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import equality
+from app.members.export import escape_cell
 from app.members.vocab import SELF_REPORTED_AGE_BANDS
 from app.surveys import analysis, themes
 from app.surveys.models import CHANNELS, Answer, Response, ResponseEquality
@@ -145,9 +146,10 @@ def response_rows(survey, style: str = "labels") -> list[list]:
 
 
 def _text(value):
+    """A cell as written: free text a spreadsheet would run as a formula is made inert."""
     if isinstance(value, list | dict):
-        return str(value)
-    return value
+        value = str(value)
+    return escape_cell(value)
 
 
 def responses_csv(survey, style: str = "labels") -> bytes:

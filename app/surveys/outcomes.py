@@ -59,9 +59,8 @@ def _check_complete(clean: dict) -> None:
 def publish_outcome(survey: Survey, data: dict) -> Survey:
     """The outcome saved and shown on the public consultations page; only for a closed survey with all three parts."""
     if survey.status != "closed":
-        raise InvalidRequest(
-            "Close the survey before publishing its outcome.", 400, {"we_asked": "The survey is still " + survey.status}
-        )
+        message = "Close the survey before publishing its outcome"
+        raise InvalidRequest(message + ".", 400, {"we_asked": f"{message} (it is {survey.status} now)"})
     clean = _clean(data)
     _check_complete(clean)
     for name, value in clean.items():
