@@ -71,6 +71,7 @@ def load_answers(survey) -> dict[int, list[tuple[object, int]]]:
 
 
 def completed_count(survey_id: int) -> int:
+    """How many responses to the survey are complete (raw: suppress before showing)."""
     return db.session.scalar(
         select(func.count(Response.id)).where(Response.survey_id == survey_id, Response.completed_at.is_not(None))
     )

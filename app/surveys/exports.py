@@ -95,8 +95,12 @@ def _equality_cell(field: str, code, style: str):
     return dict(equality.choices(field)).get(code, code)
 
 
-def response_rows(survey, style: str = "labels") -> list[list]:
-    """The header and one row per response (complete or not), anonymity kept."""
+def response_rows(survey, style: str = "labels", include_equality: bool = False) -> list[list]:
+    """The header and one row per response (complete or not), anonymity kept.
+
+    Equality answers (special category data) are included only when asked for, by callers
+    that have checked the role may see individuals' equality answers.
+    """
     if style not in STYLES:
         raise InvalidRequest("Choose labels or codes.", 400, {"style": "Choose labels or codes"})
     columns = _columns(survey, style)
@@ -105,7 +109,8 @@ def response_rows(survey, style: str = "labels") -> list[list]:
     if not anonymous:
         header += ["member_id", "invitation_id"]
     header += [c[0] for c in columns]
-    header += [f"equality_{f}" if style == "codes" else f"Equality: {f.replace('_', ' ')}" for f in EQUALITY_COLUMNS]
+    equality_columns = EQUALITY_COLUMNS if include_equality else ()
+    header += [f"equality_{f}" if style == "codes" else f"Equality: {f.replace('_', ' ')}" for f in equality_columns]
     answers: dict[int, dict] = {}
     query = (
         select(Answer.response_id, Answer.question_id, Answer.value)
@@ -140,7 +145,7 @@ def response_rows(survey, style: str = "labels") -> list[list]:
         given = answers.get(response.id, {})
         row += [cell(given) for _, cell in columns]
         found = equalities.get(response.id)
-        row += [_equality_cell(f, getattr(found, f, None), style) for f in EQUALITY_COLUMNS]
+        row += [_equality_cell(f, getattr(found, f, None), style) for f in equality_columns]
         rows.append(row)
     return rows
 
@@ -152,22 +157,22 @@ def _text(value):
     return escape_cell(value)
 
 
-def responses_csv(survey, style: str = "labels") -> bytes:
+def responses_csv(survey, style: str = "labels", include_equality: bool = False) -> bytes:
     """Every response as CSV, one column per question (per option, row or rank where a question has several)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in response_rows(survey, style):
+    for row in response_rows(survey, style, include_equality):
         writer.writerow([_text(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def responses_xlsx(survey, style: str = "labels") -> bytes:
+def responses_xlsx(survey, style: str = "labels", include_equality: bool = False) -> bytes:
     """Every response as an Excel workbook, laid out like the CSV."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Responses")
-    for row in response_rows(survey, style):
+    for row in response_rows(survey, style, include_equality):
         sheet.append([_text(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)

@@ -3,7 +3,7 @@ and a draft bulletin telling the people who asked to hear what came of it.
 """
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.audit import services as audit_log
 from app.clock import now
@@ -97,7 +97,8 @@ def published(slug: str) -> Survey:
 
 
 def follower_count(survey: Survey) -> int:
-    return len(db.session.scalars(select(Follower.member_id).where(Follower.survey_id == survey.id)).all())
+    """How many members asked to hear the outcome (for the team; not published)."""
+    return db.session.scalar(select(func.count()).select_from(Follower).where(Follower.survey_id == survey.id))
 
 
 def bulletin_body(survey: Survey) -> str:

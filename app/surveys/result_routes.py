@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.permissions import requires
+from app.auth.permissions import can, requires
 from app.errors import InvalidRequest
 from app.representation import baselines, report
 from app.representation import services as representation
@@ -48,6 +48,8 @@ def free_text(survey_id):
     theme_id = int(theme_id) if theme_id.isdigit() and int(theme_id) < 2**31 else None
     search = request.args.get("q", "")[:200]
     page = themes.text_answers(question, search, _page_number(), theme_id) if question else None
+    if question is not None:
+        themes.record_reading(survey, question)
     frame = themes.themes(question.id) if question else []
     return render_template(
         "surveys/results/free_text.html",
@@ -171,7 +173,7 @@ def export_responses(survey_id, fmt):
         raise InvalidRequest("Choose CSV or XLSX.", 404)
     style = request.args.get("style", "labels")
     mimetype, build = RESPONSE_EXPORTS[fmt]
-    body = build(survey, style)
+    body = build(survey, style, can("equality.view_individual"))
     exports.record_export(survey, f"responses {fmt} ({style})")
     return Response(
         body,

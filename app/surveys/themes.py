@@ -50,6 +50,7 @@ class TextPage:
 
 
 def text_questions(survey) -> list:
+    """The survey's free-text questions, in order."""
     return [q for q in questions_in_order(survey) if q.kind in TEXT_KINDS]
 
 
@@ -98,6 +99,12 @@ def text_answers(question, search: str = "", page: int = 1, theme_id: int | None
         for r in chosen
     ]
     return result
+
+
+def record_reading(survey, question) -> None:
+    """Note in the audit log that someone read a question's individual answers (ids only)."""
+    audit_log.record("view", "survey", survey.id, f"free-text answers to question {question.id}")
+    db.session.commit()
 
 
 def themes(question_id: int) -> list[dict]:

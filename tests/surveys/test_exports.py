@@ -54,7 +54,7 @@ def test_labels_export_has_one_column_per_question_option_and_row(app):
     member = create_member(email="named.person@example.org", first_name="Named", last_name="Person")
     create_response(survey, _answers(survey), member=member, invited=True, equality={"sex": "female"})
 
-    row = _csv(exports.responses_csv(survey, "labels"))[0]
+    row = _csv(exports.responses_csv(survey, "labels", include_equality=True))[0]
 
     assert row["Q1. Travel"] == "Car"
     assert row["Q2. Used: Bus"] == "Bus" and row["Q2. Used: Car"] == "" and row["Q2. Used: Walk"] == "Walk"
@@ -124,6 +124,15 @@ def test_summary_report_has_the_suppressed_figures(app, client):
     login(client, create_staff_user("analyst"))
     response = client.get(f"/staff/surveys/{survey.id}/summary.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+
+
+def test_equality_answers_are_left_out_unless_asked_for(app):
+    survey = _survey("open")
+    create_response(survey, _answers(survey), equality={"sex": "male"})
+    header = exports.response_rows(survey, "codes")[0]
+    assert not any(h.startswith("equality_") for h in header)
+    row = _csv(exports.responses_csv(survey, "codes", include_equality=True))[0]
+    assert row["equality_sex"] == "male"
 
 
 def test_response_exports_need_the_responses_permission(app, client):

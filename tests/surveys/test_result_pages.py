@@ -51,6 +51,9 @@ def test_engagement_reads_searches_and_tags_free_text(app, client):
     login(client, create_staff_user("engagement"))
     page = client.get(f"/staff/surveys/{survey.id}/free-text?question={text.id}&q=pavements").get_data(as_text=True)
     assert page.count("Safer pavements") == 3 and "More buses" not in page
+    assert db.session.scalar(db.select(AuditLogEntry.detail).where(AuditLogEntry.action == "view")) == (
+        f"free-text answers to question {text.id}"
+    )
     token = csrf_token(page)
 
     response = client.post(
