@@ -19,6 +19,8 @@ from app.extensions import db
 from app.members import services as members
 from app.members.models import Topic
 from tests.factories import create_member, create_pcn, create_practice, create_staff_user, csrf_token, login
+from tests.surveys.factories import create_survey, questions_of
+from tests.surveys.response_factories import create_response
 
 # Reachable without a permission: signing in and out, and the API's description.
 ALLOW_LIST = {"auth.login", "auth.login_two_factor", "auth.logout", "api-docs.openapi_json"}
@@ -39,6 +41,13 @@ def _staff_user():
     return user.id
 
 
+def _survey():
+    survey = create_survey(status="closed")
+    travel, text = questions_of(survey)
+    create_response(survey, {travel.id: "bus", text.id: "More buses"})
+    return survey.id
+
+
 def _topic():
     members.ensure_default_topics()
     return db.session.scalar(db.select(Topic).order_by(Topic.id))
@@ -56,6 +65,7 @@ MAKERS = {
     "topic_id": lambda: _topic().id,
     "topic": lambda: _topic().slug,
     "slug": lambda: _topic().slug,
+    "survey_id": _survey,
 }
 
 

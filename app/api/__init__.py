@@ -148,6 +148,7 @@ def init_api(app) -> None:
     from app.newsletters.api import build_blueprint as bulletins_api
     from app.representation.api import build_blueprint as representation_api
     from app.rosters.api import build_blueprint as rosters_api
+    from app.surveys.api import build_blueprint as surveys_api
 
     api.spec.components.security_scheme(
         BEARER_SCHEME,
@@ -163,3 +164,4 @@ def init_api(app) -> None:
     register_api_blueprint(rosters_api())
     register_api_blueprint(representation_api())
     register_api_blueprint(bulletins_api())
+    register_api_blueprint(surveys_api())

@@ -11,6 +11,7 @@ from app.newsletters.models import Campaign, Delivery
 from app.representation.audit import register_population
 from app.rosters import services as rosters
 from app.rosters.models import RosterMembership
+from app.surveys.models import Response, Survey
 
 
 def _roster_members(params):
@@ -33,8 +34,19 @@ def _bulletin_readers(params):
     )
 
 
+def _survey_respondents(params):
+    survey = db.session.get(Survey, params["survey_id"]) if params.get("survey_id") else None
+    if survey is None or survey.anonymous:
+        raise InvalidRequest("Choose a survey to audit.", 400, {"survey_id": "Choose a survey that is not anonymous"})
+    # Anonymous surveys keep no member ids, so only identified surveys can be audited this way.
+    return select(Response.member_id).where(
+        Response.survey_id == survey.id, Response.completed_at.is_not(None), Response.member_id.is_not(None)
+    )
+
+
 register_population("roster", "Current members of a group (roster)", _roster_members)
 register_population("bulletin_readers", "People who read a bulletin", _bulletin_readers)
+register_population("survey_respondents", "Members who answered a survey", _survey_respondents)
 
 
 def roster_choices() -> list[tuple[int, str]]:
@@ -44,3 +56,8 @@ def roster_choices() -> list[tuple[int, str]]:
 def bulletin_choices() -> list[tuple[int, str]]:
     query = select(Campaign.id, Campaign.subject).where(Campaign.status == "sent").order_by(Campaign.id.desc())
     return [(i, subject or f"Bulletin {i}") for i, subject in db.session.execute(query)]
+
+
+def survey_choices() -> list[tuple[int, str]]:
+    query = select(Survey.id, Survey.title).where(Survey.mode != "anonymous").order_by(Survey.id.desc())
+    return [(i, title) for i, title in db.session.execute(query)]

@@ -31,7 +31,7 @@ def _audit_date(value: str) -> date:
 
 def _live_results():
     kind = request.args.get("population", "active")
-    params = {k: request.args.get(k, "") for k in ("start", "end", "roster_id", "campaign_id")}
+    params = {k: request.args.get(k, "") for k in ("start", "end", "roster_id", "campaign_id", "survey_id")}
     return services.run_audit(kind, params, _audit_date(request.args.get("on", "")))
 
 
@@ -39,7 +39,10 @@ def _live_results():
 @requires("reports.view")
 def index():
     area = baselines.served_area()
-    form = {k: request.args.get(k, "") for k in ("population", "start", "end", "on", "roster_id", "campaign_id")}
+    form = {
+        k: request.args.get(k, "")
+        for k in ("population", "start", "end", "on", "roster_id", "campaign_id", "survey_id")
+    }
     errors, results = {}, None
     if area is not None:
         try:

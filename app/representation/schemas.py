@@ -39,6 +39,7 @@ class AuditQuery(Schema):
     on = fields.Date(load_default=None, metadata={"description": "The audit date (ages are worked out on it)"})
     roster_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
     campaign_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    survey_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class AuditRowOut(Schema):

@@ -25,8 +25,12 @@ def disclosure_settings() -> dict:
 
 
 def group_choices() -> dict:
-    """The rosters and sent bulletins a person can choose to audit, as (id, name) pairs."""
-    return {"rosters": populations.roster_choices(), "bulletins": populations.bulletin_choices()}
+    """The rosters, sent bulletins and identified surveys a person can choose to audit, as (id, name) pairs."""
+    return {
+        "rosters": populations.roster_choices(),
+        "bulletins": populations.bulletin_choices(),
+        "surveys": populations.survey_choices(),
+    }
 
 
 def check_population(kind: str, params: dict) -> dict:
@@ -42,7 +46,7 @@ def check_population(kind: str, params: dict) -> dict:
                 clean[name] = date.fromisoformat(value).isoformat()
             except ValueError:
                 errors[name] = "Enter a real date as YYYY-MM-DD"
-    for name in ("roster_id", "campaign_id"):
+    for name in ("roster_id", "campaign_id", "survey_id"):
         value = str(params.get(name) or "").strip()
         if value:
             if value.isdigit() and 0 < int(value) < 2**31:

@@ -1,0 +1,102 @@
+"""axe-core finds no violations on a survey's results pages and on the public consultations pages."""
+
+from datetime import date
+
+import pytest
+
+from app.surveys import outcomes, themes
+from tests.browser_support import axe_violations
+from tests.factories import PASSWORD, create_staff_user
+from tests.representation.helpers import load_area
+from tests.surveys.factories import TRANSPORT, create_survey, questions_of
+from tests.surveys.response_factories import create_response
+
+pytestmark = pytest.mark.browser
+
+ROWS = [{"code": "wait", "label": "Waiting time"}, {"code": "staff", "label": "Staff"}]
+
+
+def _survey():
+    survey = create_survey(
+        title="Getting to your GP",
+        status="closed",
+        target_responses=40,
+        pages=[
+            [
+                {"kind": "single", "text": "How do you usually travel?", "options": TRANSPORT},
+                {"kind": "multiple", "text": "Which have you used?", "options": TRANSPORT},
+                {"kind": "matrix", "text": "How much do you agree?", "rows": ROWS},
+                {"kind": "ranking", "text": "Put these in order", "options": TRANSPORT},
+                {"kind": "number", "text": "How many visits?"},
+                {"kind": "date", "text": "When did you last visit?"},
+                {"kind": "rating", "text": "How likely are you to recommend us?"},
+                {"kind": "long_text", "text": "What would make it easier?"},
+            ]
+        ],
+    )
+    single, multiple, matrix, ranking, number, when, rating, text = questions_of(survey)
+    for n in range(24):
+        create_response(
+            survey,
+            {
+                single.id: "bus" if n % 3 else "car",
+                multiple.id: ["bus", "walk"],
+                matrix.id: {"wait": "agree", "staff": "disagree"},
+                ranking.id: ["car", "bus", "walk"],
+                number.id: n,
+                when.id: date(2026, 1 + n % 3, 5).isoformat(),
+                rating.id: str(n % 11),
+                text.id: f"More buses on route {n}",
+            },
+            equality={"sex": "female" if n % 2 else "male", "age_band": "35_44"},
+        )
+    theme = themes.create_theme(survey, text.id, "Buses")
+    themes.set_tag(survey, theme.id, themes.text_answers(text).items[0]["answer_id"], True)
+    outcomes.publish_outcome(
+        survey,
+        {
+            "we_asked": "How you travel.",
+            "you_said": "More buses.\n\nSafer crossings.",
+            "we_did": "We asked the council.",
+        },
+    )
+    return survey
+
+
+def _sign_in(page, server, user):
+    page.goto(server + "/staff/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert "/login" not in page.url
+
+
+def test_results_pages_have_no_axe_violations(app, live_server, page):
+    load_area()
+    survey = _survey()
+    _sign_in(page, live_server, create_staff_user("admin"))
+    found = {}
+    for path in ("results", "free-text", "crosstab", "crosstab?by=pcn", "reach", "outcome"):
+        response = page.goto(f"{live_server}/staff/surveys/{survey.id}/{path}")
+        assert response.status == 200, path
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    assert not found, found
+
+
+def test_public_consultation_pages_have_no_axe_violations(app, live_server, page):
+    survey = _survey()
+    found = {}
+    for path in ("/consultations/", f"/consultations/{survey.slug}"):
+        response = page.goto(live_server + path)
+        assert response.status == 200, path
+        assert "Getting to your GP" in page.content()
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    assert not found, found
+    page.goto(live_server + "/consultations/")
+    page.click("text=Getting to your GP")
+    assert page.locator("h2", has_text="We did").is_visible()
