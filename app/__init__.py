@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.rosters.public_routes import bp as events_bp
     from app.rosters.routes import bp as rosters_bp
     from app.staff.routes import bp as staff_bp
+    from app.surveys.routes import bp as surveys_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(surveys_bp)
 
     from app.api import init_api
 
