@@ -163,7 +163,9 @@ def edit_question(survey_id: int, question_id: int):
         try:
             builder.edit_question(question, forms.question_input(request.form))
         except InvalidRequest as error:
-            return _question_form(survey, page, question, forms.question_input(request.form), error.errors, 400)
+            return _question_form(
+                survey, page, question, forms.question_input(request.form), error.errors, error.status
+            )
         flash("Question saved.", "success")
         return _back(survey, f"question-{question.id}")
     values = forms.question_form_values(question)
