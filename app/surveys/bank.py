@@ -16,6 +16,7 @@ def list_bank() -> list[BankQuestion]:
 
 
 def get_bank_question(bank_question_id: int) -> BankQuestion | None:
+    """The saved question with this id, or None."""
     return db.session.get(BankQuestion, bank_question_id)
 
 

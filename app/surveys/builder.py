@@ -68,6 +68,7 @@ def answer_counts(survey: Survey) -> dict[int, int]:
 
 
 def is_answered(question: Question) -> bool:
+    """Whether anyone has answered this question."""
     return db.session.scalar(db.select(Answer.id).where(Answer.question_id == question.id).limit(1)) is not None
 
 
@@ -123,6 +124,7 @@ def _first_upper(text: str) -> str:
 
 
 def name_of(thing) -> str:
+    """How a message names a question or a page."""
     if isinstance(thing, SurveyPage):
         return f"the page “{thing.title}”" if thing.title else f"page {thing.position}"
     return f"“{thing.text}”"

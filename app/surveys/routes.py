@@ -60,8 +60,6 @@ def survey_page(survey, errors: dict | None = None, status: int = 200):
             **{("page", p.id): describe_condition(p.show_if, everything) for p, _ in pages},
             **{("question", q.id): describe_condition(q.show_if, everything) for q in everything},
         },
-        depended_on={(q.show_if or {}).get("question_id") for q in everything}
-        | {(p.show_if or {}).get("question_id") for p, _ in pages},
         responses=services.response_count(survey),
         status_text=services.status_text(survey),
         accepting=services.is_accepting(survey),

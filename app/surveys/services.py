@@ -109,6 +109,7 @@ class SurveyInput:
 
 
 def settings_of(survey: Survey) -> SurveyInput:
+    """A survey's current settings, to change and save again."""
     return SurveyInput(**{f.name: getattr(survey, f.name) for f in fields(SurveyInput)})
 
 

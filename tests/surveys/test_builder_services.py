@@ -213,6 +213,10 @@ def test_a_question_with_answers_is_hidden_not_deleted():
     assert "cannot be deleted. Hide it instead" in error.message
     builder.set_hidden(first, True)
     assert first.hidden and db.session.get(Question, first.id) is not None
+    assert builder.earlier_questions(second) == []
+    builder.set_hidden(first, False)
+    assert not first.hidden and builder.earlier_questions(second) == [first]
+    builder.set_hidden(first, True)
     builder.delete_question(second)
     assert [q.id for q in builder.questions_of(db.session.get(Survey, page.survey_id))] == [first.id]
 
@@ -375,6 +379,9 @@ def test_publishing_needs_a_question_and_dates_that_make_sense(monkeypatch):
     db.session.commit()
     assert "The close date has passed" in refused(services.publish, survey).message
     assert survey.status == "draft"
+    survey.opens_at, survey.closes_at = clock.now() + timedelta(days=10), clock.now() + timedelta(days=5)
+    db.session.commit()
+    assert "The close date must be after the open date" in refused(services.publish, survey).message
     survey.opens_at, survey.closes_at = clock.now() + timedelta(days=1), clock.now() + timedelta(days=10)
     db.session.commit()
     services.publish(survey)
