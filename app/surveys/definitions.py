@@ -46,12 +46,12 @@ def _code(label: str, taken: set[str]) -> str:
     return code
 
 
-def coded(labels: list[str], existing: list[dict] | None = None) -> list[dict]:
+def coded(labels: list[str], existing: list[dict] | None = None, reworded: bool = True) -> list[dict]:
     """Options for `labels`, keeping the code of every existing option that is kept.
 
-    An option keeps its code when its label is unchanged (wherever it moved), or when it
-    was reworded in the same place and its old wording is gone. Every other label gets a
-    new code made from its words, never one an existing option has or had.
+    An option keeps its code when its label is unchanged (wherever it moved), or (with
+    `reworded`) when it was reworded in the same place and its old wording is gone. Every
+    other label gets a new code made from its words, never one an existing option has.
     """
     existing = [o for o in existing or [] if isinstance(o, dict) and "code" in o]
     wanted = {label.casefold() for label in labels}
@@ -65,7 +65,7 @@ def coded(labels: list[str], existing: list[dict] | None = None) -> list[dict]:
         if code is not None and code not in kept:
             codes[i] = code
             kept.add(code)
-    for i in range(len(labels)):
+    for i in range(len(labels) if reworded else 0):
         if codes[i] is None and i < len(existing):
             old = existing[i]
             if old["code"] not in kept and str(old.get("label", "")).strip().casefold() not in wanted:
@@ -142,9 +142,12 @@ def check_definition(data: dict, existing=None) -> dict:
         what = "points on the scale" if kind in SCALE_KINDS else "options"
         errors.update(_list_errors(labels, "options", what, 2, high))
         previous = list(existing.options or []) if same_kind else []
+        # A scale saved without options uses the agreement scale's codes; a new one borrows
+        # them only for the labels it shares with that scale.
+        reworded = bool(previous) or same_kind
         if kind in SCALE_KINDS and not previous:
             previous = [dict(o) for o in LIKERT_OPTIONS]
-        options = coded(labels, previous)
+        options = coded(labels, previous, reworded)
     if kind == "matrix":
         labels = lines(data.get("rows"))
         errors.update(_list_errors(labels, "rows", "statements", 1, MAX_ROWS))

@@ -277,3 +277,45 @@ def test_moving_pages_and_questions_from_the_survey_page(staff):
     assert post(f"/staff/surveys/{survey.id}/pages/{two.id}/delete").status_code == 302
     assert len(builder.pages_of(survey)) == 1
     assert services.get_survey(survey.id) is not None and a.id
+
+
+def test_garbage_in_any_field_gets_a_message_not_an_error_page(staff):
+    client, post = staff
+    survey = create_draft()
+    page = first_page(survey)
+    question = add(page, "yes_no", "Do you drive?")
+    follow = add(page, "short_text", "Where do you park?")
+    base = f"/staff/surveys/{survey.id}"
+    answers = {
+        "skip with a made-up question": post(f"{base}/questions/{follow.id}/skip", question_id="abc", op="equals"),
+        "skip with a made-up answer": post(
+            f"{base}/questions/{follow.id}/skip", question_id=str(question.id), values="maybe"
+        ),
+        "skip with a made-up operator": post(
+            f"{base}/questions/{follow.id}/skip", question_id=str(question.id), op="like"
+        ),
+        "move sideways": post(f"{base}/questions/{question.id}/move", direction="sideways"),
+        "a bank question that does not exist": post(f"{base}/pages/{page.id}/bank", bank_question_id="99999999999"),
+        "a year far ahead": post(
+            f"{base}/settings",
+            title="T",
+            mode="open",
+            **{"closes_at-day": "1", "closes_at-month": "1", "closes_at-year": "99999"},
+        ),
+        "a time that is not a time": post(
+            f"{base}/settings",
+            title="T",
+            mode="open",
+            **{"opens_at-day": "1", "opens_at-month": "1", "opens_at-year": "2030", "opens_at-time": "25:99"},
+        ),
+        "a number range of huge numbers": post(
+            f"{base}/pages/{page.id}/questions/new", kind="number", text="N", min="1e400"
+        ),
+        "a made-up kind": post(f"{base}/pages/{page.id}/questions/new", kind="essay", text="N"),
+    }
+    for what, response in answers.items():
+        assert response.status_code in (400, 409), (what, response.status_code)
+        assert "There is a problem" in text(response), what
+    assert follow.show_if == {} and question.position == 1
+    assert [q.text for q in builder.questions_of(survey)] == ["Do you drive?", "Where do you park?"]
+    assert survey.title == "Travelling to your GP"

@@ -114,6 +114,14 @@ def test_every_kind_is_added_with_what_it_needs():
     assert check(number, "12") == 12 and check(multiple, ["cost", "time"]) == ["cost", "time"]
 
 
+def test_reordering_options_keeps_their_codes_and_a_new_scale_gets_codes_of_its_own():
+    question = add(first_page(create_draft()), "single", "Pick", options="Bus\nCar\nWalk")
+    builder.edit_question(question, {"kind": "single", "text": "Pick", "options": "Walk\nBus\nCar"})
+    assert [o["code"] for o in question.options] == ["walk", "bus", "car"]
+    scale = add(first_page(create_draft()), "likert", "The visit was", options="Very good\nGood\nPoor\nAgree")
+    assert [o["code"] for o in scale.options] == ["very_good", "good", "poor", "agree"]
+
+
 def test_option_codes_come_from_labels_and_are_unique():
     question = add(first_page(create_draft()), "single", "Pick", options="Yes!\nyes?\nMaybe – later\n???")
     assert [o["code"] for o in question.options] == ["yes", "yes_2", "maybe_later", "option"]
