@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.staff.routes import bp as staff_bp
     from app.surveys.consultation_routes import bp as consultations_bp
     from app.surveys.result_routes import bp as survey_results_bp
+    from app.surveys.routes import bp as surveys_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(survey_results_bp)
     app.register_blueprint(consultations_bp)
+    app.register_blueprint(surveys_bp)
 
     from app.api import init_api
 

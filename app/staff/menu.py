@@ -11,6 +11,7 @@ STAFF_MENU: list[tuple[str, str, str]] = [
     ("staff.outbox", "Outbox", "outbox.view"),
     ("representation.index", "Representation", "reports.view"),
     ("panels.index", "Panels", "panels.draw"),
+    ("surveys.index", "Surveys", "surveys.view"),
     ("staff.audit_log", "Audit log", "audit.view"),
     ("staff.settings", "Settings", "settings.manage"),
     ("admin.users", "Staff accounts", "users.manage"),

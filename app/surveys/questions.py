@@ -366,3 +366,21 @@ def check_condition(condition: dict | None, earlier: list) -> dict:
     if any(v not in _codes(source) for v in values):
         raise AnswerError("Choose answers that the question offers")
     return {"question_id": question_id, "op": op, "values": values}
+
+
+def describe_condition(condition: dict | None, questions: list) -> str:
+    """Skip logic in words, e.g. “How do you travel?” is Bus or Car; empty when always shown."""
+    if not condition or not condition.get("question_id"):
+        return ""
+    source = next((q for q in questions if q.id == condition.get("question_id")), None)
+    if source is None:
+        return "an answer to a question that is no longer in the survey"
+    op = condition.get("op") or "equals"
+    if op == "answered":
+        return f"“{source.text}” has been answered"
+    labels = [option_label(source, code) for code in condition.get("values") or []]
+    if op == "not_equals":
+        return f"“{source.text}” is not {' or '.join(labels)}"
+    if op == "any_of" and len(labels) > 1:
+        return f"“{source.text}” is {', '.join(labels[:-1])} or {labels[-1]}"
+    return f"“{source.text}” is {labels[0] if labels else ''}"
