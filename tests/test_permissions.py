@@ -18,6 +18,7 @@ from app.auth.permissions import PERMISSIONS, ROLES
 from app.extensions import db
 from app.members import services as members
 from app.members.models import Topic
+from app.surveys.models import Survey
 from tests.factories import create_member, create_pcn, create_practice, create_staff_user, csrf_token, login
 from tests.surveys.factories import create_survey, questions_of
 from tests.surveys.response_factories import create_response
@@ -41,11 +42,28 @@ def _staff_user():
     return user.id
 
 
+_last_survey = {}
+
+
 def _survey():
     survey = create_survey(status="closed")
     travel, text = questions_of(survey)
     create_response(survey, {travel.id: "bus", text.id: "More buses"})
+    _last_survey["survey"] = survey
     return survey.id
+
+
+def _bank_question():
+    from app.surveys import bank
+
+    survey = create_survey(pages=[[{"kind": "short_text", "text": f"Saved question {next(_seq)}"}]])
+    return bank.save_to_bank(questions_of(survey)[0]).id
+
+
+def _survey_part(kind: str):
+    # Parameters are filled in order, survey_id first: a page or question of that same survey.
+    survey = _last_survey.get("survey") or db.session.get(Survey, _survey())
+    return survey.pages[0].id if kind == "page" else questions_of(survey)[0].id
 
 
 def _topic():
@@ -66,6 +84,9 @@ MAKERS = {
     "topic": lambda: _topic().slug,
     "slug": lambda: _topic().slug,
     "survey_id": _survey,
+    "page_id": lambda: _survey_part("page"),
+    "question_id": lambda: _survey_part("question"),
+    "bank_question_id": lambda: _bank_question(),
 }
 
 
@@ -163,6 +184,8 @@ def test_staff_pages_answer_each_role_as_the_permission_table_says(app):
         method = "GET" if "GET" in rule.methods else _methods(rule)[0]
         path, all_real = _fill(rule)
         for role, (client, token) in clients.items():
+            if method != "GET":
+                path, all_real = _fill(rule)  # a change (a delete, say) gets fresh objects for each role
             data = None if method == "GET" else {"csrf_token": token}
             response = client.open(path, method=method, data=data)
             what = f"{method} {path} ({rule.endpoint}) as {role or 'nobody'}"
