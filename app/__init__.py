@@ -96,6 +96,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.rosters.public_routes import bp as events_bp
     from app.rosters.routes import bp as rosters_bp
     from app.staff.routes import bp as staff_bp
+    from app.surveys.entry_routes import bp as survey_entry_bp
+    from app.surveys.invitation_routes import bp as survey_invitations_bp
+    from app.surveys.public_routes import bp as survey_public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -111,6 +114,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(survey_public_bp)
+    app.register_blueprint(survey_entry_bp)
+    app.register_blueprint(survey_invitations_bp)
 
     from app.api import init_api
 

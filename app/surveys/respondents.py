@@ -1,0 +1,177 @@
+"""What a respondent may do besides answering: the equality section, following the outcome,
+joining the network, and getting their resume link by email.
+
+Following and joining take a survey and a person, never a response: a Follower row and a
+new member have no path back to what anyone answered.
+"""
+
+import logging
+
+from flask import current_app
+
+from app.errors import InvalidRequest
+from app.extensions import db
+from app.jobs import enqueue, with_app_context
+from app.mail import send_transactional
+from app.mail.backends import DeliveryError
+from app.members import equality
+from app.members import services as members
+from app.members.models import Member
+from app.members.validation import FieldError, normalise_email
+from app.members.vocab import CONSENT_PURPOSES, SELF_REPORTED_AGE_BANDS
+from app.public import services as journey
+from app.surveys.models import Follower, Response, ResponseEquality, Survey
+from app.transactions import transactional
+
+log = logging.getLogger(__name__)
+
+PREFER_NOT_TO_SAY = equality.PREFER_NOT_TO_SAY
+EQUALITY_FIELDS = ("age_band", *equality.QUESTIONS)
+CONSENT_WORDING = CONSENT_PURPOSES["equality_monitoring"][1]
+JOIN_PURPOSES = ("bulletin", "involvement", "surveys")
+JOIN_FIELDS = ("first_name", "last_name", "email", "purposes")
+
+
+# ----- equality monitoring --------------------------------------------------------------------------
+
+
+def equality_questions() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(field, question, [(code, label)]) for the equality section, each ending in "Prefer not to say"."""
+    age = [(code, label) for code, (label, _, _) in SELF_REPORTED_AGE_BANDS.items()]
+    questions = [("age_band", "What is your age?", age + [(PREFER_NOT_TO_SAY, "Prefer not to say")])]
+    for name, (text, _, _) in equality.QUESTIONS.items():
+        choices = equality.choices(name)
+        if name == "ethnic_background":
+            choices = [
+                (code, f"{equality.ETHNIC_GROUPS[group][0]}: {label}")
+                for code, (group, label, _) in equality.ETHNIC_BACKGROUNDS.items()
+            ] + [(PREFER_NOT_TO_SAY, "Prefer not to say")]
+        questions.append((name, text, choices))
+    return questions
+
+
+def check_equality(form) -> tuple[dict, dict]:
+    """The equality answers from a form and {field: message}; consent is needed to keep any answer."""
+    answers = {name: (form.get(name) or "").strip()[:40] for name in EQUALITY_FIELDS}
+    errors = {}
+    age = answers["age_band"]
+    if age and age != PREFER_NOT_TO_SAY and age not in SELF_REPORTED_AGE_BANDS:
+        errors["age_band"] = "Choose an answer from the list"
+    errors.update(members.check_equality_answers(answers))
+    if any(answers.values()) and form.get("equality_consent") != "yes":
+        errors["equality_consent"] = "To save your answers, tick the box to agree, or skip this section"
+    ordered = {name: errors[name] for name in (*EQUALITY_FIELDS, "equality_consent") if name in errors}
+    return answers, ordered
+
+
+@transactional
+def save_equality(response_id: int, form) -> bool:
+    """Keep a respondent's equality answers apart from their answers; returns whether any were kept."""
+    response = db.session.get(Response, response_id)
+    if response is None or response.completed_at is not None:
+        raise InvalidRequest("These answers can no longer be changed.", 409)
+    answers, errors = check_equality(form)
+    if errors:
+        raise InvalidRequest("There is a problem with your answers.", 400, errors)
+    row = db.session.get(ResponseEquality, response.id)
+    if not any(answers.values()):
+        if row is not None:
+            db.session.delete(row)
+        return False
+    if row is None:
+        row = ResponseEquality(response_id=response.id)
+        db.session.add(row)
+    for name in EQUALITY_FIELDS:
+        setattr(row, name, answers[name] or None)
+    return True
+
+
+def equality_values(response_id: int) -> dict:
+    row = db.session.get(ResponseEquality, response_id)
+    if row is None:
+        return {}
+    return {name: getattr(row, name) or "" for name in EQUALITY_FIELDS} | {"equality_consent": "yes"}
+
+
+# ----- following the outcome and joining ------------------------------------------------------------
+
+
+@transactional
+def follow(survey_id: int, member_id: int) -> None:
+    """Record that a member wants to hear what came of a survey (once; no link to any response)."""
+    if db.session.get(Survey, survey_id) is None:
+        raise InvalidRequest("There is no such survey.", 404)
+    member = db.session.get(Member, member_id)
+    if member is None or member.status == "erased":
+        raise InvalidRequest("There is no such member.", 404)
+    if db.session.get(Follower, (survey_id, member_id)) is None:
+        db.session.add(Follower(survey_id=survey_id, member_id=member_id))
+
+
+def check_join(form) -> tuple[members.MemberInput, list[str], dict]:
+    data = members.MemberInput(
+        email=form.get("email", ""),
+        first_name=form.get("first_name", ""),
+        last_name=form.get("last_name", ""),
+    )
+    errors = members.check_member_input(data)
+    if not data.first_name:
+        errors["first_name"] = "Enter your first name"
+    if not data.last_name:
+        errors["last_name"] = "Enter your last name"
+    purposes = [p for p in form.getlist("purposes") if p in JOIN_PURPOSES]
+    if not purposes:
+        errors["purposes"] = "Choose at least one thing you would like us to contact you about"
+    ordered = {name: errors[name] for name in JOIN_FIELDS if name in errors}
+    return data, purposes, ordered | {k: v for k, v in errors.items() if k not in ordered}
+
+
+def join_network(survey_id: int, form) -> None:
+    """Sign a respondent up to the network (consent recorded, confirmation emailed), following the outcome if asked.
+
+    The sign-up knows the survey only to record the Follower; the response stays as it was.
+    """
+    data, purposes, errors = check_join(form)
+    if errors:
+        raise InvalidRequest("There is a problem with your details.", 400, errors)
+    result = members.sign_up(data, purposes, method="web_form")
+    journey.queue_confirmation(result)
+    # Anyone can type an address: only a new (or still unconfirmed) sign-up follows the outcome.
+    if form.get("follow") == "yes" and (result.created or result.member.status == "pending"):
+        follow(survey_id, result.member.id)
+
+
+# ----- the resume link by email ---------------------------------------------------------------------
+
+
+def email_resume_link(survey: Survey, link: str, address: str | None = None, member_id: int | None = None) -> None:
+    """Email the resume link to the given address, or to the invited member; the address is not kept."""
+    if member_id is None:
+        try:
+            address = normalise_email(address or "")
+        except FieldError as exc:
+            raise InvalidRequest("Enter your email address.", 400, {"email": str(exc)}) from None
+    enqueue(send_resume_link, survey.id, link, address, member_id)
+
+
+@with_app_context
+def send_resume_link(survey_id: int, link: str, address: str | None, member_id: int | None) -> None:
+    survey = db.session.get(Survey, survey_id)
+    if member_id is not None:
+        member = db.session.get(Member, member_id)
+        if member is None or member.status == "erased" or not member.email:
+            return
+        address = member.email
+    if survey is None or not address:
+        return
+    try:
+        send_transactional(
+            address,
+            f"Your link to finish: {survey.title}",
+            "survey_resume",
+            survey=survey,
+            resume_url=link,
+            organisation_name=current_app.config["ORGANISATION_NAME"],
+        )
+    except DeliveryError:
+        log.warning("could not send the resume link for survey %s", survey_id)
