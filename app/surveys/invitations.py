@@ -57,6 +57,7 @@ def _closes(survey: Survey) -> str:
 
 
 def default_body(survey: Survey, reminder: bool = False) -> str:
+    """Ready-to-send Markdown for an invitation or reminder, with the survey link and unsubscribe link."""
     template = REMINDER_BODY if reminder else INVITATION_BODY
     return template % {"title": survey.title, "closes": _closes(survey)}
 
@@ -268,6 +269,7 @@ def counts(survey: Survey) -> dict[str, int]:
 
 
 def campaigns_for(survey_id: int) -> list[Campaign]:
+    """The bulletins that carry this survey's invitations and reminders, newest first."""
     return list(
         db.session.scalars(
             select(Campaign).where(Campaign.survey_id == survey_id).order_by(Campaign.created_at.desc(), Campaign.id)

@@ -87,6 +87,7 @@ def save_equality(response_id: int, form) -> bool:
 
 
 def equality_values(response_id: int) -> dict:
+    """A response's equality answers as form values, to show them again."""
     row = db.session.get(ResponseEquality, response_id)
     if row is None:
         return {}
@@ -109,6 +110,7 @@ def follow(survey_id: int, member_id: int) -> None:
 
 
 def check_join(form) -> tuple[members.MemberInput, list[str], dict]:
+    """The details and chosen purposes from the join form, with {field: message} in page order."""
     data = members.MemberInput(
         email=form.get("email", ""),
         first_name=form.get("first_name", ""),
@@ -156,6 +158,7 @@ def email_resume_link(survey: Survey, link: str, address: str | None = None, mem
 
 @with_app_context
 def send_resume_link(survey_id: int, link: str, address: str | None, member_id: int | None) -> None:
+    """The job behind email_resume_link: one message, nothing kept."""
     survey = db.session.get(Survey, survey_id)
     if member_id is not None:
         member = db.session.get(Member, member_id)

@@ -45,6 +45,7 @@ def find_open_survey(slug: str) -> Survey | None:
 
 
 def get_survey(survey_id: int) -> Survey:
+    """The survey with this id, or a 404 InvalidRequest."""
     survey = db.session.get(Survey, survey_id)
     if survey is None:
         raise InvalidRequest("There is no such survey.", 404)
@@ -52,7 +53,7 @@ def get_survey(survey_id: int) -> Survey:
 
 
 def availability(survey: Survey) -> str:
-    """ "open", "not_yet" (opens later) or "closed"."""
+    """Whether the survey takes answers now: open, not_yet (opens later) or closed."""
     moment = now()
     if survey.status == "closed" or (survey.closes_at is not None and survey.closes_at <= moment):
         return "closed"
@@ -110,10 +111,12 @@ def response_for_key(survey: Survey, key: "Key | None") -> Response | None:
 
 
 def resume_token(key: Key) -> str:
+    """A signed resume token carrying the response id and its secret."""
     return tokens.sign("resume", key.as_list())
 
 
 def resume_url(survey: Survey, key: Key) -> str:
+    """The absolute link that reopens an unfinished response, for the page and for email."""
     base = current_app.config["PUBLIC_BASE_URL"]
     return f"{base}/surveys/{survey.slug}/resume/{resume_token(key)}"
 
@@ -265,6 +268,7 @@ def complete(response_id: int) -> Response:
 
 
 def survey_token(survey_id: int, member_id: int) -> str:
+    """One member's invitation token for one survey (ids only)."""
     return tokens.sign("survey", [survey_id, member_id])
 
 

@@ -1,6 +1,6 @@
 """Helpers for answering tests: surveys with every kind of question, and a respondent's browser."""
 
-import re
+from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.surveys.models import Answer, Response
@@ -44,13 +44,18 @@ def skip_logic_survey(**fields):
     return survey
 
 
+def token_for(client) -> str:
+    """The CSRF token of this client's session (any page's token serves the whole session)."""
+    if not getattr(client, "_survey_csrf", None):
+        client._survey_csrf = csrf_token(client.get("/get-involved").get_data(as_text=True))
+    return client._survey_csrf
+
+
 def post(client, path, data=None, **kwargs):
-    """POST a form with the CSRF token of the page at `path` (or of the survey page it came from)."""
-    page = client.get(path)
-    html = page.get_data(as_text=True)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    token = match.group(1) if match else csrf_token(client.get("/get-involved").get_data(as_text=True))
-    return client.post(path, data={"csrf_token": token, **(data or {})}, **kwargs)
+    """POST a form as a browser would, with the session's CSRF token."""
+    if isinstance(data, list):
+        return client.post(path, data=MultiDict([("csrf_token", token_for(client)), *data]), **kwargs)
+    return client.post(path, data={"csrf_token": token_for(client), **(data or {})}, **kwargs)
 
 
 def start(client, survey, data=None):
