@@ -17,11 +17,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import tokens
+from app.audit import services as audit
 from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.surveys import flow
-from app.surveys.models import CHANNELS, Answer, Invitation, Response, Survey
+from app.surveys.models import CHANNELS, Answer, Invitation, Response, ResponseEquality, Survey
 from app.surveys.questions import condition_met, is_empty, visible_questions
 from app.transactions import transactional
 
@@ -343,6 +344,12 @@ def enter_response(survey_id: int, form, staff_user_id: int | None) -> Response:
         errors["consent"] = "Confirm the respondent agreed to take part"
     answers, answer_errors = check_all(survey, form)
     errors.update(answer_errors)
+    equality_answers = {}
+    if survey.include_equality:
+        from app.surveys.respondents import check_equality
+
+        equality_answers, equality_errors = check_equality(form)
+        errors.update(equality_errors)
     if errors:
         raise InvalidRequest("There is a problem with the response.", 400, errors)
     response = Response(
@@ -356,5 +363,8 @@ def enter_response(survey_id: int, form, staff_user_id: int | None) -> Response:
     db.session.add(response)
     db.session.flush()
     _write_answers(response, answers)
+    if any(equality_answers.values()):
+        db.session.add(ResponseEquality(response_id=response.id, **{k: v or None for k, v in equality_answers.items()}))
+    audit.record("create", "survey_response", response.id, f"{channel} response to survey {survey.id}")
     log.info("survey %s response %s entered by staff user %s", survey.id, response.id, staff_user_id)
     return response

@@ -105,3 +105,29 @@ def test_responses_and_entry_are_for_the_teams_that_run_consultations(app, clien
     assert client.get(f"/staff/surveys/{survey.id}/responses").status_code == 403
     assert client.get(f"/staff/surveys/{survey.id}/responses/new").status_code == 403
     assert client.get(f"/staff/surveys/{survey.id}/preview").status_code == 200
+
+
+def test_a_paper_response_can_carry_the_equality_answers_and_is_audited(app, client):
+    from app.surveys.models import ResponseEquality
+
+    survey = create_survey(include_equality=True)
+    question, _ = questions_of(survey)
+    login(client, create_staff_user("engagement"))
+    page = client.get(f"/staff/surveys/{survey.id}/responses/new").get_data(as_text=True)
+    assert "About the respondent (optional)" in page and "Prefer not to say" in page
+    refused = post(
+        client,
+        f"/staff/surveys/{survey.id}/responses/new",
+        {"channel": "paper", f"q{question.id}": "bus", "disability": "yes"},
+    )
+    assert refused.status_code == 400 and responses_of(survey) == []
+    reply = post(
+        client,
+        f"/staff/surveys/{survey.id}/responses/new",
+        {"channel": "paper", f"q{question.id}": "bus", "disability": "yes", "equality_consent": "yes"},
+    )
+    assert reply.status_code == 302
+    [response] = responses_of(survey)
+    assert db.session.get(ResponseEquality, response.id).disability == "yes"
+    entry = db.session.scalar(select(AuditLogEntry).where(AuditLogEntry.record_type == "survey_response"))
+    assert entry.action == "create" and entry.record_id == str(response.id)
