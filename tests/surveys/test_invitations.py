@@ -190,3 +190,45 @@ def test_only_roles_that_may_invite_see_the_page(app, client):
     survey = create_survey(mode="invitation")
     login(client, create_staff_user("analyst"))
     assert client.get(f"/staff/surveys/{survey.id}/invitations").status_code == 403
+
+
+def test_an_invited_member_can_ask_to_hear_what_was_done(app, outbox):
+    from app.surveys.models import Follower
+
+    member = create_member()
+    survey = create_survey(mode="invitation")
+    _send_invitation(survey)
+    browser = app.test_client()
+    _answer_all(browser, survey, _link(outbox()[0], survey))
+    done = browser.get(f"/surveys/{survey.slug}/done").get_data(as_text=True)
+    assert "Hear what we did with the results" in done and "Join our involvement network" not in done
+    unticked = post(browser, f"/surveys/{survey.slug}/done", {})
+    assert unticked.status_code == 400 and db.session.get(Follower, (survey.id, member.id)) is None
+    reply = post(browser, f"/surveys/{survey.slug}/done", {"follow": "yes"})
+    assert "We will tell you what we did" in reply.get_data(as_text=True)
+    assert db.session.get(Follower, (survey.id, member.id)) is not None
+
+
+def test_previews_and_test_sends_show_the_survey_start_page_not_anyones_invitation(app):
+    create_member()
+    survey = create_survey(mode="invitation")
+    campaign = create_campaign(body="[Answer]({{ survey_url }}) [Stop]({{ unsubscribe_url }})")
+    campaign.survey_id = survey.id
+    db.session.commit()
+    html, text = content.preview(campaign)
+    assert f"http://localhost/surveys/{survey.slug}" in text
+    assert "/invited/" not in html + text
+
+
+def test_an_invited_member_gets_the_resume_link_at_their_own_address(app, outbox):
+    member = create_member("invited@example.org")
+    survey = create_survey(mode="invitation")
+    _send_invitation(survey)
+    browser = app.test_client()
+    post(browser, _link(outbox()[0], survey))
+    page = browser.get(f"/surveys/{survey.slug}/save").get_data(as_text=True)
+    assert 'type="email"' not in page and "Email me the link" in page
+    post(browser, f"/surveys/{survey.slug}/save")
+    resume_mail = [m for m in outbox() if m["subject"].startswith("Your link to finish")]
+    assert [m["to"] for m in resume_mail] == [member.email]
+    assert f"/surveys/{survey.slug}/resume/" in resume_mail[0]["text"]
