@@ -97,6 +97,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.rosters.routes import bp as rosters_bp
     from app.staff.routes import bp as staff_bp
     from app.surveys.consultation_routes import bp as consultations_bp
+    from app.surveys.entry_routes import bp as survey_entry_bp
+    from app.surveys.invitation_routes import bp as survey_invitations_bp
+    from app.surveys.public_routes import bp as survey_public_bp
     from app.surveys.result_routes import bp as survey_results_bp
     from app.surveys.routes import bp as surveys_bp
 
@@ -114,6 +117,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(survey_public_bp)
+    app.register_blueprint(survey_entry_bp)
+    app.register_blueprint(survey_invitations_bp)
     app.register_blueprint(survey_results_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(surveys_bp)

@@ -32,6 +32,8 @@ def checklist(campaign: Campaign) -> list[tuple[str, bool, str]]:
     )
     # The layout has its own footer link, but the content must offer one a reader can see too.
     items.append(("Unsubscribe link", rendering.has_unsubscribe_link(body), "Add {{ unsubscribe_url }} to the content"))
+    if campaign.survey_id is not None or "survey_url" in rendering.merge_names(body):
+        items.append(_survey_check(campaign, body))
     bad_links = [u for u in _links(body) if not u.startswith(("https://", "http://", "mailto:"))]
     items.append(("Links valid", not bad_links, "Links must start with https://, http:// or mailto:"))
     if campaign.audience is None:
@@ -40,6 +42,19 @@ def checklist(campaign: Campaign) -> list[tuple[str, bool, str]]:
         size = audiences.count(campaign.audience.filter or {}).recipients
         items.append(("Audience", size > 0, f"{size} recipients" if size else "The audience has no recipients"))
     return items
+
+
+def _survey_check(campaign: Campaign, body: str) -> tuple[str, bool, str]:
+    """A survey invitation carries each person's link, and only while the survey is open."""
+    has_link = "survey_url" in rendering.merge_names(body)
+    if campaign.survey_id is None:
+        return ("Survey link", False, "Only a survey invitation can carry {{ survey_url }}")
+    if not has_link:
+        return ("Survey link", False, "Add {{ survey_url }} so each person gets their link to the survey")
+    from app.surveys.invitations import survey_problem
+
+    problem = survey_problem(campaign.survey_id)
+    return ("Survey link", not problem, problem)
 
 
 def problems(campaign: Campaign) -> dict[str, str]:

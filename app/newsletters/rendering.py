@@ -20,6 +20,7 @@ MERGE_FIELDS = {
     "preferences_url": "Their preferences page",
     "unsubscribe_url": "Their one-click unsubscribe page",
     "web_version_url": "The web version of this bulletin",
+    "survey_url": "The recipient's link to the survey (survey invitations and reminders only)",
 }
 _MERGE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _PLACEHOLDER = re.compile(r"%%([a-z_]+)%%")
@@ -30,6 +31,10 @@ _TAGS = nh3.ALLOWED_TAGS | {"table", "thead", "tbody", "tr", "td", "th", "img", 
 def invalid_merge_fields(text: str) -> list[str]:
     """The {{ names }} in `text` that are not merge fields we know."""
     return sorted({name for name in _MERGE.findall(text or "") if name not in MERGE_FIELDS})
+
+
+def merge_names(text: str) -> set[str]:
+    return set(_MERGE.findall(text or ""))
 
 
 def has_unsubscribe_link(text: str) -> bool:
@@ -107,6 +112,7 @@ def batch_values(campaign_id: int, recipients: list[tuple[int, int, str]]) -> li
     # the preferences page has its own (it is the member's, not this bulletin's).
     own = tokens.sign_many("recipient", [[campaign_id, d, m] for d, m, _ in recipients])
     preferences = tokens.sign_many("preferences", [m for _, m, _ in recipients])
+    surveys = _survey_urls(campaign_id, [m for _, m, _ in recipients])
     escape = html.escape
     return [
         {
@@ -116,9 +122,27 @@ def batch_values(campaign_id: int, recipients: list[tuple[int, int, str]]) -> li
             "click": own[i],
             "unsubscribe_url": f"{base}/unsubscribe/{own[i]}",
             "preferences_url": f"{base}/preferences/{preferences[i]}",
+            "survey_url": surveys[i],
         }
         for i, (_, _, name) in enumerate(recipients)
     ]
+
+
+def _survey_id(campaign_id: int) -> int | None:
+    from app.extensions import db
+    from app.newsletters.models import Campaign
+
+    return db.session.scalar(db.select(Campaign.survey_id).where(Campaign.id == campaign_id)) if campaign_id else None
+
+
+def _survey_urls(campaign_id: int, member_ids: list[int]) -> list[str]:
+    """Each recipient's own survey link when the campaign carries a survey's invitations, else blanks."""
+    survey_id = _survey_id(campaign_id)
+    if survey_id is None:
+        return [""] * len(member_ids)
+    from app.surveys.invitations import survey_urls
+
+    return survey_urls(survey_id, member_ids)
 
 
 def personalise(template: str, values: dict[str, str]) -> str:
@@ -137,4 +161,14 @@ def sample_values(campaign_id: int) -> dict[str, str]:
         "unsubscribe_url": f"{base}/unsubscribe/preview",
         "preferences_url": f"{base}/preferences/preview",
         "web_version_url": web_version_url(campaign_id) if campaign_id else f"{base}/",
+        "survey_url": _sample_survey_url(campaign_id),
     }
+
+
+def _sample_survey_url(campaign_id: int) -> str:
+    survey_id = _survey_id(campaign_id)
+    if survey_id is None:
+        return ""
+    from app.surveys.invitations import sample_survey_url
+
+    return sample_survey_url(survey_id)

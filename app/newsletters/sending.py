@@ -68,6 +68,11 @@ def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
             select(literal(campaign_id), recipients.c.id, literal("queued"), literal(0), literal("")),
         )
     )
+    if campaign.survey_id is not None:
+        from app.surveys.invitations import record_invitations
+
+        # Invited exactly when the recipients are frozen: the same transaction, so never one without the other.
+        record_invitations(campaign_id, campaign.survey_id)
     total = db.session.scalar(select(func.count()).select_from(Delivery).where(Delivery.campaign_id == campaign_id))
     log.info("campaign %s frozen with %s deliveries", campaign_id, total)
     return total

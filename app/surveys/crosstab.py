@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.statistics.suppression import SUPPRESSED, is_small, share, suppress
-from app.surveys import respondents
+from app.surveys import profiles
 from app.surveys.analysis import questions_in_order
 from app.surveys.models import Answer, Response
 from app.surveys.questions import options_of
@@ -57,7 +57,7 @@ def _codes(question, row, value) -> list:
 
 def crosstab(survey, key: str, characteristic: str) -> dict:
     """Raw counts: for each group of the characteristic, how many chose each option, and how many answered."""
-    if characteristic not in respondents.CHARACTERISTICS:
+    if characteristic not in profiles.CHARACTERISTICS:
         raise InvalidRequest("Choose a characteristic.", 400, {"by": "Choose a characteristic to compare by"})
     question, row = _find(survey, key)
     options = options_of(question)
@@ -68,28 +68,28 @@ def crosstab(survey, key: str, characteristic: str) -> dict:
         .where(Answer.question_id == question.id, Response.completed_at.is_not(None))
     )
     answers = dict(db.session.execute(query).all())
-    known = dict(respondents.categories(characteristic))
+    known = dict(profiles.categories(characteristic))
     groups = {label: {"n": 0, "counts": dict.fromkeys(labels.values(), 0)} for label in known.values()}
-    for profile in respondents.profiles(survey.id):
+    for profile in profiles.profiles(survey.id):
         codes = [c for c in _codes(question, row, answers.get(profile["response_id"])) if c in labels]
         if not codes:
             continue
-        group = respondents.group_of(profile, characteristic, known)
+        group = profiles.group_of(profile, characteristic, known)
         cell = groups.setdefault(group, {"n": 0, "counts": dict.fromkeys(labels.values(), 0)})
         cell["n"] += 1
         for code in set(codes):
             cell["counts"][labels[code]] += 1
     if characteristic == "pcn":
-        groups = dict(sorted(groups.items(), key=lambda item: (item[0] == respondents.NOT_KNOWN, item[0])))
-    elif respondents.NOT_KNOWN in groups:
-        groups[respondents.NOT_KNOWN] = groups.pop(respondents.NOT_KNOWN)
+        groups = dict(sorted(groups.items(), key=lambda item: (item[0] == profiles.NOT_KNOWN, item[0])))
+    elif profiles.NOT_KNOWN in groups:
+        groups[profiles.NOT_KNOWN] = groups.pop(profiles.NOT_KNOWN)
     label = dict(question_choices(survey)).get(key, question.text)
     return {
         "key": key,
         "question": label,
         "kind": question.kind,
         "characteristic": characteristic,
-        "characteristic_label": respondents.CHARACTERISTICS[characteristic],
+        "characteristic_label": profiles.CHARACTERISTICS[characteristic],
         "options": list(labels.values()),
         "groups": groups,
         "anonymous": survey.anonymous,

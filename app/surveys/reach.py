@@ -12,7 +12,7 @@ from app.clock import today
 from app.errors import InvalidRequest
 from app.representation import audit as engine
 from app.representation import baselines, mapping, report
-from app.surveys import respondents
+from app.surveys import profiles
 
 
 def _born_before(on, years: int):
@@ -24,7 +24,7 @@ def _born_before(on, years: int):
 
 def respondent_counts(survey, on) -> dict:
     """The counts dict representation.audit.load_counts returns, for a survey's complete responses."""
-    people = respondents.profiles(survey.id)
+    people = profiles.profiles(survey.id)
     fields = list(dict.fromkeys(mapping.ANSWER_FIELDS.values()))
     ages = Counter((p["date_of_birth"], None if p["date_of_birth"] else p["age_band"]) for p in people)
     answers = {f: Counter(p.get(f) for p in people) for f in fields}

@@ -1,111 +1,180 @@
-"""Who answered a survey: each complete response's characteristics, for cross-tabulation and reach.
+"""What a respondent may do besides answering: the equality section, following the outcome,
+joining the network, and getting their resume link by email.
 
-Equality answers given in the survey come first; for an identified response whose survey
-answer to a question is missing, the member's own answer (and age) is used instead. An
-anonymous response has no member, so only what was given in the survey is known. The
-profiles are counted by callers and never shown one by one.
+Following and joining take a survey and a person, never a response: a Follower row and a
+new member have no path back to what anyone answered.
 """
 
-from datetime import date
+import logging
 
-from sqlalchemy import String, cast, select
+from flask import current_app
 
+from app.errors import InvalidRequest
 from app.extensions import db
+from app.jobs import enqueue, with_app_context
+from app.mail import send_transactional
+from app.mail.backends import DeliveryError
 from app.members import equality
-from app.members.models import EqualityAnswers, Member
-from app.members.vocab import SELF_REPORTED_AGE_BANDS, age_on, self_reported_band_for_age
-from app.organisations.models import PCN, Practice
-from app.surveys.models import CHANNELS, Response, ResponseEquality
+from app.members import services as members
+from app.members.models import Member
+from app.members.validation import FieldError, normalise_email
+from app.members.vocab import CONSENT_PURPOSES, SELF_REPORTED_AGE_BANDS
+from app.public import services as journey
+from app.surveys.models import Follower, Response, ResponseEquality, Survey
+from app.transactions import transactional
 
-EQUALITY_FIELDS = (
-    "ethnic_group",
-    "ethnic_background",
-    "sex",
-    "gender_identity_same",
-    "sexual_orientation",
-    "disability",
-    "religion",
-)
+log = logging.getLogger(__name__)
 
-# Characteristics a question can be cross-tabulated by: key -> label.
-CHARACTERISTICS = {
-    "age_band": "Age band",
-    "sex": "Sex",
-    "ethnic_group": "Ethnic group (broad)",
-    "disability": "Long-term condition or illness (disability)",
-    "religion": "Religion",
-    "sexual_orientation": "Sexual orientation",
-    "gender_identity_same": "Gender identity the same as sex registered at birth",
-    "pcn": "Primary care network (PCN)",
-    "channel": "How the response was given",
-}
-NOT_KNOWN = "Not known or preferred not to say"
-DEPRIVATION_NOTE = (
-    "Cross-tabulation by deprivation decile is not available: placing a respondent in an IMD decile needs a "
-    "lookup from postcode to LSOA (the ONS Postcode Directory), which Involve does not include. No figures are "
-    "estimated or invented."
-)
+PREFER_NOT_TO_SAY = equality.PREFER_NOT_TO_SAY
+EQUALITY_FIELDS = ("age_band", *equality.QUESTIONS)
+CONSENT_WORDING = CONSENT_PURPOSES["equality_monitoring"][1]
+JOIN_PURPOSES = ("bulletin", "involvement", "surveys")
+JOIN_FIELDS = ("first_name", "last_name", "email", "purposes")
 
 
-def profiles(survey_id: int) -> list[dict]:
-    """One dict per complete response: response_id, channel, date_of_birth, age_band code, equality codes, pcn."""
-    member_answers = [getattr(EqualityAnswers, f) for f in EQUALITY_FIELDS]
-    survey_answers = [getattr(ResponseEquality, f) for f in EQUALITY_FIELDS]
-    query = (
-        select(
-            Response.id,
-            Response.channel,
-            Response.completed_at,
-            ResponseEquality.age_band,
-            cast(Member.date_of_birth, String),
-            Member.age_band,
-            PCN.name,
-            *survey_answers,
-            *member_answers,
-        )
-        .outerjoin(ResponseEquality, ResponseEquality.response_id == Response.id)
-        .outerjoin(Member, Member.id == Response.member_id)
-        .outerjoin(EqualityAnswers, EqualityAnswers.member_id == Member.id)
-        .outerjoin(Practice, Practice.id == Member.practice_id)
-        .outerjoin(PCN, PCN.id == Practice.pcn_id)
-        .where(Response.survey_id == survey_id, Response.completed_at.is_not(None))
+# ----- equality monitoring --------------------------------------------------------------------------
+
+
+def equality_questions() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(field, question, [(code, label)]) for the equality section, each ending in "Prefer not to say"."""
+    age = [(code, label) for code, (label, _, _) in SELF_REPORTED_AGE_BANDS.items()]
+    questions = [("age_band", "What is your age?", age + [(PREFER_NOT_TO_SAY, "Prefer not to say")])]
+    for name, (text, _, _) in equality.QUESTIONS.items():
+        choices = equality.choices(name)
+        if name == "ethnic_background":
+            choices = [
+                (code, f"{equality.ETHNIC_GROUPS[group][0]}: {label}")
+                for code, (group, label, _) in equality.ETHNIC_BACKGROUNDS.items()
+            ] + [(PREFER_NOT_TO_SAY, "Prefer not to say")]
+        questions.append((name, text, choices))
+    return questions
+
+
+def check_equality(form) -> tuple[dict, dict]:
+    """The equality answers from a form and {field: message}; consent is needed to keep any answer."""
+    answers = {name: (form.get(name) or "").strip()[:40] for name in EQUALITY_FIELDS}
+    errors = {}
+    age = answers["age_band"]
+    if age and age != PREFER_NOT_TO_SAY and age not in SELF_REPORTED_AGE_BANDS:
+        errors["age_band"] = "Choose an answer from the list"
+    errors.update(members.check_equality_answers(answers))
+    if any(answers.values()) and form.get("equality_consent") != "yes":
+        errors["equality_consent"] = "To save your answers, tick the box to agree, or skip this section"
+    ordered = {name: errors[name] for name in (*EQUALITY_FIELDS, "equality_consent") if name in errors}
+    return answers, ordered
+
+
+@transactional
+def save_equality(response_id: int, form) -> bool:
+    """Keep a respondent's equality answers apart from their answers; returns whether any were kept."""
+    response = db.session.get(Response, response_id)
+    if response is None or response.completed_at is not None:
+        raise InvalidRequest("These answers can no longer be changed.", 409)
+    answers, errors = check_equality(form)
+    if errors:
+        raise InvalidRequest("There is a problem with your answers.", 400, errors)
+    row = db.session.get(ResponseEquality, response.id)
+    if not any(answers.values()):
+        if row is not None:
+            db.session.delete(row)
+        return False
+    if row is None:
+        row = ResponseEquality(response_id=response.id)
+        db.session.add(row)
+    for name in EQUALITY_FIELDS:
+        setattr(row, name, answers[name] or None)
+    return True
+
+
+def equality_values(response_id: int) -> dict:
+    """A response's equality answers as form values, to show them again."""
+    row = db.session.get(ResponseEquality, response_id)
+    if row is None:
+        return {}
+    return {name: getattr(row, name) or "" for name in EQUALITY_FIELDS} | {"equality_consent": "yes"}
+
+
+# ----- following the outcome and joining ------------------------------------------------------------
+
+
+@transactional
+def follow(survey_id: int, member_id: int) -> None:
+    """Record that a member wants to hear what came of a survey (once; no link to any response)."""
+    if db.session.get(Survey, survey_id) is None:
+        raise InvalidRequest("There is no such survey.", 404)
+    member = db.session.get(Member, member_id)
+    if member is None or member.status == "erased":
+        raise InvalidRequest("There is no such member.", 404)
+    if db.session.get(Follower, (survey_id, member_id)) is None:
+        db.session.add(Follower(survey_id=survey_id, member_id=member_id))
+
+
+def check_join(form) -> tuple[members.MemberInput, list[str], dict]:
+    """The details and chosen purposes from the join form, with {field: message} in page order."""
+    data = members.MemberInput(
+        email=form.get("email", ""),
+        first_name=form.get("first_name", ""),
+        last_name=form.get("last_name", ""),
     )
-    count = len(EQUALITY_FIELDS)
-    out = []
-    for row in db.session.execute(query):
-        response_id, channel, completed_at, reported_band, born, member_band, pcn = row[:7]
-        given, own = row[7 : 7 + count], row[7 + count :]
-        born = date.fromisoformat(born[:10]) if born else None
-        profile = {
-            "response_id": response_id,
-            "channel": channel,
-            "completed_at": completed_at,
-            "date_of_birth": born if not reported_band else None,
-            "age_band": reported_band or member_band,
-            "pcn": pcn,
-        }
-        if not profile["age_band"] and born is not None and completed_at is not None:
-            profile["age_band"] = self_reported_band_for_age(age_on(born, completed_at.date()))
-        for i, field in enumerate(EQUALITY_FIELDS):
-            profile[field] = given[i] if given[i] else own[i]
-        out.append(profile)
-    return out
+    errors = members.check_member_input(data)
+    if not data.first_name:
+        errors["first_name"] = "Enter your first name"
+    if not data.last_name:
+        errors["last_name"] = "Enter your last name"
+    purposes = [p for p in form.getlist("purposes") if p in JOIN_PURPOSES]
+    if not purposes:
+        errors["purposes"] = "Choose at least one thing you would like us to contact you about"
+    ordered = {name: errors[name] for name in JOIN_FIELDS if name in errors}
+    return data, purposes, ordered | {k: v for k, v in errors.items() if k not in ordered}
 
 
-def categories(characteristic: str) -> list[tuple[str, str]]:
-    """(code, label) pairs a characteristic's groups are shown in, in the order of the question."""
-    if characteristic == "age_band":
-        return [(code, band[0]) for code, band in SELF_REPORTED_AGE_BANDS.items()]
-    if characteristic == "channel":
-        return list(CHANNELS.items())
-    if characteristic == "pcn":
-        return []
-    return [(code, label) for code, label in equality.choices(characteristic) if code != equality.PREFER_NOT_TO_SAY]
+def join_network(survey_id: int, form) -> None:
+    """Sign a respondent up to the network (consent recorded, confirmation emailed), following the outcome if asked.
+
+    The sign-up knows the survey only to record the Follower; the response stays as it was.
+    """
+    data, purposes, errors = check_join(form)
+    if errors:
+        raise InvalidRequest("There is a problem with your details.", 400, errors)
+    result = members.sign_up(data, purposes, method="web_form")
+    journey.queue_confirmation(result)
+    # Anyone can type an address: only a new (or still unconfirmed) sign-up follows the outcome.
+    if form.get("follow") == "yes" and (result.created or result.member.status == "pending"):
+        follow(survey_id, result.member.id)
 
 
-def group_of(profile: dict, characteristic: str, known: dict[str, str]) -> str:
-    """The label of the group a response falls in, or NOT_KNOWN."""
-    value = profile.get(characteristic)
-    if characteristic == "pcn":
-        return value or NOT_KNOWN
-    return known.get(value, NOT_KNOWN)
+# ----- the resume link by email ---------------------------------------------------------------------
+
+
+def email_resume_link(survey: Survey, link: str, address: str | None = None, member_id: int | None = None) -> None:
+    """Email the resume link to the given address, or to the invited member; the address is not kept."""
+    if member_id is None:
+        try:
+            address = normalise_email(address or "")
+        except FieldError as exc:
+            raise InvalidRequest("Enter your email address.", 400, {"email": str(exc)}) from None
+    enqueue(send_resume_link, survey.id, link, address, member_id)
+
+
+@with_app_context
+def send_resume_link(survey_id: int, link: str, address: str | None, member_id: int | None) -> None:
+    """The job behind email_resume_link: one message, nothing kept."""
+    survey = db.session.get(Survey, survey_id)
+    if member_id is not None:
+        member = db.session.get(Member, member_id)
+        if member is None or member.status == "erased" or not member.email:
+            return
+        address = member.email
+    if survey is None or not address:
+        return
+    try:
+        send_transactional(
+            address,
+            f"Your link to finish: {survey.title}",
+            "survey_resume",
+            survey=survey,
+            resume_url=link,
+            organisation_name=current_app.config["ORGANISATION_NAME"],
+        )
+    except DeliveryError:
+        log.warning("could not send the resume link for survey %s", survey_id)

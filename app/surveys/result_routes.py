@@ -7,7 +7,7 @@ from app.auth.permissions import can, requires
 from app.errors import InvalidRequest
 from app.representation import baselines, report
 from app.representation import services as representation
-from app.surveys import analysis, crosstab, exports, outcomes, reach, respondents, themes
+from app.surveys import analysis, crosstab, exports, outcomes, profiles, reach, themes
 from app.surveys.questions import KINDS
 
 bp = Blueprint("survey_results", __name__, url_prefix="/staff/surveys")
@@ -137,12 +137,12 @@ def crosstab_page(survey_id):
         "surveys/results/crosstab.html",
         survey=survey,
         choices=choices,
-        characteristics=list(respondents.CHARACTERISTICS.items()),
+        characteristics=list(profiles.CHARACTERISTICS.items()),
         key=key,
         by=by,
         table=table,
         errors=errors,
-        deprivation_note=respondents.DEPRIVATION_NOTE,
+        deprivation_note=profiles.DEPRIVATION_NOTE,
     )
 
 
