@@ -221,11 +221,11 @@ def _decile(value) -> int:
     return int(text)
 
 
-@bp.route("/targets/postcodes.csv")
+@bp.route("/targets/postcodes-decile-<int:decile>.csv")
 @requires("reports.view")
-def target_postcodes():
+def target_postcodes(decile):
     """The postcodes of the area served in one IMD decile: places to reach, not people."""
-    decile = _decile(request.args.get("decile"))
+    decile = _decile(decile)
     body = deprivation.postcodes_csv(decile)
     return Response(
         body,

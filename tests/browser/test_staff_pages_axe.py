@@ -16,11 +16,16 @@ from app.mail import Message, backend
 from app.newsletters import campaigns
 from app.panels import services as panels
 from app.representation import services as representation
+from app.surveys import bank
 from tests.browser_support import AXE
 from tests.factories import PASSWORD, create_member, create_pcn, create_practice, create_staff_user
 from tests.newsletters.factories import create_audience, create_campaign
 from tests.representation.helpers import load_area
 from tests.rosters.factories import add, create_meeting, create_roster
+from tests.surveys.factories import TRANSPORT, create_survey, questions_of
+from tests.surveys.response_factories import create_response
+
+ROWS = [{"code": "speed", "label": "Speed"}, {"code": "kindness", "label": "Kindness"}]
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +53,16 @@ def _make_data(admin) -> dict:
     quotas = [{"feature": "sex", "value": v, "min": 2, "max": 2} for v in ("Female", "Male")]
     draw = panels.create_draw("Cabinet", pool, ["sex"], quotas, 4, "maximin", 5)
     panels.start_draw(draw.id)
+    survey = create_survey(
+        status="closed",
+        pages=[
+            [{"kind": "single", "text": "How do you travel?", "options": TRANSPORT, "required": True}],
+            [{"kind": "long_text", "text": "What would help?"}, {"kind": "matrix", "text": "Rate us", "rows": ROWS}],
+        ],
+    )
+    travel, text, grid = questions_of(survey)
+    create_response(survey, {travel.id: "bus", text.id: "More buses please", grid.id: {"speed": "agree"}})
+    saved = bank.save_to_bank(travel)
     message_id = backend().send(Message(to="axe.member@example.org", subject="Hello", text="Hi", html="<p>Hi</p>"))
     return {
         "member_id": member.id,
@@ -62,6 +77,10 @@ def _make_data(admin) -> dict:
         "draw_id": draw.id,
         "user_id": admin.id,
         "message_id": message_id,
+        "survey_id": survey.id,
+        "page_id": survey.pages[1].id,
+        "question_id": text.id,
+        "bank_question_id": saved.id,
     }
 
 

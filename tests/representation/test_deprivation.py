@@ -124,12 +124,12 @@ def test_an_under_represented_decile_offers_its_postcodes_and_a_segment(app, cli
     login(client, create_staff_user("admin"))
     page = client.get("/staff/representation/").get_data(as_text=True)
     assert "Postcodes in decile 1 areas (CSV)" in page
-    postcodes = client.get("/staff/representation/targets/postcodes.csv?decile=1")
+    postcodes = client.get("/staff/representation/targets/postcodes-decile-1.csv")
     assert (
         postcodes.get_data(as_text=True)
         == "postcode,lsoa21_code,imd_decile\nWV1 1AA,E01010413,1\nWV1 1AB,E01010413,1\n"
     )
-    assert client.get("/staff/representation/targets/postcodes.csv?decile=11").status_code == 400
+    assert client.get("/staff/representation/targets/postcodes-decile-11.csv").status_code == 400
 
     made = client.post("/staff/representation/targets/segment", data={"decile": "1", "csrf_token": csrf_token(page)})
     assert made.status_code == 302
