@@ -6,10 +6,13 @@ question (one grouped query for the answers, aggregation in Python, suppression,
 against a bare pandas read of the same answer rows, in the same run.
 Goal: the analysis under 1 s.
 
-Submit throughput (requests/s of the public submit endpoint under load, and the ratio
-to a no-op endpoint in the same run) is measured in `submit_throughput` below once the
-submit endpoint exists; until then it reports nothing rather than a made-up figure.
+Submit throughput: the public submit endpoint (POST a page of answers) served by gunicorn
+with 2 workers under concurrent load from a separate process, in requests/s, with the
+ratio to a no-op endpoint on the same server in the same run, and a count of the
+responses stored.
 Last line: JSON.
+
+    .venv/bin/python bench/surveys.py
 """
 
 import json
@@ -127,12 +130,217 @@ def full_analysis(survey_id):
 
 
 # --- Submit throughput -------------------------------------------------------------------------
-# TO BE ADDED with the public submit endpoint: drive it with concurrent POSTs of a complete
-# response (each with its own resume token and CSRF token) against a server started here, and
-# a no-op endpoint in the same run, and report requests/s and the ratio. Until then this
-# returns None and the JSON says so: no figure is estimated.
-def submit_throughput(app):
-    return None
+# The public submit endpoint (POST /surveys/<slug>/page/<n>: check every answer on the page,
+# store them, move on) under concurrent load from a separate process, against the no-op
+# endpoint (/t/health) on the same gunicorn server in the same run. Each respondent first
+# starts the survey (untimed), so every timed POST is a real first submission of a page.
+
+SUBMIT_RESPONDENTS = int(os.environ.get("BENCH_SUBMIT_RESPONDENTS", "1500"))
+SUBMIT_THREADS = 16
+
+
+def _submit_survey(db):
+    """An open survey: page 1 has five questions of different kinds; page 2 follows."""
+    from app.surveys.models import Question, Survey, SurveyPage
+    from app.surveys.questions import default_options
+
+    now = datetime.utcnow()
+    survey = Survey(
+        title="Submit bench",
+        slug=secrets.token_urlsafe(9),
+        mode="open",
+        status="open",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
+        published_at=now,
+    )
+    db.session.add(survey)
+    db.session.flush()
+    pages = [SurveyPage(survey_id=survey.id, position=n, title=f"Page {n}") for n in (1, 2)]
+    db.session.add_all(pages)
+    db.session.flush()
+    kinds = ["single", "multiple", "likert", "rating", "short_text"]
+    questions = []
+    for position, kind in enumerate(kinds, start=1):
+        options = CHOICES if kind in ("single", "multiple") else default_options(kind)
+        question = Question(
+            survey_id=survey.id,
+            page_id=pages[0].id,
+            position=position,
+            kind=kind,
+            text=f"Question {position}",
+            options=options,
+            required=True,
+        )
+        db.session.add(question)
+        questions.append(question)
+    db.session.add(Question(survey_id=survey.id, page_id=pages[1].id, position=1, kind="long_text", text="More?"))
+    db.session.commit()
+    form = {}
+    for q in questions:
+        if q.kind == "multiple":
+            form[f"q{q.id}"] = ["o1", "o3"]
+        elif q.kind == "short_text":
+            form[f"q{q.id}"] = "A quicker appointment line"
+        else:
+            form[f"q{q.id}"] = q.options[0]["code"] if q.options else "7"
+    return survey.id, survey.slug, form
+
+
+def _cookie(response, jar: dict) -> None:
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie":
+            name, _, rest = value.partition("=")
+            jar[name] = rest.split(";", 1)[0]
+
+
+def _cookie_header(jar: dict) -> str:
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def submit_client(port: int, slug: str, form: dict, respondents: int, threads: int) -> dict:
+    """Start `respondents` responses (untimed), then time their page submissions and as many no-op GETs."""
+    import http.client
+    import re
+    import threading
+    from urllib.parse import urlencode
+
+    def start_one(conn):
+        jar = {}
+        conn.request("GET", f"/surveys/{slug}")
+        page = conn.getresponse()
+        body = page.read().decode()
+        _cookie(page, jar)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
+        data = urlencode({"csrf_token": token, "action": "start"})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookie_header(jar)}
+        conn.request("POST", f"/surveys/{slug}", body=data, headers=headers)
+        started = conn.getresponse()
+        started.read()
+        _cookie(started, jar)
+        assert started.status == 302, started.status
+        return token, jar
+
+    def run(label, work, per_thread):
+        latencies, failures, lock = [], [], threading.Lock()
+
+        def worker(items):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            mine, bad = [], []
+            for item in items:
+                began = time.perf_counter()
+                status = work(conn, item)
+                mine.append((time.perf_counter() - began) * 1000)
+                if status != 302 and status != 200:
+                    bad.append(status)
+            with lock:
+                latencies.extend(mine)
+                failures.extend(bad)
+
+        pool = [threading.Thread(target=worker, args=(chunk,)) for chunk in per_thread]
+        began = time.perf_counter()
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        elapsed = time.perf_counter() - began
+        latencies.sort()
+        count = len(latencies)
+        return {
+            "label": label,
+            "requests": count,
+            "rps": count / elapsed,
+            "p99_ms": latencies[max(0, int(count * 0.99) - 1)],
+            "failures": len(failures),
+        }
+
+    setup = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    sessions = [start_one(setup) for _ in range(respondents)]
+
+    def submit(conn, session):
+        token, jar = session
+        fields = [("csrf_token", token)]
+        for name, value in form.items():
+            fields.extend((name, v) for v in value) if isinstance(value, list) else fields.append((name, value))
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookie_header(jar)}
+        conn.request("POST", f"/surveys/{slug}/page/1", body=urlencode(fields), headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+
+    def noop(conn, _):
+        conn.request("GET", "/t/health")
+        response = conn.getresponse()
+        response.read()
+        return response.status
+
+    chunks = [sessions[i::threads] for i in range(threads)]
+    results = [run("noop", noop, chunks), run("submit", submit, chunks)]
+    return {r["label"]: r for r in results}
+
+
+def submit_throughput(database_uri: str, folder: str):
+    """Requests/s of the submit endpoint and of a no-op endpoint, served by gunicorn (2 workers), in one run."""
+    import http.client
+    import socket
+    import subprocess
+
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.surveys.models import Answer, Response
+
+    survey_id, slug, form = _submit_survey(db)
+    db.session.remove()
+    db.engine.dispose()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "INVOLVE_ENV": "production",
+        "SECRET_KEY": "bench-secret",
+        "DATABASE_URL": database_uri,
+        "MAIL_BACKEND": "outbox",
+        "OUTBOX_DIR": folder,
+        "REDIS_URL": "",
+        "SIGNUP_RATE_LIMIT": "1000000 per minute",
+        "SESSION_COOKIE_SECURE": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        cwd=root,
+        env=env,
+    )
+    try:
+        for _ in range(200):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                conn.request("GET", "/t/health")
+                conn.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        out = subprocess.run(
+            [sys.executable, __file__, "--submit-client", str(port), slug, json.dumps(form)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=root,
+        )
+        results = json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        server.terminate()
+        server.wait()
+    stored = db.session.scalar(
+        select(func.count(func.distinct(Answer.response_id)))
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.survey_id == survey_id)
+    )
+    results["stored"] = stored
+    return results
 
 
 def main():
@@ -178,7 +386,7 @@ def main():
             sizes = frame.groupby(["question_id", "value"]).size()
             pandas_times.append(time.perf_counter() - began)
         assert len(frame) == answer_count and len(sizes) > 0
-        submit = submit_throughput(app)
+        submit = submit_throughput(app.config["SQLALCHEMY_DATABASE_URI"], folder)
 
     best, pandas_best = min(analysis_times), min(pandas_times)
     kinds = ", ".join(f"{KINDS.count(k)} {k}" for k in dict.fromkeys(KINDS))
@@ -190,7 +398,14 @@ def main():
     print(
         f"ratio analysis / pandas: {best / pandas_best:.2f}; goal: analysis under 1 s -> {'met' if best < GOAL_SECONDS else 'NOT met'}"
     )
-    print("submit endpoint throughput: not measured (the submit endpoint is not part of this build yet)")
+    noop, posted = submit["noop"], submit["submit"]
+    submit_ratio = posted["rps"] / noop["rps"]
+    print(
+        f"submit endpoint (POST a page of 5 answers), gunicorn 2 workers, {SUBMIT_THREADS} client threads: "
+        f"{posted['rps']:.0f} requests/s, p99 {posted['p99_ms']:.0f} ms, failures {posted['failures']}"
+    )
+    print(f"no-op endpoint, same server, same run: {noop['rps']:.0f} requests/s, p99 {noop['p99_ms']:.0f} ms")
+    print(f"ratio submit / no-op: {submit_ratio:.2f}; responses stored: {submit['stored']} of {posted['requests']}")
     print(
         json.dumps(
             {
@@ -203,11 +418,20 @@ def main():
                 "ratio_to_pandas": round(best / pandas_best, 3),
                 "goal_seconds": GOAL_SECONDS,
                 "goal_met": best < GOAL_SECONDS,
-                "submit_requests_per_second": submit,
+                "submit_requests_per_second": round(posted["rps"]),
+                "submit_p99_ms": round(posted["p99_ms"], 1),
+                "noop_requests_per_second": round(noop["rps"]),
+                "submit_ratio_to_noop": round(submit_ratio, 3),
+                "submit_failures": posted["failures"],
+                "submitted_responses_stored": submit["stored"],
             }
         )
     )
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "--submit-client":
+        port, slug, form = int(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4])
+        print(json.dumps(submit_client(port, slug, form, SUBMIT_RESPONDENTS, SUBMIT_THREADS)))
+    else:
+        main()
