@@ -9,6 +9,7 @@ from app.audit import services as audit
 from app.auth.models import StaffUser
 from app.clock import now
 from app.demo import people as synthetic
+from app.demo import surveys as demo_surveys
 from app.demo.population import AREA_CODE, AREA_NAME
 from app.errors import InvalidRequest
 from app.extensions import db
@@ -102,6 +103,8 @@ def _load(count: int, seed: int) -> int:
     _insert_consents(people, member_ids)
     _insert_equality(people, member_ids)
     _insert_events(people, member_ids)
+    responses = demo_surveys.load(people, moment, seed)
+    log.info("demo surveys loaded: %s responses", responses)
     log.info("demo network loaded: %s members, %s practices", len(member_ids), len(practice_ids))
     return len(member_ids)
 

@@ -218,3 +218,18 @@ def test_logins_without_demo_data_say_how_to_make_an_account(app):
 
     assert "flask users create" in output
     assert demo.DEMO_PASSWORD not in output
+
+
+def test_demo_surveys_have_answers_an_outcome_and_one_open_to_try(app, client):
+    from app.surveys import analysis
+    from app.surveys.models import Response, Survey
+
+    demo.load()
+    closed, open_now = db.session.scalars(db.select(Survey).order_by(Survey.id)).all()
+    assert closed.mode == "anonymous" and closed.outcome_published_at is not None
+    responses = db.session.scalars(db.select(Response).where(Response.survey_id == closed.id)).all()
+    assert len(responses) == 320 and all(r.member_id is None and r.completed_at for r in responses)
+    results = analysis.survey_results(closed)
+    assert results["responses"] == 320
+    assert "Getting to your GP practice" in client.get("/consultations/").get_data(as_text=True)
+    assert client.get(f"/surveys/{open_now.slug}").status_code == 200
