@@ -15,6 +15,7 @@ from app.members import equality
 from app.members.models import EqualityAnswers, Member
 from app.members.vocab import SELF_REPORTED_AGE_BANDS, age_on, self_reported_band_for_age
 from app.organisations.models import PCN, Practice
+from app.representation.models import PostcodeArea
 from app.surveys.models import CHANNELS, Response, ResponseEquality
 
 EQUALITY_FIELDS = (
@@ -37,13 +38,14 @@ CHARACTERISTICS = {
     "sexual_orientation": "Sexual orientation",
     "gender_identity_same": "Gender identity the same as sex registered at birth",
     "pcn": "Primary care network (PCN)",
+    "imd_decile": "Deprivation decile where they live (IMD 2025; invited members only)",
     "channel": "How the response was given",
 }
 NOT_KNOWN = "Not known or preferred not to say"
 DEPRIVATION_NOTE = (
-    "Cross-tabulation by deprivation decile is not available: placing a respondent in an IMD decile needs a "
-    "lookup from postcode to LSOA (the ONS Postcode Directory), which Involve does not include. No figures are "
-    "estimated or invented."
+    "Deprivation decile comes from the postcode of an invited member, through the ONS postcode lookup an "
+    "administrator loads (flask baselines load-postcodes). Open and anonymous responses have no postcode, so they "
+    "count as not known; no figures are estimated or invented."
 )
 
 
@@ -60,6 +62,7 @@ def profiles(survey_id: int) -> list[dict]:
             cast(Member.date_of_birth, String),
             Member.age_band,
             PCN.name,
+            PostcodeArea.imd_decile,
             *survey_answers,
             *member_answers,
         )
@@ -68,13 +71,14 @@ def profiles(survey_id: int) -> list[dict]:
         .outerjoin(EqualityAnswers, EqualityAnswers.member_id == Member.id)
         .outerjoin(Practice, Practice.id == Member.practice_id)
         .outerjoin(PCN, PCN.id == Practice.pcn_id)
+        .outerjoin(PostcodeArea, PostcodeArea.postcode == Member.search_postcode)
         .where(Response.survey_id == survey_id, Response.completed_at.is_not(None))
     )
     count = len(EQUALITY_FIELDS)
     out = []
     for row in db.session.execute(query):
-        response_id, channel, completed_at, reported_band, born, member_band, pcn = row[:7]
-        given, own = row[7 : 7 + count], row[7 + count :]
+        response_id, channel, completed_at, reported_band, born, member_band, pcn, decile = row[:8]
+        given, own = row[8 : 8 + count], row[8 + count :]
         born = date.fromisoformat(born[:10]) if born else None
         profile = {
             "response_id": response_id,
@@ -83,6 +87,7 @@ def profiles(survey_id: int) -> list[dict]:
             "date_of_birth": born if not reported_band else None,
             "age_band": reported_band or member_band,
             "pcn": pcn,
+            "imd_decile": str(decile) if decile else None,
         }
         if not profile["age_band"] and born is not None and completed_at is not None:
             profile["age_band"] = self_reported_band_for_age(age_on(born, completed_at.date()))
@@ -100,6 +105,11 @@ def categories(characteristic: str) -> list[tuple[str, str]]:
         return list(CHANNELS.items())
     if characteristic == "pcn":
         return []
+    if characteristic == "imd_decile":
+        return [
+            (str(n), f"Decile {n}" + (" (most deprived)" if n == 1 else " (least deprived)" if n == 10 else ""))
+            for n in range(1, 11)
+        ]
     return [(code, label) for code, label in equality.choices(characteristic) if code != equality.PREFER_NOT_TO_SAY]
 
 

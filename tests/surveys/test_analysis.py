@@ -175,6 +175,27 @@ def test_crosstab_by_pcn_places_identified_responses_through_the_members_practic
     assert columns["Not known or preferred not to say"]["counts"]["Car"] == 1
 
 
+@pytest.mark.parametrize("config_overrides", [{"SUPPRESS_BELOW": 1, "ROUND_TO": 1}])
+def test_crosstab_by_deprivation_places_invited_members_by_their_postcode(app):
+    import io
+
+    from app.representation import deprivation
+    from tests.representation.helpers import load_area
+
+    load_area()
+    deprivation.load_postcode_lookup(io.BytesIO(b"pcds,lsoa21cd\nWV1 1AA,E01010413\n"), ["E08000031"])
+    survey = create_survey(mode="invitation")
+    travel = questions_of(survey)[0]
+    create_response(survey, {travel.id: "bus"}, member=create_member(postcode="WV1 1AA"))
+    create_response(survey, {travel.id: "car"}, member=create_member(postcode="WV9 9ZZ"))
+
+    table = crosstab.present(crosstab.crosstab(survey, str(travel.id), "imd_decile"))
+    columns = {c["group"]: c for c in table["columns"]}
+
+    assert columns["Decile 1 (most deprived)"]["counts"]["Bus"] == 1
+    assert columns["Not known or preferred not to say"]["counts"]["Car"] == 1
+
+
 @pytest.mark.parametrize("config_overrides", [{"SUPPRESS_BELOW": 8, "ROUND_TO": 5}])
 def test_crosstab_hides_small_cells_and_the_shares_they_would_give_away(app):
     survey = create_survey()

@@ -81,12 +81,12 @@ def test_analysts_cannot_read_free_text(app, client):
     assert client.get(f"/staff/surveys/{survey.id}/free-text").status_code == 403
 
 
-def test_crosstab_page_says_deprivation_is_not_available(app, client):
+def test_crosstab_page_says_where_deprivation_comes_from(app, client):
     survey = _survey_with_answers()
     login(client, create_staff_user("analyst"))
     page = client.get(f"/staff/surveys/{survey.id}/crosstab?by=sex").get_data(as_text=True)
     assert "Not known or preferred not to say" in page
-    assert "deprivation decile is not available" in page
+    assert "Open and anonymous responses have no postcode" in page
     bad = client.get(f"/staff/surveys/{survey.id}/crosstab?by=shoes").get_data(as_text=True)
     assert "Choose a characteristic to compare by" in bad
 
