@@ -198,20 +198,35 @@ def _filter_conditions(filters: dict) -> list:
     return conditions
 
 
-def _live_consent():
-    return exists().where(Consent.member_id == Member.id, Consent.purpose == PURPOSE, Consent.withdrawn_at.is_(None))
+# A survey invitation needs consent to be asked about surveys, not to the e-bulletin.
+SURVEY_PURPOSE = "surveys"
+
+
+def purpose_of(campaign) -> str:
+    """The consent a campaign's recipients must have given: surveys for a survey's invitations."""
+    return SURVEY_PURPOSE if getattr(campaign, "survey_id", None) else PURPOSE
+
+
+def _live_consent(purpose: str = PURPOSE):
+    return exists().where(Consent.member_id == Member.id, Consent.purpose == purpose, Consent.withdrawn_at.is_(None))
 
 
 # Reasons that stay for good: a hard bounce or a spam complaint is not undone by ticking a box.
 LASTING_REASONS = ("bounce", "complaint")
 
 
-def _suppressed():
+def _suppressed(purpose: str = PURPOSE):
     """The address is suppressed, unless only by an unsubscribe the member has since taken back.
 
     Giving bulletin consent again (preferences page, staff, sign-up) makes a new Consent row;
-    one given after the unsubscribe was recorded lifts that suppression and no other.
+    one given after the unsubscribe was recorded lifts that suppression and no other. An
+    unsubscribe from the e-bulletin does not stop survey invitations (their consent is its own);
+    a bounce or complaint stops everything.
     """
+    if purpose != PURPOSE:
+        return exists().where(
+            Suppression.email_normalised == Member.email_normalised, Suppression.reason.in_(LASTING_REASONS)
+        )
     consented_since = exists().where(
         Consent.member_id == Member.id,
         Consent.purpose == PURPOSE,
@@ -224,14 +239,19 @@ def _suppressed():
     )
 
 
-def may_receive():
-    """The condition on Member for anyone a bulletin may go to: active, consenting, not suppressed."""
-    return and_(Member.status == "active", Member.email_normalised.is_not(None), _live_consent(), ~_suppressed())
+def may_receive(purpose: str = PURPOSE):
+    """The condition on Member for anyone a bulletin may go to: active, consenting to `purpose`, not suppressed."""
+    return and_(
+        Member.status == "active",
+        Member.email_normalised.is_not(None),
+        _live_consent(purpose),
+        ~_suppressed(purpose),
+    )
 
 
-def recipients_query(filters: dict):
+def recipients_query(filters: dict, purpose: str = PURPOSE):
     """SELECT member ids the audience may be sent to."""
-    return select(Member.id).where(*_filter_conditions(filters), may_receive())
+    return select(Member.id).where(*_filter_conditions(filters), may_receive(purpose))
 
 
 @dataclass
@@ -243,12 +263,12 @@ class AudienceCount:
     suppressed: int
 
 
-def count(filters: dict) -> AudienceCount:
+def count(filters: dict, purpose: str = PURPOSE) -> AudienceCount:
     """How many the filter matches, how many would receive, and why the rest are left out."""
     conditions = _filter_conditions(filters)
     active = Member.status == "active"
-    consent = _live_consent()
-    suppressed = _suppressed()
+    consent = _live_consent(purpose)
+    suppressed = _suppressed(purpose)
     row = db.session.execute(
         select(
             func.count(),
@@ -260,7 +280,7 @@ def count(filters: dict) -> AudienceCount:
         .where(*conditions)
     ).one()
     matching, not_active, no_consent, suppressed_n = (int(v or 0) for v in row)
-    recipients = db.session.scalar(select(func.count()).select_from(recipients_query(filters).subquery()))
+    recipients = db.session.scalar(select(func.count()).select_from(recipients_query(filters, purpose).subquery()))
     return AudienceCount(matching, recipients, not_active, no_consent, suppressed_n)
 
 

@@ -39,7 +39,7 @@ def checklist(campaign: Campaign) -> list[tuple[str, bool, str]]:
     if campaign.audience is None:
         items.append(("Audience", False, "Choose an audience"))
     else:
-        size = audiences.count(campaign.audience.filter or {}).recipients
+        size = audiences.count(campaign.audience.filter or {}, audiences.purpose_of(campaign)).recipients
         items.append(("Audience", size > 0, f"{size} recipients" if size else "The audience has no recipients"))
     return items
 

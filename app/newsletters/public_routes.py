@@ -15,9 +15,10 @@ bp = Blueprint("bulletins_public", __name__)
 @bp.route("/unsubscribe/<token>", methods=["GET"])
 def unsubscribe_page(token):
     # Mail scanners follow GETs: a GET only shows the question.
-    if tracking.unsubscribe_target(token) is None:
+    target = tracking.unsubscribe_target(token)
+    if target is None:
         return render_template("newsletters/link_invalid.html"), 404
-    return render_template("newsletters/unsubscribe.html", token=token)
+    return render_template("newsletters/unsubscribe.html", token=token, purpose=tracking.unsubscribe_purpose(target))
 
 
 @bp.route("/unsubscribe/<token>", methods=["POST"])
@@ -25,7 +26,8 @@ def unsubscribe_page(token):
 def unsubscribe(token):
     if not tracking.unsubscribe(token):
         return render_template("newsletters/link_invalid.html"), 404
-    return render_template("newsletters/unsubscribed.html"), 200
+    purpose = tracking.unsubscribe_purpose(tracking.unsubscribe_target(token))
+    return render_template("newsletters/unsubscribed.html", purpose=purpose), 200
 
 
 @bp.route("/t/o/<token>.gif")

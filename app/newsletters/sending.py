@@ -61,7 +61,7 @@ def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
     if moved != 1:
         raise InvalidRequest("This campaign has already been sent or started.", 409)
     content.prepare(campaign)
-    recipients = audiences.recipients_query(campaign.audience.filter or {}).subquery()
+    recipients = audiences.recipients_query(campaign.audience.filter or {}, audiences.purpose_of(campaign)).subquery()
     db.session.execute(
         insert(Delivery).from_select(
             ["campaign_id", "member_id", "status", "attempts", "reason"],
@@ -180,7 +180,13 @@ def send_batch(campaign_id: int, ids: list[int], paced: bool = False) -> dict:
         return {"claimed": 0}
     campaign = db.session.get(Campaign, campaign_id)
     rows = db.session.execute(
-        select(Delivery.id, Delivery.member_id, Member.email, Member.first_name, audiences.may_receive())
+        select(
+            Delivery.id,
+            Delivery.member_id,
+            Member.email,
+            Member.first_name,
+            audiences.may_receive(audiences.purpose_of(campaign)),
+        )
         .join(Member, Member.id == Delivery.member_id)
         .where(Delivery.claim_token == token, Delivery.status == "sending")
         .order_by(Delivery.id)

@@ -181,18 +181,33 @@ def unsubscribe_target(token: str) -> tuple[int, int | None] | None:
     return None
 
 
+def unsubscribe_purpose(target) -> str:
+    """What an unsubscribe link stops: survey invitations for a survey's campaign, else the e-bulletin."""
+    from app.newsletters import audiences
+    from app.newsletters.models import Campaign
+
+    campaign = db.session.get(Campaign, target[1]) if target and target[1] is not None else None
+    return audiences.purpose_of(campaign)
+
+
 def unsubscribe(token: str) -> bool:
-    """Stop bulletins to this member at once (consent withdrawn, address suppressed); False for a bad token."""
+    """Stop bulletins (or survey invitations) to this member at once; False for a bad token.
+
+    From the e-bulletin: its consent is withdrawn and the address suppressed. From a survey
+    invitation: only the consent to be asked about surveys is withdrawn.
+    """
     target = unsubscribe_target(token)
     if target is None:
         return False
     member = members.get_member(target[0])
     if member is None or member.status == "erased":
         return True
-    others = [c.purpose for c in member.consents if c.withdrawn_at is None and c.purpose != "bulletin"]
+    purpose = unsubscribe_purpose(target)
+    others = [c.purpose for c in member.consents if c.withdrawn_at is None and c.purpose != purpose]
     members.set_consents(member, others, "web_form")
-    _record_unsubscribe(member.id, target[1])
-    log.info("member %s unsubscribed from bulletins (campaign %s)", member.id, target[1])
+    if purpose == "bulletin":
+        _record_unsubscribe(member.id, target[1])
+    log.info("member %s unsubscribed from %s (campaign %s)", member.id, purpose, target[1])
     return True
 
 

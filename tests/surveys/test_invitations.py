@@ -232,3 +232,33 @@ def test_an_invited_member_gets_the_resume_link_at_their_own_address(app, outbox
     resume_mail = [m for m in outbox() if m["subject"].startswith("Your link to finish")]
     assert [m["to"] for m in resume_mail] == [member.email]
     assert f"/surveys/{survey.slug}/resume/" in resume_mail[0]["text"]
+
+
+def test_invitations_go_only_to_members_who_agreed_to_be_asked_about_surveys(app, client, outbox):
+    from app.members.models import Consent, Member
+    from app.newsletters.models import Suppression
+
+    survey = create_survey(mode="invitation")
+    willing = create_member(purposes=("bulletin", "surveys"))
+    bulletin_only = create_member(purposes=("bulletin",))
+    surveys_only = create_member(purposes=("surveys",))
+    campaign = _send_invitation(survey)
+    messages = outbox()
+    assert sorted(m["to"] for m in messages) == sorted([willing.email, surveys_only.email])
+    assert bulletin_only.email not in [m["to"] for m in messages]
+
+    # The invitation's unsubscribe link stops survey invitations only; the e-bulletin carries on.
+    mine = next(m for m in messages if m["to"] == willing.email)
+    link = re.search(r"<http://localhost(/unsubscribe/[^>]+)>", " ".join(mine["headers"]["List-Unsubscribe"].split()))
+    question = client.get(link.group(1)).get_data(as_text=True)
+    assert "Unsubscribe from survey invitations" in question
+    done = client.post(link.group(1), data={"List-Unsubscribe": "One-Click"})
+    assert "We will not invite you to surveys again." in done.get_data(as_text=True)
+    live = set(
+        db.session.scalars(
+            select(Consent.purpose).where(Consent.member_id == willing.id, Consent.withdrawn_at.is_(None))
+        )
+    )
+    assert "surveys" not in live and "bulletin" in live
+    assert db.session.scalar(select(db.func.count()).select_from(Suppression)) == 0
+    assert db.session.get(Member, willing.id).status == "active" and campaign.id
