@@ -108,7 +108,7 @@ class OutboxBulk:
             stem, _, suffix = entry.name.rpartition(".")
             if suffix == "eml" and "-d" in stem:
                 tail = stem.rsplit("-d", 1)[1]
-                if tail.isdigit():
+                if tail.isdecimal():
                     found.add(int(tail))
         return found
 

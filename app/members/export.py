@@ -80,7 +80,7 @@ def filter_from_args(args) -> MemberFilter:
         q=(args.get("q") or "").strip()[:200],
         status=status if status in STATUSES else "",
         topic=(args.get("topic") or "").strip()[:60],
-        practice_id=int(practice) if practice.isdigit() else None,
+        practice_id=int(practice) if practice.isdecimal() and len(practice) < 10 else None,
         contact_type=contact_type if contact_type in CONTACT_TYPES else "",
         age_band=age_band if age_band in SELF_REPORTED_AGE_BANDS else "",
         sort=sort if sort in SORTS else "-joined",

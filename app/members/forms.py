@@ -57,7 +57,7 @@ def member_filter_from_args(args) -> tuple[MemberFilter, dict[str, str]]:
         filters.sort = "-joined"
     practice = (args.get("practice_id") or "").strip()
     if practice:
-        if practice.isdigit():
+        if practice.isdecimal() and len(practice) < 10:
             filters.practice_id = int(practice)
         else:
             errors["practice_id"] = "Choose a GP practice from the list"
@@ -71,7 +71,7 @@ def filter_args(filters: MemberFilter) -> dict:
 
 def page_number(args) -> int:
     value = args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
+    return int(value) if value.isdecimal() and 0 < int(value) < 1_000_000 else 1
 
 
 def member_input_from_form(form) -> tuple[MemberInput, dict[str, str]]:
@@ -85,14 +85,14 @@ def member_input_from_form(form) -> tuple[MemberInput, dict[str, str]]:
         phone=form.get("phone", ""),
         postcode=form.get("postcode", ""),
         age_band=form.get("age_band") or None,
-        practice_id=int(practice) if practice.isdigit() else None,
+        practice_id=int(practice) if practice.isdecimal() and len(practice) < 10 else None,
         contact_type=form.get("contact_type") or "resident",
         communication_needs=form.getlist("communication_needs"),
         communication_language=(form.get("communication_language") or "").strip()[:100],
         how_heard=form.get("how_heard") or "",
         topics=form.getlist("topics"),
     )
-    if practice and not practice.isdigit():
+    if practice and (not practice.isdecimal() or len(practice) >= 10):
         errors["practice_id"] = "Choose a GP practice from the list"
     try:
         data.date_of_birth = parse_day_month_year(

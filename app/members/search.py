@@ -96,7 +96,7 @@ def search_condition(q: str):
             conditions.append(_like_anywhere(Member.search_email, keys[0]))
     compact = term.replace(" ", "").upper()
     # Every UK postcode has a digit; a plain name is not also tried as a postcode.
-    if 2 <= len(compact) <= 7 and compact.isalnum() and any(c.isdigit() for c in compact):
+    if 2 <= len(compact) <= 7 and compact.isalnum() and any(c.isdecimal() for c in compact):
         conditions.append(_starts_with(Member.search_postcode, compact))
     return or_(*conditions)
 

@@ -79,7 +79,7 @@ def parse_day_month_year(day: str, month: str, year: str, today: date) -> date |
         return None
     if not all(parts):
         raise FieldError("Date of birth must include a day, month and year")
-    if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+    if not all(p.isdecimal() for p in parts) or len(parts[2]) != 4:
         raise FieldError("Date of birth must be a real date, like 27 3 1987")
     try:
         born = date(int(parts[2]), int(parts[1]), int(parts[0]))

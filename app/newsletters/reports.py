@@ -336,7 +336,7 @@ def readership_by_group(campaign_id: int, group: str) -> list[dict]:
 
 def _natural(label: str) -> list:
     """Sort key putting "Decile 2" before "Decile 10"."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", label) if part]
+    return [(0, int(part), "") if part.isdecimal() else (1, 0, part) for part in re.split(r"(\d+)", label) if part]
 
 
 def _equality_label(field: str, code: str | None) -> str:

@@ -230,7 +230,7 @@ def import_list_sizes(raw: bytes) -> ImportReport:
         if not band or len(band) > 10:
             report.errors.append((line, "AGE_GROUP_5 is missing"))
             continue
-        if not number.isdigit():
+        if not number.isdecimal():
             report.errors.append((line, f"NUMBER_OF_PATIENTS must be a whole number, not '{number}'"))
             continue
         key = (practices[code], SEXES[sex], band)

@@ -11,7 +11,7 @@ bp = Blueprint("organisations", __name__, url_prefix="/staff/organisations")
 
 def _int_or_none(value: str | None) -> int | None:
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) <= 9 else None
+    return int(value) if value.isdecimal() and len(value) <= 9 else None
 
 
 def _ppg_rosters() -> dict:

@@ -125,7 +125,7 @@ def add_to_roster(draw_id):
     roster_id = request.form.get("roster_id", "")
     try:
         added = services.add_panel_to_roster(
-            record.id, int(roster_id) if roster_id.isdigit() else None, current_user.id
+            record.id, int(roster_id) if roster_id.isdecimal() and len(roster_id) < 10 else None, current_user.id
         )
     except InvalidRequest as error:
         return _draw_page(record, error.errors or {"roster_id": error.message}, error.status)

@@ -214,7 +214,7 @@ def ppg(practice_id):
 
 def _decile(value) -> int:
     text = str(value or "").strip()
-    if not text.isdigit() or not 1 <= int(text) <= 10:
+    if not text.isdecimal() or not 1 <= int(text) <= 10:
         raise InvalidRequest(
             "Choose a deprivation decile from 1 to 10.", 400, {"decile": "Choose a decile from 1 to 10"}
         )

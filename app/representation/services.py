@@ -49,7 +49,7 @@ def check_population(kind: str, params: dict) -> dict:
     for name in ("roster_id", "campaign_id", "survey_id"):
         value = str(params.get(name) or "").strip()
         if value:
-            if value.isdigit() and 0 < int(value) < 2**31:
+            if value.isdecimal() and 0 < int(value) < 2**31:
                 clean[name] = int(value)
             else:
                 errors[name] = "Choose from the list"

@@ -7,7 +7,7 @@ def whole_number(form, name: str, errors: dict) -> int | None:
     value = (form.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdecimal():
         errors[name] = "Enter a whole number"
         return None
     if len(value) > 9:
@@ -22,12 +22,12 @@ def date_field(form, name: str, errors: dict, label: str = "date") -> date | Non
     parts = [(form.get(f"{name}-{p}") or "").strip() for p in ("day", "month", "year")]
     if not any(parts):
         return None
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isdecimal() for p in parts):
         errors[name] = f"The {label} must be a real date, like 27 3 2026"
         return None
     try:
         return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
+    except (ValueError, OverflowError):
         errors[name] = f"The {label} must be a real date"
         return None
 

@@ -29,7 +29,7 @@ def parse_amount(text: str) -> int | None:
     text = (text or "").strip().lstrip("£").replace(",", "")
     try:
         pounds, _, pence = text.partition(".")
-        if not pounds.isdigit() or (pence and (not pence.isdigit() or len(pence) > 2)):
+        if not pounds.isdecimal() or (pence and (not pence.isdecimal() or len(pence) > 2)):
             return None
         return int(pounds) * 100 + int((pence + "00")[:2] if pence else 0)
     except ValueError:

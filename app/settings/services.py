@@ -74,7 +74,7 @@ def check_settings(values: dict) -> tuple[dict[str, str], dict[str, str]]:
                 errors[key] = f"Choose yes or no for: {label.lower()}"
                 continue
         elif kind == "months":
-            if not value.isdigit():
+            if not value.isdecimal():
                 errors[key] = "Enter a whole number of months, 0 or more, like 24"
                 continue
             if int(value) > 1200:

@@ -51,7 +51,7 @@ def audit_log():
         errors["action"] = "Choose an action from the list"
         action = ""
     page_arg = request.args.get("page", "1")
-    page_number = int(page_arg) if page_arg.isdigit() and 0 < int(page_arg) < 1_000_000 else 1
+    page_number = int(page_arg) if page_arg.isdecimal() and 0 < int(page_arg) < 1_000_000 else 1
     page = audit.entries(page=page_number, per_page=AUDIT_PER_PAGE, action=action or None)
     return render_template(
         "staff/audit.html", page=page, action=action, actions=sorted(audit.ACTIONS), errors=errors

@@ -294,7 +294,7 @@ def add_from_bank(survey_id: int, page_id: int):
     errors = {}
     if request.method == "POST":
         value = request.form.get("bank_question_id", "")
-        saved = bank.get_bank_question(int(value)) if value.isdigit() and len(value) < 10 else None
+        saved = bank.get_bank_question(int(value)) if value.isdecimal() and len(value) < 10 else None
         if saved is None:
             errors["bank_question_id"] = "Choose a question from the bank"
         else:

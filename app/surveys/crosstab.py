@@ -36,7 +36,7 @@ def question_choices(survey) -> list[tuple[str, str]]:
 def _find(survey, key: str):
     question_id, _, row = (key or "").partition(":")
     question = None
-    if question_id.isdigit():
+    if question_id.isdecimal() and len(question_id) < 10:
         question = next((q for q in questions_in_order(survey) if q.id == int(question_id)), None)
     if question is None or question.kind not in CROSSTAB_KINDS:
         raise InvalidRequest("Choose a question to cross-tabulate.", 400, {"question": "Choose a choice question"})

@@ -155,7 +155,7 @@ def check_definition(data: dict, existing=None) -> dict:
     if kind == "multiple":
         limit = str(data.get("max_choices") or "").strip()
         if limit:
-            if not limit.isdigit() or not 1 <= int(limit) <= max(len(options), 1):
+            if not limit.isdecimal() or len(limit) > 4 or not 1 <= int(limit) <= max(len(options), 1):
                 errors["max_choices"] = f"Enter a whole number from 1 to {len(options)}, or leave it blank"
             else:
                 settings["max_choices"] = int(limit)

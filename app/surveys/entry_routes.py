@@ -33,7 +33,7 @@ def _preview_key(survey_id: int) -> str:
 def _preview_answers(survey_id: int) -> dict:
     stored = session.get(_preview_key(survey_id)) or {}
     # The session keeps JSON, whose keys are text.
-    return {int(k): v for k, v in stored.items() if str(k).isdigit()}
+    return {int(k): v for k, v in stored.items() if str(k).isdecimal()}
 
 
 def _store_preview(survey, answers: dict) -> None:
@@ -169,7 +169,7 @@ def new_response(survey_id: int):
 @requires("surveys.responses")
 def responses(survey_id: int):
     survey = answering.get_survey(survey_id)
-    page_number = request.args.get("page", 1, type=int)
+    page_number = min(request.args.get("page", 1, type=int) or 1, 100_000)
     query = select(Response).where(Response.survey_id == survey.id).order_by(Response.id.desc())
     identified = survey.mode == "invitation"
     found = db.paginate(query, page=max(1, page_number), per_page=50, error_out=False)

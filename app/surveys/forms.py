@@ -12,7 +12,7 @@ def _whole_number(form, name: str, errors: dict) -> int | None:
     value = (form.get(name) or "").strip().replace(",", "")
     if not value:
         return None
-    if not value.isdigit() or len(value) > 9:
+    if not value.isdecimal() or len(value) > 9:
         errors[name] = "Enter a whole number, like 100"
         return None
     return int(value)
@@ -26,12 +26,12 @@ def _moment(form, name: str, errors: dict, label: str, end_of_day: bool) -> date
         if clock:
             errors[name] = f"Enter the {label} as well as the time"
         return None
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isdecimal() for p in parts):
         errors[name] = f"The {label} must be a real date, like 27 3 2026"
         return None
     try:
         day = date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
+    except (ValueError, OverflowError):
         errors[name] = f"The {label} must be a real date"
         return None
     if day.year < 2000:

@@ -173,10 +173,9 @@ def create_invitation(survey_id: int, form, staff_user_id: int | None) -> Campai
     filters = _filters_from(form)
     audience = None
     if audience_id:
-        try:
-            audience = db.session.get(Audience, int(audience_id))
-        except (TypeError, ValueError):
-            audience = None
+        audience = (
+            db.session.get(Audience, int(audience_id)) if audience_id.isdecimal() and len(audience_id) < 10 else None
+        )
         if audience is None:
             errors["audience_id"] = "Choose an audience from the list"
     elif filters:

@@ -207,10 +207,12 @@ def _date(question, raw):
     if not all(parts):
         missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
         raise AnswerError(f"Date must include a {' and '.join(missing)}")
+    if any(len(p) > 4 for p in parts):
+        raise AnswerError("Date must be a real date")
     try:
         day, month, year = (int(p) for p in parts)
         value = date(year, month, day)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise AnswerError("Date must be a real date") from exc
     if year < 1900:
         raise AnswerError("Year must be 1900 or later")

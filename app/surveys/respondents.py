@@ -11,7 +11,6 @@ from flask import current_app
 
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.jobs import enqueue, with_app_context
 from app.mail import send_transactional
 from app.mail.backends import DeliveryError
 from app.members import equality
@@ -100,13 +99,16 @@ def equality_values(response_id: int) -> dict:
 @transactional
 def follow(survey_id: int, member_id: int) -> None:
     """Record that a member wants to hear what came of a survey (once; no link to any response)."""
-    if db.session.get(Survey, survey_id) is None:
+    survey = db.session.get(Survey, survey_id)
+    if survey is None:
         raise InvalidRequest("There is no such survey.", 404)
     member = db.session.get(Member, member_id)
     if member is None or member.status == "erased":
         raise InvalidRequest("There is no such member.", 404)
     if db.session.get(Follower, (survey_id, member_id)) is None:
-        db.session.add(Follower(survey_id=survey_id, member_id=member_id))
+        from app.surveys.responses import stamp
+
+        db.session.add(Follower(survey_id=survey_id, member_id=member_id, created_at=stamp(survey)))
 
 
 def check_join(form) -> tuple[members.MemberInput, list[str], dict]:
@@ -153,12 +155,13 @@ def email_resume_link(survey: Survey, link: str, address: str | None = None, mem
             address = normalise_email(address or "")
         except FieldError as exc:
             raise InvalidRequest("Enter your email address.", 400, {"email": str(exc)}) from None
-    enqueue(send_resume_link, survey.id, link, address, member_id)
+    # Sent here, not as a queued job: a job's arguments (the address and a link that opens the
+    # response) would sit in Redis and the worker's log.
+    send_resume_link(survey.id, link, address, member_id)
 
 
-@with_app_context
 def send_resume_link(survey_id: int, link: str, address: str | None, member_id: int | None) -> None:
-    """The job behind email_resume_link: one message, nothing kept."""
+    """One message with the link, nothing kept."""
     survey = db.session.get(Survey, survey_id)
     if member_id is not None:
         member = db.session.get(Member, member_id)

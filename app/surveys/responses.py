@@ -134,6 +134,13 @@ def key_from_resume_token(token: str) -> Key | None:
 # ----- starting -------------------------------------------------------------------------------------
 
 
+def stamp(survey):
+    """When something happened to a response: for an anonymous survey only the day, so that times
+    cannot be matched with anything else (a sign-up, a log line) to find who answered."""
+    moment = now()
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0) if survey.anonymous else moment
+
+
 @transactional
 def start_response(survey_id: int, consented: bool, invitation_id: int | None = None) -> Key:
     """A new online response; anonymous surveys keep no member or invitation on it, ever."""
@@ -143,7 +150,12 @@ def start_response(survey_id: int, consented: bool, invitation_id: int | None = 
         raise InvalidRequest("Agree to take part to start.", 400, {"consent": "Tick the box to agree to take part"})
     secret = secrets.token_urlsafe(24)
     response = Response(
-        survey_id=survey.id, channel="online", resume_hash=_hash(secret), consented=bool(consented), page_reached=0
+        survey_id=survey.id,
+        channel="online",
+        resume_hash=_hash(secret),
+        consented=bool(consented),
+        page_reached=0,
+        started_at=stamp(survey),
     )
     if invitation_id is not None and survey.mode == "invitation":
         invitation = db.session.get(Invitation, invitation_id)
@@ -160,7 +172,10 @@ def start_response(survey_id: int, consented: bool, invitation_id: int | None = 
     except IntegrityError:
         # Two clicks on one invitation link: the first response stands.
         raise InvalidRequest("This invitation has already been used.", 409) from None
-    log.info("survey %s response %s started", survey.id, response.id)
+    if survey.anonymous:
+        log.info("survey %s: a response started", survey.id)
+    else:
+        log.info("survey %s response %s started", survey.id, response.id)
     return Key(response.id, secret)
 
 
@@ -244,7 +259,7 @@ def complete(response_id: int) -> Response:
         errors["consent"] = "Agree to take part before sending your answers"
     if errors:
         raise InvalidRequest("Some questions still need an answer.", 400, errors)
-    moment = now()
+    moment = stamp(survey)
     done = db.session.execute(
         update(Response)
         .where(Response.id == response.id, Response.completed_at.is_(None))
@@ -261,7 +276,10 @@ def complete(response_id: int) -> Response:
             .execution_options(synchronize_session=False)
         )
     db.session.refresh(response)
-    log.info("survey %s response %s completed", survey.id, response.id)
+    if survey.anonymous:
+        log.info("survey %s: a response completed", survey.id)
+    else:
+        log.info("survey %s response %s completed", survey.id, response.id)
     return response
 
 
@@ -358,7 +376,8 @@ def enter_response(survey_id: int, form, staff_user_id: int | None) -> Response:
         entered_by_id=staff_user_id,
         consented=consented or not survey.consent_question,
         page_reached=flow.page_count(survey) + 1,
-        completed_at=now(),
+        started_at=stamp(survey),
+        completed_at=stamp(survey),
     )
     db.session.add(response)
     db.session.flush()

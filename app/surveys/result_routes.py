@@ -34,7 +34,7 @@ def results(survey_id):
 
 def _page_number() -> int:
     value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    return int(value) if value.isdecimal() and 0 < int(value) < 100_000 else 1
 
 
 @bp.route("/<int:survey_id>/free-text")
@@ -45,7 +45,7 @@ def free_text(survey_id):
     chosen = request.args.get("question") or (str(questions[0].id) if questions else "")
     question = themes.text_question(survey, chosen) if questions else None
     theme_id = request.args.get("theme", "")
-    theme_id = int(theme_id) if theme_id.isdigit() and int(theme_id) < 2**31 else None
+    theme_id = int(theme_id) if theme_id.isdecimal() and int(theme_id) < 2**31 else None
     search = request.args.get("q", "")[:200]
     page = themes.text_answers(question, search, _page_number(), theme_id) if question else None
     if question is not None:

@@ -151,6 +151,10 @@ def test_an_anonymous_response_and_joining_afterwards_leave_no_path_to_the_perso
         assert links <= {"survey_response", "question"}
     follower_links = {fk.column.table.name for c in db.metadata.tables["survey_follower"].c for fk in c.foreign_keys}
     assert follower_links == {"survey", "member"}
+    # Nor can times be matched: the response and the follower keep only the day.
+    follower = db.session.get(Follower, (survey.id, member.id))
+    for moment in (response.started_at, response.completed_at, follower.created_at):
+        assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
 
 
 def test_an_invitation_link_to_an_anonymous_survey_does_not_identify_the_respondent(app, client):

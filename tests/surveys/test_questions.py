@@ -79,6 +79,7 @@ def test_date_comes_from_day_month_year_and_must_be_real():
     assert check(question, "2026-04-03") == "2026-04-03"
     assert refused(question, {"day": "31", "month": "2", "year": "2026"}) == "Date must be a real date"
     assert refused(question, {"day": "", "month": "2", "year": ""}) == "Date must include a day and year"
+    assert refused(question, {"day": "1", "month": "2", "year": "9" * 20}) == "Date must be a real date"
     assert refused(q("date", settings={"past_only": True}), "2999-01-01") == "Date must be today or in the past"
 
 

@@ -112,3 +112,12 @@ def test_results_of_a_survey_without_responses(app, client):
     login(client, create_staff_user("admin"))
     page = client.get(f"/staff/surveys/{survey.id}/results").get_data(as_text=True)
     assert "No answers yet" in page
+
+
+def test_odd_numbers_in_addresses_get_a_page_not_an_error(app, client):
+    survey = _survey_with_answers()
+    login(client, create_staff_user("admin"))
+    assert client.get(f"/staff/surveys/{survey.id}/free-text?page=²&theme=²").status_code == 200
+    odd = client.get(f"/staff/surveys/{survey.id}/crosstab?question=²&by=sex")
+    assert odd.status_code == 200 and "Choose a choice question" in odd.get_data(as_text=True)
+    assert client.get(f"/staff/surveys/{survey.id}/responses?page=99999999999999999999").status_code == 200
