@@ -23,6 +23,20 @@ class IdConverter(IntegerConverter):
 
 
 def register_security(app) -> None:
+    @app.before_request
+    def refuse_null_characters():
+        # PostgreSQL cannot store a NUL character in text, and no person types one: refuse it at the
+        # edge with a message, before it can reach the database as an error.
+        from app.errors import InvalidRequest
+
+        if request.path.startswith("/webhooks/"):
+            return  # checked against its signature as raw bytes, then parsed field by field
+        values = [v for _, v in request.args.items(multi=True)] + [v for _, v in request.form.items(multi=True)]
+        if any("\x00" in v for v in values) or (request.is_json and b"\\u0000" in request.get_data()):
+            raise InvalidRequest(
+                "Something you sent contains a null character, which cannot be used. Remove it and try again.", 400
+            )
+
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to see that page."
     login_manager.session_protection = "strong"

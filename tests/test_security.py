@@ -194,3 +194,24 @@ def test_huge_ids_in_urls_and_filters_are_not_found_rather_than_errors(client):
     body = {"email": "big@example.org", "practice_id": int(huge), "purposes": ["bulletin"], "consent_method": "paper"}
     created = client.post("/api/v1/members", json=body, headers=headers)
     assert created.status_code == 400 and "practice_id" in created.get_json()["errors"]
+
+
+def test_a_null_character_in_a_form_or_json_gets_a_message_not_an_error(app, client):
+    from tests.factories import create_staff_user, csrf_token
+
+    page = client.get("/get-involved").get_data(as_text=True)
+    refused = client.post(
+        "/get-involved",
+        data={"csrf_token": csrf_token(page), "first_name": "A\x00", "last_name": "B", "email": "a@example.org"},
+    )
+    assert refused.status_code == 400 and "null character" in refused.get_data(as_text=True)
+    from app.auth import services as auth
+
+    _, secret = auth.create_api_token("probe", "admin")
+    create_staff_user("admin")
+    api = client.post(
+        "/api/v1/members",
+        data='{"first_name": "A\\u0000", "email": "b@example.org"}',
+        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+    )
+    assert api.status_code == 400 and "null character" in api.get_json()["message"]
