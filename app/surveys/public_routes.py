@@ -63,6 +63,17 @@ def _start_again(survey):
     return redirect(url_for(".start", slug=survey.slug))
 
 
+def _in_progress(slug: str):
+    """(survey, this browser's response to it, None), or a page to show instead (closed survey, nothing started)."""
+    survey, refused = _survey_or_404(slug)
+    if refused:
+        return survey, None, refused
+    response = _current(survey)
+    if response is None:
+        return survey, None, _start_again(survey)
+    return survey, response, None
+
+
 def _join_wording():
     return [(p, CONSENT_PURPOSES[p][1]) for p in respondents.JOIN_PURPOSES]
 
@@ -233,12 +244,9 @@ def _after_pages(survey) -> str:
 
 @bp.route("/<slug>/page/<int:number>", methods=["GET", "POST"])
 def page(slug: str, number: int):
-    survey, refused = _survey_or_404(slug)
-    if refused:
-        return refused
-    response = _current(survey)
-    if response is None:
-        return _start_again(survey)
+    survey, response, instead = _in_progress(slug)
+    if instead is not None:
+        return instead
     answers = answering.answers_of(response)
     if not flow.page_shown(survey, number, answers):
         following = flow.next_page(survey, number, answers)
@@ -268,12 +276,9 @@ def _submitted(question):
 
 @bp.route("/<slug>/about-you", methods=["GET", "POST"])
 def about_you(slug: str):
-    survey, refused = _survey_or_404(slug)
-    if refused:
-        return refused
-    response = _current(survey)
-    if response is None:
-        return _start_again(survey)
+    survey, response, instead = _in_progress(slug)
+    if instead is not None:
+        return instead
     if not survey.include_equality:
         return redirect(url_for(".check", slug=slug))
     answers = answering.answers_of(response)
@@ -300,12 +305,9 @@ def about_you(slug: str):
 
 @bp.route("/<slug>/check", methods=["GET", "POST"])
 def check(slug: str):
-    survey, refused = _survey_or_404(slug)
-    if refused:
-        return refused
-    response = _current(survey)
-    if response is None:
-        return _start_again(survey)
+    survey, response, instead = _in_progress(slug)
+    if instead is not None:
+        return instead
     errors, status = {}, 200
     if request.method == "POST":
         try:
@@ -338,12 +340,9 @@ def check(slug: str):
 @bp.route("/<slug>/save", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 def save(slug: str):
-    survey, refused = _survey_or_404(slug)
-    if refused:
-        return refused
-    response = _current(survey)
-    if response is None:
-        return _start_again(survey)
+    survey, response, instead = _in_progress(slug)
+    if instead is not None:
+        return instead
     link = answering.resume_url(survey, _key(survey))
     member_id = response.member_id if survey.mode == "invitation" else None
     errors, sent, status = {}, False, 200
