@@ -156,8 +156,8 @@ def test_every_staff_page_has_no_axe_violations(app, live_server, page):
         if page.locator(".nhsuk-error-summary").count() == 0:
             continue
         checked.append(f"{path} with errors")
-        focused = page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
-        assert focused, f"{path}: the error summary does not take focus"
+        # Waits for the page's script to move focus, as a screen reader user would hear it.
+        expect(page.locator(".nhsuk-error-summary"), f"{path}: the error summary does not take focus").to_be_focused()
         violations = _violations(page)
         if violations:
             found[f"{path} with errors"] = violations
