@@ -5,7 +5,11 @@ invitation tokens expire; unsubscribe tokens do not (RFC 8058 clients may POST
 long after the send).
 """
 
+import base64
 import functools
+import hmac
+import re
+import time
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -55,6 +59,9 @@ def sign(purpose: str, data) -> str:
 
 def verify(purpose: str, token: str, max_age: int | None = None):
     """The data in a token, or BadToken: never any other exception."""
+    if isinstance(token, str) and "." not in token and len(token) <= 200:
+        # Every serializer token has a "."; a short token without one is a compact one.
+        return _verify_compact(purpose, token, max_age)
     try:
         return _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
@@ -64,34 +71,47 @@ def verify(purpose: str, token: str, max_age: int | None = None):
 
 
 def sign_many(purpose: str, items: list) -> list[str]:
-    """Tokens for many small values at once, identical in form to sign() and checked by verify().
+    """Short tokens for many ids at once (each item an int or a list of ints), checked by verify().
 
-    A bulk send signs several tokens per recipient; going through the serializer's
-    layers for each one costs more than the rest of the send together.
+    A bulk send signs tokens for every recipient, and every byte of them travels in
+    each message several times: one HMAC over the ids and the time, in hex, is both
+    the cheapest token to make and the shortest to carry.
     """
-    import hmac
-    import time
-
-    from itsdangerous.encoding import base64_encode, int_to_bytes
-
-    signer = _serializer(purpose).make_signer()
-    key = signer.derive_key()
-    digest = signer.digest_method().name  # by name: OpenSSL's one-shot HMAC
-    stamp = b"." + base64_encode(int_to_bytes(int(time.time())))
-    tokens = []
+    key = _compact_key(current_app.config["SECRET_KEY"], purpose)
+    stamp = f"{int(time.time()):x}"
+    out = []
     for item in items:
-        value = base64_encode(_compact_json(item).encode()) + stamp
-        signature = base64_encode(hmac.digest(key, value, digest))
-        tokens.append((value + b"." + signature).decode("ascii"))
-    return tokens
+        fields = f"{item:x}" if type(item) is int else "-".join(f"{v:x}" for v in item)
+        message = f"{fields}-{stamp}"
+        tag = base64.urlsafe_b64encode(hmac.digest(key, message.encode(), "sha256")[:_TAG_BYTES]).decode()
+        out.append(f"{message}-{tag}")
+    return out
 
 
-def _compact_json(item) -> str:
-    # The same text as itsdangerous's compact JSON, without its cost for ids.
-    import json
+# 96 bits of HMAC-SHA256: guessing a valid link is out of reach, and links stay short.
+_TAG_BYTES = 12
+_TAG_CHARS = 16
+_HEX_FIELDS = re.compile(r"[0-9a-f]{1,16}(?:-[0-9a-f]{1,16}){1,7}")
+_TAG = re.compile(r"[A-Za-z0-9_-]{16}")
 
-    if type(item) is int:
-        return str(item)
-    if type(item) is list and all(type(v) is int for v in item):
-        return "[" + ",".join(map(str, item)) + "]"
-    return json.dumps(item, separators=(",", ":"))
+
+@functools.lru_cache(maxsize=64)
+def _compact_key(secret: str, purpose: str) -> bytes:
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown token purpose {purpose!r}")
+    return hmac.digest(secret.encode(), f"involve.compact.{purpose}".encode(), "sha256")
+
+
+def _verify_compact(purpose: str, token: str, max_age: int | None):
+    # "ids-time-tag": the tag is the last 16 characters, which may themselves hold a "-".
+    message, dash, tag = token[: -_TAG_CHARS - 1], token[-_TAG_CHARS - 1 : -_TAG_CHARS], token[-_TAG_CHARS:]
+    if dash != "-" or not _HEX_FIELDS.fullmatch(message) or not _TAG.fullmatch(tag):
+        raise BadToken()
+    key = _compact_key(current_app.config["SECRET_KEY"], purpose)
+    expected = base64.urlsafe_b64encode(hmac.digest(key, message.encode(), "sha256")[:_TAG_BYTES]).decode()
+    if not hmac.compare_digest(expected, tag):
+        raise BadToken()
+    *ids, stamp = (int(v, 16) for v in message.split("-"))
+    if max_age is not None and time.time() - stamp > max_age:
+        raise BadToken(expired=True)
+    return ids[0] if len(ids) == 1 else ids

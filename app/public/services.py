@@ -103,7 +103,8 @@ def member_from_link(purpose: str, token: str) -> Member | None:
         data = tokens.verify(purpose, token, max_age=max_age)
     except tokens.BadToken:
         return None
-    member_id = data.get("m") if isinstance(data, dict) else None
+    # {"m": id} from a single link; a bare id from a bulletin's batch-signed links.
+    member_id = data.get("m") if isinstance(data, dict) else data
     if not isinstance(member_id, int):
         return None
     member = members.get_member(member_id)

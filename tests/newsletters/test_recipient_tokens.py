@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from app import tokens
@@ -55,3 +56,35 @@ def test_a_tampered_recipient_token_records_nothing(app, client, outbox):
     client.get(f"/t/o/{forged}.gif", headers={"User-Agent": HUMAN})
     assert reports.refresh_stats(campaign.id).human_opens == 0
     assert db.session.scalar(select(Suppression.id)) is None
+
+
+def test_the_preferences_link_in_a_bulletin_opens_that_recipients_own_page(app, client, outbox):
+    reader = create_member(email="reader@example.org", first_name="Rania")
+    create_member(email="other@example.org", first_name="Otto")
+    sending.start_send(create_campaign().id)
+    message = next(m for m in outbox() if m["to"] == reader.email)
+    link = re.search(r"http://localhost(/preferences/[^\s\"<>]+)", message["text"]).group(1)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "reader@example.org" in page.get_data(as_text=True)
+    assert "other@example.org" not in page.get_data(as_text=True)
+
+
+def test_a_batch_token_is_bound_to_its_ids_its_purpose_and_its_age(app, monkeypatch):
+    token = tokens.sign_many("recipient", [[3, 41, 7]])[0]
+    assert tokens.verify("recipient", token) == [3, 41, 7]
+    fields, tag = token[:-17], token[-16:]
+    campaign, delivery, member, stamp = fields.split("-")
+    someone_else = f"{campaign}-{int(delivery, 16) + 1:x}-{member}-{stamp}-{tag}"
+    for bad in (someone_else, token[:-1] + ("A" if token[-1] != "A" else "B"), "", "1-2-3", token + "é"):
+        with pytest.raises(tokens.BadToken):
+            tokens.verify("recipient", bad)
+    with pytest.raises(tokens.BadToken):
+        tokens.verify("unsubscribe", token)  # another purpose
+    link = tokens.sign_many("preferences", [7])[0]
+    assert tokens.verify("preferences", link, max_age=60) == 7
+    later = tokens.time.time() + 120
+    monkeypatch.setattr(tokens.time, "time", lambda: later)
+    with pytest.raises(tokens.BadToken) as raised:
+        tokens.verify("preferences", link, max_age=60)
+    assert raised.value.expired
