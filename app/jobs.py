@@ -29,6 +29,20 @@ def enqueue(func, *args, job_timeout: int = 3600, **kwargs):
     return None
 
 
+def enqueue_many(func, arg_lists: list[tuple], job_timeout: int = 3600) -> None:
+    """`enqueue` for many calls of `func` at once: one round trip to Redis, or each run now inline."""
+    if not current_app.config.get("REDIS_URL"):
+        for args in arg_lists:
+            func(*args)
+        return
+    from rq import Queue
+
+    q = queue()
+    with q.connection.pipeline() as pipe:
+        q.enqueue_many([Queue.prepare_data(func, args, timeout=job_timeout) for args in arg_lists], pipeline=pipe)
+        pipe.execute()
+
+
 def enqueue_in(seconds: float, func, *args, job_timeout: int = 3600, **kwargs):
     """Run `func` on a worker after `seconds` (RQ's scheduler, which `flask worker` runs); needs Redis."""
     from datetime import timedelta

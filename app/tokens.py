@@ -10,6 +10,7 @@ import functools
 import hmac
 import re
 import time
+from hashlib import blake2b
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -74,8 +75,8 @@ def sign_many(purpose: str, items: list) -> list[str]:
     """Short tokens for many ids at once (each item an int or a list of ints), checked by verify().
 
     A bulk send signs tokens for every recipient, and every byte of them travels in
-    each message several times: one HMAC over the ids and the time, in hex, is both
-    the cheapest token to make and the shortest to carry.
+    each message several times: a keyed BLAKE2b MAC over the ids and the time, in hex,
+    is both the cheapest token to make and the shortest to carry.
     """
     key = _compact_key(current_app.config["SECRET_KEY"], purpose)
     stamp = f"{int(time.time()):x}"
@@ -83,12 +84,12 @@ def sign_many(purpose: str, items: list) -> list[str]:
     for item in items:
         fields = f"{item:x}" if type(item) is int else "-".join(f"{v:x}" for v in item)
         message = f"{fields}-{stamp}"
-        tag = base64.urlsafe_b64encode(hmac.digest(key, message.encode(), "sha256")[:_TAG_BYTES]).decode()
+        tag = base64.urlsafe_b64encode(blake2b(message.encode(), key=key, digest_size=_TAG_BYTES).digest()).decode()
         out.append(f"{message}-{tag}")
     return out
 
 
-# 96 bits of HMAC-SHA256: guessing a valid link is out of reach, and links stay short.
+# A 96-bit tag: guessing a valid link is out of reach, and links stay short.
 _TAG_BYTES = 12
 _TAG_CHARS = 16
 _HEX_FIELDS = re.compile(r"[0-9a-f]{1,16}(?:-[0-9a-f]{1,16}){1,7}")
@@ -108,7 +109,7 @@ def _verify_compact(purpose: str, token: str, max_age: int | None):
     if dash != "-" or not _HEX_FIELDS.fullmatch(message) or not _TAG.fullmatch(tag):
         raise BadToken()
     key = _compact_key(current_app.config["SECRET_KEY"], purpose)
-    expected = base64.urlsafe_b64encode(hmac.digest(key, message.encode(), "sha256")[:_TAG_BYTES]).decode()
+    expected = base64.urlsafe_b64encode(blake2b(message.encode(), key=key, digest_size=_TAG_BYTES).digest()).decode()
     if not hmac.compare_digest(expected, tag):
         raise BadToken()
     *ids, stamp = (int(v, 16) for v in message.split("-"))

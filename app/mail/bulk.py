@@ -28,7 +28,7 @@ SENDGRID_MAX_PERSONALIZATIONS = 1000
 _PLACEHOLDER = re.compile(r"%%([a-z_]+)%%")
 
 
-@dataclass
+@dataclass(slots=True)
 class BulkRecipient:
     delivery_id: int
     to: str

@@ -100,32 +100,47 @@ def web_version_url(campaign_id: int) -> str:
     return f"{base}/bulletins/{campaign_id}/{tokens.sign('open', ['w', campaign_id])}"
 
 
-def recipient_values(campaign_id: int, delivery_id: int, member_id: int, first_name: str) -> dict[str, str]:
-    """Every placeholder's value for one recipient: ids in signed tokens, the name escaped for HTML."""
-    return batch_values(campaign_id, [(delivery_id, member_id, first_name)])[0]
+def send_template(prepared: str) -> str:
+    """The frozen content with each link spelt as the address plus the recipient's token.
 
-
-def batch_values(campaign_id: int, recipients: list[tuple[int, int, str]]) -> list[dict[str, str]]:
-    """recipient_values for many (delivery id, member id, first name) at once."""
+    Every link of one recipient carries the same token, so a message names the
+    token once among its substitutions instead of once per kind of link.
+    """
     base = current_app.config["PUBLIC_BASE_URL"]
-    # One token per recipient serves the pixel, the click links and the unsubscribe link;
-    # the preferences page has its own (it is the member's, not this bulletin's).
+    return (
+        (prepared or "")
+        .replace("%%unsubscribe_url%%", f"{base}/unsubscribe/%%t%%")
+        .replace("%%preferences_url%%", f"{base}/preferences/%%p%%")
+        .replace("%%open%%", "%%t%%")
+        .replace("%%click%%", "%%t%%")
+    )
+
+
+def batch_values(campaign_id: int, recipients: list[tuple[int, int, str]], used: set[str]) -> list[dict[str, str]]:
+    """Each recipient's values for the placeholders of a send template that `used` names.
+
+    `t` is their own token ([campaign, delivery, member]: pixel, clicks and unsubscribe),
+    `p` their preferences token (the page is the member's, not this bulletin's).
+    """
+    n = len(recipients)
+    columns: dict[str, list[str]] = {}
     own = tokens.sign_many("recipient", [[campaign_id, d, m] for d, m, _ in recipients])
-    preferences = tokens.sign_many("preferences", [m for _, m, _ in recipients])
-    surveys = _survey_urls(campaign_id, [m for _, m, _ in recipients])
-    escape = html.escape
-    return [
-        {
-            "first_name": name or "",
-            "first_name_html": escape(name or ""),
-            "open": own[i],
-            "click": own[i],
-            "unsubscribe_url": f"{base}/unsubscribe/{own[i]}",
-            "preferences_url": f"{base}/preferences/{preferences[i]}",
-            "survey_url": surveys[i],
-        }
-        for i, (_, _, name) in enumerate(recipients)
-    ]
+    columns["t"] = own
+    if "p" in used:
+        columns["p"] = tokens.sign_many("preferences", [m for _, m, _ in recipients])
+    if "first_name" in used:
+        columns["first_name"] = [name or "" for _, _, name in recipients]
+    if "first_name_html" in used:
+        columns["first_name_html"] = [html.escape(name or "") for _, _, name in recipients]
+    if "survey_url" in used:
+        columns["survey_url"] = _survey_urls(campaign_id, [m for _, m, _ in recipients])
+    keys = list(columns)
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)] if n else []
+
+
+def placeholders(*templates: str) -> set[str]:
+    """The %%names%% a recipient's values must fill in these templates."""
+    return {name for template in templates for name in _PLACEHOLDER.findall(template or "")}
 
 
 def _survey_id(campaign_id: int) -> int | None:

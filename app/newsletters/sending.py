@@ -16,7 +16,7 @@ import time
 import uuid
 
 from flask import current_app
-from sqlalchemy import bindparam, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, bindparam, func, insert, literal, or_, select, update
 
 from app import jobs
 from app.clock import now
@@ -27,7 +27,7 @@ from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, bulk_backend
 from app.members.models import Member
 from app.newsletters import audiences, content
 from app.newsletters.models import Campaign, Delivery
-from app.newsletters.rendering import batch_values, personalise
+from app.newsletters.rendering import batch_values, personalise, placeholders, send_template
 from app.transactions import transactional
 
 log = logging.getLogger(__name__)
@@ -90,16 +90,19 @@ def enqueue_queued(campaign_id: int) -> int:
     from app.newsletters import tasks
 
     size = min(current_app.config["BULLETIN_BATCH_SIZE"], 1000)
-    ids = list(
-        db.session.scalars(
+    # Plain rows, not ORM objects: a send of 100,000 reads 100,000 ids here.
+    ids = [
+        row[0]
+        for row in db.session.connection().execute(
             select(Delivery.id)
             .where(Delivery.campaign_id == campaign_id, Delivery.status == "queued")
             .order_by(Delivery.id)
         )
-    )
+    ]
     db.session.commit()
-    for start in range(0, len(ids), size):
-        jobs.enqueue(tasks.send_batch, campaign_id, ids[start : start + size], job_timeout=_job_timeout())
+    jobs.enqueue_many(
+        tasks.send_batch, [(campaign_id, ids[i : i + size]) for i in range(0, len(ids), size)], _job_timeout()
+    )
     return len(ids)
 
 
@@ -129,11 +132,25 @@ def _pace(campaign_id: int, ids: list[int]) -> dict | None:
     return None
 
 
+def _among(ids) -> ColumnElement[bool]:
+    """`Delivery.id` is one of `ids`, as runs of consecutive ids: a batch is usually one run,
+    and a range is far cheaper for the database than a list of a thousand values."""
+    runs: list[list[int]] = []
+    for i in sorted(set(ids)):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    if len(runs) > 20:
+        return Delivery.id.in_([i for lo, hi in runs for i in range(lo, hi + 1)])
+    return or_(*(Delivery.id == lo if lo == hi else Delivery.id.between(lo, hi) for lo, hi in runs))
+
+
 def _claim(campaign_id: int, ids: list[int], token: str) -> int:
     claimed = db.session.execute(
         update(Delivery)
         .where(
-            Delivery.id.in_(ids),
+            _among(ids),
             Delivery.campaign_id == campaign_id,
             Delivery.status == "queued",
             # Pause and cancel stop claiming at once.
@@ -155,7 +172,7 @@ def _claim(campaign_id: int, ids: list[int], token: str) -> int:
 def _mark(token: str, status: str, ids=None, **values) -> None:
     query = update(Delivery).where(Delivery.claim_token == token, Delivery.status == "sending")
     if ids is not None:
-        query = query.where(Delivery.id.in_(list(ids)))
+        query = query.where(_among(ids))
     db.session.execute(query.values(status=status, **values).execution_options(synchronize_session=False))
 
 
@@ -196,41 +213,43 @@ def send_batch(campaign_id: int, ids: list[int], paced: bool = False) -> dict:
         # Unsubscribed, bounced or withdrew consent since the send began: honoured at once.
         _mark(token, "skipped", gone, reason="no longer subscribed when their turn came")
         db.session.commit()
-    recipients = _recipients(campaign, [r for r in rows if r[4]])
+    message = bulk_message(campaign)
+    recipients = _recipients(campaign, [r for r in rows if r[4]], placeholders(message.text, message.html))
     if not recipients:
         _finish_if_done(campaign_id)
         return {"claimed": len(rows), "sent": 0}
-    message = BulkMessage(
-        subject=campaign.subject,
-        text=campaign.prepared_text or "",
-        html=campaign.prepared_html or "",
-        from_address=campaign.from_address,
-        from_name=campaign.from_name,
-        headers={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    )
     outcome = _deliver(campaign_id, token, message, recipients)
     _finish_if_done(campaign_id)
     return {"claimed": len(rows), **outcome}
 
 
-def _recipients(campaign: Campaign, rows) -> list[BulkRecipient]:
-    values = batch_values(campaign.id, [(r.id, r.member_id, r.first_name) for r in rows])
+def bulk_message(campaign: Campaign) -> BulkMessage:
+    """The one message of a campaign that every recipient's values fill in."""
+    return BulkMessage(
+        subject=campaign.subject,
+        text=send_template(campaign.prepared_text),
+        html=send_template(campaign.prepared_html),
+        from_address=campaign.from_address,
+        from_name=campaign.from_name,
+        headers={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+
+
+def _recipients(campaign: Campaign, rows, used: set[str]) -> list[BulkRecipient]:
+    values = batch_values(campaign.id, [(r.id, r.member_id, r.first_name) for r in rows], used)
     mailto = current_app.config["UNSUBSCRIBE_MAILTO"] or current_app.config["MAIL_FROM_ADDRESS"]
+    unsubscribe = current_app.config["PUBLIC_BASE_URL"] + "/unsubscribe/"
     campaign_id = str(campaign.id)
-    result = []
-    for row, v in zip(rows, values, strict=True):
-        url = v["unsubscribe_url"]
-        token = url.rsplit("/", 1)[1]
-        result.append(
-            BulkRecipient(
-                delivery_id=row.id,
-                to=row.email,
-                substitutions=v,
-                headers={"List-Unsubscribe": f"<{url}>, <mailto:{mailto}?subject=unsubscribe-{token}>"},
-                custom_args={"delivery_id": str(row.id), "campaign_id": campaign_id},
-            )
+    return [
+        BulkRecipient(
+            row.id,
+            row.email,
+            v,
+            {"List-Unsubscribe": f"<{unsubscribe}{v['t']}>, <mailto:{mailto}?subject=unsubscribe-{v['t']}>"},
+            {"delivery_id": str(row.id), "campaign_id": campaign_id},
         )
-    return result
+        for row, v in zip(rows, values, strict=True)
+    ]
 
 
 def _deliver(campaign_id: int, token: str, message: BulkMessage, recipients: list[BulkRecipient]) -> dict:
@@ -264,7 +283,7 @@ def _deliver(campaign_id: int, token: str, message: BulkMessage, recipients: lis
             _count_error(campaign_id, str(exc))
             db.session.commit()
             return {"failed": len(recipients)}
-    _record_result(token, result)
+    _record_result(token, result, len(recipients))
     if result.in_doubt:
         # The relay may have taken these: never resent blindly; the sender decides.
         _mark(token, "in_doubt", result.in_doubt, reason="the connection dropped while the message was going")
@@ -276,12 +295,16 @@ def _deliver(campaign_id: int, token: str, message: BulkMessage, recipients: lis
     return {"sent": len(result.accepted), "failed": len(result.refused)}
 
 
-def _record_result(token: str, result) -> None:
+def _record_result(token: str, result, claimed: int) -> None:
     sent_at = now()
     by_message_id: dict[str, list[int]] = {}
     for delivery_id, message_id in result.accepted.items():
         by_message_id.setdefault(message_id, []).append(delivery_id)
-    if len(by_message_id) <= 10:
+    if len(by_message_id) == 1 and len(result.accepted) == claimed:
+        # One provider request took the whole claim (SendGrid): the claim token names every row.
+        (message_id,) = by_message_id
+        _mark(token, "sent", provider_message_id=message_id[:200], sent_at=sent_at)
+    elif len(by_message_id) <= 10:
         for message_id, ids in by_message_id.items():
             _mark(token, "sent", ids, provider_message_id=message_id[:200], sent_at=sent_at)
     else:
@@ -326,9 +349,7 @@ def _tell_sender(campaign: Campaign) -> None:
 
 def _finish_if_done(campaign_id: int) -> bool:
     left = db.session.scalar(
-        select(func.count())
-        .select_from(Delivery)
-        .where(Delivery.campaign_id == campaign_id, Delivery.status.in_(UNFINISHED))
+        select(select(Delivery.id).where(Delivery.campaign_id == campaign_id, Delivery.status.in_(UNFINISHED)).exists())
     )
     if left:
         db.session.commit()

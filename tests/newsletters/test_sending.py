@@ -9,6 +9,7 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import services as members
+from app.members.models import Member
 from app.newsletters import sending, sweeper
 from app.newsletters.models import Campaign, Delivery, Suppression
 from tests.factories import create_member
@@ -232,3 +233,23 @@ def test_segment_of_members_who_opened_a_recent_bulletin(app, outbox):
     with pytest.raises(InvalidRequest):
         audiences.clean_filter({"opened_last": ["1000"]})
     assert other.id not in db.session.scalars(audiences.recipients_query({"opened_last": [3]})).all()
+
+
+def test_a_batch_of_scattered_ids_sends_to_exactly_those_recipients(app, outbox):
+    for i in range(7):
+        create_member(first_name=f"P{i}")
+    campaign = create_campaign()
+    sending._freeze(campaign.id)
+    ids = list(db.session.scalars(select(Delivery.id).where(Delivery.campaign_id == campaign.id).order_by(Delivery.id)))
+    chosen = [ids[0], ids[2], ids[3], ids[6]]
+
+    assert sending.send_batch(campaign.id, chosen)["sent"] == 4
+
+    by_id = dict(db.session.execute(select(Delivery.id, Delivery.status)).all())
+    assert [by_id[i] for i in ids] == ["sent", "queued", "sent", "sent", "queued", "queued", "sent"]
+    chosen_emails = set(
+        db.session.scalars(
+            select(Member.email).join(Delivery, Delivery.member_id == Member.id).where(Delivery.id.in_(chosen))
+        )
+    )
+    assert {m["to"] for m in outbox()} == chosen_emails
