@@ -122,12 +122,13 @@ def main() -> None:
             {"name": "B", "subject": "S", "body_markdown": body, "audience_id": audience.id}
         )
         sending._freeze(campaign.id)
-        deliveries = db.session.scalars(select(Delivery.id).where(Delivery.campaign_id == campaign.id)).all()
+        deliveries = db.session.execute(
+            select(Delivery.id, Delivery.member_id).where(Delivery.campaign_id == campaign.id)
+        ).all()
         links = db.session.scalars(select(Link.id).where(Link.campaign_id == campaign.id, ~Link.hidden)).all()
-        pairs = [[campaign.id, d] for d in deliveries]
-        opens = tokens.sign_many("open", pairs)
-        clicks = tokens.sign_many("click", pairs)
-        tracking_paths = [f"/t/o/{t}.gif" for t in opens] + [f"/t/c/{t}/{link}" for t in clicks for link in links]
+        # Each recipient's own token, as a sent bulletin carries it in its pixel and links.
+        own = tokens.sign_many("recipient", [[campaign.id, d, m] for d, m in deliveries])
+        tracking_paths = [f"/t/o/{t}.gif" for t in own] + [f"/t/c/{t}/{link}" for t in own for link in links]
         noop_paths = ["/t/health"] * len(tracking_paths)
         db.session.remove()
         db.engine.dispose()
