@@ -28,6 +28,7 @@ from app.members.vocab import (
     DEFAULT_TOPICS,
     HOW_HEARD,
     SELF_REPORTED_AGE_BANDS,
+    STAFF_CONSENT_METHODS,
     STATUSES,
     age_on,
 )
@@ -336,9 +337,10 @@ def confirm_email(member_id: int, rejoin_purposes=None, method: str = "web_form"
 
 @transactional
 def create_member(data: MemberInput, purposes, method: str, staff_user_id: int | None, equality_answers=None) -> Member:
-    """Staff add a member with the consent source they collected (paper, event, telephone...)."""
+    """Staff add a member with the consent source they collected (paper, event, telephone...);
+    never "web form", which only the person's own confirmed sign-up can give."""
     errors = check_member_input(data)
-    if method not in CONSENT_METHODS:
+    if method not in STAFF_CONSENT_METHODS:
         errors["method"] = "Choose how consent was given"
     purposes = [p for p in purposes if p in CONSENT_PURPOSES]
     if not purposes:
