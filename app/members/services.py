@@ -17,6 +17,7 @@ from app.members.search import (  # noqa: F401  (importable from here, as before
     age_band_condition,
     count_by_status,
     filtered_query,
+    record_list_viewed,
     search_condition,
 )
 from app.members.validation import FieldError, email_key, normalise_email, normalise_postcode
