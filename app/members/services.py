@@ -273,6 +273,8 @@ class SignUpResult:
     # confirm from their inbox (the confirm link carries it; nothing is stored meanwhile).
     rejoin_purposes: list[str] | None = None
     method: str = "web_form"
+    # An active member who signs up again is emailed a fresh preferences link instead.
+    send_preferences_link: bool = False
 
 
 @transactional
@@ -280,7 +282,8 @@ def sign_up(
     data: MemberInput, purposes, equality_answers: dict | None = None, method: str = "web_form"
 ) -> SignUpResult:
     """Record a sign-up. A known address is left as it is (nothing reveals membership);
-    the confirmation is sent again only while the member is still pending."""
+    the confirmation is sent again only while the member is still pending, and an active
+    member is told by email (never on screen) with a fresh preferences link."""
     errors = check_member_input(data)
     purposes = [p for p in purposes if p in CONSENT_PURPOSES and p != "equality_monitoring"]
     if not purposes:
@@ -298,7 +301,7 @@ def sign_up(
             return SignUpResult(
                 existing, False, True, rejoin_purposes=[p for p in purposes if p in CONTACT_PURPOSES], method=method
             )
-        return SignUpResult(existing, created=False, send_confirmation=False)
+        return SignUpResult(existing, created=False, send_confirmation=False, send_preferences_link=True)
     member = Member(status="pending", source=method, communication_needs=[])
     _apply(member, data)
     db.session.add(member)
