@@ -36,6 +36,9 @@ def import_members(path, dry_run, purposes, method, update_existing, skip_bad_ro
     )
     try:
         problems = options.problems()
+        if dry_run and not options.purposes:
+            # A dry run writes no consent, so it can check a file before anyone knows what was agreed.
+            problems.pop("purposes", None)
         if problems:
             raise InvalidRequest("State the consent the people in the file gave.", 400, problems)
         mapping = guess_mapping(peek_members_file(path, kind)[0])
@@ -48,11 +51,17 @@ def import_members(path, dry_run, purposes, method, update_existing, skip_bad_ro
         raise click.ClickException(f"{error.message} {details}".strip())
     for line, reason in report.errors:
         click.echo(f"line {line}: {reason}", err=True)
+    for line, reason in report.skipped_rows:
+        click.echo(f"line {line}: skipped: {reason}")
+    if report.skipped > len(report.skipped_rows):
+        click.echo(f"(the first {len(report.skipped_rows)} of {report.skipped} skipped rows are listed)")
     click.echo(
         f"{report.rows} rows: {report.new} new, {report.updated} updated, {report.skipped} skipped, {report.bad} with problems"
     )
     if dry_run:
         click.echo("Dry run: nothing was written.")
+        if not options.purposes:
+            click.echo("To import, say what the people in the file agreed to with --purposes.")
     elif not report.committed:
         raise click.ClickException(
             "Nothing was imported because some rows have problems. Correct them, or use --skip-bad-rows."

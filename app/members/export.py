@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, func, select
 from app.audit import services as audit
 from app.extensions import db
 from app.members.models import Consent, Member, Topic, member_topic
+from app.members.search import describe_filter
 from app.members.services import SORTS, MemberFilter, filtered_query
 from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS, STATUSES
 from app.organisations.models import Practice
@@ -85,18 +86,6 @@ def filter_from_args(args) -> MemberFilter:
         age_band=age_band if age_band in SELF_REPORTED_AGE_BANDS else "",
         sort=sort if sort in SORTS else "-joined",
     )
-
-
-def describe_filter(filters: MemberFilter) -> str:
-    """The filter for the audit log; a search term may be a name or an address, so only its presence."""
-    parts = []
-    if filters.q:
-        parts.append("search=yes")
-    for name in ("status", "topic", "practice_id", "contact_type", "age_band"):
-        value = getattr(filters, name)
-        if value:
-            parts.append(f"{name}={value}")
-    return ", ".join(parts) or "all members"
 
 
 def count_members(filters: MemberFilter) -> int:

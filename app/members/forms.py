@@ -9,10 +9,16 @@ from dataclasses import asdict
 from app.clock import today
 from app.members.services import SORTS, MemberFilter, MemberInput, check_member_input
 from app.members.validation import FieldError, parse_day_month_year
-from app.members.vocab import CONSENT_METHODS, CONTACT_TYPES, SELF_REPORTED_AGE_BANDS, STATUSES
+from app.members.vocab import (
+    CONSENT_METHODS,
+    CONTACT_TYPES,
+    SELF_REPORTED_AGE_BANDS,
+    STAFF_CONSENT_METHODS,
+    STATUSES,
+)
 
 # How staff can say a person gave consent or asked to stop (not the web form or an import).
-STAFF_METHODS = {code: CONSENT_METHODS[code] for code in ("paper", "event", "telephone", "staff")}
+STAFF_METHODS = {code: CONSENT_METHODS[code] for code in STAFF_CONSENT_METHODS}
 
 ERASURE_REASONS = {
     "member_request": "The person asked for their data to be erased",

@@ -65,7 +65,7 @@ def list_members():
         members.filtered_query(filters), page=forms.page_number(request.args), per_page=forms.PER_PAGE, error_out=False
     )
     views = current_app.view_functions
-    return render_template(
+    html = render_template(
         "members/list.html",
         page=page,
         filters=filters,
@@ -76,6 +76,9 @@ def list_members():
         export_available="member_transfer.export" in views and can("members.export"),
         import_available="member_transfer.import_start" in views and can("members.import"),
     )
+    # Recorded once the page is drawn: the commit would otherwise reload every member shown.
+    members.record_list_viewed(filters, page.page, [m.id for m in page.items], page.total)
+    return html
 
 
 @bp.route("/members/<int:member_id>")

@@ -9,10 +9,10 @@ from marshmallow import Schema, fields, validate
 from app.members.services import CONTACT_PURPOSES, SORTS
 from app.members.vocab import (
     COMMUNICATION_NEEDS,
-    CONSENT_METHODS,
     CONTACT_TYPES,
     HOW_HEARD,
     SELF_REPORTED_AGE_BANDS,
+    STAFF_CONSENT_METHODS,
     STATUSES,
 )
 
@@ -109,8 +109,9 @@ class MemberCreateSchema(MemberDetailsSchema):
     )
     consent_method = fields.String(
         required=True,
-        validate=_one_of(CONSENT_METHODS),
-        metadata={"description": "How consent was given: " + ", ".join(CONSENT_METHODS)},
+        # A web-form consent needs the person's own confirmation, which an API client cannot give.
+        validate=_one_of(STAFF_CONSENT_METHODS),
+        metadata={"description": "How consent was given: " + ", ".join(STAFF_CONSENT_METHODS)},
     )
 
 

@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, or_, true
 from sqlalchemy.orm import joinedload
 
+from app.audit import services as audit
 from app.clock import today
 from app.extensions import db
 from app.members.models import Member, Topic
 from app.members.vocab import SELF_REPORTED_AGE_BANDS
+from app.transactions import transactional
 
 SORTS = {
     "name": (Member.last_name, Member.first_name, Member.id),
@@ -129,3 +131,25 @@ def filtered_query(filters: MemberFilter):
 def count_by_status() -> dict[str, int]:
     rows = db.session.execute(db.select(Member.status, func.count()).group_by(Member.status)).all()
     return {status: count for status, count in rows}
+
+
+def describe_filter(filters: MemberFilter) -> str:
+    """The filter for the audit log; a search term may be a name or an address, so only its presence."""
+    parts = []
+    if filters.q:
+        parts.append("search=yes")
+    for name in ("status", "topic", "practice_id", "contact_type", "age_band"):
+        value = getattr(filters, name)
+        if value:
+            parts.append(f"{name}={value}")
+    return ", ".join(parts) or "all members"
+
+
+@transactional
+def record_list_viewed(filters: MemberFilter, page: int, member_ids: list[int], total: int) -> None:
+    """A page of the staff members list is in the audit log: the filter, how many matched and
+    the ids shown, never what was typed in the search box (it may be a name or an address)."""
+    detail = f"page {page}: {len(member_ids)} of {total} members; filter: {describe_filter(filters)}"
+    if member_ids:
+        detail += "; ids: " + ",".join(str(i) for i in member_ids)
+    audit.record("view", "member_list", "", detail)

@@ -17,6 +17,7 @@ from app.members.search import (  # noqa: F401  (importable from here, as before
     age_band_condition,
     count_by_status,
     filtered_query,
+    record_list_viewed,
     search_condition,
 )
 from app.members.validation import FieldError, email_key, normalise_email, normalise_postcode
@@ -28,6 +29,7 @@ from app.members.vocab import (
     DEFAULT_TOPICS,
     HOW_HEARD,
     SELF_REPORTED_AGE_BANDS,
+    STAFF_CONSENT_METHODS,
     STATUSES,
     age_on,
 )
@@ -271,6 +273,8 @@ class SignUpResult:
     # confirm from their inbox (the confirm link carries it; nothing is stored meanwhile).
     rejoin_purposes: list[str] | None = None
     method: str = "web_form"
+    # An active member who signs up again is emailed a fresh preferences link instead.
+    send_preferences_link: bool = False
 
 
 @transactional
@@ -278,7 +282,8 @@ def sign_up(
     data: MemberInput, purposes, equality_answers: dict | None = None, method: str = "web_form"
 ) -> SignUpResult:
     """Record a sign-up. A known address is left as it is (nothing reveals membership);
-    the confirmation is sent again only while the member is still pending."""
+    the confirmation is sent again only while the member is still pending, and an active
+    member is told by email (never on screen) with a fresh preferences link."""
     errors = check_member_input(data)
     purposes = [p for p in purposes if p in CONSENT_PURPOSES and p != "equality_monitoring"]
     if not purposes:
@@ -296,7 +301,7 @@ def sign_up(
             return SignUpResult(
                 existing, False, True, rejoin_purposes=[p for p in purposes if p in CONTACT_PURPOSES], method=method
             )
-        return SignUpResult(existing, created=False, send_confirmation=False)
+        return SignUpResult(existing, created=False, send_confirmation=False, send_preferences_link=True)
     member = Member(status="pending", source=method, communication_needs=[])
     _apply(member, data)
     db.session.add(member)
@@ -336,9 +341,10 @@ def confirm_email(member_id: int, rejoin_purposes=None, method: str = "web_form"
 
 @transactional
 def create_member(data: MemberInput, purposes, method: str, staff_user_id: int | None, equality_answers=None) -> Member:
-    """Staff add a member with the consent source they collected (paper, event, telephone...)."""
+    """Staff add a member with the consent source they collected (paper, event, telephone...);
+    never "web form", which only the person's own confirmed sign-up can give."""
     errors = check_member_input(data)
-    if method not in CONSENT_METHODS:
+    if method not in STAFF_CONSENT_METHODS:
         errors["method"] = "Choose how consent was given"
     purposes = [p for p in purposes if p in CONSENT_PURPOSES]
     if not purposes:

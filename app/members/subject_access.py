@@ -1,4 +1,11 @@
-"""Subject access: everything held about a member, as the member downloads it."""
+"""Subject access: everything held about a member, as the member downloads it.
+
+Event registrations and survey responses belong to the rosters and surveys domains;
+they are only read here, so that a download holds everything kept about the person.
+"""
+
+from sqlalchemy import or_
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.members import equality
@@ -11,6 +18,9 @@ from app.members.vocab import (
     HOW_HEARD,
     SELF_REPORTED_AGE_BANDS,
 )
+from app.rosters.models import Registration
+from app.surveys.models import Question, Response, ResponseEquality, Survey
+from app.surveys.questions import CHOICE_KINDS, option_label
 
 
 def export_member_data(member: Member) -> dict:
@@ -53,4 +63,98 @@ def export_member_data(member: Member) -> dict:
             else None
         ),
         "timeline": [{"at": e.at.isoformat(), "what": e.detail or e.kind} for e in member.events],
+        "event_registrations": event_registrations(member),
+        "survey_responses": survey_responses(member),
     }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def event_registrations(member: Member) -> list[dict]:
+    """Places the person booked at public events, under their member record or their address."""
+    held_by = [Registration.member_id == member.id]
+    if member.email_normalised:
+        held_by.append(Registration.email_normalised == member.email_normalised)
+    rows = db.session.scalars(
+        db.select(Registration)
+        .options(joinedload(Registration.meeting))
+        .where(or_(*held_by))
+        .order_by(Registration.created_at, Registration.id)
+    ).all()
+    return [
+        {
+            "id": r.id,
+            "event_id": r.meeting_id,
+            "event": r.meeting.title,
+            "event_starts_at": _iso(r.meeting.starts_at),
+            "name_given": r.name,
+            "email_given": r.email,
+            "access_needs": r.access_needs,
+            "status": r.status,
+            "registered_at": _iso(r.created_at),
+            "cancelled_at": _iso(r.cancelled_at),
+        }
+        for r in rows
+    ]
+
+
+def _readable(question: Question, value):
+    """An answer as the person saw it: option labels rather than codes."""
+    if question.kind not in CHOICE_KINDS:
+        return value
+    if isinstance(value, dict):
+        return {str(row): option_label(question, code) for row, code in value.items()}
+    if isinstance(value, list):
+        return [option_label(question, code) for code in value]
+    return option_label(question, value)
+
+
+def survey_responses(member: Member) -> list[dict]:
+    """The person's responses to surveys that are not anonymous, with every answer they gave.
+
+    Responses to anonymous surveys are never linked to anyone, so none can be found here."""
+    responses = db.session.scalars(
+        db.select(Response)
+        .join(Survey, Survey.id == Response.survey_id)
+        .options(selectinload(Response.answers))
+        .where(Response.member_id == member.id, Survey.mode != "anonymous")
+        .order_by(Response.started_at, Response.id)
+    ).all()
+    if not responses:
+        return []
+    surveys = {
+        s.id: s for s in db.session.scalars(db.select(Survey).where(Survey.id.in_({r.survey_id for r in responses})))
+    }
+    question_ids = {a.question_id for r in responses for a in r.answers}
+    questions = {q.id: q for q in db.session.scalars(db.select(Question).where(Question.id.in_(question_ids)))}
+    result = []
+    for response in responses:
+        survey = surveys[response.survey_id]
+        answers = sorted(
+            response.answers, key=lambda a: (questions[a.question_id].page_id, questions[a.question_id].position)
+        )
+        equality_given = db.session.get(ResponseEquality, response.id)
+        result.append(
+            {
+                "id": response.id,
+                "survey_id": survey.id,
+                "survey": survey.title,
+                "started_at": _iso(response.started_at),
+                "completed_at": _iso(response.completed_at),
+                "answers": [
+                    {
+                        "question": questions[a.question_id].text,
+                        "answer": _readable(questions[a.question_id], a.value),
+                    }
+                    for a in answers
+                ],
+                "equality_answers": (
+                    {name: getattr(equality_given, name) for name in ("age_band", *equality.QUESTIONS)}
+                    if equality_given
+                    else None
+                ),
+            }
+        )
+    return result

@@ -17,7 +17,7 @@ from flask_login import current_user
 from app.auth.permissions import requires
 from app.clock import now
 from app.errors import InvalidRequest
-from app.members import export
+from app.members import export, forms
 from app.members import import_batches as batches
 from app.members.import_reader import FIELDS
 from app.members.importer import IMPORT_PURPOSES, ImportOptions
@@ -146,7 +146,10 @@ def status(batch_id):
 @bp.route("/export", endpoint="export")
 @requires("members.export")
 def export_members():
-    filters = export.filter_from_args(request.args)
+    filters, errors = forms.member_filter_from_args(request.args)
+    if errors:
+        # The list page drops a bad filter and says so; an export cannot say so, so it exports nothing.
+        raise InvalidRequest(" ".join(errors.values()) + ". Nothing was exported.", 400, errors)
     file_format = request.args.get("format", "csv")
     if file_format not in export.FORMATS:
         raise InvalidRequest("Choose CSV or Excel (xlsx) for the export.")

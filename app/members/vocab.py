@@ -46,6 +46,10 @@ CONSENT_METHODS = {
     "telephone": "By telephone",
 }
 
+# How staff (and API clients acting for them) can record consent they collected. The web form
+# is not among them: it means the person confirmed their own address (double opt-in).
+STAFF_CONSENT_METHODS = ("paper", "event", "telephone", "staff")
+
 # purpose -> (short name, the wording shown to the person, version)
 CONSENT_PURPOSES = {
     "bulletin": (

@@ -168,13 +168,16 @@ def preferences_erase(token: str):
     return render_template("public/erased.html")
 
 
-@bp.route("/preferences/new-link", methods=["POST"])
-@limiter.limit(_limit)
+@bp.route("/preferences/new-link", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
 def preferences_new_link():
+    if request.method == "GET":
+        return render_template("public/new_link.html", errors={}, values={})
     try:
         address = normalise_email(request.form.get("email", ""))
     except FieldError as exc:
         errors = {"email": str(exc)}
-        return render_template("public/bad_preferences_link.html", errors=errors, values=request.form), 400
+        return render_template("public/new_link.html", errors=errors, values=request.form), 400
+    # The same page whether or not the address is known: it must not reveal who is a member.
     journey.request_preferences_link(address)
     return render_template("public/link_sent.html")

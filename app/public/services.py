@@ -159,10 +159,22 @@ def send_preferences_link(member_id: int) -> None:
     _send(member, "Your link to manage your preferences", "preferences_link")
 
 
+@with_app_context
+def send_already_signed_up(member_id: int) -> None:
+    """Tell an active member who signed up again that they already are, with a fresh preferences link."""
+    member = members.get_member(member_id)
+    if member is None or member.status != "active" or not member.email:
+        return
+    _send(member, "You are already signed up", "already_signed_up")
+
+
 def queue_confirmation(result: members.SignUpResult) -> None:
-    """Save first, then send: the job reloads the member and checks it is still pending."""
+    """Save first, then send: the job reloads the member and checks it is still pending
+    (or, for someone already signed up, still active)."""
     if result.send_confirmation:
         enqueue(send_confirmation, result.member.id, result.rejoin_purposes, result.method)
+    elif result.send_preferences_link:
+        enqueue(send_already_signed_up, result.member.id)
 
 
 def request_preferences_link(address: str) -> None:

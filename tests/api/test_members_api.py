@@ -243,3 +243,14 @@ def test_body_that_is_not_an_object_is_a_400(client):
     response = client.post("/api/v1/members", json=["a", "list"], headers=bearer())
     assert response.status_code == 400
     assert response.get_json()["errors"]
+
+
+def test_create_refuses_a_web_form_consent_it_cannot_have_seen(client):
+    # A web-form consent means the person confirmed their own address; an API client cannot give that.
+    members.ensure_default_topics()
+    for method in ("web_form", "import", "carrier_pigeon"):
+        response = client.post("/api/v1/members", json=dict(NEW_MEMBER, consent_method=method), headers=bearer())
+        assert response.status_code == 400, method
+        assert "consent_method" in response.get_json()["errors"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(Member)) == 0
+    assert client.post("/api/v1/members", json=NEW_MEMBER, headers=bearer()).status_code == 201

@@ -55,6 +55,10 @@ def test_every_public_page_has_no_axe_violations(live_server, page):
     assert axe_violations(page) == [], "confirmed"
     _check(page, live_server + "/get-involved/confirm/not-a-token", "bad confirm link")
     _check(page, live_server + "/preferences/not-a-token", "bad preferences link")
+    _check(page, live_server + "/preferences/new-link", "ask for a new preferences link")
+    page.click("button:has-text('Send me a new link')")
+    page.wait_for_selector(".nhsuk-error-summary")
+    assert axe_violations(page) == [], "ask for a new preferences link, with errors"
 
     prefs = links.preferences_url(member)
     _check(page, prefs, "preferences")

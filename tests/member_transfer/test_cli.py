@@ -30,6 +30,23 @@ def test_cli_import_and_dry_run(app, tmp_path):
     assert sorted((c.purpose, c.method) for c in ann.consents) == [("bulletin", "paper"), ("surveys", "paper")]
 
 
+def test_cli_dry_run_needs_no_consent_basis_and_lists_the_rows_it_would_skip(app, tmp_path):
+    create_member("held@example.org")
+    path = write_csv(
+        tmp_path / "in.csv",
+        ["ann@example.org,Ann,Smith,,,,,", "HELD@example.org,Held,Already,,,,,", "Ann@Example.org,Ann,Again,,,,,"],
+    )
+
+    dry = app.test_cli_runner().invoke(args=["members", "import", path, "--dry-run"])
+
+    assert dry.exit_code == 0, dry.output
+    assert "line 3: skipped: Already a member; left as it is" in dry.output
+    assert "line 4: skipped: Same email address as line 2" in dry.output
+    assert "1 new" in dry.output and "2 skipped" in dry.output and "nothing was written" in dry.output
+    assert "--purposes" in dry.output
+    assert members() == 1
+
+
 def test_cli_import_refuses_a_file_with_bad_rows(app, tmp_path):
     path = write_csv(tmp_path / "bad.csv", ["ann@example.org,Ann,Smith,,,,,", "nope,Bob,Jones,,,,,"])
     runner = app.test_cli_runner()

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -98,3 +99,37 @@ def test_unknown_format_is_a_clear_error(client):
     response = client.get("/staff/members/export?format=pdf")
     assert response.status_code == 400
     assert "Choose CSV or Excel" in response.get_data(as_text=True)
+
+
+def test_the_list_offers_an_excel_export_of_the_same_filter(client):
+    create_member("ann@example.org", first_name="Ann", contact_type="carer")
+    create_member("bob@example.org", first_name="Bob", contact_type="resident")
+    signed_in(client)
+
+    page = client.get("/staff/members?contact_type=carer").get_data(as_text=True)
+    [link] = [href.replace("&amp;", "&") for href in re.findall(r'href="([^"]*/export[^"]*)"', page) if "xlsx" in href]
+    assert "contact_type=carer" in link and "Export these members (Excel)" in page
+
+    response = client.get(link)
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["ann@example.org"]
+
+
+@pytest.mark.parametrize("query", ["status=bogus", "contact_type=alien", "age_band=ancient", "practice_id=abc"])
+def test_an_export_with_a_bad_filter_is_refused_and_exports_nobody(client, query):
+    create_member("ann@example.org")
+    signed_in(client)
+    listed = client.get(f"/staff/members?{query}").get_data(as_text=True)
+
+    response = client.get(f"/staff/members/export?{query}&format=csv")
+
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "ann@example.org" not in body and "attachment" not in response.headers.get("Content-Disposition", "")
+    message = re.search(r'<a href="#[a-z_]+">([^<]+)</a>', listed).group(1)
+    assert message in body and "Nothing was exported" in body
+    assert (
+        db.session.scalar(db.select(db.func.count()).select_from(AuditLogEntry).where(AuditLogEntry.action == "export"))
+        == 0
+    )

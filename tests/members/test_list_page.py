@@ -150,3 +150,24 @@ def test_search_follows_changes_to_a_member_and_forgets_erased_ones(client, enga
     assert names_on(client.get("/staff/members?q=dy11aa")) == ["Ann Walsh"]
     members.erase_member(member, "member_request")
     assert names_on(client.get("/staff/members?q=walsh&status=erased")) == []
+
+
+def test_viewing_and_searching_the_list_is_in_the_audit_log_without_the_search_text(client, engagement):
+    from app.audit.models import AuditLogEntry
+
+    khan = create_member("amira@example.org", first_name="Amira", last_name="Khan")
+    smith = create_member("bob@example.org", first_name="Bob", last_name="Smith", contact_type="carer")
+
+    client.get("/staff/members")
+    client.get("/staff/members?q=Khan&status=active")
+    client.get("/staff/members?contact_type=carer")
+
+    entries = db.session.scalars(
+        db.select(AuditLogEntry).where(AuditLogEntry.record_type == "member_list").order_by(AuditLogEntry.id)
+    ).all()
+    assert [(e.action, e.staff_user_id) for e in entries] == [("view", engagement.id)] * 3
+    everyone, searched, carers = (e.detail for e in entries)
+    assert "2 of 2 members" in everyone and f"ids: {smith.id},{khan.id}" in everyone
+    assert "1 of 1 members" in searched and "search=yes" in searched and "status=active" in searched
+    assert f"ids: {khan.id}" in searched and "khan" not in searched.lower()
+    assert "contact_type=carer" in carers and f"ids: {smith.id}" in carers

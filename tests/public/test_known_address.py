@@ -6,7 +6,14 @@ from app.extensions import db
 from app.members import services as members
 from app.members.models import EqualityAnswers
 from tests.factories import create_member
-from tests.public.helpers import confirm_path, equality_form, page_text, press_confirm, signup_form
+from tests.public.helpers import (
+    confirm_path,
+    equality_form,
+    page_text,
+    preferences_path,
+    press_confirm,
+    signup_form,
+)
 
 ANSWERS = {"ethnic_group": "white", "ethnic_background": "white_irish", "religion": "none", "equality_consent": "yes"}
 
@@ -36,8 +43,12 @@ def test_known_active_address_looks_the_same_and_changes_nothing(app, outbox):
     assert known.first_name == "Alex" and known.status == "active"
     assert db.session.get(EqualityAnswers, known.id) is None
     assert known.live_consent("equality_monitoring") is None
-    # an active member is not sent a confirmation; the new address is
-    assert [m["to"] for m in outbox()] == ["stranger@example.org"]
+    # the new address gets a confirmation; the active member an email with a fresh preferences link
+    messages = {m["to"]: m for m in outbox()}
+    assert sorted(messages) == ["known@example.org", "stranger@example.org"]
+    told = messages["known@example.org"]
+    assert told["subject"] == "You are already signed up"
+    assert "/get-involved/confirm/" not in told["text"] and "already signed up" in told["text"]
 
 
 def test_known_pending_address_gets_the_confirmation_again_but_no_changes(app, outbox):
@@ -56,7 +67,21 @@ def test_address_in_different_case_is_the_same_member(app, outbox):
     create_member("known@example.org")
     _journey(app, "KNOWN@Example.org")
     count = db.session.scalar(db.select(db.func.count()).select_from(members.Member))
-    assert count == 1 and outbox() == []
+    assert count == 1
+    assert [(m["to"], m["subject"]) for m in outbox()] == [("known@example.org", "You are already signed up")]
+
+
+def test_privacy_advice_works_an_active_member_who_signs_up_again_gets_a_working_link(app, client, outbox):
+    known = create_member("known@example.org", first_name="Alex")
+    before = _member_as_stored("known@example.org")
+    _journey(app, "known@example.org")
+    assert _member_as_stored("known@example.org") == before
+
+    [message] = outbox()
+    assert message["to"] == "known@example.org" and "Hello Alex" in message["text"]
+    page = client.get(preferences_path(message))
+    assert page.status_code == 200 and "known@example.org" in page_text(page)
+    assert db.session.get(members.Member, known.id).status == "active"
 
 
 def test_someone_who_unsubscribed_can_rejoin_only_through_the_email(app, outbox):
