@@ -202,9 +202,19 @@ def _filter_conditions(filters: dict) -> list:
 SURVEY_PURPOSE = "surveys"
 
 
+# What an ordinary campaign may be about, as the sender chooses it: purpose -> who gets it.
+CAMPAIGN_PURPOSES = {
+    "bulletin": "People who asked for the e-bulletin",
+    "involvement": "People who asked to hear about involvement opportunities",
+}
+
+
 def purpose_of(campaign) -> str:
-    """The consent a campaign's recipients must have given: surveys for a survey's invitations."""
-    return SURVEY_PURPOSE if getattr(campaign, "survey_id", None) else PURPOSE
+    """The consent a campaign's recipients must have given: surveys for a survey's invitations,
+    else the purpose its sender chose (the e-bulletin unless they chose otherwise)."""
+    if getattr(campaign, "survey_id", None):
+        return SURVEY_PURPOSE
+    return getattr(campaign, "purpose", None) or PURPOSE
 
 
 def _live_consent(purpose: str = PURPOSE):

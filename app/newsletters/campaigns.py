@@ -12,7 +12,7 @@ from app.extensions import db
 from app.mail.backends import DeliveryError, backend
 from app.mail.message import Message
 from app.members.validation import FieldError, normalise_email
-from app.newsletters import content, rendering
+from app.newsletters import audiences, content, rendering
 from app.newsletters.models import Audience, Campaign, Template
 from app.transactions import transactional
 
@@ -96,6 +96,9 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
             errors["send_rate"] = "Enter a whole number of messages per second, or leave it blank"
     else:
         send_rate = None
+    purpose = data.get("purpose") or (campaign.purpose if campaign is not None else "bulletin")
+    if purpose not in audiences.CAMPAIGN_PURPOSES:
+        errors["purpose"] = "Choose who may receive it: people who asked for the e-bulletin or for involvement news"
     if errors:
         raise InvalidRequest("There is a problem with the campaign.", 400, errors)
     if campaign is None:
@@ -111,6 +114,7 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     campaign.is_public = bool(data.get("is_public"))
     campaign.anonymous_tracking = bool(data.get("anonymous_tracking"))
     campaign.send_rate = send_rate
+    campaign.purpose = purpose
     db.session.flush()
     return campaign
 

@@ -63,6 +63,10 @@ class Campaign(db.Model):
     # Privacy setting: keep only anonymous totals of opens and clicks.
     anonymous_tracking: Mapped[bool] = mapped_column(default=False)
     send_rate: Mapped[int | None]  # messages per second across all workers; None = the organisation's rate
+    # The consent every recipient must have given, and what its unsubscribe link stops:
+    # "bulletin" (the e-bulletin) or "involvement" (involvement opportunities). Survey
+    # invitations always need "surveys", whatever this says.
+    purpose: Mapped[str] = mapped_column(db.String(20), default="bulletin", server_default="bulletin")
     error_count: Mapped[int] = mapped_column(default=0)
     status_reason: Mapped[str] = mapped_column(db.String(500), default="")
     # Frozen at start of send: the content every recipient gets, with merge placeholders.

@@ -40,6 +40,7 @@ def _campaign_form(campaign=None, errors=None, data=None):
         templates=campaigns.list_templates(),
         audiences=audiences.list_audiences(),
         merge_fields=content.rendering.MERGE_FIELDS,
+        purposes=audiences.CAMPAIGN_PURPOSES,
     )
 
 
@@ -57,6 +58,7 @@ def _form_data(campaign=None) -> dict:
         "is_public": campaign.is_public,
         "anonymous_tracking": campaign.anonymous_tracking,
         "send_rate": campaign.send_rate or "",
+        "purpose": campaign.purpose,
     }
 
 
@@ -96,6 +98,7 @@ def campaign(campaign_id):
         checks=checks,
         progress=sending.progress(campaign.id),
         errors={},
+        purposes=audiences.CAMPAIGN_PURPOSES,
     )
 
 
@@ -149,6 +152,7 @@ def _campaign_page_with_errors(campaign_id, error: InvalidRequest):
         progress=sending.progress(campaign.id),
         errors=errors,
         message=error.message,
+        purposes=audiences.CAMPAIGN_PURPOSES,
     ), (error.status if error.status < 500 else 400)
 
 

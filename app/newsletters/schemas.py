@@ -94,6 +94,11 @@ class CampaignIn(Schema):
     is_public = fields.Bool(load_default=False)
     anonymous_tracking = fields.Bool(load_default=False)
     send_rate = fields.Int(allow_none=True, load_default=None, validate=validate.Range(min=1))
+    purpose = fields.Str(
+        load_default=None,
+        validate=validate.OneOf(["bulletin", "involvement"]),
+        metadata={"description": "The consent recipients must have given: bulletin (default) or involvement"},
+    )
 
 
 class ScheduleIn(Schema):
@@ -120,8 +125,14 @@ class CampaignOut(Schema):
     is_public = fields.Bool()
     anonymous_tracking = fields.Bool()
     send_rate = fields.Int(allow_none=True)
+    purpose = fields.Method("_purpose", metadata={"description": "bulletin, involvement, or surveys for invitations"})
     created_at = fields.DateTime()
     progress = fields.Method("_progress", metadata={"description": "Deliveries by status"})
+
+    def _purpose(self, campaign):
+        from app.newsletters.audiences import purpose_of
+
+        return purpose_of(campaign)
 
     def _progress(self, campaign):
         from app.newsletters.sending import progress

@@ -186,7 +186,7 @@ def unsubscribe_target(token: str) -> tuple[int, int | None] | None:
 
 
 def unsubscribe_purpose(target) -> str:
-    """What an unsubscribe link stops: survey invitations for a survey's campaign, else the e-bulletin."""
+    """What an unsubscribe link stops: the consent its campaign needed (the e-bulletin for a bare member link)."""
     from app.newsletters import audiences
     from app.newsletters.models import Campaign
 
@@ -195,10 +195,10 @@ def unsubscribe_purpose(target) -> str:
 
 
 def unsubscribe(token: str) -> bool:
-    """Stop bulletins (or survey invitations) to this member at once; False for a bad token.
+    """Stop what the campaign was about to this member at once; False for a bad token.
 
     From the e-bulletin: its consent is withdrawn and the address suppressed. From a survey
-    invitation: only the consent to be asked about surveys is withdrawn.
+    invitation or involvement news: only the consent for that is withdrawn.
     """
     target = unsubscribe_target(token)
     if target is None:
@@ -209,15 +209,16 @@ def unsubscribe(token: str) -> bool:
     purpose = unsubscribe_purpose(target)
     others = [c.purpose for c in member.consents if c.withdrawn_at is None and c.purpose != purpose]
     members.set_consents(member, others, "web_form")
-    if purpose == "bulletin":
-        _record_unsubscribe(member.id, target[1])
+    # Every unsubscribe counts in the campaign's report; only the e-bulletin's suppresses the address.
+    _record_unsubscribe(member.id, target[1], suppress=purpose == "bulletin")
     log.info("member %s unsubscribed from %s (campaign %s)", member.id, purpose, target[1])
     return True
 
 
 @transactional
-def _record_unsubscribe(member_id: int, campaign_id: int | None) -> None:
-    suppress_member(member_id, "unsubscribe", campaign_id)
+def _record_unsubscribe(member_id: int, campaign_id: int | None, suppress: bool) -> None:
+    if suppress:
+        suppress_member(member_id, "unsubscribe", campaign_id)
     if campaign_id is not None:
         from app.newsletters.models import Campaign, Delivery
 
