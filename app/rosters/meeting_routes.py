@@ -11,7 +11,7 @@ from app.auth.permissions import requires
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.rosters import exports, meetings, payments, services
-from app.rosters.forms import date_field, datetime_field, whole_number
+from app.rosters.forms import date_field, datetime_field, page_number, whole_number
 from app.rosters.models import Attendance, Registration
 from app.rosters.vocab import ATTENDANCE, MEETING_KINDS, PAYMENT_KINDS
 
@@ -25,7 +25,7 @@ def _meeting_or_404(meeting_id: int):
 @bp.route("/")
 @requires("rosters.view")
 def index():
-    page = meetings.list_meetings(page=request.args.get("page", 1, type=int))
+    page = meetings.list_meetings(page=page_number(request.args))
     return render_template("events/index.html", page=page, kinds=MEETING_KINDS)
 
 
@@ -132,14 +132,18 @@ def attendance_report(roster_id: int):
     errors = {}
     since = date_field(request.args, "since", errors, "from date")
     until = date_field(request.args, "until", errors, "to date")
+    if since and until and since > until:
+        errors["until"] = "The to date must be the same as or after the from date"
+    if errors:
+        since = until = None
     return render_template(
         "events/attendance_report.html",
         roster=roster,
         rates=meetings.attendance_rates(roster.id, since, until),
-        months=meetings.roster_rate_by_month(roster.id),
+        months=meetings.roster_rate_by_month(roster.id, since, until),
         errors=errors,
         args=request.args,
-    )
+    ), (400 if errors else 200)
 
 
 def _download(body: bytes, name: str, fmt: str) -> Response:
@@ -212,7 +216,11 @@ def attendance_payments(attendance_id: int):
 def payment_totals():
     errors = {}
     on = date_field(request.args, "on", errors, "date") or clock.today()
-    start, end = payments.financial_year(on)
+    try:
+        start, end = payments.financial_year(on)
+    except InvalidRequest as error:
+        errors, on = error.errors, clock.today()
+        start, end = payments.financial_year(on)
     audit.record("view", "involvement_payment", "", f"totals {start.year}")
     db.session.commit()
     return render_template(
@@ -223,4 +231,5 @@ def payment_totals():
         label=payments.financial_year_label(on),
         previous=date(start.year - 1, 4, 1),
         following=date(end.year, 4, 1),
-    )
+        errors=errors,
+    ), (400 if errors else 200)

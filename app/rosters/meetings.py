@@ -64,9 +64,12 @@ class MeetingInput:
 
 def check_meeting_input(data: MeetingInput) -> dict[str, str]:
     errors = {}
-    data.title = (data.title or "").strip()[:200]
-    data.location = (data.location or "").strip()[:300]
-    data.online_url = (data.online_url or "").strip()[:500]
+    data.title = (data.title or "").strip()
+    data.location = (data.location or "").strip()
+    data.online_url = (data.online_url or "").strip()
+    for name, limit in (("title", 200), ("location", 300), ("online_url", 500)):
+        if len(getattr(data, name)) > limit:
+            errors[name] = f"This must be {limit} characters or fewer"
     if not data.title:
         errors["title"] = "Enter a title"
     if data.kind not in MEETING_KINDS:
@@ -186,10 +189,7 @@ def attendance_rates(roster_id: int, since: date | None = None, until: date | No
         .group_by(Attendance.member_id, Member.first_name, Member.last_name)
         .order_by(Member.last_name, Member.first_name)
     )
-    if since:
-        query = query.where(Meeting.starts_at >= datetime(since.year, since.month, since.day))
-    if until:
-        query = query.where(Meeting.starts_at < datetime(until.year, until.month, until.day, 23, 59, 59))
+    query = _in_period(query, since, until)
     rows = []
     total_attended = total_marked = 0
     for member_id, first, last, yes, count in db.session.execute(query):
@@ -213,10 +213,20 @@ def attendance_rates(roster_id: int, since: date | None = None, until: date | No
     }
 
 
-def roster_rate_by_month(roster_id: int) -> list[dict]:
-    """The roster's attendance rate month by month, oldest first: how it changes over time."""
+def _in_period(query, since: date | None, until: date | None):
+    if since:
+        query = query.where(Meeting.starts_at >= datetime(since.year, since.month, since.day))
+    if until:
+        query = query.where(Meeting.starts_at < datetime(until.year, until.month, until.day, 23, 59, 59))
+    return query
+
+
+def roster_rate_by_month(roster_id: int, since: date | None = None, until: date | None = None) -> list[dict]:
+    """The roster's attendance rate month by month within the period, oldest first."""
     attended, marked = _rate_columns()
-    meetings = db.select(Meeting.id, Meeting.starts_at).where(Meeting.roster_id == roster_id).subquery()
+    meetings = _in_period(
+        db.select(Meeting.id, Meeting.starts_at).where(Meeting.roster_id == roster_id), since, until
+    ).subquery()
     rows = db.session.execute(
         db.select(meetings.c.starts_at, attended, marked)
         .join(Attendance, Attendance.meeting_id == meetings.c.id)
