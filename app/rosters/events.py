@@ -177,6 +177,10 @@ def promote_after_change(meeting: Meeting) -> list[Registration]:
 @transactional
 def cancel(registration_id: int) -> RegistrationResult | None:
     """Cancel a registration; the first person waiting takes the freed place. Twice is harmless."""
+    return _cancel(registration_id)
+
+
+def _cancel(registration_id: int) -> RegistrationResult | None:
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         return None
@@ -197,7 +201,7 @@ def cancel(registration_id: int) -> RegistrationResult | None:
 @transactional
 def cancel_by_staff(registration_id: int) -> RegistrationResult | None:
     """Staff cancel a registration by hand; the first person waiting takes the freed place."""
-    result = cancel(registration_id)
+    result = _cancel(registration_id)
     if result is not None:
         audit.record("change", "event_registration", registration_id, "cancelled by staff")
     return result

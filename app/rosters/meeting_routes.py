@@ -10,7 +10,7 @@ from app.audit import services as audit
 from app.auth.permissions import requires
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.rosters import exports, meetings, payments, services
+from app.rosters import events, exports, meetings, notices, payments, services
 from app.rosters.forms import date_field, datetime_field, page_number, whole_number
 from app.rosters.models import Attendance, Registration
 from app.rosters.vocab import ATTENDANCE, MEETING_KINDS, PAYMENT_KINDS
@@ -53,10 +53,12 @@ def edit(meeting_id: int | None = None):
         )
         if not errors:
             try:
-                meeting = meetings.save_meeting(meeting, data)
+                meeting, promoted = meetings.save_meeting_and_promote(meeting, data)
             except InvalidRequest as error:
                 errors = error.errors
             else:
+                for registration in promoted:
+                    notices.send_promotion(registration)
                 flash(f"Saved {meeting.title}.", "success")
                 return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
@@ -110,6 +112,37 @@ def meeting(meeting_id: int):
         errors=errors,
         registrations=registrations,
     ), (400 if errors else 200)
+
+
+@bp.route("/<int:meeting_id>/cancel", methods=["POST"])
+@requires("rosters.edit")
+def cancel_event(meeting_id: int):
+    found = _meeting_or_404(meeting_id)
+    try:
+        told = events.cancel_event(found)
+    except InvalidRequest as error:
+        flash(error.message, "error")
+    else:
+        for registration in told:
+            notices.send_cancellation(registration)
+        flash(f"{found.title} is cancelled; {len(told)} people were emailed.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=found.id))
+
+
+@bp.route("/<int:meeting_id>/registrations/<int:registration_id>/cancel", methods=["POST"])
+@requires("rosters.edit")
+def cancel_registration(meeting_id: int, registration_id: int):
+    found = _meeting_or_404(meeting_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.meeting_id != found.id:
+        abort(404)
+    result = events.cancel_by_staff(registration.id)
+    if result.promoted is not None:
+        notices.send_promotion(result.promoted)
+        flash("Registration cancelled; the first person waiting has the place and was emailed.", "success")
+    else:
+        flash("Registration cancelled.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=found.id))
 
 
 def _can_edit() -> bool:

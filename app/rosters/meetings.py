@@ -10,6 +10,7 @@ from app.audit import services as audit
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.models import Member
+from app.rosters import events
 from app.rosters.models import Attendance, Meeting, Roster, RosterMembership
 from app.rosters.vocab import ATTENDANCE, MEETING_KINDS
 from app.transactions import transactional
@@ -91,10 +92,12 @@ def check_meeting_input(data: MeetingInput) -> dict[str, str]:
     return errors
 
 
-@transactional
-def save_meeting(meeting: Meeting | None, data: MeetingInput) -> Meeting:
-    """Create or change a meeting or event; bad input changes nothing."""
+def _save(meeting: Meeting | None, data: MeetingInput) -> tuple[Meeting, list]:
     errors = check_meeting_input(data)
+    if meeting is not None and "capacity" not in errors:
+        problem = events.capacity_problem(meeting, data.capacity)
+        if problem:
+            errors["capacity"] = problem
     if errors:
         raise InvalidRequest("There is a problem with the meeting details.", 400, errors)
     if meeting is None:
@@ -103,8 +106,22 @@ def save_meeting(meeting: Meeting | None, data: MeetingInput) -> Meeting:
     for name in MeetingInput.__dataclass_fields__:
         setattr(meeting, name, getattr(data, name))
     db.session.flush()
-    audit.record("change", "meeting", meeting.id)
-    return meeting
+    promoted = events.promote_after_change(meeting) if meeting.is_public else []
+    audit.record("change", "meeting", meeting.id, f"{len(promoted)} promoted from the waiting list" if promoted else "")
+    return meeting, promoted
+
+
+@transactional
+def save_meeting(meeting: Meeting | None, data: MeetingInput) -> Meeting:
+    """Create or change a meeting or event; bad input changes nothing."""
+    return _save(meeting, data)[0]
+
+
+@transactional
+def save_meeting_and_promote(meeting: Meeting | None, data: MeetingInput) -> tuple[Meeting, list]:
+    """As save_meeting; a capacity cut below the places taken is refused, and places added go to
+    the waiting list in order. Returns the meeting and the registrations promoted (to email)."""
+    return _save(meeting, data)
 
 
 def expected_attendees(meeting: Meeting) -> list[Member]:

@@ -1,35 +1,17 @@
 """Public event pages: list, register (with optional opt-in to the network), cancel by emailed link."""
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 
 from app import clock, tokens
 from app.errors import InvalidRequest
 from app.extensions import db, limiter
-from app.mail import send_transactional
 from app.members import links
 from app.members.vocab import CONSENT_PURPOSES
-from app.rosters import events, meetings
+from app.rosters import events, meetings, notices
 from app.rosters.models import Registration
 from app.rosters.vocab import MEETING_KINDS
 
 bp = Blueprint("events", __name__, url_prefix="/events")
-
-
-def _cancel_url(registration: Registration) -> str:
-    token = tokens.sign("event", {"registration": registration.id})
-    return current_app.config["PUBLIC_BASE_URL"] + url_for("events.cancel", token=token)
-
-
-def _send(registration: Registration, template: str, subject: str, **extra) -> None:
-    send_transactional(
-        registration.email,
-        subject,
-        template,
-        registration=registration,
-        meeting=registration.meeting,
-        cancel_url=_cancel_url(registration),
-        **extra,
-    )
 
 
 @bp.route("/")
@@ -60,10 +42,12 @@ def event(meeting_id: int):
             if signed is not None and signed.send_confirmation:
                 confirm_url = links.confirm_url(signed.member, signed.rejoin_purposes, signed.method)
             if result.waiting:
-                _send(result.registration, "event_waiting", f"Waiting list: {meeting.title}", confirm_url=confirm_url)
+                notices.send(
+                    result.registration, "event_waiting", f"Waiting list: {meeting.title}", confirm_url=confirm_url
+                )
             else:
                 subject = f"You are registered: {meeting.title}"
-                _send(result.registration, "event_registered", subject, confirm_url=confirm_url)
+                notices.send(result.registration, "event_registered", subject, confirm_url=confirm_url)
             return render_template("events/public_done.html", meeting=meeting, waiting=result.waiting)
     cancelled = meeting.cancelled_at is not None
     return render_template(
@@ -91,7 +75,7 @@ def cancel(token: str):
         if result is None:
             return render_template("events/public_bad_link.html"), 400
         if result.promoted is not None:
-            _send(result.promoted, "event_promoted", f"A place is now free for you: {result.promoted.meeting.title}")
+            notices.send_promotion(result.promoted)
         return render_template("events/public_cancelled.html", meeting=result.registration.meeting)
     registration = db.session.get(Registration, registration_id)
     if registration is None:
