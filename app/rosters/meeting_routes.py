@@ -79,17 +79,14 @@ def meeting(meeting_id: int):
     if request.method == "POST":
         if not _can_edit():
             abort(403)
-        people = meetings.expected_attendees(found)
-        if request.form.get("all"):
-            marks = {m.id: request.form["all"] for m in people}
-        else:
-            marks = {}
-            for m in people:
-                value = request.form.get(f"member-{m.id}")
-                if value:
-                    marks[m.id] = value
         try:
-            changed = meetings.mark_attendance(found, marks, current_user.id)
+            if request.form.get("all") == "attended":
+                changed = meetings.mark_everyone_attended(found, current_user.id)
+            elif request.form.get("all"):
+                raise InvalidRequest("Attendance was not saved.", 400, {"all": "Choose a mark for everyone"})
+            else:
+                members, registrants = _marks_from_form(found)
+                changed = meetings.mark_attendance(found, members, current_user.id, registrants)
         except InvalidRequest as error:
             errors = error.errors
         else:
@@ -105,8 +102,8 @@ def meeting(meeting_id: int):
     return render_template(
         "events/meeting.html",
         meeting=found,
-        people=meetings.expected_attendees(found),
-        marks=meetings.attendance_for(found),
+        people=meetings.sign_in_list(found),
+        marks=meetings.marks_by_key(found),
         statuses=ATTENDANCE,
         kinds=MEETING_KINDS,
         errors=errors,
@@ -145,6 +142,17 @@ def cancel_registration(meeting_id: int, registration_id: int):
     return redirect(url_for("meetings.meeting", meeting_id=found.id))
 
 
+def _marks_from_form(meeting) -> tuple[dict[int, str], dict[int, str]]:
+    members, registrants = {}, {}
+    for person in meetings.sign_in_list(meeting):
+        value = request.form.get(person.key)
+        if value and person.member_id:
+            members[person.member_id] = value
+        elif value:
+            registrants[person.registration_id] = value
+    return members, registrants
+
+
 def _can_edit() -> bool:
     from app.auth.permissions import can
 
@@ -155,7 +163,7 @@ def _can_edit() -> bool:
 @requires("rosters.view_members")
 def sign_in_sheet(meeting_id: int):
     found = _meeting_or_404(meeting_id)
-    return render_template("events/sign_in_sheet.html", meeting=found, people=meetings.expected_attendees(found))
+    return render_template("events/sign_in_sheet.html", meeting=found, people=meetings.sign_in_list(found))
 
 
 @bp.route("/rosters/<int:roster_id>/attendance")
@@ -216,10 +224,28 @@ def export_attendance(roster_id: int, fmt: str):
     return _download(body, f"roster-{roster.id}-attendance", fmt)
 
 
+@bp.route("/<int:meeting_id>/attendance.<fmt>")
+@requires("rosters.export")
+def export_meeting_attendance(meeting_id: int, fmt: str):
+    found = _meeting_or_404(meeting_id)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    rows = exports.meeting_attendance_rows(found, meetings.sign_in_list(found), meetings.marks_by_key(found))
+    if fmt == "csv":
+        body = exports.to_csv(exports.MEETING_ATTENDANCE_HEADER, rows)
+    else:
+        body = exports.to_xlsx(exports.MEETING_ATTENDANCE_HEADER, rows, "Attendance")
+    audit.record("export", "attendance", found.id, f"meeting; format: {fmt}")
+    db.session.commit()
+    return _download(body, f"meeting-{found.id}-attendance", fmt)
+
+
 @bp.route("/attendance/<int:attendance_id>/payments", methods=["GET", "POST"])
 @requires("payments.view")
 def attendance_payments(attendance_id: int):
-    attendance = db.session.get(Attendance, attendance_id) or abort(404)
+    attendance = db.session.get(Attendance, attendance_id)
+    if attendance is None or attendance.member_id is None:  # payments are per member of the network
+        abort(404)
     errors = {}
     if request.method == "POST":
         paid_on = date_field(request.form, "paid_on", errors, "paid date")

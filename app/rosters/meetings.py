@@ -11,7 +11,7 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.models import Member
 from app.rosters import events
-from app.rosters.models import Attendance, Meeting, Roster, RosterMembership
+from app.rosters.models import Attendance, Meeting, Registration, Roster, RosterMembership
 from app.rosters.vocab import ATTENDANCE, MEETING_KINDS
 from app.transactions import transactional
 
@@ -141,8 +141,6 @@ def expected_attendees(meeting: Meeting) -> list[Member]:
         if meeting.starts_at.date() >= clock.today():
             query = query.where(RosterMembership.status == "active")
     else:
-        from app.rosters.models import Registration
-
         query = (
             db.select(Member)
             .join(Registration, Registration.member_id == Member.id)
@@ -156,29 +154,81 @@ def expected_attendees(meeting: Meeting) -> list[Member]:
 
 
 def attendance_for(meeting: Meeting) -> dict[int, Attendance]:
-    rows = db.session.scalars(db.select(Attendance).where(Attendance.meeting_id == meeting.id))
+    """Members' attendance at a meeting by member id (registrants who are not members are left out)."""
+    rows = db.session.scalars(
+        db.select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.member_id.is_not(None))
+    )
     return {a.member_id: a for a in rows}
 
 
+@dataclass
+class Attendee:
+    """One line of a sign-in sheet: a member, or a registrant at a public event who is not one."""
+
+    key: str  # the form field: member-<id> or registration-<id>
+    name: str
+    member_id: int | None = None
+    registration_id: int | None = None
+
+
+def sign_in_list(meeting: Meeting) -> list[Attendee]:
+    """Everyone expected or already marked: members, then registrants without a member record, by name."""
+    people = [Attendee(f"member-{m.id}", m.full_name, member_id=m.id) for m in expected_attendees(meeting)]
+    if meeting.is_public:
+        marked = db.select(Attendance.registration_id).where(
+            Attendance.meeting_id == meeting.id, Attendance.registration_id.is_not(None)
+        )
+        registrations = db.session.scalars(
+            db.select(Registration).where(
+                Registration.meeting_id == meeting.id,
+                Registration.member_id.is_(None),
+                (Registration.status == "registered") | Registration.id.in_(marked),
+            )
+        )
+        people += [Attendee(f"registration-{r.id}", r.name, registration_id=r.id) for r in registrations]
+    return sorted(people, key=lambda p: p.name.lower())
+
+
+def marks_by_key(meeting: Meeting) -> dict[str, Attendance]:
+    """Attendance at a meeting keyed like the sign-in list (member-<id> or registration-<id>)."""
+    rows = db.session.scalars(db.select(Attendance).where(Attendance.meeting_id == meeting.id))
+    return {(f"member-{a.member_id}" if a.member_id else f"registration-{a.registration_id}"): a for a in rows}
+
+
 @transactional
-def mark_attendance(meeting: Meeting, marks: dict[int, str], staff_user_id: int | None = None) -> int:
-    """Record attended / apologies / did not attend for each member; all rows or none."""
-    allowed = {m.id for m in expected_attendees(meeting)}
+def mark_attendance(
+    meeting: Meeting,
+    marks: dict[int, str],
+    staff_user_id: int | None = None,
+    registration_marks: dict[int, str] | None = None,
+) -> int:
+    """Record attended / apologies / did not attend for members (by id) and registrants who are not
+    members (by registration id); all rows or none."""
+    wanted = {f"member-{k}": v for k, v in marks.items()}
+    wanted.update({f"registration-{k}": v for k, v in (registration_marks or {}).items()})
+    people = {p.key: p for p in sign_in_list(meeting)}
     errors = {}
-    for member_id, status in marks.items():
+    for key, status in wanted.items():
         if status not in ATTENDANCE:
-            errors[f"member-{member_id}"] = "Choose attended, apologies or did not attend"
-        elif member_id not in allowed:
-            errors[f"member-{member_id}"] = "This person is not a member of the group or registered for the event"
+            errors[key] = "Choose attended, apologies or did not attend"
+        elif key not in people:
+            errors[key] = "This person is not a member of the group or registered for the event"
     if errors:
         raise InvalidRequest("Attendance was not saved.", 400, errors)
-    existing = attendance_for(meeting)
+    existing = marks_by_key(meeting)
     changed = 0
-    for member_id, status in marks.items():
-        row = existing.get(member_id)
+    for key, status in wanted.items():
+        row = existing.get(key)
         if row is None:
+            person = people[key]
             db.session.add(
-                Attendance(meeting_id=meeting.id, member_id=member_id, status=status, staff_user_id=staff_user_id)
+                Attendance(
+                    meeting_id=meeting.id,
+                    member_id=person.member_id,
+                    registration_id=person.registration_id,
+                    status=status,
+                    staff_user_id=staff_user_id,
+                )
             )
             changed += 1
         elif row.status != status:
@@ -188,6 +238,22 @@ def mark_attendance(meeting: Meeting, marks: dict[int, str], staff_user_id: int 
             changed += 1
     audit.record("change", "attendance", meeting.id, f"{changed} marks")
     return changed
+
+
+@transactional
+def mark_everyone_attended(meeting: Meeting, staff_user_id: int | None = None) -> int:
+    """Mark everyone on the sign-in list as attended, leaving apologies already recorded alone."""
+    existing = marks_by_key(meeting)
+    members, registrants = {}, {}
+    for person in sign_in_list(meeting):
+        row = existing.get(person.key)
+        if row is not None and row.status == "apologies":
+            continue
+        if person.member_id:
+            members[person.member_id] = "attended"
+        else:
+            registrants[person.registration_id] = "attended"
+    return mark_attendance(meeting, members, staff_user_id, registrants)
 
 
 def _rate_columns():
