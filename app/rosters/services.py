@@ -361,9 +361,15 @@ def end_membership(membership: RosterMembership, ends_on: date | None, reason: s
 
 @transactional
 def activate_membership(membership: RosterMembership) -> RosterMembership:
-    """An invited member accepts: invited -> active. Anything else is refused."""
+    """An invited member accepts: invited -> active, if they are still eligible. Anything else is refused."""
     if membership.status != "invited":
         raise InvalidRequest("Only an invited member can be made active.", 409)
+    if membership.roster.archived:
+        raise InvalidRequest("This group is archived: restore it before making members active.", 409)
+    problems = eligibility_problems(membership.roster, membership.member, max(clock.today(), membership.starts_on))
+    if problems:
+        message = "This member is no longer eligible: " + " ".join(problems)
+        raise InvalidRequest(message, 400, {"action": message})
     membership.status = "active"
     audit.record("change", "roster_membership", membership.id, "invitation accepted")
     return membership
