@@ -148,3 +148,23 @@ def test_staff_cancel_a_registration_and_the_first_waiting_gets_the_place(client
     assert response.status_code == 302
     assert _statuses() == [("Ann", "cancelled"), ("Ben", "registered"), ("Cat", "waiting")]
     assert [m["to"] for m in outbox() if "A place is now free" in m["subject"]] == ["ben@example.org"]
+
+
+def test_erasing_a_member_clears_the_notes_on_their_payments_but_keeps_the_amounts():
+    from datetime import date, datetime
+
+    from app.rosters import meetings, payments
+    from app.rosters.models import Payment
+    from tests.rosters.factories import add, create_roster
+
+    roster = create_roster()
+    member = create_member(first_name="Zoe")
+    add(roster, member, starts_on=date(2026, 1, 1))
+    meeting = create_meeting(roster, datetime(2026, 2, 1, 18))
+    meetings.mark_attendance(meeting, {member.id: "attended"})
+    attendance = meetings.attendance_for(meeting)[member.id]
+    payments.add_payment(attendance, "travel", 350, None, note="Taxi for Zoe from 1 Mill Lane")
+    members.erase_member(member, "request")
+    db.session.expire_all()
+    payment = db.session.scalar(db.select(Payment))
+    assert payment.note == "" and payment.amount_pence == 350
