@@ -105,7 +105,14 @@ def show_member(member_id: int):
         may_see_equality=may_see_equality,
         answers=_equality_rows(answers) if answers is not None else None,
         age_band=members.age_band_of(member),
+        involvement=_involvement(member),
     )
+
+
+def _involvement(member):
+    from app.rosters import involvement  # rosters builds on members, so imported here, not at the top
+
+    return involvement.for_member(member, with_payments=can("payments.view"))
 
 
 def _equality_rows(answers) -> list[tuple[str, str]]:

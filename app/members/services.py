@@ -284,6 +284,13 @@ def sign_up(
     """Record a sign-up. A known address is left as it is (nothing reveals membership);
     the confirmation is sent again only while the member is still pending, and an active
     member is told by email (never on screen) with a fresh preferences link."""
+    return record_sign_up(data, purposes, equality_answers, method)
+
+
+def record_sign_up(
+    data: MemberInput, purposes, equality_answers: dict | None = None, method: str = "web_form"
+) -> SignUpResult:
+    """sign_up without the commit, for a caller that saves it together with other rows or not at all."""
     errors = check_member_input(data)
     purposes = [p for p in purposes if p in CONSENT_PURPOSES and p != "equality_monitoring"]
     if not purposes:
@@ -453,6 +460,7 @@ def erase_member(member: Member, reason: str, staff_user_id: int | None = None) 
     if member.status == "erased":
         return
     member_id = member.id
+    erased_key = member.email_normalised
     db.session.execute(db.delete(EqualityAnswers).where(EqualityAnswers.member_id == member_id))
     db.session.execute(db.delete(MemberEvent).where(MemberEvent.member_id == member_id))
     member.email = None
@@ -472,6 +480,9 @@ def erase_member(member: Member, reason: str, staff_user_id: int | None = None) 
         if consent.withdrawn_at is None:
             consent.withdrawn_at = now()
             consent.withdrawn_method = "erasure"
+    from app.rosters import events  # rosters builds on members, so imported here, not at the top
+
+    events.erase_registrations(member_id, erased_key)
     _set_status(member, "erased")
     member.erased_at = now()
     db.session.add(ErasureRecord(reason=reason))

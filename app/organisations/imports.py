@@ -9,10 +9,13 @@ Practice file columns (header names are matched ignoring case, spaces and punctu
     pcn_name       optional  creates or renames the PCN  (also: "PCN Name")
     place_code     optional  place or sub-ICB location  (also: "Commissioner", "Sub ICB Location Code")
     place_name     optional
-    status_code    optional  ODS status: C (closed) rows are skipped  (also: "Status Code")
+    status_code    optional  ODS status: C (closed), D (dormant) and "Inactive" rows are skipped
+                             (also: "Status Code", "Status")
 
 The NHS ODS epraccur file (no header row) is read by position: code, name, ..., postcode
-(column 10), status (column 13), commissioner (column 15).
+(column 10), status (column 13), commissioner (column 15), prescribing setting (column 26);
+rows whose prescribing setting is not 4 (GP practice) are skipped, as are closed and dormant ones.
+Names may be up to 200 characters, place codes up to 20 and postcodes up to 10.
 
 List size file: NHS Digital "Patients registered at a GP practice", quinary age layout:
 ORG_CODE, SEX (MALE/FEMALE), AGE_GROUP_5 (0_4 ... 95+), NUMBER_OF_PATIENTS; EXTRACT_DATE
@@ -20,6 +23,7 @@ is read when present. "ALL" total rows are skipped, and so are practices this sy
 not hold (the national file lists every practice in England), with a count in the report.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -42,8 +46,21 @@ PRACTICE_COLUMNS = {
     "place_name": ("placename", "subicblocationname"),
     "status_code": ("statuscode", "status"),
 }
-# epraccur: 0 code, 1 name, 9 postcode, 12 status code, 14 commissioner
-EPRACCUR_POSITIONS = {"practice_code": 0, "practice_name": 1, "postcode": 9, "status_code": 12, "place_code": 14}
+# epraccur: 0 code, 1 name, 9 postcode, 12 status code, 14 commissioner, 25 prescribing setting
+EPRACCUR_POSITIONS = {
+    "practice_code": 0,
+    "practice_name": 1,
+    "postcode": 9,
+    "status_code": 12,
+    "place_code": 14,
+    "prescribing_setting": 25,
+}
+SKIPPED_STATUSES = {"C", "D", "CLOSED", "DORMANT", "INACTIVE"}
+GP_PRACTICE_SETTING = "4"
+# Longest value each column may hold (the database column lengths).
+MAX_LENGTHS = {"practice_name": 200, "pcn_name": 200, "place_name": 200, "place_code": 20, "postcode": 10}
+MAX_PATIENTS = 2_000_000_000  # fits the database integer column; no practice is anywhere near it
+AGE_BAND = re.compile(r"^(\d{1,3})_(\d{1,3})$|^(\d{1,3})\+$")
 
 LIST_SIZE_COLUMNS = ("orgcode", "sex", "agegroup5", "numberofpatients")
 SEXES = {"MALE": "male", "FEMALE": "female", "M": "male", "F": "female"}
@@ -56,6 +73,26 @@ class ImportReport:
     skipped: int = 0
     errors: list = field(default_factory=list)  # (line number, message)
     dry_run: bool = False
+
+
+def _too_long(values: dict) -> str | None:
+    labels = {"postcode": "the postcode"}
+    for name, limit in MAX_LENGTHS.items():
+        if len(values.get(name) or "") > limit:
+            label = labels.get(name, name)
+            return f"{label} is too long: at most {limit} characters"
+    return None
+
+
+def valid_age_band(band: str) -> bool:
+    """True for a quinary band of the NHS Digital file: 0_4, 5_9, ... 90_94, 95+."""
+    found = AGE_BAND.match(band)
+    if not found:
+        return False
+    if found.group(3) is not None:
+        return int(found.group(3)) % 5 == 0
+    low, high = int(found.group(1)), int(found.group(2))
+    return low % 5 == 0 and high == low + 4
 
 
 def _map_header(header: list[str]) -> dict[str, int]:
@@ -111,7 +148,8 @@ def import_practices(raw: bytes, dry_run: bool = False) -> ImportReport:
         code = values.get("practice_code", "").upper()
         name = values.get("practice_name", "")
         pcn_code = values.get("pcn_code", "").upper()
-        if values.get("status_code", "").upper() == "C":
+        setting = (values.get("prescribing_setting") or "").strip()
+        if values.get("status_code", "").upper() in SKIPPED_STATUSES or (setting and setting != GP_PRACTICE_SETTING):
             report.skipped += 1
             continue
         problem = None
@@ -125,8 +163,8 @@ def import_practices(raw: bytes, dry_run: bool = False) -> ImportReport:
             problem = f"'{pcn_code}' is not a PCN code (U and 5 digits, like U12345)"
         elif pcn_code and pcn_code not in pcns and pcn_code not in named_pcns:
             problem = f"unknown PCN code {pcn_code}: add it first or give its name in pcn_name"
-        elif len(values.get("postcode", "")) > 10:
-            problem = "the postcode is too long"
+        else:
+            problem = _too_long(values)
         if problem:
             report.errors.append((line, problem))
             continue
@@ -227,11 +265,19 @@ def import_list_sizes(raw: bytes) -> ImportReport:
         if sex not in SEXES:
             report.errors.append((line, f"SEX must be MALE or FEMALE, not '{sex}'"))
             continue
-        if not band or len(band) > 10:
+        if not band:
             report.errors.append((line, "AGE_GROUP_5 is missing"))
             continue
-        if not number.isdecimal():
-            report.errors.append((line, f"NUMBER_OF_PATIENTS must be a whole number, not '{number}'"))
+        if not valid_age_band(band):
+            report.errors.append(
+                (line, f"AGE_GROUP_5 must be a five-year band like 0_4, 5_9 or 95+, not '{band[:20]}'")
+            )
+            continue
+        if not (number.isascii() and number.isdecimal()):
+            report.errors.append((line, f"NUMBER_OF_PATIENTS must be a whole number, not '{number[:20]}'"))
+            continue
+        if len(number) > 10 or int(number) > MAX_PATIENTS:
+            report.errors.append((line, f"NUMBER_OF_PATIENTS is too large: '{number[:20]}'"))
             continue
         key = (practices[code], SEXES[sex], band)
         if key in counts:

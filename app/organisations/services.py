@@ -13,6 +13,7 @@ from app.transactions import transactional
 
 ODS_PRACTICE = re.compile(r"^[A-Z][0-9]{5}$")
 PCN_CODE = re.compile(r"^U[0-9]{5}$")
+NAME_MAX = 200  # the length of the name columns
 
 
 # ----- reading -------------------------------------------------------------
@@ -68,12 +69,15 @@ def list_size_total(practice_id: int) -> int:
     )
 
 
+def _band_start(band: str) -> int:
+    digits = band.split("_")[0].rstrip("+")
+    return int(digits) if digits.isdecimal() else 999
+
+
 def list_size_rows(practice_id: int) -> list[ListSize]:
-    return list(
-        db.session.scalars(
-            db.select(ListSize).where(ListSize.practice_id == practice_id).order_by(ListSize.age_band, ListSize.sex)
-        )
-    )
+    """List size rows youngest band first (5_9 before 10_14), female before male within a band."""
+    found = db.session.scalars(db.select(ListSize).where(ListSize.practice_id == practice_id))
+    return sorted(found, key=lambda row: (_band_start(row.age_band), row.age_band, row.sex))
 
 
 # ----- editing -------------------------------------------------------------
@@ -91,6 +95,8 @@ def _check_practice(ods_code: str, name: str, postcode: str, pcn_id, existing_id
         errors["name"] = "Enter the practice name"
     if pcn_id is not None and db.session.get(PCN, pcn_id) is None:
         errors["pcn_id"] = "Choose a PCN from the list"
+    elif len(name) > NAME_MAX:
+        errors["name"] = f"The practice name must be {NAME_MAX} characters or fewer"
     if len(postcode) > 10:
         errors["postcode"] = "Enter a postcode, like WV1 1AA"
     return errors
@@ -136,6 +142,8 @@ def save_pcn(pcn: PCN | None, code: str, name: str, place_id: int | None) -> PCN
             errors["code"] = "Another PCN already has this code"
     if not name:
         errors["name"] = "Enter the PCN name"
+    elif len(name) > NAME_MAX:
+        errors["name"] = f"The PCN name must be {NAME_MAX} characters or fewer"
     if place_id is not None and db.session.get(Place, place_id) is None:
         errors["place_id"] = "Choose a place from the list"
     if errors:
@@ -153,24 +161,31 @@ def save_pcn(pcn: PCN | None, code: str, name: str, place_id: int | None) -> PCN
 @transactional
 def save_place(place: Place | None, code: str, name: str, icb_name: str = "") -> Place:
     """Create or change a place (an ICB sub-area) with a unique code."""
-    code = (code or "").strip().upper()[:20]
-    name = (name or "").strip()[:200]
+    code = (code or "").strip().upper()
+    name = (name or "").strip()
+    icb_name = (icb_name or "").strip()
     errors = {}
     if not code:
         errors["code"] = "Enter a code for the place, like WOL"
+    elif len(code) > 20:
+        errors["code"] = "The place code must be 20 characters or fewer"
     else:
         other = db.session.scalar(db.select(Place).where(Place.code == code))
         if other is not None and (place is None or other.id != place.id):
             errors["code"] = "Another place already has this code"
     if not name:
         errors["name"] = "Enter the name of the place"
+    elif len(name) > NAME_MAX:
+        errors["name"] = f"The name of the place must be {NAME_MAX} characters or fewer"
+    if len(icb_name) > NAME_MAX:
+        errors["icb_name"] = f"The ICB name must be {NAME_MAX} characters or fewer"
     if errors:
         raise InvalidRequest("There is a problem with the place details.", 400, errors)
     if place is None:
-        place = Place(code=code, name=name, icb_name=(icb_name or "").strip()[:200])
+        place = Place(code=code, name=name, icb_name=icb_name)
         db.session.add(place)
     else:
-        place.code, place.name, place.icb_name = code, name, (icb_name or "").strip()[:200]
+        place.code, place.name, place.icb_name = code, name, icb_name
     db.session.flush()
     audit.record("change", "place", place.id)
     return place

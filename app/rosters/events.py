@@ -1,7 +1,8 @@
 """Public event registration: places, a waiting list, cancellation and promotion.
 
 Save, then send: each function commits its rows and returns what the caller must
-email, so a failed send never leaves a half-made registration.
+email, so a failed send never leaves a half-made registration. Registering and joining
+the network are one transaction: a refused registration leaves no new member behind.
 """
 
 import logging
@@ -10,13 +11,17 @@ from dataclasses import dataclass
 from sqlalchemy import func
 
 from app import clock
+from app.audit import services as audit
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.validation import FieldError, email_key, normalise_email
-from app.rosters.models import Meeting, Registration
+from app.rosters.models import Attendance, Meeting, Payment, Registration
 from app.transactions import transactional
 
 log = logging.getLogger(__name__)
+
+JOIN_PURPOSE = "involvement"
+ERASED_NAME = "(erased)"
 
 
 @dataclass
@@ -32,6 +37,14 @@ def open_event(meeting_id: int) -> Meeting | None:
     if meeting is None or not meeting.is_public or not meeting.registration_open or meeting.cancelled_at:
         return None
     return meeting
+
+
+def public_event(meeting_id: int) -> Meeting | None:
+    """A public event people can see: open for registration, or cancelled (the page then says so)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not meeting.is_public:
+        return None
+    return meeting if meeting.registration_open or meeting.cancelled_at else None
 
 
 def places_taken(meeting_id: int) -> int:
@@ -64,12 +77,12 @@ def _lock(meeting: Meeting) -> Meeting:
     return db.session.scalar(db.select(Meeting).where(Meeting.id == meeting.id).with_for_update())
 
 
-@transactional
-def register(meeting: Meeting, name: str, email: str, access_needs: str = "", member_id: int | None = None):
-    """A place if there is one, else a waiting-list place; registering twice keeps one row."""
+def _register(meeting: Meeting, name: str, email: str, access_needs: str, member_id: int | None):
     errors, email = check_registration(name, email, access_needs)
     if errors:
         raise InvalidRequest("There is a problem with your details.", 400, errors)
+    if meeting.cancelled_at is not None:
+        raise InvalidRequest("This event has been cancelled, so it takes no registrations.", 409)
     if meeting.starts_at <= clock.now():
         raise InvalidRequest("This event has already started, so registration has closed.", 409)
     meeting = _lock(meeting)
@@ -97,8 +110,77 @@ def register(meeting: Meeting, name: str, email: str, access_needs: str = "", me
 
 
 @transactional
+def register(meeting: Meeting, name: str, email: str, access_needs: str = "", member_id: int | None = None):
+    """A place if there is one, else a waiting-list place; registering twice keeps one row."""
+    return _register(meeting, name, email, access_needs, member_id)
+
+
+@transactional
+def register_and_join(meeting: Meeting, name: str, email: str, access_needs: str = "", join: bool = False):
+    """Register, and with `join` sign up to the network too: both saved, or neither when refused.
+
+    Returns (RegistrationResult, SignUpResult or None)."""
+    from app.members import services as members
+
+    errors, email = check_registration(name, email, access_needs)
+    if errors:
+        raise InvalidRequest("There is a problem with your details.", 400, errors)
+    signed = None
+    member = members.find_by_email(email)
+    if join:
+        first, _, last = name.strip().partition(" ")
+        signed = members.record_sign_up(
+            members.MemberInput(email=email, first_name=first, last_name=last), [JOIN_PURPOSE], method="event"
+        )
+        member = signed.member
+    member_id = member.id if member is not None and member.status != "erased" else None
+    return _register(meeting, name, email, access_needs, member_id), signed
+
+
+def _promote_waiting(meeting: Meeting) -> list[Registration]:
+    """Move people off the waiting list, first come first served, into the places now free."""
+    if meeting.starts_at <= clock.now() or meeting.cancelled_at is not None:
+        return []
+    db.session.flush()
+    query = (
+        db.select(Registration)
+        .where(Registration.meeting_id == meeting.id, Registration.status == "waiting")
+        .order_by(Registration.created_at, Registration.id)
+    )
+    if meeting.capacity is not None:
+        query = query.limit(max(0, meeting.capacity - places_taken(meeting.id)))
+    promoted = list(db.session.scalars(query))
+    for registration in promoted:
+        registration.status = "registered"
+        registration.promoted_at = clock.now()
+    return promoted
+
+
+def capacity_problem(meeting: Meeting, capacity: int | None) -> str | None:
+    """Why an event's capacity may not be cut to `capacity`, or None."""
+    if meeting.id is None or capacity is None:
+        return None
+    taken = places_taken(meeting.id)
+    if capacity < taken:
+        return (
+            f"{taken} people are already registered: cancel registrations first, or set a capacity of {taken} or more"
+        )
+    return None
+
+
+def promote_after_change(meeting: Meeting) -> list[Registration]:
+    """After a capacity change: who came off the waiting list (the caller commits and emails them)."""
+    meeting = _lock(meeting)
+    return _promote_waiting(meeting)
+
+
+@transactional
 def cancel(registration_id: int) -> RegistrationResult | None:
     """Cancel a registration; the first person waiting takes the freed place. Twice is harmless."""
+    return _cancel(registration_id)
+
+
+def _cancel(registration_id: int) -> RegistrationResult | None:
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         return None
@@ -109,17 +191,59 @@ def cancel(registration_id: int) -> RegistrationResult | None:
     registration.status = "cancelled"
     registration.cancelled_at = clock.now()
     promoted = None
-    if freed and meeting.starts_at > clock.now():
-        db.session.flush()
-        if meeting.capacity is None or places_taken(meeting.id) < meeting.capacity:
-            promoted = db.session.scalar(
-                db.select(Registration)
-                .where(Registration.meeting_id == meeting.id, Registration.status == "waiting")
-                .order_by(Registration.created_at, Registration.id)
-                .limit(1)
-            )
-            if promoted is not None:
-                promoted.status = "registered"
-                promoted.promoted_at = clock.now()
+    if freed:
+        waiting = _promote_waiting(meeting)
+        promoted = waiting[0] if waiting else None
     log.info("registration %s cancelled; promoted %s", registration.id, promoted.id if promoted else None)
     return RegistrationResult(registration, waiting=False, promoted=promoted)
+
+
+@transactional
+def cancel_by_staff(registration_id: int) -> RegistrationResult | None:
+    """Staff cancel a registration by hand; the first person waiting takes the freed place."""
+    result = _cancel(registration_id)
+    if result is not None:
+        audit.record("change", "event_registration", registration_id, "cancelled by staff")
+    return result
+
+
+@transactional
+def cancel_event(meeting: Meeting) -> list[Registration]:
+    """Cancel an event: it takes no more registrations; returns who was registered or waiting, to email."""
+    if meeting.cancelled_at is not None:
+        raise InvalidRequest("This event has already been cancelled.", 409)
+    meeting = _lock(meeting)
+    meeting.cancelled_at = clock.now()
+    meeting.registration_open = False
+    audit.record("change", "meeting", meeting.id, "cancelled")
+    return list(
+        db.session.scalars(
+            db.select(Registration).where(
+                Registration.meeting_id == meeting.id,
+                Registration.status.in_(("registered", "waiting")),
+                Registration.email.is_not(None),
+            )
+        )
+    )
+
+
+def erase_registrations(member_id: int, email_normalised: str | None) -> None:
+    """Remove a member's name, email and access needs from their event registrations (part of erasure).
+
+    The rows stay, anonymous, so places taken and attendance still count."""
+    condition = Registration.member_id == member_id
+    if email_normalised:
+        condition = condition | (Registration.email_normalised == email_normalised)
+    db.session.execute(
+        db.update(Registration)
+        .where(condition)
+        .values(name=ERASED_NAME, email=None, email_normalised=None, access_needs="")
+        .execution_options(synchronize_session=False)
+    )
+    attended = db.select(Attendance.id).where(Attendance.member_id == member_id)
+    db.session.execute(
+        db.update(Payment)
+        .where(Payment.attendance_id.in_(attended))
+        .values(note="")
+        .execution_options(synchronize_session=False)
+    )

@@ -23,6 +23,7 @@ MEMBERSHIP_HEADER = [
     "term_ends_on",
     "end_reason",
 ]
+MEETING_ATTENDANCE_HEADER = ["meeting_id", "meeting", "date", "member_id", "registration_id", "name", "attendance"]
 ATTENDANCE_HEADER = ["meeting_id", "meeting", "date", "member_id", "first_name", "last_name", "attendance"]
 
 
@@ -74,6 +75,21 @@ def attendance_rows(roster_id: int):
             member.first_name,
             member.last_name,
             ATTENDANCE.get(attendance.status, attendance.status),
+        ]
+
+
+def meeting_attendance_rows(meeting: Meeting, people, marks: dict):
+    """One row per person on the meeting's sign-in list, marked or not (members and other registrants)."""
+    for person in people:
+        mark = marks.get(person.key)
+        yield [
+            meeting.id,
+            meeting.title,
+            meeting.starts_at.date(),
+            person.member_id or "",
+            person.registration_id or "",
+            person.name,
+            ATTENDANCE.get(mark.status, mark.status) if mark else "",
         ]
 
 

@@ -2,6 +2,16 @@
 
 from datetime import date, datetime
 
+# Dates outside these years are typing mistakes, and date arithmetic near year 9999 overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+LAST_PAGE = 100_000
+
+
+def page_number(args) -> int:
+    """The ?page= number, or 1 when it is missing, not a number or absurdly large."""
+    value = (args.get("page") or "1").strip()
+    return int(value) if value.isascii() and value.isdecimal() and 0 < int(value) <= LAST_PAGE else 1
+
 
 def whole_number(form, name: str, errors: dict) -> int | None:
     value = (form.get(name) or "").strip()
@@ -25,8 +35,11 @@ def date_field(form, name: str, errors: dict, label: str = "date") -> date | Non
     if not all(p.isdecimal() for p in parts):
         errors[name] = f"The {label} must be a real date, like 27 3 2026"
         return None
+    if len(parts[2]) != 4 or not FIRST_YEAR <= int(parts[2]) <= LAST_YEAR:
+        errors[name] = f"The {label} must have a year from {FIRST_YEAR} to {LAST_YEAR}, like 2026"
+        return None
     try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        return date(int(parts[2]), int(parts[1][:3]), int(parts[0][:3]))
     except (ValueError, OverflowError):
         errors[name] = f"The {label} must be a real date"
         return None

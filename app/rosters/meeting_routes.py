@@ -10,8 +10,8 @@ from app.audit import services as audit
 from app.auth.permissions import requires
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.rosters import exports, meetings, payments, services
-from app.rosters.forms import date_field, datetime_field, whole_number
+from app.rosters import events, exports, meetings, notices, payments, services
+from app.rosters.forms import date_field, datetime_field, page_number, whole_number
 from app.rosters.models import Attendance, Registration
 from app.rosters.vocab import ATTENDANCE, MEETING_KINDS, PAYMENT_KINDS
 
@@ -25,7 +25,7 @@ def _meeting_or_404(meeting_id: int):
 @bp.route("/")
 @requires("rosters.view")
 def index():
-    page = meetings.list_meetings(page=request.args.get("page", 1, type=int))
+    page = meetings.list_meetings(page=page_number(request.args))
     return render_template("events/index.html", page=page, kinds=MEETING_KINDS)
 
 
@@ -53,10 +53,12 @@ def edit(meeting_id: int | None = None):
         )
         if not errors:
             try:
-                meeting = meetings.save_meeting(meeting, data)
+                meeting, promoted = meetings.save_meeting_and_promote(meeting, data)
             except InvalidRequest as error:
                 errors = error.errors
             else:
+                for registration in promoted:
+                    notices.send_promotion(registration)
                 flash(f"Saved {meeting.title}.", "success")
                 return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
@@ -77,17 +79,14 @@ def meeting(meeting_id: int):
     if request.method == "POST":
         if not _can_edit():
             abort(403)
-        people = meetings.expected_attendees(found)
-        if request.form.get("all"):
-            marks = {m.id: request.form["all"] for m in people}
-        else:
-            marks = {}
-            for m in people:
-                value = request.form.get(f"member-{m.id}")
-                if value:
-                    marks[m.id] = value
         try:
-            changed = meetings.mark_attendance(found, marks, current_user.id)
+            if request.form.get("all") == "attended":
+                changed = meetings.mark_everyone_attended(found, current_user.id)
+            elif request.form.get("all"):
+                raise InvalidRequest("Attendance was not saved.", 400, {"all": "Choose a mark for everyone"})
+            else:
+                members, registrants = _marks_from_form(found)
+                changed = meetings.mark_attendance(found, members, current_user.id, registrants)
         except InvalidRequest as error:
             errors = error.errors
         else:
@@ -103,13 +102,55 @@ def meeting(meeting_id: int):
     return render_template(
         "events/meeting.html",
         meeting=found,
-        people=meetings.expected_attendees(found),
-        marks=meetings.attendance_for(found),
+        people=meetings.sign_in_list(found),
+        marks=meetings.marks_by_key(found),
         statuses=ATTENDANCE,
         kinds=MEETING_KINDS,
         errors=errors,
         registrations=registrations,
     ), (400 if errors else 200)
+
+
+@bp.route("/<int:meeting_id>/cancel", methods=["POST"])
+@requires("rosters.edit")
+def cancel_event(meeting_id: int):
+    found = _meeting_or_404(meeting_id)
+    try:
+        told = events.cancel_event(found)
+    except InvalidRequest as error:
+        flash(error.message, "error")
+    else:
+        for registration in told:
+            notices.send_cancellation(registration)
+        flash(f"{found.title} is cancelled; {len(told)} people were emailed.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=found.id))
+
+
+@bp.route("/<int:meeting_id>/registrations/<int:registration_id>/cancel", methods=["POST"])
+@requires("rosters.edit")
+def cancel_registration(meeting_id: int, registration_id: int):
+    found = _meeting_or_404(meeting_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.meeting_id != found.id:
+        abort(404)
+    result = events.cancel_by_staff(registration.id)
+    if result.promoted is not None:
+        notices.send_promotion(result.promoted)
+        flash("Registration cancelled; the first person waiting has the place and was emailed.", "success")
+    else:
+        flash("Registration cancelled.", "success")
+    return redirect(url_for("meetings.meeting", meeting_id=found.id))
+
+
+def _marks_from_form(meeting) -> tuple[dict[int, str], dict[int, str]]:
+    members, registrants = {}, {}
+    for person in meetings.sign_in_list(meeting):
+        value = request.form.get(person.key)
+        if value and person.member_id:
+            members[person.member_id] = value
+        elif value:
+            registrants[person.registration_id] = value
+    return members, registrants
 
 
 def _can_edit() -> bool:
@@ -122,7 +163,7 @@ def _can_edit() -> bool:
 @requires("rosters.view_members")
 def sign_in_sheet(meeting_id: int):
     found = _meeting_or_404(meeting_id)
-    return render_template("events/sign_in_sheet.html", meeting=found, people=meetings.expected_attendees(found))
+    return render_template("events/sign_in_sheet.html", meeting=found, people=meetings.sign_in_list(found))
 
 
 @bp.route("/rosters/<int:roster_id>/attendance")
@@ -132,14 +173,18 @@ def attendance_report(roster_id: int):
     errors = {}
     since = date_field(request.args, "since", errors, "from date")
     until = date_field(request.args, "until", errors, "to date")
+    if since and until and since > until:
+        errors["until"] = "The to date must be the same as or after the from date"
+    if errors:
+        since = until = None
     return render_template(
         "events/attendance_report.html",
         roster=roster,
         rates=meetings.attendance_rates(roster.id, since, until),
-        months=meetings.roster_rate_by_month(roster.id),
+        months=meetings.roster_rate_by_month(roster.id, since, until),
         errors=errors,
         args=request.args,
-    )
+    ), (400 if errors else 200)
 
 
 def _download(body: bytes, name: str, fmt: str) -> Response:
@@ -179,10 +224,28 @@ def export_attendance(roster_id: int, fmt: str):
     return _download(body, f"roster-{roster.id}-attendance", fmt)
 
 
+@bp.route("/<int:meeting_id>/attendance.<fmt>")
+@requires("rosters.export")
+def export_meeting_attendance(meeting_id: int, fmt: str):
+    found = _meeting_or_404(meeting_id)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    rows = exports.meeting_attendance_rows(found, meetings.sign_in_list(found), meetings.marks_by_key(found))
+    if fmt == "csv":
+        body = exports.to_csv(exports.MEETING_ATTENDANCE_HEADER, rows)
+    else:
+        body = exports.to_xlsx(exports.MEETING_ATTENDANCE_HEADER, rows, "Attendance")
+    audit.record("export", "attendance", found.id, f"meeting; format: {fmt}")
+    db.session.commit()
+    return _download(body, f"meeting-{found.id}-attendance", fmt)
+
+
 @bp.route("/attendance/<int:attendance_id>/payments", methods=["GET", "POST"])
 @requires("payments.view")
 def attendance_payments(attendance_id: int):
-    attendance = db.session.get(Attendance, attendance_id) or abort(404)
+    attendance = db.session.get(Attendance, attendance_id)
+    if attendance is None or attendance.member_id is None:  # payments are per member of the network
+        abort(404)
     errors = {}
     if request.method == "POST":
         paid_on = date_field(request.form, "paid_on", errors, "paid date")
@@ -212,7 +275,11 @@ def attendance_payments(attendance_id: int):
 def payment_totals():
     errors = {}
     on = date_field(request.args, "on", errors, "date") or clock.today()
-    start, end = payments.financial_year(on)
+    try:
+        start, end = payments.financial_year(on)
+    except InvalidRequest as error:
+        errors, on = error.errors, clock.today()
+        start, end = payments.financial_year(on)
     audit.record("view", "involvement_payment", "", f"totals {start.year}")
     db.session.commit()
     return render_template(
@@ -223,4 +290,5 @@ def payment_totals():
         label=payments.financial_year_label(on),
         previous=date(start.year - 1, 4, 1),
         following=date(end.year, 4, 1),
-    )
+        errors=errors,
+    ), (400 if errors else 200)

@@ -10,7 +10,8 @@ from app.audit import services as audit
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.models import Member
-from app.rosters.models import Attendance, Meeting, Roster, RosterMembership
+from app.rosters import events
+from app.rosters.models import Attendance, Meeting, Registration, Roster, RosterMembership
 from app.rosters.vocab import ATTENDANCE, MEETING_KINDS
 from app.transactions import transactional
 
@@ -64,9 +65,12 @@ class MeetingInput:
 
 def check_meeting_input(data: MeetingInput) -> dict[str, str]:
     errors = {}
-    data.title = (data.title or "").strip()[:200]
-    data.location = (data.location or "").strip()[:300]
-    data.online_url = (data.online_url or "").strip()[:500]
+    data.title = (data.title or "").strip()
+    data.location = (data.location or "").strip()
+    data.online_url = (data.online_url or "").strip()
+    for name, limit in (("title", 200), ("location", 300), ("online_url", 500)):
+        if len(getattr(data, name)) > limit:
+            errors[name] = f"This must be {limit} characters or fewer"
     if not data.title:
         errors["title"] = "Enter a title"
     if data.kind not in MEETING_KINDS:
@@ -88,10 +92,12 @@ def check_meeting_input(data: MeetingInput) -> dict[str, str]:
     return errors
 
 
-@transactional
-def save_meeting(meeting: Meeting | None, data: MeetingInput) -> Meeting:
-    """Create or change a meeting or event; bad input changes nothing."""
+def _save(meeting: Meeting | None, data: MeetingInput) -> tuple[Meeting, list]:
     errors = check_meeting_input(data)
+    if meeting is not None and "capacity" not in errors:
+        problem = events.capacity_problem(meeting, data.capacity)
+        if problem:
+            errors["capacity"] = problem
     if errors:
         raise InvalidRequest("There is a problem with the meeting details.", 400, errors)
     if meeting is None:
@@ -100,8 +106,22 @@ def save_meeting(meeting: Meeting | None, data: MeetingInput) -> Meeting:
     for name in MeetingInput.__dataclass_fields__:
         setattr(meeting, name, getattr(data, name))
     db.session.flush()
-    audit.record("change", "meeting", meeting.id)
-    return meeting
+    promoted = events.promote_after_change(meeting) if meeting.is_public else []
+    audit.record("change", "meeting", meeting.id, f"{len(promoted)} promoted from the waiting list" if promoted else "")
+    return meeting, promoted
+
+
+@transactional
+def save_meeting(meeting: Meeting | None, data: MeetingInput) -> Meeting:
+    """Create or change a meeting or event; bad input changes nothing."""
+    return _save(meeting, data)[0]
+
+
+@transactional
+def save_meeting_and_promote(meeting: Meeting | None, data: MeetingInput) -> tuple[Meeting, list]:
+    """As save_meeting; a capacity cut below the places taken is refused, and places added go to
+    the waiting list in order. Returns the meeting and the registrations promoted (to email)."""
+    return _save(meeting, data)
 
 
 def expected_attendees(meeting: Meeting) -> list[Member]:
@@ -121,8 +141,6 @@ def expected_attendees(meeting: Meeting) -> list[Member]:
         if meeting.starts_at.date() >= clock.today():
             query = query.where(RosterMembership.status == "active")
     else:
-        from app.rosters.models import Registration
-
         query = (
             db.select(Member)
             .join(Registration, Registration.member_id == Member.id)
@@ -136,29 +154,81 @@ def expected_attendees(meeting: Meeting) -> list[Member]:
 
 
 def attendance_for(meeting: Meeting) -> dict[int, Attendance]:
-    rows = db.session.scalars(db.select(Attendance).where(Attendance.meeting_id == meeting.id))
+    """Members' attendance at a meeting by member id (registrants who are not members are left out)."""
+    rows = db.session.scalars(
+        db.select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.member_id.is_not(None))
+    )
     return {a.member_id: a for a in rows}
 
 
+@dataclass
+class Attendee:
+    """One line of a sign-in sheet: a member, or a registrant at a public event who is not one."""
+
+    key: str  # the form field: member-<id> or registration-<id>
+    name: str
+    member_id: int | None = None
+    registration_id: int | None = None
+
+
+def sign_in_list(meeting: Meeting) -> list[Attendee]:
+    """Everyone expected or already marked: members, then registrants without a member record, by name."""
+    people = [Attendee(f"member-{m.id}", m.full_name, member_id=m.id) for m in expected_attendees(meeting)]
+    if meeting.is_public:
+        marked = db.select(Attendance.registration_id).where(
+            Attendance.meeting_id == meeting.id, Attendance.registration_id.is_not(None)
+        )
+        registrations = db.session.scalars(
+            db.select(Registration).where(
+                Registration.meeting_id == meeting.id,
+                Registration.member_id.is_(None),
+                (Registration.status == "registered") | Registration.id.in_(marked),
+            )
+        )
+        people += [Attendee(f"registration-{r.id}", r.name, registration_id=r.id) for r in registrations]
+    return sorted(people, key=lambda p: p.name.lower())
+
+
+def marks_by_key(meeting: Meeting) -> dict[str, Attendance]:
+    """Attendance at a meeting keyed like the sign-in list (member-<id> or registration-<id>)."""
+    rows = db.session.scalars(db.select(Attendance).where(Attendance.meeting_id == meeting.id))
+    return {(f"member-{a.member_id}" if a.member_id else f"registration-{a.registration_id}"): a for a in rows}
+
+
 @transactional
-def mark_attendance(meeting: Meeting, marks: dict[int, str], staff_user_id: int | None = None) -> int:
-    """Record attended / apologies / did not attend for each member; all rows or none."""
-    allowed = {m.id for m in expected_attendees(meeting)}
+def mark_attendance(
+    meeting: Meeting,
+    marks: dict[int, str],
+    staff_user_id: int | None = None,
+    registration_marks: dict[int, str] | None = None,
+) -> int:
+    """Record attended / apologies / did not attend for members (by id) and registrants who are not
+    members (by registration id); all rows or none."""
+    wanted = {f"member-{k}": v for k, v in marks.items()}
+    wanted.update({f"registration-{k}": v for k, v in (registration_marks or {}).items()})
+    people = {p.key: p for p in sign_in_list(meeting)}
     errors = {}
-    for member_id, status in marks.items():
+    for key, status in wanted.items():
         if status not in ATTENDANCE:
-            errors[f"member-{member_id}"] = "Choose attended, apologies or did not attend"
-        elif member_id not in allowed:
-            errors[f"member-{member_id}"] = "This person is not a member of the group or registered for the event"
+            errors[key] = "Choose attended, apologies or did not attend"
+        elif key not in people:
+            errors[key] = "This person is not a member of the group or registered for the event"
     if errors:
         raise InvalidRequest("Attendance was not saved.", 400, errors)
-    existing = attendance_for(meeting)
+    existing = marks_by_key(meeting)
     changed = 0
-    for member_id, status in marks.items():
-        row = existing.get(member_id)
+    for key, status in wanted.items():
+        row = existing.get(key)
         if row is None:
+            person = people[key]
             db.session.add(
-                Attendance(meeting_id=meeting.id, member_id=member_id, status=status, staff_user_id=staff_user_id)
+                Attendance(
+                    meeting_id=meeting.id,
+                    member_id=person.member_id,
+                    registration_id=person.registration_id,
+                    status=status,
+                    staff_user_id=staff_user_id,
+                )
             )
             changed += 1
         elif row.status != status:
@@ -168,6 +238,22 @@ def mark_attendance(meeting: Meeting, marks: dict[int, str], staff_user_id: int 
             changed += 1
     audit.record("change", "attendance", meeting.id, f"{changed} marks")
     return changed
+
+
+@transactional
+def mark_everyone_attended(meeting: Meeting, staff_user_id: int | None = None) -> int:
+    """Mark everyone on the sign-in list as attended, leaving apologies already recorded alone."""
+    existing = marks_by_key(meeting)
+    members, registrants = {}, {}
+    for person in sign_in_list(meeting):
+        row = existing.get(person.key)
+        if row is not None and row.status == "apologies":
+            continue
+        if person.member_id:
+            members[person.member_id] = "attended"
+        else:
+            registrants[person.registration_id] = "attended"
+    return mark_attendance(meeting, members, staff_user_id, registrants)
 
 
 def _rate_columns():
@@ -186,10 +272,7 @@ def attendance_rates(roster_id: int, since: date | None = None, until: date | No
         .group_by(Attendance.member_id, Member.first_name, Member.last_name)
         .order_by(Member.last_name, Member.first_name)
     )
-    if since:
-        query = query.where(Meeting.starts_at >= datetime(since.year, since.month, since.day))
-    if until:
-        query = query.where(Meeting.starts_at < datetime(until.year, until.month, until.day, 23, 59, 59))
+    query = _in_period(query, since, until)
     rows = []
     total_attended = total_marked = 0
     for member_id, first, last, yes, count in db.session.execute(query):
@@ -213,10 +296,20 @@ def attendance_rates(roster_id: int, since: date | None = None, until: date | No
     }
 
 
-def roster_rate_by_month(roster_id: int) -> list[dict]:
-    """The roster's attendance rate month by month, oldest first: how it changes over time."""
+def _in_period(query, since: date | None, until: date | None):
+    if since:
+        query = query.where(Meeting.starts_at >= datetime(since.year, since.month, since.day))
+    if until:
+        query = query.where(Meeting.starts_at < datetime(until.year, until.month, until.day, 23, 59, 59))
+    return query
+
+
+def roster_rate_by_month(roster_id: int, since: date | None = None, until: date | None = None) -> list[dict]:
+    """The roster's attendance rate month by month within the period, oldest first."""
     attended, marked = _rate_columns()
-    meetings = db.select(Meeting.id, Meeting.starts_at).where(Meeting.roster_id == roster_id).subquery()
+    meetings = _in_period(
+        db.select(Meeting.id, Meeting.starts_at).where(Meeting.roster_id == roster_id), since, until
+    ).subquery()
     rows = db.session.execute(
         db.select(meetings.c.starts_at, attended, marked)
         .join(Attendance, Attendance.meeting_id == meetings.c.id)

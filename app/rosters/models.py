@@ -94,12 +94,16 @@ class Attendance(db.Model):
     __tablename__ = "attendance"
     __table_args__ = (
         db.UniqueConstraint("meeting_id", "member_id", name="uq_attendance_meeting_member"),
+        db.UniqueConstraint("meeting_id", "registration_id", name="uq_attendance_meeting_registration"),
         db.Index("ix_attendance_member", "member_id"),
+        db.CheckConstraint("member_id IS NOT NULL OR registration_id IS NOT NULL", name="member_or_registration"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(db.ForeignKey("meeting.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(db.ForeignKey("member.id"))
+    # A member of the network, or (for someone at a public event who is not one) their registration.
+    member_id: Mapped[int | None] = mapped_column(db.ForeignKey("member.id"))
+    registration_id: Mapped[int | None] = mapped_column(db.ForeignKey("event_registration.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(db.String(20))
     recorded_at: Mapped[datetime] = mapped_column(default=now)
     staff_user_id: Mapped[int | None] = mapped_column(db.ForeignKey("staff_user.id"))

@@ -12,9 +12,14 @@ from app.rosters.models import Attendance, Meeting, Payment
 from app.rosters.vocab import PAYMENT_KINDS
 from app.transactions import transactional
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
 
 def financial_year(on: date) -> tuple[date, date]:
-    """The UK financial year containing `on`: 1 April to 31 March."""
+    """The UK financial year containing `on`: 1 April to 31 March; dates far from now are refused."""
+    if not FIRST_YEAR < on.year < LAST_YEAR:
+        message = f"Choose a date from {FIRST_YEAR + 1} to {LAST_YEAR - 1}"
+        raise InvalidRequest(message + ".", 400, {"on": message})
     start_year = on.year if on.month >= 4 else on.year - 1
     return date(start_year, 4, 1), date(start_year + 1, 3, 31)
 
@@ -55,6 +60,8 @@ def add_payment(
         errors["kind"] = "Choose the type of payment"
     if amount_pence is None or amount_pence <= 0 or amount_pence > 10_000_00:
         errors["amount"] = "Enter an amount in pounds, like 25.00"
+    if len(note or "") > 300:
+        errors["note"] = "The note must be 300 characters or fewer"
     if attendance.status != "attended":
         errors["kind"] = "Payments can only be logged for someone who attended"
     if errors:
@@ -64,7 +71,7 @@ def add_payment(
         kind=kind,
         amount_pence=amount_pence,
         paid_on=paid_on,
-        note=(note or "")[:300],
+        note=note or "",
         staff_user_id=staff_user_id,
     )
     db.session.add(payment)

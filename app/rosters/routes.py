@@ -224,8 +224,17 @@ def membership(roster_id: int, membership_id: int):
 @requires("rosters.view_members")
 def review_page():
     errors = {}
-    days = whole_number(request.args, "days", errors) or 30
-    items = review.due_for_review(min(days, 3650))
+    days = whole_number(request.args, "days", errors)
+    if errors or (days is not None and not 1 <= days <= 3650):
+        errors = {"days": "Enter a number of days from 1 to 3650"}
+    typed = request.args.get("days", "")
+    days = 30 if errors or days is None else days
+    items = review.due_for_review(days)
     return render_template(
-        "rosters/review.html", items=items, days=days, reasons=review.REASONS, counts=review.counts_by_reason(items)
-    )
+        "rosters/review.html",
+        items=items,
+        days=typed if errors else days,
+        reasons=review.REASONS,
+        counts=review.counts_by_reason(items),
+        errors=errors,
+    ), (400 if errors else 200)

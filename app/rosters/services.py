@@ -127,10 +127,12 @@ class RosterInput:
 
 def check_roster_input(data: RosterInput) -> dict[str, str]:
     errors = {}
-    data.name = (data.name or "").strip()[:200]
+    data.name = (data.name or "").strip()
     data.purpose = (data.purpose or "").strip()
     if not data.name:
         errors["name"] = "Enter a name for the group"
+    elif len(data.name) > 200:
+        errors["name"] = "The name must be 200 characters or fewer"
     if data.kind not in ROSTER_KINDS:
         errors["kind"] = "Choose the type of group"
     for name, low, high in (
@@ -229,9 +231,15 @@ def eligibility_problems(roster: Roster, member: Member, on: date | None = None)
 # ----- memberships ---------------------------------------------------------
 
 
+LAST_YEAR = 2199  # later dates are typing mistakes, and term arithmetic near year 9999 overflows
+
+
 def _add_months(on: date, months: int) -> date:
     month = on.month - 1 + months
     year, month = on.year + month // 12, month % 12 + 1
+    if year > LAST_YEAR:
+        message = f"The term would end after {LAST_YEAR}: enter an earlier start date or a term end date"
+        raise InvalidRequest(message + ".", 400, {"starts_on": message})
     days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
     return date(year, month, min(on.day, days[month - 1]))
 
@@ -266,6 +274,9 @@ def _check_new_membership(roster, member, role, starts_on, ends_on, term_ends_on
         errors["status"] = "Choose invited or active"
     if starts_on is None:
         errors["starts_on"] = "Enter the date the membership starts"
+    for name, value in (("starts_on", starts_on), ("ends_on", ends_on), ("term_ends_on", term_ends_on)):
+        if value is not None and not 1900 <= value.year <= LAST_YEAR:
+            errors[name] = f"Enter a date from 1900 to {LAST_YEAR}"
     if starts_on and ends_on and ends_on < starts_on:
         errors["ends_on"] = "The end date must be on or after the start date"
     if starts_on and term_ends_on and term_ends_on < starts_on:
@@ -299,6 +310,9 @@ def add_membership(
     """Add a member to a roster, or refuse with field errors and write nothing."""
     member = db.session.get(Member, member_id) if member_id else None
     starts_on = starts_on or clock.today()
+    if starts_on.year > LAST_YEAR:
+        message = f"Enter a date from 1900 to {LAST_YEAR}"
+        raise InvalidRequest("The member could not be added.", 400, {"starts_on": message})
     term_ends_on = term_ends_on or default_term_end(roster, starts_on)
     errors = _check_new_membership(roster, member, role, starts_on, ends_on, term_ends_on, status)
     if errors:
@@ -347,9 +361,15 @@ def end_membership(membership: RosterMembership, ends_on: date | None, reason: s
 
 @transactional
 def activate_membership(membership: RosterMembership) -> RosterMembership:
-    """An invited member accepts: invited -> active. Anything else is refused."""
+    """An invited member accepts: invited -> active, if they are still eligible. Anything else is refused."""
     if membership.status != "invited":
         raise InvalidRequest("Only an invited member can be made active.", 409)
+    if membership.roster.archived:
+        raise InvalidRequest("This group is archived: restore it before making members active.", 409)
+    problems = eligibility_problems(membership.roster, membership.member, max(clock.today(), membership.starts_on))
+    if problems:
+        message = "This member is no longer eligible: " + " ".join(problems)
+        raise InvalidRequest(message, 400, {"action": message})
     membership.status = "active"
     audit.record("change", "roster_membership", membership.id, "invitation accepted")
     return membership
