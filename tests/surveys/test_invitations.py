@@ -262,3 +262,17 @@ def test_invitations_go_only_to_members_who_agreed_to_be_asked_about_surveys(app
     assert "surveys" not in live and "bulletin" in live
     assert db.session.scalar(select(db.func.count()).select_from(Suppression)) == 0
     assert db.session.get(Member, willing.id).status == "active" and campaign.id
+
+
+def test_the_web_version_of_an_invitation_points_to_the_survey_not_to_anyones_invitation(app, client, outbox):
+    create_member()
+    survey = create_survey(mode="invitation")
+    campaign = create_campaign(body="Hi\n\n[Answer]({{ survey_url }})\n\n[Stop]({{ unsubscribe_url }})", is_public="1")
+    campaign.survey_id = survey.id
+    db.session.commit()
+    sending.start_send(campaign.id)
+    web = re.search(r"http://localhost(/bulletins/[^\s\"<)]+)", outbox()[0]["text"]).group(1)
+
+    page = client.get(web).get_data(as_text=True)
+    assert f'href="http://localhost/surveys/{survey.slug}"' in page
+    assert "/invited/" not in page
