@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import tokens
@@ -347,6 +347,40 @@ def check_all(survey: Survey, form) -> tuple[dict, dict]:
     return known, errors
 
 
+def _invitation_for_entry(survey: Survey, address: str, errors: dict) -> Invitation | None:
+    """The unanswered invitation of the person whose address staff typed, for an invitation survey."""
+    address = (address or "").strip()
+    if survey.mode != "invitation" or not address:
+        return None
+    from app.members import services as members
+    from app.members.validation import FieldError, normalise_email
+
+    try:
+        member = members.find_by_email(normalise_email(address))
+    except FieldError as exc:
+        errors["invited_email"] = str(exc)
+        return None
+    invitation = None
+    if member is not None:
+        invitation = db.session.scalar(
+            select(Invitation).where(Invitation.survey_id == survey.id, Invitation.member_id == member.id)
+        )
+    if invitation is None:
+        errors["invited_email"] = "Nobody with that email address was invited to this survey"
+        return None
+    online = db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+    if online is not None and online.completed_at is not None:
+        errors["invited_email"] = "This person has already answered: their invitation was used"
+        return None
+    if online is not None and not errors:
+        # Started online and never finished: the complete answers on paper take its place.
+        db.session.execute(delete(Answer).where(Answer.response_id == online.id))
+        db.session.execute(delete(ResponseEquality).where(ResponseEquality.response_id == online.id))
+        db.session.delete(online)
+        db.session.flush()
+    return invitation
+
+
 @transactional
 def enter_response(survey_id: int, form, staff_user_id: int | None) -> Response:
     """A complete paper or telephone response typed in by staff, checked like an online one; all or nothing."""
@@ -360,6 +394,7 @@ def enter_response(survey_id: int, form, staff_user_id: int | None) -> Response:
     consented = form.get("consent") == "yes"
     if survey.consent_question and not consented:
         errors["consent"] = "Confirm the respondent agreed to take part"
+    invitation = _invitation_for_entry(survey, form.get("invited_email", ""), errors)
     answers, answer_errors = check_all(survey, form)
     errors.update(answer_errors)
     equality_answers = {}
@@ -379,6 +414,10 @@ def enter_response(survey_id: int, form, staff_user_id: int | None) -> Response:
         started_at=stamp(survey),
         completed_at=stamp(survey),
     )
+    if invitation is not None:
+        response.member_id, response.invitation_id = invitation.member_id, invitation.id
+        invitation.started_at = invitation.started_at or now()
+        invitation.completed_at = now()
     db.session.add(response)
     db.session.flush()
     _write_answers(response, answers)

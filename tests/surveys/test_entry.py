@@ -1,5 +1,7 @@
 """Staff: preview a survey, type in paper and telephone responses, list the responses received."""
 
+import re
+
 from sqlalchemy import select
 
 from app.audit.models import AuditLogEntry
@@ -131,3 +133,62 @@ def test_a_paper_response_can_carry_the_equality_answers_and_is_audited(app, cli
     assert db.session.get(ResponseEquality, response.id).disability == "yes"
     entry = db.session.scalar(select(AuditLogEntry).where(AuditLogEntry.record_type == "survey_response"))
     assert entry.action == "create" and entry.record_id == str(response.id)
+
+
+def test_a_paper_reply_to_an_invitation_closes_that_invitation_so_no_reminder_follows(app, client, outbox):
+    from app.newsletters import sending
+    from app.newsletters.audiences import count
+    from tests.newsletters.factories import create_campaign
+
+    replied, waiting = create_member(email="paper@example.org"), create_member(email="waiting@example.org")
+    survey = create_survey(mode="invitation")
+    campaign = create_campaign(body="[Answer]({{ survey_url }}) [Stop]({{ unsubscribe_url }})")
+    campaign.survey_id = survey.id
+    db.session.commit()
+    sending.start_send(campaign.id)
+    question, _ = questions_of(survey)
+    login(client, create_staff_user("engagement"))
+    url = f"/staff/surveys/{survey.id}/responses/new"
+    assert "Email address of the invited person" in client.get(url).get_data(as_text=True)
+
+    stranger = post(client, url, {"channel": "paper", "invited_email": "nobody@example.org", f"q{question.id}": "bus"})
+    assert stranger.status_code == 400
+    assert "Nobody with that email address was invited" in stranger.get_data(as_text=True)
+    assert responses_of(survey) == []
+
+    reply = post(client, url, {"channel": "paper", "invited_email": "PAPER@example.org", f"q{question.id}": "bus"})
+    assert reply.status_code == 302
+    [response] = responses_of(survey)
+    assert response.member_id == replied.id and response.channel == "paper"
+    assert count({"survey_not_answered": [survey.id]}, "surveys").recipients == 1  # only the one still waiting
+
+    again = post(client, url, {"channel": "paper", "invited_email": replied.email, f"q{question.id}": "bus"})
+    assert again.status_code == 400 and "already answered" in again.get_data(as_text=True)
+    assert len(responses_of(survey)) == 1
+    assert db.session.scalar(select(Invitation.completed_at).where(Invitation.member_id == waiting.id)) is None
+
+
+def test_a_paper_reply_from_someone_who_only_started_online_takes_the_place_of_the_unfinished_one(app, client, outbox):
+    from app.newsletters import sending
+    from tests.newsletters.factories import create_campaign
+
+    person = create_member(email="started@example.org")
+    survey = create_survey(mode="invitation")
+    campaign = create_campaign(body="[Answer]({{ survey_url }}) [Stop]({{ unsubscribe_url }})")
+    campaign.survey_id = survey.id
+    db.session.commit()
+    sending.start_send(campaign.id)
+    link = re.search(rf"http://localhost(/surveys/{survey.slug}/invited/[^\s\"<)]+)", outbox()[0]["text"]).group(1)
+    online = app.test_client()
+    assert online.get(link).status_code == 200
+    assert post(online, link).status_code == 302  # started, never finished
+    assert [r.completed_at for r in responses_of(survey)] == [None]
+
+    question, _ = questions_of(survey)
+    login(client, create_staff_user("engagement"))
+    url = f"/staff/surveys/{survey.id}/responses/new"
+    reply = post(client, url, {"channel": "telephone", "invited_email": person.email, f"q{question.id}": "bus"})
+    assert reply.status_code == 302
+    [response] = responses_of(survey)
+    assert response.channel == "telephone" and response.completed_at is not None
+    assert response.member_id == person.id
