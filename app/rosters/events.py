@@ -145,6 +145,7 @@ def _promote_waiting(meeting: Meeting) -> list[Registration]:
     query = (
         db.select(Registration)
         .where(Registration.meeting_id == meeting.id, Registration.status == "waiting")
+        .where(Registration.email.is_not(None))  # never an erased person: they could not be told
         .order_by(Registration.created_at, Registration.id)
     )
     if meeting.capacity is not None:
@@ -230,10 +231,17 @@ def cancel_event(meeting: Meeting) -> list[Registration]:
 def erase_registrations(member_id: int, email_normalised: str | None) -> None:
     """Remove a member's name, email and access needs from their event registrations (part of erasure).
 
-    The rows stay, anonymous, so places taken and attendance still count."""
+    The rows stay, anonymous, so places taken and attendance still count. A place on a waiting
+    list is given up: nobody could be told when it came free."""
     condition = Registration.member_id == member_id
     if email_normalised:
         condition = condition | (Registration.email_normalised == email_normalised)
+    db.session.execute(
+        db.update(Registration)
+        .where(condition, Registration.status == "waiting")
+        .values(status="cancelled", cancelled_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(
         db.update(Registration)
         .where(condition)

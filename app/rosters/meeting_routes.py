@@ -57,9 +57,9 @@ def edit(meeting_id: int | None = None):
             except InvalidRequest as error:
                 errors = error.errors
             else:
-                for registration in promoted:
-                    notices.send_promotion(registration)
-                flash(f"Saved {meeting.title}.", "success")
+                problem = notices.tell(promoted, notices.send_promotion)
+                moved = f" {len(promoted)} people came off the waiting list and were emailed." if promoted else ""
+                flash(f"Saved {meeting.title}.{moved}{problem}", "success")
                 return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
         "events/form.html",
@@ -120,9 +120,8 @@ def cancel_event(meeting_id: int):
     except InvalidRequest as error:
         flash(error.message, "error")
     else:
-        for registration in told:
-            notices.send_cancellation(registration)
-        flash(f"{found.title} is cancelled; {len(told)} people were emailed.", "success")
+        problem = notices.tell(told, notices.send_cancellation)
+        flash(f"{found.title} is cancelled; {len(told)} people were told.{problem}", "success")
     return redirect(url_for("meetings.meeting", meeting_id=found.id))
 
 
@@ -135,8 +134,14 @@ def cancel_registration(meeting_id: int, registration_id: int):
         abort(404)
     result = events.cancel_by_staff(registration.id)
     if result.promoted is not None:
-        notices.send_promotion(result.promoted)
-        flash("Registration cancelled; the first person waiting has the place and was emailed.", "success")
+        if notices.send_promotion(result.promoted):
+            flash("Registration cancelled; the first person waiting has the place and was emailed.", "success")
+        else:
+            flash(
+                "Registration cancelled; the first person waiting has the place but could not be emailed: "
+                "please contact them another way.",
+                "success",
+            )
     else:
         flash("Registration cancelled.", "success")
     return redirect(url_for("meetings.meeting", meeting_id=found.id))

@@ -17,8 +17,8 @@ FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 def financial_year(on: date) -> tuple[date, date]:
     """The UK financial year containing `on`: 1 April to 31 March; dates far from now are refused."""
-    if not FIRST_YEAR < on.year < LAST_YEAR:
-        message = f"Choose a date from {FIRST_YEAR + 1} to {LAST_YEAR - 1}"
+    if not FIRST_YEAR <= on.year <= LAST_YEAR:
+        message = f"Choose a date from {FIRST_YEAR} to {LAST_YEAR}"
         raise InvalidRequest(message + ".", 400, {"on": message})
     start_year = on.year if on.month >= 4 else on.year - 1
     return date(start_year, 4, 1), date(start_year + 1, 3, 31)

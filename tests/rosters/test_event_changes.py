@@ -168,3 +168,51 @@ def test_erasing_a_member_clears_the_notes_on_their_payments_but_keeps_the_amoun
     db.session.expire_all()
     payment = db.session.scalar(db.select(Payment))
     assert payment.note == "" and payment.amount_pence == 350
+
+
+def test_a_mail_server_failing_part_way_through_a_cancellation_still_tells_the_rest(app, client, monkeypatch):
+    from app.mail import backends
+
+    event = _event()
+    for i in range(3):
+        events.register(event, f"Person {i}", f"p{i}@example.org", "")
+    sent = []
+
+    class Flaky:
+        def send(self, message):
+            if message.to == "p1@example.org":
+                raise backends.DeliveryError("mail server down")
+            sent.append(message.to)
+            return "id"
+
+    monkeypatch.setattr("app.mail.backend", lambda: Flaky())
+    login(client, create_staff_user("engagement"))
+    page = client.get(f"/staff/meetings/{event.id}").get_data(as_text=True)
+    reply = client.post(f"/staff/meetings/{event.id}/cancel", data={"csrf_token": csrf_token(page)})
+
+    assert reply.status_code == 302
+    assert sorted(sent) == ["p0@example.org", "p2@example.org"]
+    shown = client.get(reply.headers["Location"]).get_data(as_text=True)
+    assert "1 of them could not be emailed" in shown
+    db.session.expire_all()
+    assert db.session.get(type(event), event.id).cancelled_at is not None
+
+
+def test_an_erased_person_gives_up_their_waiting_place_and_the_next_real_person_gets_it(app, client, outbox):
+    from app import tokens
+
+    event = _event(capacity=1)
+    first = events.register(event, "Ann Able", "ann@example.org", "").registration
+    zoe = create_member(email="zoe@example.org")
+    events.register(event, "Zoe Quinn", "zoe@example.org", "", member_id=zoe.id)
+    events.register(event, "Bea Best", "bea@example.org", "")
+    members.erase_member(zoe, "request")
+
+    token = tokens.sign("event", {"registration": first.id})
+    page = client.get(f"/events/cancel/{token}").get_data(as_text=True)
+    assert client.post(f"/events/cancel/{token}", data={"csrf_token": csrf_token(page)}).status_code == 200
+
+    db.session.expire_all()
+    statuses = {r.name: r.status for r in db.session.scalars(db.select(Registration))}
+    assert statuses == {"Ann Able": "cancelled", "(erased)": "cancelled", "Bea Best": "registered"}
+    assert [m["to"] for m in outbox() if m["subject"].startswith("A place is now free")] == ["bea@example.org"]

@@ -35,7 +35,17 @@ def test_meeting_list_with_an_absurd_page_number_shows_the_first_page(admin, pag
 def test_payment_totals_for_an_impossible_year_say_so(admin, year):
     response = admin.get(f"/staff/meetings/payments?on-day=1&on-month=1&on-year={year}")
     assert response.status_code == 400
-    assert "must have a year from 1900 to 2199" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "must have a year from 1900 to 2199" in html
+    # The error summary links to the date field the message is about.
+    assert 'href="#on"' in html and 'id="on"' in html and "<title>Error: " in html
+
+
+def test_payment_totals_cover_the_first_and_last_years_a_date_may_have(admin):
+    for year in ("1900", "2199"):
+        response = admin.get(f"/staff/meetings/payments?on-day=1&on-month=6&on-year={year}")
+        assert response.status_code == 200, year
+        assert f"1 April {year}" in response.get_data(as_text=True)
 
 
 def test_financial_year_refuses_dates_at_the_edge_of_the_calendar():
@@ -61,7 +71,8 @@ def test_adding_a_member_from_year_9995_on_the_page_gives_a_message(admin):
     data = {"csrf_token": token, "member_id": str(member.id), "role": "member"}
     response = admin.post(url, data={**data, "starts_on-day": "1", "starts_on-month": "1", "starts_on-year": "9995"})
     assert response.status_code == 400
-    assert "must have a year from 1900 to 2199" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "must have a year from 1900 to 2199" in html
     assert _count(RosterMembership) == 0
 
 
