@@ -16,7 +16,7 @@ import time
 import uuid
 
 from flask import current_app
-from sqlalchemy import ColumnElement, bindparam, func, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, false, func, insert, literal, or_, select, update
 
 from app import jobs
 from app.clock import now
@@ -135,6 +135,8 @@ def _pace(campaign_id: int, ids: list[int]) -> dict | None:
 def _among(ids) -> ColumnElement[bool]:
     """`Delivery.id` is one of `ids`, as runs of consecutive ids: a batch is usually one run,
     and a range is far cheaper for the database than a list of a thousand values."""
+    if not ids:
+        return false()
     runs: list[list[int]] = []
     for i in sorted(set(ids)):
         if runs and i == runs[-1][1] + 1:
