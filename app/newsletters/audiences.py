@@ -237,11 +237,17 @@ def _suppressed(purpose: str = PURPOSE):
         return exists().where(
             Suppression.email_normalised == Member.email_normalised, Suppression.reason.in_(LASTING_REASONS)
         )
-    consented_since = exists().where(
-        Consent.member_id == Member.id,
-        Consent.purpose == PURPOSE,
-        Consent.withdrawn_at.is_(None),
-        Consent.given_at > Suppression.created_at,
+    # The member is the outer query's and the suppression the enclosing EXISTS's: only Consent is this
+    # subquery's own. Left to itself, the member would be taken as a second, unrelated table.
+    consented_since = (
+        exists()
+        .where(
+            Consent.member_id == Member.id,
+            Consent.purpose == PURPOSE,
+            Consent.withdrawn_at.is_(None),
+            Consent.given_at > Suppression.created_at,
+        )
+        .correlate_except(Consent)
     )
     return exists().where(
         Suppression.email_normalised == Member.email_normalised,

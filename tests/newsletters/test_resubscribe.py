@@ -109,3 +109,24 @@ def test_an_unsubscribe_reported_by_sendgrid_can_be_taken_back_too(app, outbox):
 
     _resubscribe(member)
     assert _recipients() == 1
+
+
+def test_someone_elses_new_consent_does_not_lift_an_unsubscribe(app, outbox):
+    from datetime import timedelta
+
+    from app.clock import now
+    from app.members.models import Consent
+
+    left = create_member(email="left@example.org")
+    db.session.add(
+        Suppression(email_normalised="left@example.org", reason="unsubscribe", created_at=now() + timedelta(minutes=1))
+    )
+    db.session.commit()
+    newcomer = create_member(email="newcomer@example.org")
+    db.session.execute(
+        Consent.__table__.update().where(Consent.member_id == newcomer.id).values(given_at=now() + timedelta(minutes=2))
+    )
+    db.session.commit()
+
+    assert left.live_consent("bulletin") is not None  # only the suppression stands in the way
+    assert _send_to_everyone(outbox) == ["newcomer@example.org"]
