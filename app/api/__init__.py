@@ -74,6 +74,7 @@ class ApiBlueprint(Blueprint):
     """A flask-smorest blueprint whose views say which permission their token needs."""
 
     ARGUMENTS_PARSER = ApiParser()
+    PAGINATION_ARGUMENTS_PARSER = ApiParser()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -86,8 +86,12 @@ def build_blueprint() -> ApiBlueprint:
     class Meetings(MethodView):
         @authenticate("rosters.view")
         @blp.response(200, MeetingOut(many=True))
-        def get(self):
-            return meetings.list_meetings(per_page=500).items
+        @blp.paginate(page_size=100, max_page_size=500)
+        def get(self, pagination_parameters):
+            """Meetings, newest first, a page at a time (?page=, ?page_size=; totals in X-Pagination)."""
+            found = meetings.list_meetings(page=pagination_parameters.page, per_page=pagination_parameters.page_size)
+            pagination_parameters.item_count = found.total
+            return found.items
 
     @blp.route("/meetings/<int:meeting_id>")
     class MeetingItem(MethodView):

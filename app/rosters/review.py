@@ -8,13 +8,14 @@ from sqlalchemy import and_, or_
 from app import clock
 from app.extensions import db
 from app.members.models import Member
-from app.members.vocab import age_on
+from app.members.vocab import SELF_REPORTED_AGE_BANDS, age_on
 from app.organisations.models import Practice
 from app.rosters.models import Roster, RosterMembership
 
 REASONS = {
     "renewal_due": "Renewal due",
     "aged_out": "Aged out of the group",
+    "age_unconfirmed": "Age known only as a band",
     "moved_pcn": "Practice no longer in the group's PCN",
     "left_practice": "No longer registered at the group's practice",
     "lapsed": "Left or lapsed from the network",
@@ -57,6 +58,25 @@ def due_for_review(within_days: int = 30, on: date | None = None, roster_id: int
             items.append(
                 ReviewItem(m, "aged_out", f"Now {age}; the group is for people aged {m.roster.max_age} or under")
             )
+
+    # Someone who joined with only a self-reported age band cannot be seen to age out; after a
+    # year in an age-limited group, ask for their date of birth.
+    a_year_ago = on - timedelta(days=365)
+    for m in db.session.scalars(
+        base.where(
+            or_(Roster.max_age.is_not(None), Roster.min_age.is_not(None)),
+            Member.date_of_birth.is_(None),
+            RosterMembership.starts_on <= a_year_ago,
+        )
+    ):
+        band = SELF_REPORTED_AGE_BANDS.get(m.member.age_band, ("no age band",))[0]
+        items.append(
+            ReviewItem(
+                m,
+                "age_unconfirmed",
+                f"Joined {m.starts_on:%-d %B %Y} with an age band only ({band}); ask for their date of birth",
+            )
+        )
 
     pcn_query = (
         base.outerjoin(Practice, Practice.id == Member.practice_id)

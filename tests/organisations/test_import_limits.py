@@ -123,3 +123,22 @@ def test_inactive_rows_in_a_headed_ods_file_are_skipped_and_the_report_says_so(c
     response = _upload(client, body)
     assert "1 new, 0 updated, 1 skipped" in response.get_data(as_text=True)
     assert [p.ods_code for p in db.session.scalars(db.select(Practice))] == ["M92010"]
+
+
+def test_a_practice_page_links_to_its_members_for_those_who_may_see_them(client):
+    from tests.factories import create_member
+
+    practice = create_practice("M92098")
+    create_member(email="here@example.org", practice_id=practice.id)
+    create_member(email="elsewhere@example.org")
+    login(client, create_staff_user("engagement"))
+    page = client.get(f"/staff/organisations/practices/{practice.id}").get_data(as_text=True)
+    link = f"/staff/members?practice_id={practice.id}"
+    assert link in page
+    listed = client.get(link).get_data(as_text=True)
+    assert "here@example.org" in listed and "elsewhere@example.org" not in listed
+
+    # Not offered to a role that cannot open the members list.
+    analyst = client.application.test_client()
+    login(analyst, create_staff_user("analyst"))
+    assert link not in analyst.get(f"/staff/organisations/practices/{practice.id}").get_data(as_text=True)

@@ -53,3 +53,21 @@ def test_practices_and_openapi(api_client):
     assert body[0]["ods_code"] == "M92001"
     spec = api_client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/rosters/{roster_id}/memberships" in spec["paths"]
+
+
+def test_meetings_come_a_page_at_a_time_with_the_total(api_client):
+    from datetime import datetime, timedelta
+
+    from tests.rosters.factories import create_meeting
+
+    for day in range(7):
+        create_meeting(None, datetime(2026, 5, 1, 18) + timedelta(days=day), title=f"Drop-in {day}")
+    headers = _headers("engagement")
+    first = api_client.get("/api/v1/meetings?page_size=5", headers=headers)
+    second = api_client.get("/api/v1/meetings?page_size=5&page=2", headers=headers)
+    assert first.status_code == second.status_code == 200
+    titles = [m["title"] for m in first.get_json() + second.get_json()]
+    assert titles == [f"Drop-in {day}" for day in range(6, -1, -1)]
+    assert '"total": 7' in first.headers["X-Pagination"]
+    too_many = api_client.get("/api/v1/meetings?page_size=100000", headers=headers)
+    assert too_many.status_code == 400 and "page_size" in too_many.get_json()["errors"]

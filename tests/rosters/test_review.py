@@ -71,3 +71,18 @@ def test_scheduled_job_counts_by_reason(monkeypatch):
     add(roster, create_member(), starts_on=date(2025, 12, 20))
     counts = review_memberships(30)
     assert counts["renewal_due"] == 1 and counts["aged_out"] == 0
+
+
+def test_a_young_person_known_only_by_age_band_is_flagged_after_a_year(monkeypatch):
+    roster = create_roster("YPHA", "young_people", max_age=24)
+    banded = create_member(date_of_birth=None, age_band="16_24")
+    born = create_member(date_of_birth=date(2008, 6, 15))
+    _freeze(monkeypatch, date(2026, 1, 1))
+    add(roster, banded, starts_on=date(2026, 1, 1))
+    add(roster, born, starts_on=date(2026, 1, 1))
+    _freeze(monkeypatch, date(2026, 12, 31))
+    assert _reasons() == []
+    _freeze(monkeypatch, date(2027, 1, 1))
+    [item] = due_for_review()
+    assert (item.membership.member_id, item.reason) == (banded.id, "age_unconfirmed")
+    assert "16 to 24" in item.detail and "date of birth" in item.detail
