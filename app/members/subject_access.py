@@ -1,6 +1,7 @@
 """Subject access: everything held about a member, as the member downloads it.
 
-Event registrations and survey responses belong to the rosters and surveys domains;
+Group memberships, attendance, payments, event registrations and survey responses
+belong to the rosters and surveys domains;
 they are only read here, so that a download holds everything kept about the person.
 """
 
@@ -18,7 +19,8 @@ from app.members.vocab import (
     HOW_HEARD,
     SELF_REPORTED_AGE_BANDS,
 )
-from app.rosters.models import Registration
+from app.rosters.models import Attendance, Registration, RosterMembership
+from app.rosters.vocab import ATTENDANCE, END_REASONS, MEMBERSHIP_STATUSES, PAYMENT_KINDS, ROLES
 from app.surveys.models import Question, Response, ResponseEquality, Survey
 from app.surveys.questions import CHOICE_KINDS, option_label
 
@@ -63,6 +65,8 @@ def export_member_data(member: Member) -> dict:
             else None
         ),
         "timeline": [{"at": e.at.isoformat(), "what": e.detail or e.kind} for e in member.events],
+        "group_memberships": group_memberships(member),
+        "attendance": attendance(member),
         "event_registrations": event_registrations(member),
         "survey_responses": survey_responses(member),
     }
@@ -70,6 +74,55 @@ def export_member_data(member: Member) -> dict:
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
+
+
+def group_memberships(member: Member) -> list[dict]:
+    """Every group (roster) the person has been invited to or served on, history included."""
+    rows = db.session.scalars(
+        db.select(RosterMembership)
+        .options(joinedload(RosterMembership.roster))
+        .where(RosterMembership.member_id == member.id)
+        .order_by(RosterMembership.starts_on, RosterMembership.id)
+    ).all()
+    return [
+        {
+            "group": m.roster.name,
+            "role": ROLES.get(m.role, m.role),
+            "status": MEMBERSHIP_STATUSES.get(m.status, m.status),
+            "starts_on": _iso(m.starts_on),
+            "term_ends_on": _iso(m.term_ends_on),
+            "ends_on": _iso(m.ends_on),
+            "end_reason": END_REASONS.get(m.end_reason, m.end_reason) if m.end_reason else None,
+        }
+        for m in rows
+    ]
+
+
+def attendance(member: Member) -> list[dict]:
+    """Meetings the person was recorded at (or sent apologies to), with any payment for each."""
+    rows = db.session.scalars(
+        db.select(Attendance)
+        .options(joinedload(Attendance.meeting), selectinload(Attendance.payments))
+        .where(Attendance.member_id == member.id)
+        .order_by(Attendance.recorded_at, Attendance.id)
+    ).all()
+    return [
+        {
+            "meeting": a.meeting.title,
+            "meeting_starts_at": _iso(a.meeting.starts_at),
+            "recorded_as": ATTENDANCE.get(a.status, a.status),
+            "payments": [
+                {
+                    "kind": PAYMENT_KINDS.get(p.kind, p.kind),
+                    "amount": f"£{p.amount_pence / 100:.2f}",
+                    "paid_on": _iso(p.paid_on),
+                    "note": p.note,
+                }
+                for p in a.payments
+            ],
+        }
+        for a in rows
+    ]
 
 
 def event_registrations(member: Member) -> list[dict]:

@@ -1,4 +1,4 @@
-"""The "download my data" file holds the person's event bookings and their identified survey answers."""
+"""The "download my data" file holds the person's groups, attendance, event bookings and identified survey answers."""
 
 import json
 from datetime import datetime
@@ -71,4 +71,29 @@ def test_download_includes_answers_to_identified_surveys_but_nothing_from_anonym
     assert mine["answers"] == [
         {"question": "How do you usually travel?", "answer": "Bus"},
         {"question": "What would make it easier?", "answer": "A later bus"},
+    ]
+
+
+def test_download_includes_groups_served_on_attendance_and_payments(client):
+    from datetime import date
+
+    from app.rosters import meetings, payments
+    from tests.rosters.factories import add, create_roster
+
+    sam = create_member("sam@example.org", first_name="Sam")
+    cabinet = create_roster("Patient Cabinet")
+    add(cabinet, sam, role="chair", starts_on=date(2026, 1, 1))
+    meeting = create_meeting(cabinet, starts_at=datetime(2026, 2, 3, 18, 0), title="Cabinet, February")
+    meetings.mark_attendance(meeting, {sam.id: "attended"})
+    attended = next(iter(meetings.marks_by_key(meeting).values()))
+    payments.add_payment(attended, "involvement", 2500, date(2026, 2, 10), "Half-day rate")
+
+    data = _download(client, sam)
+
+    [membership] = data["group_memberships"]
+    assert membership["group"] == "Patient Cabinet" and membership["role"] == "Chair"
+    [row] = data["attendance"]
+    assert row["meeting"] == "Cabinet, February" and row["recorded_as"] == "Attended"
+    assert row["payments"] == [
+        {"kind": "Involvement payment", "amount": "£25.00", "paid_on": "2026-02-10", "note": "Half-day rate"}
     ]
