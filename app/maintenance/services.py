@@ -27,9 +27,37 @@ def review_roster_memberships(on: date | None = None) -> dict[str, int]:
     """Count memberships due for renewal, aged out, moved PCN, left the practice or lapsed; changes nothing."""
     from app.rosters.review import counts_by_reason, due_for_review
 
-    counts = counts_by_reason(due_for_review(30, on or clock.today()))
+    on = on or clock.today()
+    counts = counts_by_reason(due_for_review(30, on))
     log.info("roster review: %s", counts)
+    if on.weekday() == 0 and sum(counts.values()):
+        _email_review_summary(counts)
     return counts
+
+
+def _email_review_summary(counts: dict[str, int]) -> None:
+    """Counts only, and a link to the review page: no names in an email."""
+    from flask import current_app
+
+    from app.auth.models import StaffUser
+    from app.auth.permissions import role_can
+    from app.mail import send_transactional
+    from app.mail.backends import DeliveryError
+    from app.rosters.review import REASONS
+    from app.settings.services import get_setting
+
+    if get_setting("roster_review_email") != "yes":
+        return
+    lines = [(REASONS[reason], n) for reason, n in counts.items() if n]
+    url = current_app.config["PUBLIC_BASE_URL"] + "/staff/rosters/review"
+    staff = db.session.scalars(db.select(StaffUser).where(StaffUser.is_active_account.is_(True))).all()
+    for user in staff:
+        if not role_can(user.role, "rosters.edit"):
+            continue
+        try:
+            send_transactional(user.email, "Group members to review this week", "roster_review", lines=lines, url=url)
+        except DeliveryError:
+            log.exception("could not send the roster review summary to staff user %s", user.id)
 
 
 # name -> (description, function taking the date); run in this order by run_daily().

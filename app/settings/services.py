@@ -20,6 +20,11 @@ SETTINGS = {
         "12",
         "Whole months; 0 turns erasure off",
     ),
+    "roster_review_email": (
+        "Email admin and engagement staff a weekly summary of group members to review",
+        "yes",
+        "yes or no; sent on Mondays when the review list is not empty",
+    ),
     "privacy_contact": (
         "Privacy contact (shown on the privacy notice)",
         "Data Protection Officer, NHS Example Integrated Care Board, dpo@example.nhs.uk",
@@ -50,6 +55,7 @@ def all_settings() -> dict[str, str]:
 # How each setting is checked; anything not listed is free text.
 KINDS = {
     "require_two_factor": "yes_no",
+    "roster_review_email": "yes_no",
     "retention_lapse_months": "months",
     "retention_erase_months": "months",
 }

@@ -133,3 +133,33 @@ def test_schedule_without_redis_says_to_use_cron(app):
     result = app.test_cli_runner().invoke(args=["maintenance", "schedule"])
     assert result.exit_code != 0
     assert "flask maintenance daily" in result.output
+
+
+def test_on_mondays_staff_who_run_groups_get_a_summary_of_members_to_review(app, outbox):
+    from datetime import timedelta
+
+    from app.maintenance.services import review_roster_memberships
+    from tests.factories import create_staff_user
+    from tests.rosters.factories import add, create_roster
+
+    monday, tuesday = date(2026, 11, 23), date(2026, 11, 24)
+    engagement, comms = create_staff_user("engagement"), create_staff_user("comms")
+    roster = create_roster("Patient Cabinet")
+    add(
+        roster,
+        create_member(first_name="Private", last_name="Person"),
+        starts_on=monday - timedelta(days=300),
+        term_ends_on=monday + timedelta(days=10),
+    )
+
+    review_roster_memberships(tuesday)
+    assert outbox() == []
+    review_roster_memberships(monday)
+    [message] = outbox()
+    assert message["to"] == engagement.email != comms.email
+    assert "Renewal due: 1" in message["text"] and "/staff/rosters/review" in message["text"]
+    assert "Private" not in message["text"] and "Person" not in message["html"]
+
+    save_settings({"roster_review_email": "no"})
+    review_roster_memberships(monday)
+    assert len(outbox()) == 1
