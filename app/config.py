@@ -75,6 +75,9 @@ class Config:
     SIGNUP_STEP_MAX_AGE = int(os.environ.get("SIGNUP_STEP_MAX_AGE", "3600"))
 
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "10 per hour")
+    # Emails nobody signed in to ask for (confirmations, new links, "already signed up"): however
+    # often and from however many places an address is typed, its owner gets at most this many a day.
+    UNASKED_EMAILS_PER_DAY = int(os.environ.get("UNASKED_EMAILS_PER_DAY", "5"))
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per 15 minutes")
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))

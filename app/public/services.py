@@ -139,7 +139,7 @@ def send_confirmation(member_id: int, rejoin_purposes=None, method: str = "web_f
     still unsubscribed or lapsed)."""
     member = members.get_member(member_id)
     waiting = ("unsubscribed", "lapsed") if rejoin_purposes else ("pending",)
-    if member is None or member.status not in waiting or not member.email:
+    if member is None or member.status not in waiting or not member.email or not _may_email(member.id):
         return
     _send(
         member,
@@ -154,7 +154,7 @@ def send_confirmation(member_id: int, rejoin_purposes=None, method: str = "web_f
 def send_preferences_link(member_id: int) -> None:
     """Email a fresh preferences link to a member who is not erased."""
     member = members.get_member(member_id)
-    if member is None or member.status == "erased" or not member.email:
+    if member is None or member.status == "erased" or not member.email or not _may_email(member.id):
         return
     _send(member, "Your link to manage your preferences", "preferences_link")
 
@@ -163,9 +163,23 @@ def send_preferences_link(member_id: int) -> None:
 def send_already_signed_up(member_id: int) -> None:
     """Tell an active member who signed up again that they already are, with a fresh preferences link."""
     member = members.get_member(member_id)
-    if member is None or member.status != "active" or not member.email:
+    if member is None or member.status != "active" or not member.email or not _may_email(member.id):
         return
     _send(member, "You are already signed up", "already_signed_up")
+
+
+def _may_email(member_id: int) -> bool:
+    """Counts one more unasked-for email to this member today; False once they have had their share."""
+    from limits import RateLimitItemPerDay
+
+    from app.extensions import limiter
+
+    allowed = limiter.limiter.hit(
+        RateLimitItemPerDay(current_app.config["UNASKED_EMAILS_PER_DAY"]), "involve-unasked-email", str(member_id)
+    )
+    if not allowed:
+        log.info("member %s has had today's unasked-for emails; not sending another", member_id)
+    return allowed
 
 
 def queue_confirmation(result: members.SignUpResult) -> None:
