@@ -192,7 +192,14 @@ def attendance_report(roster_id: int):
     ), (400 if errors else 200)
 
 
-def _download(body: bytes, name: str, fmt: str) -> Response:
+def _export(fmt: str, header, rows, sheet: str, name: str, audit_what: str, audit_id: int, detail: str) -> Response:
+    """A CSV or XLSX download of `rows`, written to the audit log first."""
+    if fmt == "csv":
+        body = exports.to_csv(header, rows)
+    else:
+        body = exports.to_xlsx(header, rows, sheet)
+    audit.record("export", audit_what, audit_id, detail)
+    db.session.commit()
     mimetype = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
@@ -204,13 +211,10 @@ def export_roster(roster_id: int, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     rows = exports.membership_rows(roster.id)
-    if fmt == "csv":
-        body = exports.to_csv(exports.MEMBERSHIP_HEADER, rows)
-    else:
-        body = exports.to_xlsx(exports.MEMBERSHIP_HEADER, rows, "Members")
-    audit.record("export", "roster_membership", roster.id, f"format: {fmt}")
-    db.session.commit()
-    return _download(body, f"roster-{roster.id}-members", fmt)
+    name = f"roster-{roster.id}-members"
+    return _export(
+        fmt, exports.MEMBERSHIP_HEADER, rows, "Members", name, "roster_membership", roster.id, f"format: {fmt}"
+    )
 
 
 @bp.route("/rosters/<int:roster_id>/attendance.<fmt>")
@@ -220,13 +224,8 @@ def export_attendance(roster_id: int, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     rows = exports.attendance_rows(roster.id)
-    if fmt == "csv":
-        body = exports.to_csv(exports.ATTENDANCE_HEADER, rows)
-    else:
-        body = exports.to_xlsx(exports.ATTENDANCE_HEADER, rows, "Attendance")
-    audit.record("export", "attendance", roster.id, f"format: {fmt}")
-    db.session.commit()
-    return _download(body, f"roster-{roster.id}-attendance", fmt)
+    name = f"roster-{roster.id}-attendance"
+    return _export(fmt, exports.ATTENDANCE_HEADER, rows, "Attendance", name, "attendance", roster.id, f"format: {fmt}")
 
 
 @bp.route("/<int:meeting_id>/attendance.<fmt>")
@@ -236,13 +235,12 @@ def export_meeting_attendance(meeting_id: int, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     rows = exports.meeting_attendance_rows(found, meetings.sign_in_list(found), meetings.marks_by_key(found))
-    if fmt == "csv":
-        body = exports.to_csv(exports.MEETING_ATTENDANCE_HEADER, rows)
-    else:
-        body = exports.to_xlsx(exports.MEETING_ATTENDANCE_HEADER, rows, "Attendance")
-    audit.record("export", "attendance", found.id, f"meeting; format: {fmt}")
-    db.session.commit()
-    return _download(body, f"meeting-{found.id}-attendance", fmt)
+    header, name, detail = (
+        exports.MEETING_ATTENDANCE_HEADER,
+        f"meeting-{found.id}-attendance",
+        f"meeting; format: {fmt}",
+    )
+    return _export(fmt, header, rows, "Attendance", name, "attendance", found.id, detail)
 
 
 @bp.route("/attendance/<int:attendance_id>/payments", methods=["GET", "POST"])

@@ -20,6 +20,17 @@ def redis_url() -> str:
 
 
 @pytest.fixture
+def api(app):
+    """A test client carrying a comms role's API token."""
+    from app.auth import services as auth
+
+    client = app.test_client()
+    _, secret = auth.create_api_token("comms client", "comms")
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    return client
+
+
+@pytest.fixture
 def webhook_keys():
     return make_key_pair()
 

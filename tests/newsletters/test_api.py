@@ -1,18 +1,7 @@
 """The bulletins API: templates, audiences with a count preview, campaigns from draft to sent, reports."""
 
-import pytest
-
-from app.auth import services as auth
 from tests.factories import create_member
 from tests.newsletters.factories import BODY
-
-
-@pytest.fixture
-def api(app):
-    client = app.test_client()
-    _, secret = auth.create_api_token("comms client", "comms")
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-    return client
 
 
 def test_templates_are_created_listed_fetched_and_updated(api):

@@ -3,10 +3,8 @@ unsubscribe link stops only that."""
 
 import re
 
-import pytest
 from sqlalchemy import select
 
-from app.auth import services as auth
 from app.extensions import db
 from app.members.models import Member
 from app.newsletters import reports, sending
@@ -72,14 +70,6 @@ def test_staff_choose_the_purpose_and_a_wrong_one_is_refused(app, client):
     assert db.session.scalar(select(Campaign.purpose)) == "involvement"
     shown = client.get(good.headers["Location"]).get_data(as_text=True)
     assert "People who asked to hear about involvement opportunities" in shown
-
-
-@pytest.fixture
-def api(app):
-    client = app.test_client()
-    _, secret = auth.create_api_token("comms client", "comms")
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-    return client
 
 
 def test_the_api_takes_and_shows_the_purpose(api):
