@@ -19,6 +19,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY must be set (a long random string) in production")
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    # The SendGrid client logs whole request bodies, every recipient's address in them, at DEBUG.
+    logging.getLogger("python_http_client").setLevel(logging.INFO)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))

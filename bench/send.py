@@ -28,27 +28,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def tree_rss_mb(root_pid: int) -> float:
-    """Resident memory of each process in the tree; the largest, in MB."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                children.setdefault(int(fields[1]), []).append(int(entry))
-            except (OSError, IndexError):
-                continue
-    peak, todo = 0.0, [root_pid]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    peak = max(peak, int(line.split()[1]) / 1024)
-        except OSError:
-            pass
-    return peak
+def peak_rss_mb(pid: int) -> float:
+    """The most resident memory the process has ever had (the kernel's high-water mark), in MB.
+
+    Workers run jobs in their own process (no forked work horse), so this is the peak of
+    every batch they ran, without sampling that would take CPU from the send.
+    """
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
 
 
 def stats(port: int, reset: bool = False) -> dict:
@@ -57,6 +46,27 @@ def stats(port: int, reset: bool = False) -> dict:
     data = json.loads(conn.getresponse().read())
     conn.close()
     return data
+
+
+LIMIT_PASSES = 3
+
+
+def limit_pass(port: int, payloads: list[bytes], content_type: dict) -> float:
+    """Messages/s the server takes from one client posting prebuilt payloads on one connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    started = time.perf_counter()
+    for payload in payloads:
+        conn.request(
+            "POST", "/v3/mail/send", body=payload, headers={"Authorization": "Bearer SG.test-key", **content_type}
+        )
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 202, response.status
+    elapsed = time.perf_counter() - started
+    conn.close()
+    received = stats(port, reset=True)
+    assert received["problems"] == [], received["problems"]
+    return received["accepted"] / elapsed
 
 
 def main() -> None:
@@ -95,12 +105,12 @@ def run(args, env, port, server) -> None:
     from flask_migrate import upgrade
     from redis import Redis
     from rq import Worker
-    from sqlalchemy import func, select
+    from sqlalchemy import func, select, text
 
     from app import create_app
     from app.clock import now
     from app.extensions import db
-    from app.mail.bulk import SendGridBulk
+    from app.mail.bulk import JSON_UTF8, SendGridBulk
     from app.members.models import Member
     from app.newsletters import audiences, campaigns, sending
     from app.newsletters.models import Campaign, Delivery
@@ -116,6 +126,10 @@ def run(args, env, port, server) -> None:
 
         at = now()
         insert_consenting_members(n, at, numbered_names=True)
+        if db.engine.dialect.name == "postgresql":
+            # A database in use has had its statistics gathered long before a bulletin goes out.
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
         audience = audiences.save_audience("Everyone", {}, "list")
         body = (
             "Hello {{ first_name }},\n\n"
@@ -142,15 +156,12 @@ def run(args, env, port, server) -> None:
         started = time.perf_counter()
         sending.start_send(campaign_id)
         frozen = time.perf_counter() - started
-        peak = 0.0
-        while True:
-            peak = max([peak] + [tree_rss_mb(w.pid) for w in workers])
-            db.session.expire_all()
-            if db.session.get(Campaign, campaign_id).status != "sending":
-                break
+        status_of = select(Campaign.status).where(Campaign.id == campaign_id)
+        while db.session.scalar(status_of) == "sending":
             db.session.commit()
-            time.sleep(0.05)
+            time.sleep(0.02)
         elapsed = time.perf_counter() - started
+        peak = max(peak_rss_mb(w.pid) for w in workers)
         for w in workers:
             w.terminate()
         for w in workers:
@@ -164,6 +175,7 @@ def run(args, env, port, server) -> None:
         status = db.session.get(Campaign, campaign_id).status
         received = stats(port, reset=True)
         rate = sent / elapsed
+        after_freeze = sent / (elapsed - frozen)
 
         # ---- the limit: equivalent prebuilt payloads, one client, same server ----
         campaign = db.session.get(Campaign, campaign_id)
@@ -177,34 +189,21 @@ def run(args, env, port, server) -> None:
         used = placeholders(message.text, message.html)
         backend = SendGridBulk()
         payloads = [
-            json.dumps(backend.request_body(message, sending._recipients(campaign, rows[i : i + 1000], used))).encode()
+            backend.encoded_body(message, sending._recipients(campaign, rows[i : i + 1000], used)).encode()
             for i in range(0, len(rows), 1000)
         ]
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        limit_started = time.perf_counter()
-        for payload in payloads:
-            conn.request(
-                "POST",
-                "/v3/mail/send",
-                body=payload,
-                headers={"Authorization": "Bearer SG.test-key", "Content-Type": "application/json"},
-            )
-            response = conn.getresponse()
-            response.read()
-            assert response.status == 202, response.status
-        limit_elapsed = time.perf_counter() - limit_started
-        conn.close()
-        limit_received = stats(port, reset=True)
-        limit = limit_received["accepted"] / limit_elapsed
+        # The fastest of three passes: "as fast as one client can send them".
+        limit = max(limit_pass(port, payloads, JSON_UTF8) for _ in range(LIMIT_PASSES))
 
     print(f"freeze + enqueue: {frozen:.2f} s")
-    print(f"sent: {sent} of {n} in {elapsed:.2f} s, campaign {status}")
+    print(f"sent: {sent} of {n} in {elapsed:.2f} s from the start, campaign {status}")
+    print(f"messages/s once frozen (not the measure of the goal): {after_freeze:.0f}")
     print(
         f"server received: {received['accepted']} messages, {received['unique']} unique, {received['requests']} requests"
     )
     print(f"problems seen by the server: {received['problems']}")
     print(f"messages/s: {rate:.0f}")
-    print(f"limit (prebuilt payloads, one client): {limit:.0f} messages/s")
+    print(f"limit (prebuilt payloads, one client, best of {LIMIT_PASSES}): {limit:.0f} messages/s")
     print(f"ratio: {rate / limit:.2f}")
     print(f"peak worker memory: {peak:.0f} MB")
     print(
@@ -214,6 +213,8 @@ def run(args, env, port, server) -> None:
                 "recipients": n,
                 "workers": args.workers,
                 "messages_per_second": round(rate),
+                "freeze_seconds": round(frozen, 2),
+                "messages_per_second_once_frozen": round(after_freeze),
                 "limit_messages_per_second": round(limit),
                 "ratio": round(rate / limit, 3),
                 "peak_worker_memory_mb": round(peak),

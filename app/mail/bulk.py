@@ -17,6 +17,7 @@ import urllib.error
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
 from flask import current_app
 
 from app.mail.backends import DeliveryError, _sender
@@ -25,6 +26,7 @@ from app.mail.message import Message
 log = logging.getLogger(__name__)
 
 SENDGRID_MAX_PERSONALIZATIONS = 1000
+JSON_UTF8 = {"Content-Type": "application/json; charset=utf-8"}
 _PLACEHOLDER = re.compile(r"%%([a-z_]+)%%")
 
 
@@ -32,7 +34,7 @@ _PLACEHOLDER = re.compile(r"%%([a-z_]+)%%")
 class BulkRecipient:
     delivery_id: int
     to: str
-    substitutions: dict[str, str]
+    substitutions: dict[str, str]  # placeholder ("%%first_name%%") -> this recipient's value
     headers: dict[str, str] = field(default_factory=dict)
     custom_args: dict[str, str] = field(default_factory=dict)
 
@@ -63,7 +65,8 @@ class InDoubt(Exception):
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template)
+    """`template` with each %%name%% replaced by values["%%name%%"]; unknown ones become empty."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(0), ""), template)
 
 
 def _one_message(message: BulkMessage, recipient: BulkRecipient) -> Message:
@@ -221,13 +224,18 @@ class SendGridBulk:
             "personalizations": [
                 {
                     "to": [{"email": r.to}],
-                    "substitutions": {f"%%{k}%%": v for k, v in r.substitutions.items()},
+                    "substitutions": r.substitutions,
                     "custom_args": r.custom_args,
                     "headers": r.headers,
                 }
                 for r in recipients
             ],
         }
+
+    def encoded_body(self, message: BulkMessage, recipients: list[BulkRecipient]) -> str:
+        """The request body as JSON text. A thousand personalizations make half a megabyte:
+        orjson writes it in a tenth of the time the standard library takes."""
+        return orjson.dumps(self.request_body(message, recipients)).decode()
 
     def send(self, message: BulkMessage, recipients: list[BulkRecipient]) -> BulkResult:
         from python_http_client.exceptions import HTTPError
@@ -238,9 +246,10 @@ class SendGridBulk:
         cfg = current_app.config
         client = SendGridAPIClient(cfg["SENDGRID_API_KEY"], host=cfg["SENDGRID_HOST"])
         client.client.timeout = cfg["SENDGRID_TIMEOUT"]
-        body = self.request_body(message, recipients)
+        body = self.encoded_body(message, recipients)
         try:
-            response = client.client.mail.send.post(request_body=body)
+            # Text with a JSON media type other than the bare one is sent as it is, not encoded again.
+            response = client.client.mail.send.post(request_body=body, request_headers=JSON_UTF8)
         except HTTPError as exc:
             status = getattr(exc, "status_code", 0)
             headers = getattr(exc, "headers", None) or {}

@@ -9,8 +9,12 @@ from app.newsletters import audiences, rendering
 from app.newsletters.models import Campaign, Link
 
 
-def checklist(campaign: Campaign) -> list[tuple[str, bool, str]]:
-    """Every check before sending, as (what, passed, explanation)."""
+def checklist(campaign: Campaign, count_audience: bool = True) -> list[tuple[str, bool, str]]:
+    """Every check before sending, as (what, passed, explanation).
+
+    Without `count_audience` the audience need only be chosen: the send itself counts the
+    recipients as it freezes them, instead of reading every member twice.
+    """
     items = []
     items.append(("Subject", bool(campaign.subject.strip()), "Enter a subject line"))
     from_address = campaign.from_address or current_app.config["MAIL_FROM_ADDRESS"]
@@ -38,9 +42,9 @@ def checklist(campaign: Campaign) -> list[tuple[str, bool, str]]:
     items.append(("Links valid", not bad_links, "Links must start with https://, http:// or mailto:"))
     if campaign.audience is None:
         items.append(("Audience", False, "Choose an audience"))
-    else:
+    elif count_audience:
         size = audiences.count(campaign.audience.filter or {}, audiences.purpose_of(campaign)).recipients
-        items.append(("Audience", size > 0, f"{size} recipients" if size else "The audience has no recipients"))
+        items.append(("Audience", size > 0, f"{size} recipients" if size else NO_RECIPIENTS))
     return items
 
 
@@ -57,9 +61,12 @@ def _survey_check(campaign: Campaign, body: str) -> tuple[str, bool, str]:
     return ("Survey link", not problem, problem)
 
 
-def problems(campaign: Campaign) -> dict[str, str]:
+NO_RECIPIENTS = "The audience has no recipients"
+
+
+def problems(campaign: Campaign, count_audience: bool = True) -> dict[str, str]:
     """{check: reason} for every failed check; empty when the campaign may be sent."""
-    return {name: reason for name, ok, reason in checklist(campaign) if not ok}
+    return {name: reason for name, ok, reason in checklist(campaign, count_audience) if not ok}
 
 
 def _links(markdown_text: str) -> list[str]:

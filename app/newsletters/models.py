@@ -87,7 +87,6 @@ class Delivery(db.Model):
     __table_args__ = (
         db.UniqueConstraint("campaign_id", "member_id", name="uq_delivery_campaign_member"),
         db.Index("ix_delivery_campaign_status", "campaign_id", "status"),
-        db.Index("ix_delivery_claim_token", "claim_token"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -117,25 +117,27 @@ def send_template(prepared: str) -> str:
 
 
 def batch_values(campaign_id: int, recipients: list[tuple[int, int, str]], used: set[str]) -> list[dict[str, str]]:
-    """Each recipient's values for the placeholders of a send template that `used` names.
+    """Each recipient's values for the placeholders of a send template that `used` names,
+    keyed by the placeholder itself ("%%t%%"), as SendGrid's substitutions are.
 
     `t` is their own token ([campaign, delivery, member]: pixel, clicks and unsubscribe),
     `p` their preferences token (the page is the member's, not this bulletin's).
     """
-    n = len(recipients)
-    columns: dict[str, list[str]] = {}
-    own = tokens.sign_many("recipient", [[campaign_id, d, m] for d, m, _ in recipients])
-    columns["t"] = own
+    if not recipients:
+        return []
+    columns: dict[str, list[str]] = {
+        "%%t%%": tokens.sign_many("recipient", [(campaign_id, d, m) for d, m, _ in recipients])
+    }
     if "p" in used:
-        columns["p"] = tokens.sign_many("preferences", [m for _, m, _ in recipients])
+        columns["%%p%%"] = tokens.sign_many("preferences", [m for _, m, _ in recipients])
     if "first_name" in used:
-        columns["first_name"] = [name or "" for _, _, name in recipients]
+        columns["%%first_name%%"] = [name or "" for _, _, name in recipients]
     if "first_name_html" in used:
-        columns["first_name_html"] = [html.escape(name or "") for _, _, name in recipients]
+        columns["%%first_name_html%%"] = [html.escape(name or "") for _, _, name in recipients]
     if "survey_url" in used:
-        columns["survey_url"] = _survey_urls(campaign_id, [m for _, m, _ in recipients])
-    keys = list(columns)
-    return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)] if n else []
+        columns["%%survey_url%%"] = _survey_urls(campaign_id, [m for _, m, _ in recipients])
+    keys = tuple(columns)
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def placeholders(*templates: str) -> set[str]:

@@ -16,7 +16,7 @@ import time
 import uuid
 
 from flask import current_app
-from sqlalchemy import ColumnElement, bindparam, false, func, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, false, func, insert, literal, or_, select, text, update
 
 from app import jobs
 from app.clock import now
@@ -49,9 +49,9 @@ def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise InvalidRequest("There is no such campaign.", 404)
-    problems = content.problems(campaign)
-    if problems:
-        raise InvalidRequest("This campaign cannot be sent yet.", 400, problems)
+    if content.problems(campaign, count_audience=False):
+        # Every reason at once, the audience's too; a send that can go counts its audience as it freezes it.
+        raise InvalidRequest("This campaign cannot be sent yet.", 400, content.problems(campaign))
     # Only one caller can move the campaign into `sending`: a double click starts one send.
     moved = db.session.execute(
         update(Campaign)
@@ -62,18 +62,23 @@ def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
         raise InvalidRequest("This campaign has already been sent or started.", 409)
     content.prepare(campaign)
     recipients = audiences.recipients_query(campaign.audience.filter or {}, audiences.purpose_of(campaign)).subquery()
-    db.session.execute(
-        insert(Delivery).from_select(
+    total = _core(
+        insert(Delivery)
+        .from_select(
             ["campaign_id", "member_id", "status", "attempts", "reason"],
             select(literal(campaign_id), recipients.c.id, literal("queued"), literal(0), literal("")),
         )
-    )
+        # SQLAlchemy keeps an INSERT's row count only when asked.
+        .execution_options(preserve_rowcount=True)
+    ).rowcount
+    if not total:
+        # Everything above is rolled back: the campaign stays as it was.
+        raise InvalidRequest("This campaign cannot be sent yet.", 400, {"Audience": content.NO_RECIPIENTS})
     if campaign.survey_id is not None:
         from app.surveys.invitations import record_invitations
 
         # Invited exactly when the recipients are frozen: the same transaction, so never one without the other.
         record_invitations(campaign_id, campaign.survey_id)
-    total = db.session.scalar(select(func.count()).select_from(Delivery).where(Delivery.campaign_id == campaign_id))
     log.info("campaign %s frozen with %s deliveries", campaign_id, total)
     return total
 
@@ -81,8 +86,22 @@ def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
 def start_send(campaign_id: int) -> int:
     """Freeze the recipients as queued deliveries, then hand them to batch jobs; returns the count."""
     total = _freeze(campaign_id)
+    _refresh_statistics()
     enqueue_queued(campaign_id)
     return total
+
+
+def _refresh_statistics() -> None:
+    """Tell PostgreSQL's planner about the rows just frozen.
+
+    Until it knows a campaign has 100,000 queued rows, it reads a batch through the
+    (campaign, status) index and sifts a thousand ids out of all of them, rather than
+    reading the thousand by primary key: several times slower for every batch.
+    ANALYZE samples a fixed number of rows, so it costs the same however large the table.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE delivery"))
+        db.session.commit()
 
 
 def enqueue_queued(campaign_id: int) -> int:
@@ -90,20 +109,22 @@ def enqueue_queued(campaign_id: int) -> int:
     from app.newsletters import tasks
 
     size = min(current_app.config["BULLETIN_BATCH_SIZE"], 1000)
-    # Plain rows, not ORM objects: a send of 100,000 reads 100,000 ids here.
-    ids = [
-        row[0]
-        for row in db.session.connection().execute(
-            select(Delivery.id)
-            .where(Delivery.campaign_id == campaign_id, Delivery.status == "queued")
-            .order_by(Delivery.id)
-        )
-    ]
+    queued = (Delivery.campaign_id == campaign_id, Delivery.status == "queued")
+    first, last, count = db.session.execute(
+        select(func.min(Delivery.id), func.max(Delivery.id), func.count()).where(*queued)
+    ).one()
+    if count and last - first + 1 == count:
+        # One unbroken run of ids, as a fresh send's are: each batch is a range, and no id need be read.
+        batches = [range(lo, min(lo + size, last + 1)) for lo in range(first, last + 1, size)]
+    else:
+        # Plain rows, not ORM objects: a resumed send of 100,000 reads up to 100,000 ids here.
+        ids = [
+            row[0] for row in db.session.connection().execute(select(Delivery.id).where(*queued).order_by(Delivery.id))
+        ]
+        batches = [ids[i : i + size] for i in range(0, len(ids), size)]
     db.session.commit()
-    jobs.enqueue_many(
-        tasks.send_batch, [(campaign_id, ids[i : i + size]) for i in range(0, len(ids), size)], _job_timeout()
-    )
-    return len(ids)
+    jobs.enqueue_many(tasks.send_batch, [(campaign_id, batch) for batch in batches], _job_timeout())
+    return count
 
 
 def _job_timeout() -> int:
@@ -133,10 +154,12 @@ def _pace(campaign_id: int, ids: list[int]) -> dict | None:
 
 
 def _among(ids) -> ColumnElement[bool]:
-    """`Delivery.id` is one of `ids`, as runs of consecutive ids: a batch is usually one run,
-    and a range is far cheaper for the database than a list of a thousand values."""
+    """`Delivery.id` is one of `ids` (a range or a list), as runs of consecutive ids: a batch is
+    usually one run, and a range is far cheaper for the database than a list of a thousand values."""
     if not ids:
         return false()
+    if isinstance(ids, range) and ids.step == 1:
+        return Delivery.id.between(ids.start, ids.stop - 1)
     runs: list[list[int]] = []
     for i in sorted(set(ids)):
         if runs and i == runs[-1][1] + 1:
@@ -148,11 +171,17 @@ def _among(ids) -> ColumnElement[bool]:
     return or_(*(Delivery.id == lo if lo == hi else Delivery.id.between(lo, hi) for lo, hi in runs))
 
 
-def _claim(campaign_id: int, ids: list[int], token: str) -> int:
-    claimed = db.session.execute(
+def _core(statement, parameters=None):
+    """Run a statement on the session's connection, in its transaction, without the ORM layer:
+    a batch's statements touch a thousand rows each and need none of the ORM's bookkeeping."""
+    return db.session.connection().execute(statement, parameters)
+
+
+def _claim(campaign_id: int, batch: ColumnElement[bool], token: str) -> int:
+    claimed = _core(
         update(Delivery)
         .where(
-            _among(ids),
+            batch,
             Delivery.campaign_id == campaign_id,
             Delivery.status == "queued",
             # Pause and cancel stop claiming at once.
@@ -165,21 +194,22 @@ def _claim(campaign_id: int, ids: list[int], token: str) -> int:
             worker_id=_worker_id(),
             attempts=Delivery.attempts + 1,
         )
-        .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     return claimed
 
 
-def _mark(token: str, status: str, ids=None, **values) -> None:
-    query = update(Delivery).where(Delivery.claim_token == token, Delivery.status == "sending")
-    if ids is not None:
-        query = query.where(_among(ids))
-    db.session.execute(query.values(status=status, **values).execution_options(synchronize_session=False))
+def _mark(token: str, among: ColumnElement[bool], status: str, **values) -> None:
+    """Move the rows of this claim that are `among` (its batch, or some of its ids) on from `sending`."""
+    _core(
+        update(Delivery)
+        .where(among, Delivery.claim_token == token, Delivery.status == "sending")
+        .values(status=status, **values)
+    )
 
 
-def _renew(token: str) -> None:
-    _mark(token, "sending", claimed_at=now())
+def _renew(token: str, batch: ColumnElement[bool]) -> None:
+    _mark(token, batch, "sending", claimed_at=now())
     db.session.commit()
 
 
@@ -188,17 +218,22 @@ def _renew(token: str) -> None:
 MAX_PACING_SLEEP = 20.0
 
 
-def send_batch(campaign_id: int, ids: list[int], paced: bool = False) -> dict:
-    """Send the queued deliveries among `ids` once each; rows another job claimed are left alone."""
+def send_batch(campaign_id: int, ids, paced: bool = False) -> dict:
+    """Send the queued deliveries among `ids` (a range or a list) once each; rows another job claimed are left alone.
+
+    Every statement names the batch's ids as well as the claim token, so the database
+    reads the batch by its primary key rather than through an index of tokens.
+    """
     if not paced:
         deferred = _pace(campaign_id, ids)
         if deferred:
             return deferred
     token = uuid.uuid4().hex
-    if not _claim(campaign_id, ids, token):
+    batch = _among(ids)
+    if not _claim(campaign_id, batch, token):
         return {"claimed": 0}
     campaign = db.session.get(Campaign, campaign_id)
-    rows = db.session.execute(
+    rows = _core(
         select(
             Delivery.id,
             Delivery.member_id,
@@ -207,20 +242,20 @@ def send_batch(campaign_id: int, ids: list[int], paced: bool = False) -> dict:
             audiences.may_receive(audiences.purpose_of(campaign)),
         )
         .join(Member, Member.id == Delivery.member_id)
-        .where(Delivery.claim_token == token, Delivery.status == "sending")
+        .where(batch, Delivery.claim_token == token, Delivery.status == "sending")
         .order_by(Delivery.id)
     ).all()
     gone = [r.id for r in rows if not r[4]]
     if gone:
         # Unsubscribed, bounced or withdrew consent since the send began: honoured at once.
-        _mark(token, "skipped", gone, reason="no longer subscribed when their turn came")
+        _mark(token, _among(gone), "skipped", reason="no longer subscribed when their turn came")
         db.session.commit()
     message = bulk_message(campaign)
     recipients = _recipients(campaign, [r for r in rows if r[4]], placeholders(message.text, message.html))
     if not recipients:
         _finish_if_done(campaign_id)
         return {"claimed": len(rows), "sent": 0}
-    outcome = _deliver(campaign_id, token, message, recipients)
+    outcome = _deliver(campaign_id, token, batch, message, recipients)
     _finish_if_done(campaign_id)
     return {"claimed": len(rows), **outcome}
 
@@ -238,23 +273,27 @@ def bulk_message(campaign: Campaign) -> BulkMessage:
 
 
 def _recipients(campaign: Campaign, rows, used: set[str]) -> list[BulkRecipient]:
-    values = batch_values(campaign.id, [(r.id, r.member_id, r.first_name) for r in rows], used)
+    """Rows of (delivery id, member id, email, first name) as recipients with their own values."""
+    values = batch_values(campaign.id, [(d, m, name) for d, m, _, name, *_ in rows], used)
     mailto = current_app.config["UNSUBSCRIBE_MAILTO"] or current_app.config["MAIL_FROM_ADDRESS"]
     unsubscribe = current_app.config["PUBLIC_BASE_URL"] + "/unsubscribe/"
     campaign_id = str(campaign.id)
     return [
         BulkRecipient(
-            row.id,
-            row.email,
+            d,
+            email,
             v,
-            {"List-Unsubscribe": f"<{unsubscribe}{v['t']}>, <mailto:{mailto}?subject=unsubscribe-{v['t']}>"},
-            {"delivery_id": str(row.id), "campaign_id": campaign_id},
+            {"List-Unsubscribe": f"<{unsubscribe}{t}>, <mailto:{mailto}?subject=unsubscribe-{t}>"},
+            {"delivery_id": str(d), "campaign_id": campaign_id},
         )
-        for row, v in zip(rows, values, strict=True)
+        for (d, _, email, *_), v in zip(rows, values, strict=True)
+        for t in (v["%%t%%"],)
     ]
 
 
-def _deliver(campaign_id: int, token: str, message: BulkMessage, recipients: list[BulkRecipient]) -> dict:
+def _deliver(
+    campaign_id: int, token: str, batch: ColumnElement[bool], message: BulkMessage, recipients: list[BulkRecipient]
+) -> dict:
     cfg = current_app.config
     backend = bulk_backend()
     failures = 0
@@ -274,30 +313,30 @@ def _deliver(campaign_id: int, token: str, message: BulkMessage, recipients: lis
             ):
                 waited += exc.wait_seconds
                 time.sleep(exc.wait_seconds)
-                _renew(token)
+                _renew(token, batch)
                 continue
             failures += 1
             if exc.retry and failures < cfg["BULLETIN_MAX_ATTEMPTS"]:
                 time.sleep(cfg["BULLETIN_RETRY_BACKOFF_SECONDS"] * 2 ** (failures - 1))
-                _renew(token)
+                _renew(token, batch)
                 continue
-            _mark(token, "failed", reason=str(exc)[:500])
+            _mark(token, batch, "failed", reason=str(exc)[:500])
             _count_error(campaign_id, str(exc))
             db.session.commit()
             return {"failed": len(recipients)}
-    _record_result(token, result, len(recipients))
+    _record_result(token, batch, result, len(recipients))
     if result.in_doubt:
         # The relay may have taken these: never resent blindly; the sender decides.
-        _mark(token, "in_doubt", result.in_doubt, reason="the connection dropped while the message was going")
+        _mark(token, _among(result.in_doubt), "in_doubt", reason="the connection dropped while the message was going")
     leftover = {r.delivery_id for r in recipients} - set(result.accepted) - set(result.refused) - result.in_doubt
     if leftover:
         # The connection dropped part-way: these were never handed over, so they can go again.
-        _mark(token, "queued", leftover, claim_token=None, claimed_at=None)
+        _mark(token, _among(leftover), "queued", claim_token=None, claimed_at=None)
     db.session.commit()
     return {"sent": len(result.accepted), "failed": len(result.refused)}
 
 
-def _record_result(token: str, result, claimed: int) -> None:
+def _record_result(token: str, batch: ColumnElement[bool], result, claimed: int) -> None:
     sent_at = now()
     by_message_id: dict[str, list[int]] = {}
     for delivery_id, message_id in result.accepted.items():
@@ -305,20 +344,20 @@ def _record_result(token: str, result, claimed: int) -> None:
     if len(by_message_id) == 1 and len(result.accepted) == claimed:
         # One provider request took the whole claim (SendGrid): the claim token names every row.
         (message_id,) = by_message_id
-        _mark(token, "sent", provider_message_id=message_id[:200], sent_at=sent_at)
+        _mark(token, batch, "sent", provider_message_id=message_id[:200], sent_at=sent_at)
     elif len(by_message_id) <= 10:
         for message_id, ids in by_message_id.items():
-            _mark(token, "sent", ids, provider_message_id=message_id[:200], sent_at=sent_at)
+            _mark(token, _among(ids), "sent", provider_message_id=message_id[:200], sent_at=sent_at)
     else:
         table = Delivery.__table__
-        db.session.execute(
+        _core(
             table.update()
             .where(table.c.id == bindparam("b_id"), table.c.claim_token == token, table.c.status == "sending")
             .values(status="sent", provider_message_id=bindparam("b_mid"), sent_at=sent_at),
             [{"b_id": d, "b_mid": m[:200]} for d, m in result.accepted.items()],
         )
     for delivery_id, reason in result.refused.items():
-        _mark(token, "failed", [delivery_id], reason=reason[:500])
+        _mark(token, Delivery.id == delivery_id, "failed", reason=reason[:500])
 
 
 def _count_error(campaign_id: int, reason: str) -> None:
@@ -350,9 +389,9 @@ def _tell_sender(campaign: Campaign) -> None:
 
 
 def _finish_if_done(campaign_id: int) -> bool:
-    left = db.session.scalar(
+    left = _core(
         select(select(Delivery.id).where(Delivery.campaign_id == campaign_id, Delivery.status.in_(UNFINISHED)).exists())
-    )
+    ).scalar()
     if left:
         db.session.commit()
         return False

@@ -48,6 +48,7 @@ class SendGridMock:
         self.problems: list[str] = []
         self.requests = 0
         self.personalization_counts: list[int] = []
+        self.last_body: dict | None = None  # the last request accepted, as parsed
         self.script: list = []  # answers to give before accepting: 429, 500, "slow"
         self.webhook_threads: list[threading.Thread] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -76,6 +77,9 @@ class SendGridMock:
         problems = []
         if headers.get("Authorization") != f"Bearer {API_KEY}":
             problems.append("missing or wrong API key")
+        media_type, _, parameters = (headers.get("Content-Type") or "").partition(";")
+        if media_type.strip() != "application/json" or parameters.strip() not in ("", "charset=utf-8"):
+            problems.append(f"content type {headers.get('Content-Type')!r}")
         personalizations = body.get("personalizations") or []
         if not 1 <= len(personalizations) <= 1000:
             problems.append(f"{len(personalizations)} personalizations")
@@ -143,7 +147,7 @@ class SendGridMock:
                     return self._answer(500, b'{"errors":[{"message":"internal error"}]}')
                 if mock.check:
                     try:
-                        body = json.loads(raw)
+                        body = json.loads(raw.decode("utf-8"))
                     except ValueError:
                         return self._answer(400, b'{"errors":[{"message":"bad json"}]}')
                     problems = mock._check(body, self.headers)
@@ -155,6 +159,7 @@ class SendGridMock:
                         (p["to"][0]["email"], (p.get("custom_args") or {}).get("delivery_id"))
                         for p in body["personalizations"]
                     ]
+                    mock.last_body = body
                 else:
                     people = [(None, None)] * raw.count(b'"to"')
                 if mock.delay:

@@ -1,5 +1,6 @@
 """Sending through the real sendgrid client to a local SendGrid-shaped server, and a real RQ worker."""
 
+import logging
 import random
 import time
 
@@ -47,6 +48,23 @@ def test_one_request_per_batch_with_one_recipient_per_personalization(app, sendg
     assert sendgrid.personalization_counts == [10, 10, 5]
     assert sendgrid.counts() == {p.email: 1 for p in people}
     assert _statuses(campaign.id) == {"sent": 25}
+
+
+def test_names_reach_sendgrid_as_written_and_escaped_for_the_html_part(app, sendgrid, served):
+    person = create_member(first_name='Siân "Bo" <Ó>')
+    sending.start_send(create_campaign().id)
+    (personalization,) = sendgrid.last_body["personalizations"]
+    assert personalization["to"] == [{"email": person.email}]
+    assert personalization["substitutions"]["%%first_name%%"] == 'Siân "Bo" <Ó>'
+    assert personalization["substitutions"]["%%first_name_html%%"] == "Siân &quot;Bo&quot; &lt;Ó&gt;"
+
+
+def test_no_recipient_address_reaches_the_logs_even_at_debug_level(app, sendgrid, served, caplog):
+    caplog.set_level(logging.DEBUG)
+    person = create_member(email="private.reader@example.org")
+    sending.start_send(create_campaign().id)
+    assert sendgrid.counts() == {person.email: 1}
+    assert "private.reader" not in caplog.text
 
 
 def test_sendgrid_refuses_more_than_a_thousand_in_one_request(app):
