@@ -4,6 +4,10 @@ Prints messages/s and the ratio to the limit measured in the same run: the same
 server receiving equivalent prebuilt payloads as fast as one client can send them.
 Goal: >= 5,000 messages/s, ratio >= 0.5, peak worker memory < 300 MB.
 
+It also prints where the CPU went per message (workers, the sendgrid client's own
+share of that measured on the same payloads, the server, the freeze) and the highest
+ratio that split allows on this machine's cores.
+
     .venv/bin/python bench/send.py [--recipients 100000] [--workers 2]
 """
 
@@ -40,6 +44,12 @@ def peak_rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmHWM for process {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stats(port: int, reset: bool = False) -> dict:
     conn = http.client.HTTPConnection("127.0.0.1", port)
     conn.request("GET", "/stats", headers={"X-Reset": "reset" if reset else ""})
@@ -49,6 +59,20 @@ def stats(port: int, reset: bool = False) -> dict:
 
 
 LIMIT_PASSES = 3
+
+
+def client_pass(port: int, payloads: list[bytes], content_type: dict) -> float:
+    """CPU seconds this process spends posting the payloads through the real sendgrid client."""
+    from sendgrid import SendGridAPIClient
+
+    started = time.process_time()
+    for payload in payloads:
+        client = SendGridAPIClient("SG.test-key", host=f"http://127.0.0.1:{port}")
+        response = client.client.mail.send.post(request_body=payload.decode(), request_headers=content_type)
+        assert response.status_code == 202, response.status_code
+    spent = time.process_time() - started
+    stats(port, reset=True)
+    return spent
 
 
 def limit_pass(port: int, payloads: list[bytes], content_type: dict) -> float:
@@ -153,15 +177,20 @@ def run(args, env, port, server) -> None:
         ]
         while Worker.count(connection=redis) < args.workers:
             time.sleep(0.1)
+        time.sleep(1)  # let the workers settle after their start-up
+        cpu_before = {pid: cpu_seconds(pid) for pid in [server.pid, *(w.pid for w in workers)]}
+        freeze_cpu = time.process_time()
         started = time.perf_counter()
         sending.start_send(campaign_id)
         frozen = time.perf_counter() - started
+        freeze_cpu = time.process_time() - freeze_cpu
         status_of = select(Campaign.status).where(Campaign.id == campaign_id)
         while db.session.scalar(status_of) == "sending":
             db.session.commit()
             time.sleep(0.02)
         elapsed = time.perf_counter() - started
         peak = max(peak_rss_mb(w.pid) for w in workers)
+        cpu = {pid: cpu_seconds(pid) - before for pid, before in cpu_before.items()}
         for w in workers:
             w.terminate()
         for w in workers:
@@ -194,6 +223,8 @@ def run(args, env, port, server) -> None:
         ]
         # The fastest of three passes: "as fast as one client can send them".
         limit = max(limit_pass(port, payloads, JSON_UTF8) for _ in range(LIMIT_PASSES))
+        # What the real sendgrid client costs on its own, on the same payloads: CPU in this process.
+        client_cpu = client_pass(port, payloads, JSON_UTF8)
 
     print(f"freeze + enqueue: {frozen:.2f} s")
     print(f"sent: {sent} of {n} in {elapsed:.2f} s from the start, campaign {status}")
@@ -206,6 +237,20 @@ def run(args, env, port, server) -> None:
     print(f"limit (prebuilt payloads, one client, best of {LIMIT_PASSES}): {limit:.0f} messages/s")
     print(f"ratio: {rate / limit:.2f}")
     print(f"peak worker memory: {peak:.0f} MB")
+    # Where the CPU went, per message: the ratio cannot pass cores x server / (all of it) on this machine.
+    per_message = {
+        "workers": sum(v for pid, v in cpu.items() if pid != server.pid) / sent * 1e6,
+        "server": cpu[server.pid] / sent * 1e6,
+        "freeze": freeze_cpu / sent * 1e6,
+        "sendgrid_client": client_cpu / sent * 1e6,
+    }
+    cores = os.cpu_count() or 1
+    ceiling = cores * per_message["server"] / (per_message["workers"] + per_message["server"] + per_message["freeze"])
+    print(
+        "CPU per message: workers {workers:.1f} us (of which the sendgrid client alone {sendgrid_client:.1f} us), "
+        "server {server:.1f} us, freeze {freeze:.1f} us".format(**per_message)
+    )
+    print(f"highest ratio this CPU split allows on {cores} cores, were every core busy all the time: {ceiling:.2f}")
     print(
         json.dumps(
             {
@@ -218,6 +263,8 @@ def run(args, env, port, server) -> None:
                 "limit_messages_per_second": round(limit),
                 "ratio": round(rate / limit, 3),
                 "peak_worker_memory_mb": round(peak),
+                "cpu_us_per_message": {k: round(v, 1) for k, v in per_message.items()},
+                "ratio_ceiling_for_this_cpu_split": round(ceiling, 3),
                 "sent": sent,
                 "received_unique": received["unique"],
                 "received_total": received["accepted"],
