@@ -253,3 +253,22 @@ def test_a_batch_of_scattered_ids_sends_to_exactly_those_recipients(app, outbox)
         )
     )
     assert {m["to"] for m in outbox()} == chosen_emails
+
+
+def test_the_rest_of_a_send_with_gaps_between_its_rows_goes_to_each_remaining_recipient_once(app, outbox):
+    app.config["BULLETIN_BATCH_SIZE"] = 2
+    for i in range(7):
+        create_member(first_name=f"P{i}")
+    campaign = create_campaign()
+    sending._freeze(campaign.id)
+    ids = list(db.session.scalars(select(Delivery.id).where(Delivery.campaign_id == campaign.id).order_by(Delivery.id)))
+    sending.send_batch(campaign.id, [ids[0], ids[2], ids[3], ids[6]])
+    sent_first = len(outbox())
+
+    # Rows 1, 4 and 5 are left queued, with sent rows between them: the batches are made from their ids.
+    assert sending.enqueue_queued(campaign.id) == 3
+
+    messages = outbox()
+    assert sent_first == 4 and len(messages) == 7
+    assert len({m["to"] for m in messages}) == 7
+    assert set(_statuses(campaign.id).values()) == {"sent"}
