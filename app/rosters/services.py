@@ -98,6 +98,28 @@ def membership_history(roster: Roster, limit: int = 200) -> list[RosterMembershi
     )
 
 
+def covering(day: date):
+    """The condition for rows that held a place in their group on `day` (ends_on is the last day covered)."""
+    return (
+        RosterMembership.status.in_(("active", "ended")),
+        RosterMembership.starts_on <= day,
+        or_(RosterMembership.ends_on.is_(None), RosterMembership.ends_on >= day),
+    )
+
+
+def memberships_on(roster_id: int, day: date) -> list[RosterMembership]:
+    """Who was in the roster on `day` and in which role: one row per person, by name."""
+    return list(
+        db.session.scalars(
+            db.select(RosterMembership)
+            .join(Member)
+            .where(RosterMembership.roster_id == roster_id, *covering(day))
+            .options(db.contains_eager(RosterMembership.member))
+            .order_by(Member.last_name, Member.first_name, RosterMembership.id)
+        )
+    )
+
+
 def memberships_of(member: Member) -> list[RosterMembership]:
     return list(
         db.session.scalars(
