@@ -1,7 +1,9 @@
 """Rosters and memberships: the lifecycle rules. Every write is one transaction.
 
-History is never overwritten: ending a membership keeps its row with the date and
-reason; renewing or changing role ends one row and starts the next.
+History is kept: ending a membership keeps its row with the date and reason; renewing or
+changing role on a later day ends one row the day before the next starts. A person holds at most
+one row in a group on any day, so a change made on the day a row started changes that row (and
+the audit log says what changed). ends_on is inclusive: the last day the row covers.
 """
 
 import logging
@@ -397,6 +399,28 @@ def activate_membership(membership: RosterMembership) -> RosterMembership:
     return membership
 
 
+def _lock(membership: RosterMembership) -> RosterMembership:
+    # Serialise changes to one membership: a form sent twice must not start two rows.
+    return db.session.scalar(
+        db.select(RosterMembership)
+        .where(RosterMembership.id == membership.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _change_in_place(membership: RosterMembership, reason: str, role: str, term_ends_on: date | None) -> None:
+    # A second row starting the same day would put the person in the group twice on that day.
+    if reason == "renewed":
+        before, after = membership.term_ends_on, term_ends_on
+        detail = f"renewed on the day it started: term end {before or 'none'} to {after or 'none'}"
+    else:
+        detail = f"role changed on the day it started: {membership.role} to {role}"
+    membership.role = role
+    membership.term_ends_on = term_ends_on
+    audit.record("change", "roster_membership", membership.id, detail)
+
+
 def _successor(membership: RosterMembership, reason: str, role: str, term_ends_on: date | None) -> RosterMembership:
     today = clock.today()
     if membership.status != "active":
@@ -411,8 +435,17 @@ def _successor(membership: RosterMembership, reason: str, role: str, term_ends_o
     problems = eligibility_problems(roster, membership.member, starts_on)
     if problems:
         raise InvalidRequest("This member is not eligible: " + " ".join(problems), 400, {"member_id": problems[0]})
-    # The old row ends the day before the new one starts, so the two never overlap.
-    _end(membership, max(membership.starts_on, starts_on - timedelta(days=1)), reason)
+    if starts_on == membership.starts_on:
+        _change_in_place(membership, reason, role, term_ends_on)
+        return membership
+    later = _overlapping(membership.roster_id, membership.member_id, starts_on, None, exclude_id=membership.id)
+    if later is not None:
+        message = f"This member has another membership of this group from {later.starts_on:%-d %B %Y}"
+        raise InvalidRequest(message + ".", 409, {"action": message})
+    # ends_on is the last day a row covers: the old row ends the day before the new one starts
+    # (or earlier, where an end was already set).
+    last_day = starts_on - timedelta(days=1)
+    _end(membership, min(last_day, membership.ends_on or last_day), reason)
     db.session.flush()
     following = RosterMembership(
         roster_id=membership.roster_id,
@@ -430,15 +463,17 @@ def _successor(membership: RosterMembership, reason: str, role: str, term_ends_o
 
 @transactional
 def renew_membership(membership: RosterMembership, term_ends_on: date | None = None) -> RosterMembership:
-    """Start a new term; the old term stays in the history as 'renewed'."""
+    """Start a new term: the same row on the day it started, otherwise a new row the day after the old one ends."""
+    membership = _lock(membership)
     return _successor(membership, "renewed", membership.role, term_ends_on)
 
 
 @transactional
 def change_role(membership: RosterMembership, role: str) -> RosterMembership:
-    """Give a member a new role from today; the old role stays in the history."""
+    """Give a member a new role from today, keeping one row per day: in place on the day the row started."""
     if role not in ROLES:
         raise InvalidRequest("Choose a role from the list.", 400, {"role": "Choose a role from the list"})
+    membership = _lock(membership)
     if role == membership.role:
         return membership
     return _successor(membership, "role_changed", role, membership.term_ends_on)
