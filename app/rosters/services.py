@@ -273,17 +273,34 @@ def default_term_end(roster: Roster, starts_on: date) -> date | None:
 
 
 def _overlapping(roster_id: int, member_id: int, starts_on: date, ends_on: date | None, exclude_id=None):
+    """The member's row in this roster (current or ended) sharing a day with starts_on..ends_on, if any."""
     query = db.select(RosterMembership).where(
         RosterMembership.roster_id == roster_id,
         RosterMembership.member_id == member_id,
-        RosterMembership.status.in_(CURRENT),
         or_(RosterMembership.ends_on.is_(None), RosterMembership.ends_on >= starts_on),
     )
     if ends_on is not None:
         query = query.where(RosterMembership.starts_on <= ends_on)
     if exclude_id is not None:
         query = query.where(RosterMembership.id != exclude_id)
-    return db.session.scalar(query.limit(1))
+    return db.session.scalar(query.order_by(RosterMembership.starts_on).limit(1))
+
+
+def _overlap_message(existing: RosterMembership, starts_on: date) -> str:
+    if existing.starts_on > starts_on:
+        return (
+            f"This member has another membership of this group from {existing.starts_on:%-d %B %Y}; "
+            "give this one an end date before then"
+        )
+    if existing.status == "ended":
+        return (
+            f"This member was in this group until {existing.ends_on:%-d %B %Y}; "
+            f"a new membership can start from {existing.ends_on + timedelta(days=1):%-d %B %Y}"
+        )
+    return (
+        f"This member is already {existing.status} in this group from {existing.starts_on:%-d %B %Y}; "
+        "end that membership first"
+    )
 
 
 def _check_new_membership(roster, member, role, starts_on, ends_on, term_ends_on, status, exclude_id=None):
@@ -309,10 +326,7 @@ def _check_new_membership(roster, member, role, starts_on, ends_on, term_ends_on
         return errors
     existing = _overlapping(roster.id, member.id, starts_on, ends_on, exclude_id)
     if existing is not None:
-        errors["member_id"] = (
-            f"This member is already {existing.status} in this group from {existing.starts_on:%-d %B %Y}; "
-            "end that membership first"
-        )
+        errors["member_id"] = _overlap_message(existing, starts_on)
         return errors
     problems = eligibility_problems(roster, member, starts_on)
     if problems:
@@ -376,6 +390,12 @@ def end_membership(membership: RosterMembership, ends_on: date | None, reason: s
         errors["reason"] = "Choose why the membership is ending"
     if ends_on < membership.starts_on:
         errors["ends_on"] = f"The end date must be on or after the start date ({membership.starts_on:%-d %B %Y})"
+    else:
+        later = _overlapping(membership.roster_id, membership.member_id, membership.starts_on, ends_on, membership.id)
+        if later is not None:
+            errors["ends_on"] = (
+                f"The end date must be before {later.starts_on:%-d %B %Y}, when the next membership starts"
+            )
     if errors:
         raise InvalidRequest("The membership could not be ended.", 400, errors)
     _end(membership, ends_on, reason)

@@ -6,7 +6,10 @@ the day before the new one starts (ends_on is the last day a row covers).
 
 from datetime import date
 
+import pytest
+
 from app.audit.models import AuditLogEntry
+from app.errors import InvalidRequest
 from app.extensions import db
 from app.rosters import services
 from app.rosters.models import RosterMembership
@@ -137,3 +140,53 @@ def test_same_day_changes_from_the_staff_page(client, frozen):
         (staff.id, "role changed on the day it started: member to vice_chair"),
         (staff.id, "renewed on the day it started: term end 2027-06-01 to 2028-05-31"),
     ]
+
+
+def test_rejoining_on_the_day_a_membership_ended_is_refused(frozen):
+    roster = create_roster()
+    member = create_member()
+    membership = add(roster, member, starts_on=date(2026, 1, 1))
+    services.end_membership(membership, JUNE_1, "resigned")
+    with pytest.raises(InvalidRequest) as error:
+        add(roster, member, starts_on=JUNE_1)
+    assert error.value.errors["member_id"] == (
+        "This member was in this group until 1 June 2026; a new membership can start from 2 June 2026"
+    )
+    add(roster, member, starts_on=date(2026, 6, 2))
+    assert [len(services.memberships_on(roster.id, day)) for day in (JUNE_1, date(2026, 6, 2))] == [1, 1]
+
+
+def test_ending_cannot_reach_into_a_later_membership(frozen):
+    roster = create_roster()
+    member = create_member()
+    first = add(roster, member, starts_on=date(2026, 1, 1), ends_on=date(2026, 6, 30))
+    add(roster, member, starts_on=date(2026, 7, 1))
+    with pytest.raises(InvalidRequest) as error:
+        services.end_membership(first, date(2026, 7, 15), "resigned")
+    assert error.value.errors["ends_on"] == "The end date must be before 1 July 2026, when the next membership starts"
+    assert db.session.get(RosterMembership, first.id).status == "active"
+
+
+def test_renewing_on_a_later_day_cannot_run_into_a_later_membership(frozen):
+    roster = create_roster()
+    member = create_member()
+    first = add(roster, member, starts_on=date(2026, 1, 1), ends_on=date(2026, 6, 30))
+    add(roster, member, starts_on=date(2026, 7, 1))
+    with pytest.raises(InvalidRequest) as error:
+        services.change_role(first, "chair")
+    assert error.value.errors["action"] == "This member has another membership of this group from 1 July 2026"
+    assert [(r.role, r.status) for r in _rows(roster, member)] == [("member", "active"), ("member", "active")]
+
+
+def test_a_backdated_membership_must_end_before_a_later_one(frozen):
+    roster = create_roster()
+    member = create_member()
+    later = add(roster, member, starts_on=date(2026, 3, 1))
+    services.end_membership(later, date(2026, 4, 30), "resigned")
+    with pytest.raises(InvalidRequest) as error:
+        add(roster, member, starts_on=date(2026, 1, 1))
+    assert error.value.errors["member_id"] == (
+        "This member has another membership of this group from 1 March 2026; give this one an end date before then"
+    )
+    add(roster, member, starts_on=date(2026, 1, 1), ends_on=date(2026, 2, 28))
+    assert len(_rows(roster, member)) == 2
