@@ -10,7 +10,7 @@ from app.audit import services as audit
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.models import Member
-from app.rosters import events
+from app.rosters import events, services
 from app.rosters.models import Attendance, Meeting, Registration, Roster, RosterMembership
 from app.rosters.vocab import ATTENDANCE, MEETING_KINDS
 from app.transactions import transactional
@@ -131,12 +131,7 @@ def expected_attendees(meeting: Meeting) -> list[Member]:
         query = (
             db.select(Member)
             .join(RosterMembership, RosterMembership.member_id == Member.id)
-            .where(
-                RosterMembership.roster_id == meeting.roster_id,
-                RosterMembership.status.in_(("active", "ended")),
-                RosterMembership.starts_on <= day,
-                (RosterMembership.ends_on.is_(None)) | (RosterMembership.ends_on >= day),
-            )
+            .where(RosterMembership.roster_id == meeting.roster_id, *services.covering(day))
         )
         if meeting.starts_at.date() >= clock.today():
             query = query.where(RosterMembership.status == "active")

@@ -1,7 +1,8 @@
 """Standing groups drawn from the network, their memberships, meetings, attendance and payments.
 
-Membership rows are never overwritten: renewing, changing role or leaving ends a row
-(with its reason) and, where the person carries on, starts a new one.
+Membership rows are kept as history: renewing, changing role or leaving ends a row (with its
+reason) and, where the person carries on, starts a new one the next day. A person has at most
+one row in a group on any day, so a change on the day a row started is made to that row.
 """
 
 from datetime import date, datetime
@@ -51,6 +52,7 @@ class RosterMembership(db.Model):
     role: Mapped[str] = mapped_column(db.String(20), default="member")
     status: Mapped[str] = mapped_column(db.String(10), default="active")
     starts_on: Mapped[date]
+    # The last day the membership covers (inclusive); empty while it runs on.
     ends_on: Mapped[date | None]
     term_ends_on: Mapped[date | None] = mapped_column(index=True)
     end_reason: Mapped[str] = mapped_column(db.String(30), default="")

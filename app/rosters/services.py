@@ -1,7 +1,9 @@
 """Rosters and memberships: the lifecycle rules. Every write is one transaction.
 
-History is never overwritten: ending a membership keeps its row with the date and
-reason; renewing or changing role ends one row and starts the next.
+History is kept: ending a membership keeps its row with the date and reason; renewing or
+changing role on a later day ends one row the day before the next starts. A person holds at most
+one row in a group on any day, so a change made on the day a row started changes that row (and
+the audit log says what changed). ends_on is inclusive: the last day the row covers.
 """
 
 import logging
@@ -94,6 +96,28 @@ def membership_history(roster: Roster, limit: int = 200) -> list[RosterMembershi
             .where(RosterMembership.roster_id == roster.id, RosterMembership.status == "ended")
             .order_by(RosterMembership.ended_at.desc(), RosterMembership.id.desc())
             .limit(limit)
+        )
+    )
+
+
+def covering(day: date):
+    """The condition for rows that held a place in their group on `day` (ends_on is the last day covered)."""
+    return (
+        RosterMembership.status.in_(("active", "ended")),
+        RosterMembership.starts_on <= day,
+        or_(RosterMembership.ends_on.is_(None), RosterMembership.ends_on >= day),
+    )
+
+
+def memberships_on(roster_id: int, day: date) -> list[RosterMembership]:
+    """Who was in the roster on `day` and in which role: one row per person, by name."""
+    return list(
+        db.session.scalars(
+            db.select(RosterMembership)
+            .join(Member)
+            .where(RosterMembership.roster_id == roster_id, *covering(day))
+            .options(db.contains_eager(RosterMembership.member))
+            .order_by(Member.last_name, Member.first_name, RosterMembership.id)
         )
     )
 
@@ -249,17 +273,34 @@ def default_term_end(roster: Roster, starts_on: date) -> date | None:
 
 
 def _overlapping(roster_id: int, member_id: int, starts_on: date, ends_on: date | None, exclude_id=None):
+    """The member's row in this roster (current or ended) sharing a day with starts_on..ends_on, if any."""
     query = db.select(RosterMembership).where(
         RosterMembership.roster_id == roster_id,
         RosterMembership.member_id == member_id,
-        RosterMembership.status.in_(CURRENT),
         or_(RosterMembership.ends_on.is_(None), RosterMembership.ends_on >= starts_on),
     )
     if ends_on is not None:
         query = query.where(RosterMembership.starts_on <= ends_on)
     if exclude_id is not None:
         query = query.where(RosterMembership.id != exclude_id)
-    return db.session.scalar(query.limit(1))
+    return db.session.scalar(query.order_by(RosterMembership.starts_on).limit(1))
+
+
+def _overlap_message(existing: RosterMembership, starts_on: date) -> str:
+    if existing.starts_on > starts_on:
+        return (
+            f"This member has another membership of this group from {existing.starts_on:%-d %B %Y}; "
+            "give this one an end date before then"
+        )
+    if existing.status == "ended":
+        return (
+            f"This member was in this group until {existing.ends_on:%-d %B %Y}; "
+            f"a new membership can start from {existing.ends_on + timedelta(days=1):%-d %B %Y}"
+        )
+    return (
+        f"This member is already {existing.status} in this group from {existing.starts_on:%-d %B %Y}; "
+        "end that membership first"
+    )
 
 
 def _check_new_membership(roster, member, role, starts_on, ends_on, term_ends_on, status, exclude_id=None):
@@ -285,10 +326,7 @@ def _check_new_membership(roster, member, role, starts_on, ends_on, term_ends_on
         return errors
     existing = _overlapping(roster.id, member.id, starts_on, ends_on, exclude_id)
     if existing is not None:
-        errors["member_id"] = (
-            f"This member is already {existing.status} in this group from {existing.starts_on:%-d %B %Y}; "
-            "end that membership first"
-        )
+        errors["member_id"] = _overlap_message(existing, starts_on)
         return errors
     problems = eligibility_problems(roster, member, starts_on)
     if problems:
@@ -352,6 +390,12 @@ def end_membership(membership: RosterMembership, ends_on: date | None, reason: s
         errors["reason"] = "Choose why the membership is ending"
     if ends_on < membership.starts_on:
         errors["ends_on"] = f"The end date must be on or after the start date ({membership.starts_on:%-d %B %Y})"
+    else:
+        later = _overlapping(membership.roster_id, membership.member_id, membership.starts_on, ends_on, membership.id)
+        if later is not None:
+            errors["ends_on"] = (
+                f"The end date must be before {later.starts_on:%-d %B %Y}, when the next membership starts"
+            )
     if errors:
         raise InvalidRequest("The membership could not be ended.", 400, errors)
     _end(membership, ends_on, reason)
@@ -375,6 +419,28 @@ def activate_membership(membership: RosterMembership) -> RosterMembership:
     return membership
 
 
+def _lock(membership: RosterMembership) -> RosterMembership:
+    # Serialise changes to one membership: a form sent twice must not start two rows.
+    return db.session.scalar(
+        db.select(RosterMembership)
+        .where(RosterMembership.id == membership.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _change_in_place(membership: RosterMembership, reason: str, role: str, term_ends_on: date | None) -> None:
+    # A second row starting the same day would put the person in the group twice on that day.
+    if reason == "renewed":
+        before, after = membership.term_ends_on, term_ends_on
+        detail = f"renewed on the day it started: term end {before or 'none'} to {after or 'none'}"
+    else:
+        detail = f"role changed on the day it started: {membership.role} to {role}"
+    membership.role = role
+    membership.term_ends_on = term_ends_on
+    audit.record("change", "roster_membership", membership.id, detail)
+
+
 def _successor(membership: RosterMembership, reason: str, role: str, term_ends_on: date | None) -> RosterMembership:
     today = clock.today()
     if membership.status != "active":
@@ -389,8 +455,17 @@ def _successor(membership: RosterMembership, reason: str, role: str, term_ends_o
     problems = eligibility_problems(roster, membership.member, starts_on)
     if problems:
         raise InvalidRequest("This member is not eligible: " + " ".join(problems), 400, {"member_id": problems[0]})
-    # The old row ends the day before the new one starts, so the two never overlap.
-    _end(membership, max(membership.starts_on, starts_on - timedelta(days=1)), reason)
+    if starts_on == membership.starts_on:
+        _change_in_place(membership, reason, role, term_ends_on)
+        return membership
+    later = _overlapping(membership.roster_id, membership.member_id, starts_on, None, exclude_id=membership.id)
+    if later is not None:
+        message = f"This member has another membership of this group from {later.starts_on:%-d %B %Y}"
+        raise InvalidRequest(message + ".", 409, {"action": message})
+    # ends_on is the last day a row covers: the old row ends the day before the new one starts
+    # (or earlier, where an end was already set).
+    last_day = starts_on - timedelta(days=1)
+    _end(membership, min(last_day, membership.ends_on or last_day), reason)
     db.session.flush()
     following = RosterMembership(
         roster_id=membership.roster_id,
@@ -408,15 +483,17 @@ def _successor(membership: RosterMembership, reason: str, role: str, term_ends_o
 
 @transactional
 def renew_membership(membership: RosterMembership, term_ends_on: date | None = None) -> RosterMembership:
-    """Start a new term; the old term stays in the history as 'renewed'."""
+    """Start a new term: the same row on the day it started, otherwise a new row the day after the old one ends."""
+    membership = _lock(membership)
     return _successor(membership, "renewed", membership.role, term_ends_on)
 
 
 @transactional
 def change_role(membership: RosterMembership, role: str) -> RosterMembership:
-    """Give a member a new role from today; the old role stays in the history."""
+    """Give a member a new role from today, keeping one row per day: in place on the day the row started."""
     if role not in ROLES:
         raise InvalidRequest("Choose a role from the list.", 400, {"role": "Choose a role from the list"})
+    membership = _lock(membership)
     if role == membership.role:
         return membership
     return _successor(membership, "role_changed", role, membership.term_ends_on)

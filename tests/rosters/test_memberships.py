@@ -1,25 +1,15 @@
 """Membership lifecycle rules: joining, overlapping, ending, renewing, history kept."""
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
-from app import clock
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.rosters import services
 from app.rosters.models import RosterMembership
 from tests.factories import create_member, create_pcn, create_practice
 from tests.rosters.factories import add, create_roster
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    def freeze(day: date):
-        monkeypatch.setattr(clock, "now", lambda: datetime(day.year, day.month, day.day, 12, 0))
-
-    freeze(date(2026, 6, 1))
-    return freeze
 
 
 def _count(roster) -> int:
