@@ -318,20 +318,27 @@ def readership_by_group(campaign_id: int, group: str) -> list[dict]:
         entry[2] += 1 if row.first_click_at else 0
     result = []
     for label, (recipients, openers, clickers) in sorted(tally.items(), key=lambda item: _natural(item[0])):
-        hidden = 0 < recipients < current_app.config["SUPPRESS_BELOW"]
+        hidden = suppression.is_small(recipients)
         result.append(
             {
                 "group": label,
                 "recipients": suppress(recipients),
                 "readers": suppress(openers) if not hidden else "*",
                 "clickers": suppress(clickers) if not hidden else "*",
-                # A rate from a suppressed count would give it away.
-                "read_rate": None
-                if hidden or 0 < openers < current_app.config["SUPPRESS_BELOW"]
-                else rate(openers, recipients),
+                "read_rate": shown_rate(openers, recipients),
             }
         )
     return result
+
+
+def shown_rate(part: int, whole: int) -> float | None:
+    """part / whole as a percentage worked out from the figures as shown (rounded), None when either is hidden.
+
+    A rate from the exact counts would give them back (9 of 12 is the only fit for "10", "10", 75%).
+    """
+    if suppression.derived(True, part, whole) == suppression.SUPPRESSED:
+        return None
+    return rate(suppression.suppress(part), suppression.suppress(whole))
 
 
 def _natural(label: str) -> list:
