@@ -106,7 +106,26 @@ def _append(**values) -> None:
     # One plain INSERT on the table, one statement compiled once: these endpoints take every
     # open and click, and must stay cheap.
     values["user_agent"] = values["user_agent"][:500]
-    db.session.connection().execute(_INSERT_EVENT, {"occurred_at": now(), "is_machine": False, "reason": "", **values})
+    row = {"occurred_at": now(), "is_machine": False, "reason": "", **values}
+    if _anonymous(values["campaign_id"]):
+        # Anonymous totals only: nothing that ties the event to a person is ever written. The user
+        # agent is judged now, while it is in hand, so human and machine totals still count apart.
+        reason = agent_reason(row["user_agent"])
+        row.update(delivery_id=None, user_agent="", is_machine=bool(reason), reason=reason or "human")
+    db.session.connection().execute(_INSERT_EVENT, row)
+
+
+def _anonymous(campaign_id: int) -> bool:
+    # The setting is frozen once a campaign is sent, so a copy per app process stays true.
+    cache = current_app.extensions.setdefault("involve.bulletin_anonymous", {})
+    anonymous = cache.get(campaign_id)
+    if anonymous is None:
+        from app.newsletters.models import Campaign
+
+        anonymous = bool(db.session.scalar(select(Campaign.anonymous_tracking).where(Campaign.id == campaign_id)))
+        if len(cache) < 10_000:
+            cache[campaign_id] = anonymous
+    return anonymous
 
 
 _INSERT_EVENT = TrackingEvent.__table__.insert()
