@@ -10,7 +10,7 @@ from app.clock import now
 from app.extensions import db
 from app.newsletters import sending
 from app.newsletters.models import Delivery
-from tests.factories import create_member, create_staff_user, login
+from tests.factories import create_member, create_staff_user, csrf_token, login
 from tests.newsletters.factories import create_campaign
 
 
@@ -54,3 +54,105 @@ def test_read_rate_is_hidden_when_readers_are_few(client, outbox):
     assert [r for r in rows if r[0] == "Readership by primary care network"] == [
         ["Readership by primary care network", "Not known", "*", "*"]
     ]
+
+
+HUMAN = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+
+
+def _open_after_the_send(client):
+    from datetime import timedelta
+
+    from app import tokens
+
+    campaign = _campaign_read_by(1, 0)
+    delivery = db.session.scalar(select(Delivery))
+    db.session.execute(update(Delivery).values(sent_at=now() - timedelta(hours=1)))
+    db.session.commit()
+    token = tokens.sign_many("recipient", [(campaign.id, delivery.id, delivery.member_id)])[0]
+    assert client.get(f"/t/o/{token}.gif", headers={"User-Agent": HUMAN}).status_code == 200
+    return campaign
+
+
+def _human_opens_on_page(client, campaign) -> str:
+    page = client.get(f"/staff/bulletins/campaigns/{campaign.id}/report").get_data(as_text=True)
+    return page.split("Unique human opens</th>")[1].split("</td>")[0].rsplit(">", 1)[1]
+
+
+def test_opens_after_the_send_reach_the_report_with_the_periodic_job(client, outbox):
+    from app.maintenance.tasks import readership_job
+
+    campaign = _open_after_the_send(client)
+    login(client, create_staff_user("analyst"))
+    assert _human_opens_on_page(client, campaign) == "0"
+
+    readership_job()
+
+    assert _human_opens_on_page(client, campaign) == "1"
+
+
+def test_campaigns_sent_long_ago_are_left_alone_by_the_periodic_job(client, outbox):
+    from datetime import timedelta
+
+    from app.newsletters import reports
+    from app.newsletters.models import Campaign
+
+    campaign = _open_after_the_send(client)
+    db.session.execute(update(Campaign).values(finished_at=now() - timedelta(days=40)))
+    db.session.commit()
+    assert reports.refresh_recent() == 0
+    assert reports.summary(db.session.get(Campaign, campaign.id))["human_opens"] == 0
+
+
+def test_update_now_is_a_form_post_and_a_get_changes_nothing(client, outbox):
+    campaign = _open_after_the_send(client)
+    login(client, create_staff_user("analyst"))
+    url = f"/staff/bulletins/campaigns/{campaign.id}/report"
+    client.get(f"{url}?refresh=1")
+    assert _human_opens_on_page(client, campaign) == "0"
+    assert client.post(f"{url}/refresh").status_code == 400  # no CSRF token
+
+    page = client.get(url).get_data(as_text=True)
+    response = client.post(f"{url}/refresh", data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+
+    assert "Figures updated." in response.get_data(as_text=True)
+    assert _human_opens_on_page(client, campaign) == "1"
+
+
+def test_update_now_with_a_worker_queues_the_refresh(client, outbox, request):
+    from rq import Queue
+
+    from app.newsletters import tasks
+
+    campaign = _open_after_the_send(client)
+    redis_queue = request.getfixturevalue("redis_queue")
+    login(client, create_staff_user("analyst"))
+    url = f"/staff/bulletins/campaigns/{campaign.id}/report"
+    page = client.get(url).get_data(as_text=True)
+    response = client.post(f"{url}/refresh", data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+
+    assert "being updated" in response.get_data(as_text=True)
+    assert _human_opens_on_page(client, campaign) == "0"
+    jobs = Queue(client.application.config["RQ_QUEUE"], connection=redis_queue).jobs
+    assert [(j.func_name, j.args) for j in jobs] == [(f"{tasks.__name__}.refresh_stats", (campaign.id,))]
+    jobs[0].perform()
+    assert _human_opens_on_page(client, campaign) == "1"
+
+
+def test_with_a_worker_the_refresh_keeps_scheduling_itself(client, outbox, request, monkeypatch):
+    from datetime import datetime
+
+    from rq.registry import ScheduledJobRegistry
+
+    from app import clock
+    from app.maintenance import tasks
+
+    campaign = _open_after_the_send(client)
+    redis_queue = request.getfixturevalue("redis_queue")
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 23, 8, 20))
+
+    tasks.readership_job()
+
+    login(client, create_staff_user("analyst"))
+    assert _human_opens_on_page(client, campaign) == "1"
+    registry = ScheduledJobRegistry(client.application.config["RQ_QUEUE"], connection=redis_queue)
+    assert registry.get_job_ids() == ["involve-readership-2026-11-23T0830"]
