@@ -72,9 +72,10 @@ def worker(burst, fork, max_jobs):
         raise click.ClickException("REDIS_URL is not set: without it jobs run inline and no worker is needed.")
     connection = Redis.from_url(url)
     queue = Queue(current_app.config["RQ_QUEUE"], connection=connection)
-    from app.maintenance.tasks import schedule_daily
+    from app.maintenance.tasks import schedule_daily, schedule_readership_refresh
 
     schedule_daily()
+    schedule_readership_refresh()
     if fork:
         engine = db.engine
         # Each job runs in a forked child; it must not reuse the parent's database connections.

@@ -39,9 +39,18 @@ def daily():
 @maintenance_cli.command("schedule")
 def schedule():
     """Schedule the daily job on RQ now (workers also do this when they start)."""
-    from app.maintenance.tasks import schedule_daily
+    from app.maintenance.tasks import schedule_daily, schedule_readership_refresh
 
+    schedule_readership_refresh()
     job = schedule_daily()
     if job is None:
         raise click.ClickException("REDIS_URL is not set: run `flask maintenance daily` from cron instead.")
     click.echo(f"Daily housekeeping scheduled as job {job.id}.")
+
+
+@maintenance_cli.command("readership")
+def readership():
+    """Refresh the readership figures of campaigns sending or sent recently (for cron when no worker runs)."""
+    from app.newsletters.reports import REFRESH_DAYS, refresh_recent
+
+    click.echo(f"{refresh_recent()} campaigns sending or sent in the last {REFRESH_DAYS} days refreshed.")

@@ -9,6 +9,11 @@ several workers starting, or a worker restarting, schedule the same job id
 again instead of a second job, and the tasks themselves are safe to repeat.
 Without Redis there is no worker: run `flask maintenance daily` from cron or a
 systemd timer instead.
+
+Bulletin readership figures are refreshed the same way every READERSHIP_MINUTES
+(job ids carry the time slot, "involve-readership-2026-11-23T0815"), so reports
+keep up with opens and clicks without anyone asking; `flask worker` starts that
+chain too. Without Redis, `flask maintenance readership` from cron does it.
 """
 
 import logging
@@ -21,6 +26,7 @@ from app.jobs import with_app_context
 log = logging.getLogger(__name__)
 
 DAILY_RUN_HOUR = 3  # 03:00 UTC, outside office hours and before morning sends
+READERSHIP_MINUTES = 15
 
 
 def next_run_at(after: datetime) -> datetime:
@@ -61,3 +67,38 @@ def daily_job():
         return results
     finally:
         schedule_daily(after=now())
+
+
+def next_readership_run_at(after: datetime) -> datetime:
+    """The next READERSHIP_MINUTES boundary (UTC, naive) strictly after `after`."""
+    start = after.replace(minute=0, second=0, microsecond=0)
+    steps = (after - start) // timedelta(minutes=READERSHIP_MINUTES) + 1
+    return start + steps * timedelta(minutes=READERSHIP_MINUTES)
+
+
+def schedule_readership_refresh(after: datetime | None = None):
+    """Make sure the next readership refresh is scheduled on RQ; returns the job, or None without Redis."""
+    from app.clock import now
+    from app.jobs import queue
+
+    if not current_app.config.get("REDIS_URL"):
+        return None
+    run_at = next_readership_run_at(after or now())
+    q = queue()
+    job_id = f"involve-readership-{run_at.strftime('%Y-%m-%dT%H%M')}"
+    existing = q.fetch_job(job_id)
+    if existing is not None and existing.get_status(refresh=True) in ("scheduled", "queued", "started"):
+        return existing
+    return q.enqueue_at(run_at.replace(tzinfo=UTC), readership_job, job_id=job_id, job_timeout=3600)
+
+
+@with_app_context
+def readership_job():
+    """The RQ job: refresh recent campaigns' readership figures, then schedule the next run."""
+    from app.clock import now
+    from app.newsletters.reports import refresh_recent
+
+    try:
+        return refresh_recent()
+    finally:
+        schedule_readership_refresh(after=now())

@@ -31,7 +31,10 @@ def report_rows(campaign) -> list[list]:
         rows.append(["Clicks per link", link["url"], link["human"], ""])
     for key, label in reports.GROUPS.items():
         for entry in reports.readership_by_group(campaign.id, key):
-            rows.append([f"Readership by {label.lower()}", entry["group"], entry["readers"], entry["read_rate"]])
+            rate = entry["read_rate"]
+            rows.append(
+                [f"Readership by {label.lower()}", entry["group"], entry["readers"], "*" if rate is None else rate]
+            )
     return rows
 
 

@@ -221,12 +221,21 @@ def readership():
     return render_template("newsletters/trends.html", trends=reports.trends(), benchmark=reports.SECTOR_CLICK_RATE)
 
 
+@bp.route("/campaigns/<int:campaign_id>/report/refresh", methods=["POST"])
+@requires("bulletins.report")
+def campaign_report_refresh(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    if reports.request_refresh(campaign.id):
+        flash("The figures are being updated: reload this page in a minute.")
+    else:
+        flash("Figures updated.")
+    return redirect(url_for(".campaign_report", campaign_id=campaign.id))
+
+
 @bp.route("/campaigns/<int:campaign_id>/report")
 @requires("bulletins.report")
 def campaign_report(campaign_id):
     campaign = campaigns.get_campaign(campaign_id)
-    if request.args.get("refresh"):
-        reports.refresh_stats(campaign.id)
     groups = {key: reports.readership_by_group(campaign.id, key) for key in reports.GROUPS}
     activity = reports.activity(campaign.id)
     return render_template(

@@ -25,6 +25,13 @@ def refresh_stats(campaign_id: int) -> None:
 
 
 @with_app_context
+def refresh_recent_stats() -> int:
+    from app.newsletters import reports
+
+    return reports.refresh_recent()
+
+
+@with_app_context
 def sweep() -> dict:
     from app.newsletters import sweeper
 

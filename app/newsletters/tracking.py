@@ -6,6 +6,8 @@ the raw events, in reports.refresh_stats, where bursts can be seen.
 """
 
 import logging
+import re
+from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import select
@@ -23,7 +25,9 @@ log = logging.getLogger(__name__)
 # 1x1 transparent GIF.
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 
-PROXY_AGENTS = ("yahoomailproxy", "ggpht.com")
+PROXY_AGENTS = ("yahoomailproxy",)
+# Gmail fetches images through its proxy when the reader opens the message: a person's open.
+GMAIL_PROXY_AGENTS = ("googleimageproxy", "ggpht.com")
 SCANNER_AGENTS = (
     "barracuda",
     "mimecast",
@@ -43,11 +47,10 @@ SCANNER_AGENTS = (
     "wget/",
     "go-http-client",
     "headlesschrome",
-    "bot",
-    "spider",
-    "crawler",
-    "scanner",
 )
+# Generic robot words, as whole words or as a product name before its version ("Googlebot/2.1"):
+# a plain substring would take phones such as "CUBOT X30" for robots.
+BOT_WORDS = re.compile(r"\b(?:\w*bot|spider|crawler|scanner)(?=[/;)\-]|$)|\b(?:bot|spider|crawler|scanner)\b")
 # Apple Mail Privacy Protection fetches every image through its proxy with this bare agent.
 APPLE_PROXY_AGENT = "mozilla/5.0"
 
@@ -106,7 +109,31 @@ def _append(**values) -> None:
     # One plain INSERT on the table, one statement compiled once: these endpoints take every
     # open and click, and must stay cheap.
     values["user_agent"] = values["user_agent"][:500]
-    db.session.connection().execute(_INSERT_EVENT, {"occurred_at": now(), "is_machine": False, "reason": "", **values})
+    row = {"occurred_at": now(), "is_machine": False, "reason": "", **values}
+    if _anonymous(values["campaign_id"]):
+        # Anonymous totals only: nothing that ties the event to a person is ever written. The user
+        # agent is judged now, while it is in hand, so human and machine totals still count apart.
+        reason = agent_reason(row["user_agent"])
+        row.update(
+            delivery_id=None,
+            user_agent="",
+            is_machine=bool(reason),
+            reason=reason or human_reason(SimpleNamespace(**row)),
+        )
+    db.session.connection().execute(_INSERT_EVENT, row)
+
+
+def _anonymous(campaign_id: int) -> bool:
+    # The setting is frozen once a campaign is sent, so a copy per app process stays true.
+    cache = current_app.extensions.setdefault("involve.bulletin_anonymous", {})
+    anonymous = cache.get(campaign_id)
+    if anonymous is None:
+        from app.newsletters.models import Campaign
+
+        anonymous = bool(db.session.scalar(select(Campaign.anonymous_tracking).where(Campaign.id == campaign_id)))
+        if len(cache) < 10_000:
+            cache[campaign_id] = anonymous
+    return anonymous
 
 
 _INSERT_EVENT = TrackingEvent.__table__.insert()
@@ -137,7 +164,18 @@ def agent_reason(user_agent: str) -> str:
     for name in SCANNER_AGENTS:
         if name in agent:
             return f"mail scanner or bot ({name.strip('/')})"
+    match = BOT_WORDS.search(agent)
+    if match:
+        return f"mail scanner or bot ({match.group(0)})"
     return ""
+
+
+def human_reason(event) -> str:
+    """Why an event not judged a machine counts as a person's."""
+    agent = (event.user_agent or "").lower()
+    if event.kind == "open" and any(name in agent for name in GMAIL_PROXY_AGENTS):
+        return "human (Gmail image proxy, which fetches images when the reader opens the message)"
+    return "human"
 
 
 def classify(events: list[TrackingEvent], delivered_at, hidden_link_ids: set[int], scanner_seconds: int) -> None:
@@ -165,7 +203,7 @@ def classify(events: list[TrackingEvent], delivered_at, hidden_link_ids: set[int
             elif delivered_at and 0 <= (event.occurred_at - delivered_at).total_seconds() < scanner_seconds:
                 reason = f"within {scanner_seconds} seconds of delivery"
         event.is_machine = bool(reason)
-        event.reason = reason or "human"
+        event.reason = reason or human_reason(event)
 
 
 def unsubscribe_target(token: str) -> tuple[int, int | None] | None:
