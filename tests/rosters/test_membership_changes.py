@@ -156,11 +156,17 @@ def test_rejoining_on_the_day_a_membership_ended_is_refused(frozen):
     assert [len(services.memberships_on(roster.id, day)) for day in (JUNE_1, date(2026, 6, 2))] == [1, 1]
 
 
-def test_ending_cannot_reach_into_a_later_membership(frozen):
+def _ending_before_another():
+    """A membership set to end on 30 June 2026, and the same person's next one from 1 July."""
     roster = create_roster()
     member = create_member()
     first = add(roster, member, starts_on=date(2026, 1, 1), ends_on=date(2026, 6, 30))
     add(roster, member, starts_on=date(2026, 7, 1))
+    return roster, member, first
+
+
+def test_ending_cannot_reach_into_a_later_membership(frozen):
+    _, _, first = _ending_before_another()
     with pytest.raises(InvalidRequest) as error:
         services.end_membership(first, date(2026, 7, 15), "resigned")
     assert error.value.errors["ends_on"] == "The end date must be before 1 July 2026, when the next membership starts"
@@ -168,10 +174,7 @@ def test_ending_cannot_reach_into_a_later_membership(frozen):
 
 
 def test_renewing_on_a_later_day_cannot_run_into_a_later_membership(frozen):
-    roster = create_roster()
-    member = create_member()
-    first = add(roster, member, starts_on=date(2026, 1, 1), ends_on=date(2026, 6, 30))
-    add(roster, member, starts_on=date(2026, 7, 1))
+    roster, member, first = _ending_before_another()
     with pytest.raises(InvalidRequest) as error:
         services.change_role(first, "chair")
     assert error.value.errors["action"] == "This member has another membership of this group from 1 July 2026"
