@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app import jobs
@@ -233,18 +235,36 @@ def _without_personal_data(event: dict) -> dict:
 
 
 def suppress_member(member_id: int, reason: str, campaign_id: int | None = None) -> None:
-    """Add the member's address to the suppression list (inside the caller's transaction)."""
+    """Add the member's address to the suppression list (inside the caller's transaction), once, even under races."""
     member = db.session.get(Member, member_id)
     if member is None or not member.email_normalised:
         return
-    existing = db.session.scalar(select(Suppression).where(Suppression.email_normalised == member.email_normalised))
+    email = member.email_normalised
+    # Two unsubscribe clicks at once both try to insert: the database decides, and the loser updates instead.
+    inserted = db.session.scalar(
+        _insert(Suppression)
+        .values(email_normalised=email, reason=reason, campaign_id=campaign_id, created_at=now())
+        .on_conflict_do_nothing(index_elements=["email_normalised"])
+        .returning(Suppression.id)
+    )
+    if inserted is not None:
+        return
+    existing = db.session.scalar(
+        select(Suppression).where(Suppression.email_normalised == email).execution_options(populate_existing=True)
+    )
     if existing is None:
-        db.session.add(Suppression(email_normalised=member.email_normalised, reason=reason, campaign_id=campaign_id))
-    elif _STRENGTH[reason] > _STRENGTH.get(existing.reason, 0):
+        return
+    if _STRENGTH[reason] > _STRENGTH.get(existing.reason, 0):
         existing.reason, existing.campaign_id, existing.created_at = reason, campaign_id, now()
     elif reason == existing.reason == "unsubscribe":
         # A fresh unsubscribe after re-subscribing counts from now, not from the first one.
         existing.campaign_id, existing.created_at = campaign_id, now()
+
+
+def _insert(table):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(table)
+    return sqlite_insert(table)
 
 
 # A stronger reason replaces a weaker one; only an unsubscribe can be lifted (app.newsletters.audiences).
