@@ -30,6 +30,9 @@ from app.transactions import transactional
 
 log = logging.getLogger(__name__)
 
+# Appended to a batch that failed: not a SendGrid event, so reprocessing skips it.
+NOTE_EVENT = "involve_processing_error"
+
 KNOWN_EVENTS = {
     "processed",
     "dropped",
@@ -109,10 +112,33 @@ def _store(body: str, count: int) -> int:
 
 
 def process_pending() -> int:
-    """Process every stored batch not yet processed (the sweeper calls this before reconciling)."""
+    """Process every stored batch not yet processed; a batch that fails is set aside, never blocks the rest."""
     ids = db.session.scalars(select(WebhookBatch.id).where(WebhookBatch.processed_at.is_(None))).all()
     db.session.commit()
-    return sum(process_batch(batch_id) for batch_id in ids)
+    recorded = 0
+    for batch_id in ids:
+        try:
+            recorded += process_batch(batch_id)
+        except Exception as error:
+            db.session.rollback()
+            log.exception("webhook batch %s failed and is set aside", batch_id)
+            _set_aside(batch_id, type(error).__name__)
+    return recorded
+
+
+@transactional
+def _set_aside(batch_id: int, error: str) -> None:
+    # Marked processed so the sweeper does not fail on it every minute; the note says why.
+    batch = db.session.get(WebhookBatch, batch_id)
+    if batch is None:
+        return
+    try:
+        events = json.loads(batch.body)
+    except ValueError:
+        events = []
+    note = {"event": NOTE_EVENT, "error": error, "noted_at": now().isoformat()}
+    batch.body = json.dumps([*(e for e in events if isinstance(e, dict)), note])
+    batch.processed_at = batch.processed_at or now()
 
 
 def process_batch(batch_id: int) -> int:
@@ -120,7 +146,7 @@ def process_batch(batch_id: int) -> int:
     batch = db.session.get(WebhookBatch, batch_id)
     if batch is None or batch.processed_at is not None:
         return 0
-    events = [e for e in parse(batch.body.encode("utf-8")) if e.get("event") in KNOWN_EVENTS]
+    events = [e for e in parse(batch.body.encode("utf-8")) if e.get("event") in KNOWN_EVENTS and _ours(e)]
     ids = [e["sg_event_id"] for e in events if e.get("sg_event_id")]
     seen = set()
     for start in range(0, len(ids), 500):
@@ -136,27 +162,26 @@ def process_batch(batch_id: int) -> int:
             seen.add(event_id)
             fresh.append(event)
     try:
-        for event in fresh:
-            _apply(event)
+        applied = [event for event in fresh if _apply(event)]
         batch.processed_at = now()
         db.session.commit()
-        _withdraw_consents(fresh)
-        return len(fresh)
+        _withdraw_consents(applied)
+        return len(applied)
     except IntegrityError:
         # Another job recorded some of these a moment ago: go one by one.
         db.session.rollback()
-    recorded = 0
+    applied = []
     for event in fresh:
         try:
-            _apply(event)
+            if _apply(event):
+                applied.append(event)
             db.session.commit()
-            recorded += 1
         except IntegrityError:
             db.session.rollback()
     db.session.get(WebhookBatch, batch_id).processed_at = now()
     db.session.commit()
-    _withdraw_consents(fresh)
-    return recorded
+    _withdraw_consents(applied)
+    return len(applied)
 
 
 def _withdraw_consents(events: list[dict]) -> None:
@@ -180,25 +205,37 @@ def _withdraw_consents(events: list[dict]) -> None:
         members.set_consents(member, others, "web_form")
 
 
+# Ids are database integers; anything else was not sent by Involve.
+_MAX_ID = 2**31 - 1
+
+
 def _int(value) -> int | None:
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if 1 <= number <= _MAX_ID else None
 
 
-def _apply(event: dict) -> None:
+def _ours(event: dict) -> bool:
+    # Another system on the same SendGrid account may send its own custom args: both ids must be plausible.
+    return _int(event.get("delivery_id")) is not None and _int(event.get("campaign_id")) is not None
+
+
+def _apply(event: dict) -> bool:
     kind = event["event"]
-    delivery_id = _int(event.get("delivery_id"))
-    delivery = db.session.get(Delivery, delivery_id) if delivery_id else None
-    campaign_id = delivery.campaign_id if delivery else None
+    delivery = db.session.get(Delivery, _int(event.get("delivery_id")))
+    if delivery is None or delivery.campaign_id != _int(event.get("campaign_id")):
+        # Not a message Involve sent (or a forged pairing): recording it would credit the wrong person.
+        return False
+    campaign_id = delivery.campaign_id
     occurred = now()
     machine, reason = False, ""
     if kind == "open" and event.get("sg_machine_open"):
         machine, reason = True, "sg_machine_open (privacy proxy prefetch)"
     row = TrackingEvent(
         campaign_id=campaign_id,
-        delivery_id=delivery.id if delivery else None,
+        delivery_id=delivery.id,
         kind=kind,
         source="sendgrid",
         occurred_at=occurred,
@@ -210,8 +247,6 @@ def _apply(event: dict) -> None:
     )
     db.session.add(row)
     db.session.flush()
-    if delivery is None:
-        return
     if kind == "delivered":
         delivery.delivered_at = delivery.delivered_at or occurred
     elif kind == "dropped" and delivery.status in ("sent", "sending"):
@@ -227,6 +262,7 @@ def _apply(event: dict) -> None:
         suppress_member(delivery.member_id, "complaint", campaign_id)
     elif kind in ("unsubscribe", "group_unsubscribe"):
         suppress_member(delivery.member_id, "unsubscribe", campaign_id)
+    return True
 
 
 def _without_personal_data(event: dict) -> dict:
