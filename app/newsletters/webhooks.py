@@ -9,6 +9,7 @@ import binascii
 import json
 import logging
 import time
+from datetime import UTC, datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -25,7 +26,7 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.models import Member
-from app.newsletters.models import Delivery, Suppression, TrackingEvent, WebhookBatch
+from app.newsletters.models import Campaign, Delivery, Suppression, TrackingEvent, WebhookBatch
 from app.transactions import transactional
 
 log = logging.getLogger(__name__)
@@ -229,7 +230,7 @@ def _apply(event: dict) -> bool:
         # Not a message Involve sent (or a forged pairing): recording it would credit the wrong person.
         return False
     campaign_id = delivery.campaign_id
-    occurred = now()
+    occurred = _occurred_at(event, delivery)
     machine, reason = False, ""
     if kind == "open" and event.get("sg_machine_open"):
         machine, reason = True, "sg_machine_open (privacy proxy prefetch)"
@@ -263,6 +264,24 @@ def _apply(event: dict) -> bool:
     elif kind in ("unsubscribe", "group_unsubscribe"):
         suppress_member(delivery.member_id, "unsubscribe", campaign_id)
     return True
+
+
+# SendGrid's clock and ours may differ a little; beyond this either way it is not a real event time.
+_FUTURE_ALLOWANCE = timedelta(minutes=5)
+
+
+def _occurred_at(event: dict, delivery: Delivery) -> datetime:
+    # SendGrid posts late and in batches: the event's own time, not ours, says when it happened.
+    moment = now()
+    try:
+        occurred = datetime.fromtimestamp(int(event.get("timestamp")), UTC).replace(tzinfo=None)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return moment
+    campaign = db.session.get(Campaign, delivery.campaign_id)
+    started = campaign.started_at if campaign else None
+    if occurred > moment + _FUTURE_ALLOWANCE or (started is not None and occurred < started - _FUTURE_ALLOWANCE):
+        return moment
+    return occurred
 
 
 def _without_personal_data(event: dict) -> dict:
