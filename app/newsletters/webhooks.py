@@ -138,7 +138,7 @@ def _set_aside(batch_id: int, error: str) -> None:
     except ValueError:
         events = []
     note = {"event": NOTE_EVENT, "error": error, "noted_at": now().isoformat()}
-    batch.body = json.dumps([*(e for e in events if isinstance(e, dict)), note])
+    batch.body = json.dumps([*(_without_personal_data(e) for e in events if isinstance(e, dict)), note])
     batch.processed_at = batch.processed_at or now()
 
 
@@ -165,6 +165,7 @@ def process_batch(batch_id: int) -> int:
     try:
         applied = [event for event in fresh if _apply(event)]
         batch.processed_at = now()
+        batch.body = _strip_body(batch.body)
         db.session.commit()
         _withdraw_consents(applied)
         return len(applied)
@@ -179,7 +180,8 @@ def process_batch(batch_id: int) -> int:
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-    db.session.get(WebhookBatch, batch_id).processed_at = now()
+    batch = db.session.get(WebhookBatch, batch_id)
+    batch.processed_at, batch.body = now(), _strip_body(batch.body)
     db.session.commit()
     _withdraw_consents(applied)
     return len(applied)
@@ -284,9 +286,23 @@ def _occurred_at(event: dict, delivery: Delivery) -> datetime:
     return occurred
 
 
+# Fields of a SendGrid event that can identify a person: the address, where and with what they read it,
+# and the provider's free text, which often quotes the address.
+PERSONAL_FIELDS = frozenset({"email", "ip", "useragent", "reason", "response", "smtp-id", "attempt_email"})
+
+
 def _without_personal_data(event: dict) -> dict:
-    # The address is already on the member record; the event log keeps ids and facts only.
-    return {k: v for k, v in event.items() if k not in ("email", "ip")}
+    # The address is already on the member record; stored events keep ids and facts only.
+    return {k: v for k, v in event.items() if k not in PERSONAL_FIELDS}
+
+
+def _strip_body(body: str) -> str:
+    # What dedup (sg_event_id) and reprocessing need stays: event, ids, timestamp, type.
+    try:
+        events = json.loads(body)
+    except ValueError:
+        return "[]"
+    return json.dumps([_without_personal_data(e) for e in events if isinstance(e, dict)])
 
 
 def suppress_member(member_id: int, reason: str, campaign_id: int | None = None) -> None:
