@@ -9,6 +9,7 @@ import binascii
 import json
 import logging
 import time
+from datetime import UTC, datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -16,6 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app import jobs
@@ -23,10 +26,13 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.models import Member
-from app.newsletters.models import Delivery, Suppression, TrackingEvent, WebhookBatch
+from app.newsletters.models import Campaign, Delivery, Suppression, TrackingEvent, WebhookBatch
 from app.transactions import transactional
 
 log = logging.getLogger(__name__)
+
+# Appended to a batch that failed: not a SendGrid event, so reprocessing skips it.
+NOTE_EVENT = "involve_processing_error"
 
 KNOWN_EVENTS = {
     "processed",
@@ -107,10 +113,33 @@ def _store(body: str, count: int) -> int:
 
 
 def process_pending() -> int:
-    """Process every stored batch not yet processed (the sweeper calls this before reconciling)."""
+    """Process every stored batch not yet processed; a batch that fails is set aside, never blocks the rest."""
     ids = db.session.scalars(select(WebhookBatch.id).where(WebhookBatch.processed_at.is_(None))).all()
     db.session.commit()
-    return sum(process_batch(batch_id) for batch_id in ids)
+    recorded = 0
+    for batch_id in ids:
+        try:
+            recorded += process_batch(batch_id)
+        except Exception as error:
+            db.session.rollback()
+            log.exception("webhook batch %s failed and is set aside", batch_id)
+            _set_aside(batch_id, type(error).__name__)
+    return recorded
+
+
+@transactional
+def _set_aside(batch_id: int, error: str) -> None:
+    # Marked processed so the sweeper does not fail on it every minute; the note says why.
+    batch = db.session.get(WebhookBatch, batch_id)
+    if batch is None:
+        return
+    try:
+        events = json.loads(batch.body)
+    except ValueError:
+        events = []
+    note = {"event": NOTE_EVENT, "error": error, "noted_at": now().isoformat()}
+    batch.body = json.dumps([*(_without_personal_data(e) for e in events if isinstance(e, dict)), note])
+    batch.processed_at = batch.processed_at or now()
 
 
 def process_batch(batch_id: int) -> int:
@@ -118,7 +147,7 @@ def process_batch(batch_id: int) -> int:
     batch = db.session.get(WebhookBatch, batch_id)
     if batch is None or batch.processed_at is not None:
         return 0
-    events = [e for e in parse(batch.body.encode("utf-8")) if e.get("event") in KNOWN_EVENTS]
+    events = [e for e in parse(batch.body.encode("utf-8")) if e.get("event") in KNOWN_EVENTS and _ours(e)]
     ids = [e["sg_event_id"] for e in events if e.get("sg_event_id")]
     seen = set()
     for start in range(0, len(ids), 500):
@@ -134,27 +163,28 @@ def process_batch(batch_id: int) -> int:
             seen.add(event_id)
             fresh.append(event)
     try:
-        for event in fresh:
-            _apply(event)
+        applied = [event for event in fresh if _apply(event)]
         batch.processed_at = now()
+        batch.body = _strip_body(batch.body)
         db.session.commit()
-        _withdraw_consents(fresh)
-        return len(fresh)
+        _withdraw_consents(applied)
+        return len(applied)
     except IntegrityError:
         # Another job recorded some of these a moment ago: go one by one.
         db.session.rollback()
-    recorded = 0
+    applied = []
     for event in fresh:
         try:
-            _apply(event)
+            if _apply(event):
+                applied.append(event)
             db.session.commit()
-            recorded += 1
         except IntegrityError:
             db.session.rollback()
-    db.session.get(WebhookBatch, batch_id).processed_at = now()
+    batch = db.session.get(WebhookBatch, batch_id)
+    batch.processed_at, batch.body = now(), _strip_body(batch.body)
     db.session.commit()
-    _withdraw_consents(fresh)
-    return recorded
+    _withdraw_consents(applied)
+    return len(applied)
 
 
 def _withdraw_consents(events: list[dict]) -> None:
@@ -178,25 +208,37 @@ def _withdraw_consents(events: list[dict]) -> None:
         members.set_consents(member, others, "web_form")
 
 
+# Ids are database integers; anything else was not sent by Involve.
+_MAX_ID = 2**31 - 1
+
+
 def _int(value) -> int | None:
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if 1 <= number <= _MAX_ID else None
 
 
-def _apply(event: dict) -> None:
+def _ours(event: dict) -> bool:
+    # Another system on the same SendGrid account may send its own custom args: both ids must be plausible.
+    return _int(event.get("delivery_id")) is not None and _int(event.get("campaign_id")) is not None
+
+
+def _apply(event: dict) -> bool:
     kind = event["event"]
-    delivery_id = _int(event.get("delivery_id"))
-    delivery = db.session.get(Delivery, delivery_id) if delivery_id else None
-    campaign_id = delivery.campaign_id if delivery else None
-    occurred = now()
+    delivery = db.session.get(Delivery, _int(event.get("delivery_id")))
+    if delivery is None or delivery.campaign_id != _int(event.get("campaign_id")):
+        # Not a message Involve sent (or a forged pairing): recording it would credit the wrong person.
+        return False
+    campaign_id = delivery.campaign_id
+    occurred = _occurred_at(event, delivery)
     machine, reason = False, ""
     if kind == "open" and event.get("sg_machine_open"):
         machine, reason = True, "sg_machine_open (privacy proxy prefetch)"
     row = TrackingEvent(
         campaign_id=campaign_id,
-        delivery_id=delivery.id if delivery else None,
+        delivery_id=delivery.id,
         kind=kind,
         source="sendgrid",
         occurred_at=occurred,
@@ -208,8 +250,6 @@ def _apply(event: dict) -> None:
     )
     db.session.add(row)
     db.session.flush()
-    if delivery is None:
-        return
     if kind == "delivered":
         delivery.delivered_at = delivery.delivered_at or occurred
     elif kind == "dropped" and delivery.status in ("sent", "sending"):
@@ -225,26 +265,77 @@ def _apply(event: dict) -> None:
         suppress_member(delivery.member_id, "complaint", campaign_id)
     elif kind in ("unsubscribe", "group_unsubscribe"):
         suppress_member(delivery.member_id, "unsubscribe", campaign_id)
+    return True
+
+
+# SendGrid's clock and ours may differ a little; beyond this either way it is not a real event time.
+_FUTURE_ALLOWANCE = timedelta(minutes=5)
+
+
+def _occurred_at(event: dict, delivery: Delivery) -> datetime:
+    # SendGrid posts late and in batches: the event's own time, not ours, says when it happened.
+    moment = now()
+    try:
+        occurred = datetime.fromtimestamp(int(event.get("timestamp")), UTC).replace(tzinfo=None)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return moment
+    campaign = db.session.get(Campaign, delivery.campaign_id)
+    started = campaign.started_at if campaign else None
+    if occurred > moment + _FUTURE_ALLOWANCE or (started is not None and occurred < started - _FUTURE_ALLOWANCE):
+        return moment
+    return occurred
+
+
+# Fields of a SendGrid event that can identify a person: the address, where and with what they read it,
+# and the provider's free text, which often quotes the address.
+PERSONAL_FIELDS = frozenset({"email", "ip", "useragent", "reason", "response", "smtp-id", "attempt_email"})
 
 
 def _without_personal_data(event: dict) -> dict:
-    # The address is already on the member record; the event log keeps ids and facts only.
-    return {k: v for k, v in event.items() if k not in ("email", "ip")}
+    # The address is already on the member record; stored events keep ids and facts only.
+    return {k: v for k, v in event.items() if k not in PERSONAL_FIELDS}
+
+
+def _strip_body(body: str) -> str:
+    # What dedup (sg_event_id) and reprocessing need stays: event, ids, timestamp, type.
+    try:
+        events = json.loads(body)
+    except ValueError:
+        return "[]"
+    return json.dumps([_without_personal_data(e) for e in events if isinstance(e, dict)])
 
 
 def suppress_member(member_id: int, reason: str, campaign_id: int | None = None) -> None:
-    """Add the member's address to the suppression list (inside the caller's transaction)."""
+    """Add the member's address to the suppression list (inside the caller's transaction), once, even under races."""
     member = db.session.get(Member, member_id)
     if member is None or not member.email_normalised:
         return
-    existing = db.session.scalar(select(Suppression).where(Suppression.email_normalised == member.email_normalised))
+    email = member.email_normalised
+    # Two unsubscribe clicks at once both try to insert: the database decides, and the loser updates instead.
+    inserted = db.session.scalar(
+        _insert(Suppression)
+        .values(email_normalised=email, reason=reason, campaign_id=campaign_id, created_at=now())
+        .on_conflict_do_nothing(index_elements=["email_normalised"])
+        .returning(Suppression.id)
+    )
+    if inserted is not None:
+        return
+    existing = db.session.scalar(
+        select(Suppression).where(Suppression.email_normalised == email).execution_options(populate_existing=True)
+    )
     if existing is None:
-        db.session.add(Suppression(email_normalised=member.email_normalised, reason=reason, campaign_id=campaign_id))
-    elif _STRENGTH[reason] > _STRENGTH.get(existing.reason, 0):
+        return
+    if _STRENGTH[reason] > _STRENGTH.get(existing.reason, 0):
         existing.reason, existing.campaign_id, existing.created_at = reason, campaign_id, now()
     elif reason == existing.reason == "unsubscribe":
         # A fresh unsubscribe after re-subscribing counts from now, not from the first one.
         existing.campaign_id, existing.created_at = campaign_id, now()
+
+
+def _insert(table):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(table)
+    return sqlite_insert(table)
 
 
 # A stronger reason replaces a weaker one; only an unsubscribe can be lifted (app.newsletters.audiences).

@@ -159,9 +159,12 @@ class SendGridMock:
                         (p["to"][0]["email"], (p.get("custom_args") or {}).get("delivery_id"))
                         for p in body["personalizations"]
                     ]
+                    # SendGrid repeats every custom arg on each event, as Involve's webhook expects.
+                    custom_args = [p.get("custom_args") or {} for p in body["personalizations"]]
                     mock.last_body = body
                 else:
                     people = [(None, None)] * raw.count(b'"to"')
+                    custom_args = [{}] * len(people)
                 if mock.delay:
                     time.sleep(mock.delay)
                 message_id = uuid.uuid4().hex[:22]
@@ -170,7 +173,9 @@ class SendGridMock:
                     mock.personalization_counts.append(len(people))
                 if mock.webhook_url and mock.check:
                     # Like SendGrid, events follow acceptance whether or not the client hears the answer.
-                    thread = threading.Thread(target=mock._post_processed, args=(people, message_id), daemon=True)
+                    thread = threading.Thread(
+                        target=mock._post_processed, args=(people, custom_args, message_id), daemon=True
+                    )
                     with mock.lock:
                         mock.webhook_threads.append(thread)
                     thread.start()
@@ -184,7 +189,7 @@ class SendGridMock:
 
         return Handler
 
-    def _post_processed(self, people, message_id):
+    def _post_processed(self, people, custom_args, message_id):
         events = [
             {
                 "email": to,
@@ -192,9 +197,9 @@ class SendGridMock:
                 "event": "processed",
                 "sg_event_id": uuid.uuid4().hex,
                 "sg_message_id": f"{message_id}.filter0001",
-                "delivery_id": delivery_id,
+                **args,
             }
-            for to, delivery_id in people
+            for (to, delivery_id), args in zip(people, custom_args, strict=True)
             if delivery_id
         ]
         if not events:
