@@ -243,8 +243,8 @@ def erase(member_id: int):
         if request.form.get("confirm") != "yes":
             errors["confirm"] = "Confirm that you understand erasure cannot be undone"
         if not errors:
-            members.erase_member(member, reason, current_user.id)
-            flash(f"Member {member.id} erased. Only an anonymous record remains.", "success")
+            places = members.erase_member(member, reason, current_user.id)
+            flash(f"Member {member.id} erased. Only an anonymous record remains.{places}", "success")
             return redirect(url_for("members.list_members"))
     return render_template("members/erase.html", member=member, reason=reason, errors=errors), (400 if errors else 200)
 

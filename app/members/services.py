@@ -454,11 +454,21 @@ def unsubscribe_all(member: Member, method: str = "web_form", staff_user_id: int
         audit.record("unsubscribe", "member", member.id, f"method: {method}")
 
 
+def erase_member(member: Member, reason: str, staff_user_id: int | None = None) -> str:
+    """Remove every piece of personal data, keeping an anonymous row so counts still add up.
+
+    Places held at events still to come pass to people waiting, emailed once the erasure is saved
+    (a refused email never undoes it). Returns a sentence for staff on them, "" if none."""
+    from app.rosters import notices  # rosters builds on members, so imported here, not at the top
+
+    promoted = _erase_member(member, reason, staff_user_id)
+    return notices.tell_promoted(promoted)
+
+
 @transactional
-def erase_member(member: Member, reason: str, staff_user_id: int | None = None) -> None:
-    """Remove every piece of personal data; keep an anonymous row so counts still add up."""
+def _erase_member(member: Member, reason: str, staff_user_id: int | None):
     if member.status == "erased":
-        return
+        return []
     member_id = member.id
     erased_key = member.email_normalised
     db.session.execute(db.delete(EqualityAnswers).where(EqualityAnswers.member_id == member_id))
@@ -482,13 +492,14 @@ def erase_member(member: Member, reason: str, staff_user_id: int | None = None) 
             consent.withdrawn_method = "erasure"
     from app.rosters import events  # rosters builds on members, so imported here, not at the top
 
-    events.erase_registrations(member_id, erased_key)
+    promoted = events.erase_registrations(member_id, erased_key)
     _set_status(member, "erased")
     member.erased_at = now()
     db.session.add(ErasureRecord(reason=reason))
     db.session.add(MemberEvent(member_id=member_id, kind="erased", detail=f"Personal data erased ({reason})"))
     audit.record("erase", "member", member_id, f"reason: {reason}")
     log.info("member %s erased (%s)", member_id, reason)
+    return promoted
 
 
 @transactional

@@ -228,20 +228,31 @@ def cancel_event(meeting: Meeting) -> list[Registration]:
     )
 
 
-def erase_registrations(member_id: int, email_normalised: str | None) -> None:
+def erase_registrations(member_id: int, email_normalised: str | None) -> list[Registration]:
     """Remove a member's name, email and access needs from their event registrations (part of erasure).
 
-    The rows stay, anonymous, so places taken and attendance still count. A place on a waiting
-    list is given up: nobody could be told when it came free."""
+    Their places at events still to come are cancelled as if they had cancelled them, and the
+    people who took those places off a waiting list are returned for the caller to email once
+    saved. Rows at events already held stay, anonymous, so attendance still counts. A place on
+    a waiting list is given up: nobody could be told when it came free."""
     condition = Registration.member_id == member_id
     if email_normalised:
         condition = condition | (Registration.email_normalised == email_normalised)
+    # Waiting places go first, so a freed place can never pass to this person's own waiting row.
     db.session.execute(
         db.update(Registration)
         .where(condition, Registration.status == "waiting")
         .values(status="cancelled", cancelled_at=clock.now())
         .execution_options(synchronize_session=False)
     )
+    upcoming = db.session.scalars(
+        db.select(Registration.id)
+        .join(Meeting, Meeting.id == Registration.meeting_id)
+        .where(condition, Registration.status == "registered", Meeting.starts_at > clock.now())
+        .order_by(Registration.id)
+    ).all()
+    promoted = [result.promoted for result in map(_cancel, upcoming) if result.promoted is not None]
+    db.session.flush()
     db.session.execute(
         db.update(Registration)
         .where(condition)
@@ -255,3 +266,4 @@ def erase_registrations(member_id: int, email_normalised: str | None) -> None:
         .values(note="")
         .execution_options(synchronize_session=False)
     )
+    return promoted

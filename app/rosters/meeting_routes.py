@@ -57,9 +57,7 @@ def edit(meeting_id: int | None = None):
             except InvalidRequest as error:
                 errors = error.errors
             else:
-                problem = notices.tell(promoted, notices.send_promotion)
-                moved = f" {len(promoted)} people came off the waiting list and were emailed." if promoted else ""
-                flash(f"Saved {meeting.title}.{moved}{problem}", "success")
+                flash(f"Saved {meeting.title}.{notices.tell_promoted(promoted)}", "success")
                 return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
         "events/form.html",

@@ -7,7 +7,7 @@ returns whether the message went, and logs only the registration id when it did 
 
 import logging
 
-from flask import current_app, url_for
+from flask import current_app
 
 from app import tokens
 from app.mail import send_transactional
@@ -19,7 +19,9 @@ log = logging.getLogger(__name__)
 
 def _cancel_url(registration: Registration) -> str:
     token = tokens.sign("event", {"registration": registration.id})
-    return current_app.config["PUBLIC_BASE_URL"] + url_for("events.cancel", token=token)
+    # Built from the URL map, not url_for: the daily job's erasures send from outside any request.
+    path = current_app.url_map.bind("").build("events.cancel", {"token": token})
+    return current_app.config["PUBLIC_BASE_URL"] + path
 
 
 def _deliver(registration: Registration, subject: str, template: str, **context) -> bool:
@@ -56,3 +58,15 @@ def tell(registrations, notice) -> str:
     if not failed:
         return ""
     return f" {failed} of them could not be emailed; please contact them another way."
+
+
+def tell_promoted(promoted) -> str:
+    """Email everyone who came off a waiting list; a sentence for staff saying so ("" when nobody did)."""
+    if not promoted:
+        return ""
+    problem = tell(promoted, send_promotion)
+    if len(promoted) == 1:
+        given = "1 person on the waiting list has been given a place"
+    else:
+        given = f"{len(promoted)} people on waiting lists have been given places"
+    return f" {given}.{problem}" if problem else f" {given} and emailed."

@@ -84,6 +84,28 @@ def test_retention_lapses_the_inactive_and_erases_the_long_lapsed(app, people):
     assert entry.record_id == str(people["old_lapsed"]) and entry.staff_user_id is None
 
 
+def test_a_member_erased_by_the_retention_run_gives_their_event_place_to_the_first_waiting(app, people, outbox):
+    from datetime import timedelta
+
+    from app.rosters import events
+    from app.rosters.models import Registration
+    from tests.rosters.factories import create_meeting
+
+    event = create_meeting(None, NOW + timedelta(days=14), title="Big Chat", capacity=1, registration_open=True)
+    events.register(event, "Old Lapsed", "oldlapsed@example.org", member_id=people["old_lapsed"])
+    events.register(event, "Ann Able", "ann@example.org")
+
+    result = app.test_cli_runner().invoke(args=["maintenance", "retention"])
+
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    places = {r.name: r.status for r in db.session.scalars(db.select(Registration))}
+    assert places == {"(erased)": "cancelled", "Ann Able": "registered"}
+    [offer] = outbox()
+    assert offer["to"] == "ann@example.org" and offer["subject"].startswith("A place is now free")
+    assert "http://localhost/events/cancel/" in offer["text"]
+
+
 def test_a_member_lapsed_today_is_not_erased_in_the_same_run(app, people):
     retention.apply_retention(TODAY)
     retention.apply_retention(TODAY)
