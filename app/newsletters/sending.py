@@ -328,12 +328,46 @@ def _deliver(
     if result.in_doubt:
         # The relay may have taken these: never resent blindly; the sender decides.
         _mark(token, _among(result.in_doubt), "in_doubt", reason="the connection dropped while the message was going")
-    leftover = {r.delivery_id for r in recipients} - set(result.accepted) - set(result.refused) - result.in_doubt
-    if leftover:
-        # The connection dropped part-way: these were never handed over, so they can go again.
-        _mark(token, _among(leftover), "queued", claim_token=None, claimed_at=None)
+    settled = set(result.accepted) | set(result.refused) | result.in_doubt | set(result.deferred)
+    # The connection dropped part-way: these were never handed over, so they can go again.
+    leftover = {r.delivery_id for r in recipients} - settled
+    again = _requeue(
+        campaign_id, token, {**dict.fromkeys(leftover, "never handed to the mail server"), **result.deferred}
+    )
     db.session.commit()
-    return {"sent": len(result.accepted), "failed": len(result.refused)}
+    _schedule_again(campaign_id, again)
+    return {"sent": len(result.accepted), "failed": len(result.refused), "requeued": len(again)}
+
+
+def _requeue(campaign_id: int, token: str, reasons: dict[int, str]) -> list[int]:
+    """Put these claimed rows back in the queue, or fail those that have had all their attempts; returns the requeued."""
+    if not reasons:
+        return []
+    attempts = dict(
+        _core(select(Delivery.id, Delivery.attempts).where(_among(list(reasons)), Delivery.claim_token == token)).all()
+    )
+    spent = [d for d in reasons if attempts.get(d, 0) >= current_app.config["BULLETIN_MAX_ATTEMPTS"]]
+    for delivery_id in spent:
+        _mark(token, Delivery.id == delivery_id, "failed", reason=f"gave up: {reasons[delivery_id]}"[:500])
+    again = sorted(set(reasons) - set(spent))
+    if again:
+        _mark(token, _among(again), "queued", claim_token=None, claimed_at=None)
+    log.info("campaign %s: %s deliveries back in the queue, %s given up", campaign_id, len(again), len(spent))
+    return again
+
+
+def _schedule_again(campaign_id: int, ids: list[int], wait: float | None = None) -> None:
+    """A job for rows put back in the queue, after `wait` seconds (a backoff by default), not at the next sweep."""
+    from app.newsletters import tasks
+
+    if not ids:
+        return
+    if current_app.config.get("REDIS_URL"):
+        delay = wait if wait is not None else current_app.config["BULLETIN_RETRY_BACKOFF_SECONDS"]
+        jobs.enqueue_in(max(1.0, delay), tasks.send_batch, campaign_id, ids, job_timeout=_job_timeout())
+    else:
+        # Inline there is no scheduler: try again now; each claim spends an attempt, so this ends.
+        jobs.enqueue(tasks.send_batch, campaign_id, ids)
 
 
 def _record_result(token: str, batch: ColumnElement[bool], result, claimed: int) -> None:
