@@ -20,7 +20,7 @@ from pathlib import Path
 import orjson
 from flask import current_app
 
-from app.mail.backends import DeliveryError, _sender
+from app.mail.backends import DeliveryError, _sender, _wait_from_reset
 from app.mail.message import Message
 
 log = logging.getLogger(__name__)
@@ -281,11 +281,7 @@ class SendGridBulk:
             status = getattr(exc, "status_code", 0)
             headers = getattr(exc, "headers", None) or {}
             if status == 429:
-                reset = headers.get("X-RateLimit-Reset")
-                try:
-                    wait = max(0.0, float(reset) - time.time()) if reset else 1.0
-                except ValueError:
-                    wait = 1.0
+                wait = _wait_from_reset(headers.get("X-RateLimit-Reset"))
                 raise DeliveryError("rate limited by SendGrid", retry=True, wait_seconds=wait) from exc
             detail = _error_detail(getattr(exc, "body", b""))
             raise DeliveryError(f"SendGrid answered {status}{detail}", retry=status >= 500) from exc

@@ -297,6 +297,7 @@ def _deliver(
     cfg = current_app.config
     backend = bulk_backend()
     failures = 0
+    limited = 0
     waited = 0.0
     while True:
         try:
@@ -307,23 +308,32 @@ def _deliver(
             log.warning("campaign %s batch %s in doubt: %s", campaign_id, token, exc)
             return {"in_doubt": len(recipients)}
         except DeliveryError as exc:
-            if (
-                exc.wait_seconds is not None
-                and waited + exc.wait_seconds <= cfg["BULLETIN_MAX_RATE_LIMIT_WAIT_SECONDS"]
-            ):
-                waited += exc.wait_seconds
-                time.sleep(exc.wait_seconds)
-                _renew(token, batch)
-                continue
-            failures += 1
-            if exc.retry and failures < cfg["BULLETIN_MAX_ATTEMPTS"]:
+            if exc.wait_seconds is not None:
+                # A reset already past, or a clock behind SendGrid's, must not become a tight loop.
+                wait = max(RATE_LIMIT_MIN_WAIT, exc.wait_seconds)
+                limited += 1
+                if limited > RATE_LIMIT_MAX_RETRIES or waited + wait > cfg["BULLETIN_MAX_RATE_LIMIT_WAIT_SECONDS"]:
+                    # Not failed: the batch goes again when the limit resets.
+                    # Not an attempt spent on the mail: however long the limit lasts, they are not given up.
+                    again = _claimed_ids(token, batch)
+                    _mark(token, batch, "queued", claim_token=None, claimed_at=None)
+                    db.session.commit()
+                    _schedule_again(campaign_id, again, wait, inline_now=False)
+                    return {"rate_limited": len(recipients), "wait_seconds": round(wait, 1)}
+                waited += wait
+                time.sleep(wait)
+            else:
+                failures += 1
+                if not exc.retry or failures >= cfg["BULLETIN_MAX_ATTEMPTS"]:
+                    _mark(token, batch, "failed", reason=str(exc)[:500])
+                    _count_error(campaign_id, str(exc))
+                    db.session.commit()
+                    return {"failed": len(recipients)}
                 time.sleep(cfg["BULLETIN_RETRY_BACKOFF_SECONDS"] * 2 ** (failures - 1))
-                _renew(token, batch)
-                continue
-            _mark(token, batch, "failed", reason=str(exc)[:500])
-            _count_error(campaign_id, str(exc))
-            db.session.commit()
-            return {"failed": len(recipients)}
+            stopped = _stopped(campaign_id, token, batch)
+            if stopped is not None:
+                return stopped
+            _renew(token, batch)
     _record_result(token, batch, result, len(recipients))
     if result.in_doubt:
         # The relay may have taken these: never resent blindly; the sender decides.
@@ -337,6 +347,31 @@ def _deliver(
     db.session.commit()
     _schedule_again(campaign_id, again)
     return {"sent": len(result.accepted), "failed": len(result.refused), "requeued": len(again)}
+
+
+# A 429 is waited out for at least this long, and at most this many times in one batch.
+RATE_LIMIT_MIN_WAIT = 1.0
+RATE_LIMIT_MAX_RETRIES = 10
+
+
+def _claimed_ids(token: str, batch: ColumnElement[bool]) -> list[int]:
+    return list(
+        _core(select(Delivery.id).where(batch, Delivery.claim_token == token, Delivery.status == "sending")).scalars()
+    )
+
+
+def _stopped(campaign_id: int, token: str, batch: ColumnElement[bool]) -> dict | None:
+    """If the sender paused or cancelled while this batch waited, give its rows back and say so; else None."""
+    status = _core(select(Campaign.status).where(Campaign.id == campaign_id)).scalar()
+    if status == "sending":
+        return None
+    if status == "cancelled":
+        _mark(token, batch, "cancelled", reason="campaign cancelled")
+    else:
+        _mark(token, batch, "queued", claim_token=None, claimed_at=None)
+    db.session.commit()
+    log.info("campaign %s is %s: batch %s handed back before retrying", campaign_id, status, token)
+    return {"stopped": status}
 
 
 def _requeue(campaign_id: int, token: str, reasons: dict[int, str]) -> list[int]:
@@ -356,7 +391,7 @@ def _requeue(campaign_id: int, token: str, reasons: dict[int, str]) -> list[int]
     return again
 
 
-def _schedule_again(campaign_id: int, ids: list[int], wait: float | None = None) -> None:
+def _schedule_again(campaign_id: int, ids: list[int], wait: float | None = None, inline_now: bool = True) -> None:
     """A job for rows put back in the queue, after `wait` seconds (a backoff by default), not at the next sweep."""
     from app.newsletters import tasks
 
@@ -365,9 +400,10 @@ def _schedule_again(campaign_id: int, ids: list[int], wait: float | None = None)
     if current_app.config.get("REDIS_URL"):
         delay = wait if wait is not None else current_app.config["BULLETIN_RETRY_BACKOFF_SECONDS"]
         jobs.enqueue_in(max(1.0, delay), tasks.send_batch, campaign_id, ids, job_timeout=_job_timeout())
-    else:
+    elif inline_now:
         # Inline there is no scheduler: try again now; each claim spends an attempt, so this ends.
         jobs.enqueue(tasks.send_batch, campaign_id, ids)
+    # Otherwise, inline, the sweeper enqueues them once the claim lease has passed.
 
 
 def _record_result(token: str, batch: ColumnElement[bool], result, claimed: int) -> None:
