@@ -73,6 +73,8 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     subject = (data.get("subject") or "").strip()
     if len(subject) > 200:
         errors["subject"] = "Subject must be 200 characters or fewer"
+    from_name = (data.get("from_name") or "").strip()
+    errors.update(header_problems(subject, from_name))
     from_address = (data.get("from_address") or "").strip()
     if from_address:
         try:
@@ -106,7 +108,7 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
         db.session.add(campaign)
     campaign.name = name[:200]
     campaign.subject = subject
-    campaign.from_name = (data.get("from_name") or "").strip()[:200]
+    campaign.from_name = from_name[:200]
     campaign.from_address = from_address
     campaign.body_markdown = body
     campaign.template_id = template_id
@@ -117,6 +119,19 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     campaign.purpose = purpose
     db.session.flush()
     return campaign
+
+
+def _has_control(value: str) -> bool:
+    return any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value)
+
+
+def header_problems(subject: str, from_name: str) -> dict[str, str]:
+    """Field errors for a subject or from name that cannot go in an email header (line breaks, control characters)."""
+    return {
+        key: f"{label} must be one line of text, without line breaks or control characters"
+        for key, label, value in (("subject", "Subject", subject), ("from_name", "From name", from_name))
+        if _has_control(value or "")
+    }
 
 
 def _int(value) -> int | None:
@@ -163,6 +178,9 @@ def test_send(campaign_id: int, address: str) -> str:
     invalid = rendering.invalid_merge_fields(campaign.body_markdown)
     if invalid:
         raise InvalidRequest("The content has unknown merge fields.", 400, _check_body(campaign.body_markdown))
+    problems = header_problems(campaign.subject, campaign.from_name)
+    if problems:
+        raise InvalidRequest("Edit the campaign: its subject or from name cannot be sent.", 400, problems)
     html, text = content.preview(campaign)
     message = Message(to=address, subject=f"[Test] {campaign.subject}", text=text, html=html, category="bulletin_test")
     try:

@@ -4,6 +4,11 @@ from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from app.newsletters.audiences import ALLOWED_FIELDS, OPENED_LAST_CHOICES
 
+# Email header text: one line, no control characters.
+ONE_LINE = validate.Regexp(
+    r"^[^\x00-\x1f\x7f-\x9f]*\Z", error="Must be one line of text, without line breaks or control characters"
+)
+
 
 class TemplateIn(Schema):
     class Meta:
@@ -85,8 +90,8 @@ class CampaignIn(Schema):
         unknown = EXCLUDE
 
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
-    subject = fields.Str(load_default="", validate=validate.Length(max=200))
-    from_name = fields.Str(load_default="", validate=validate.Length(max=200))
+    subject = fields.Str(load_default="", validate=[validate.Length(max=200), ONE_LINE])
+    from_name = fields.Str(load_default="", validate=[validate.Length(max=200), ONE_LINE])
     from_address = fields.Str(load_default="")
     body_markdown = fields.Str(load_default="")
     template_id = fields.Int(allow_none=True, load_default=None)

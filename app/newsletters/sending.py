@@ -25,7 +25,7 @@ from app.extensions import db
 from app.mail.backends import DeliveryError
 from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, bulk_backend
 from app.members.models import Member
-from app.newsletters import audiences, content
+from app.newsletters import audiences, campaigns, content
 from app.newsletters.models import Campaign, Delivery
 from app.newsletters.rendering import batch_values, personalise, placeholders, send_template
 from app.transactions import transactional
@@ -52,6 +52,9 @@ def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
     if content.problems(campaign, count_audience=False):
         # Every reason at once, the audience's too; a send that can go counts its audience as it freezes it.
         raise InvalidRequest("This campaign cannot be sent yet.", 400, content.problems(campaign))
+    header_problems = campaigns.header_problems(campaign.subject, campaign.from_name)
+    if header_problems:
+        raise InvalidRequest("This campaign cannot be sent yet.", 400, header_problems)
     # Only one caller can move the campaign into `sending`: a double click starts one send.
     moved = db.session.execute(
         update(Campaign)
@@ -230,8 +233,35 @@ def send_batch(campaign_id: int, ids, paced: bool = False) -> dict:
             return deferred
     token = uuid.uuid4().hex
     batch = _among(ids)
-    if not _claim(campaign_id, batch, token):
+    claimed = _claim(campaign_id, batch, token)
+    if not claimed:
         return {"claimed": 0}
+    try:
+        return _send_claimed(campaign_id, token, batch)
+    except Exception as exc:  # noqa: BLE001 - a claimed row must never stay `sending` for ever
+        db.session.rollback()
+        where = exc.__traceback__
+        while where.tb_next is not None:
+            where = where.tb_next
+        # The type and place only: an exception's text may carry an address or a name.
+        log.error(
+            "campaign %s batch %s (%s rows) failed: %s at %s:%s",
+            campaign_id,
+            token,
+            claimed,
+            type(exc).__name__,
+            where.tb_frame.f_code.co_filename.rsplit("/", 1)[-1],
+            where.tb_lineno,
+        )
+        reason = f"could not be sent: an unexpected error ({type(exc).__name__})"
+        _mark(token, batch, "failed", reason=reason)
+        _count_error(campaign_id, reason)
+        db.session.commit()
+        _finish_if_done(campaign_id)
+        return {"claimed": claimed, "failed": claimed}
+
+
+def _send_claimed(campaign_id: int, token: str, batch: ColumnElement[bool]) -> dict:
     campaign = db.session.get(Campaign, campaign_id)
     rows = _core(
         select(
@@ -313,8 +343,7 @@ def _deliver(
                 wait = max(RATE_LIMIT_MIN_WAIT, exc.wait_seconds)
                 limited += 1
                 if limited > RATE_LIMIT_MAX_RETRIES or waited + wait > cfg["BULLETIN_MAX_RATE_LIMIT_WAIT_SECONDS"]:
-                    # Not failed: the batch goes again when the limit resets.
-                    # Not an attempt spent on the mail: however long the limit lasts, they are not given up.
+                    # Not failed, and no attempt spent: the batch goes again when the limit resets.
                     again = _claimed_ids(token, batch)
                     _mark(token, batch, "queued", claim_token=None, claimed_at=None)
                     db.session.commit()
