@@ -528,6 +528,11 @@ def pause(campaign_id: int) -> None:
 
 def resume(campaign_id: int) -> int:
     """Carry on sending the deliveries still queued; returns how many."""
+    started = db.session.scalar(select(Campaign.started_at).where(Campaign.id == campaign_id))
+    if started is None:
+        db.session.rollback()
+        # Never frozen: resuming would mark it sent with nobody sent to.
+        raise InvalidRequest("This campaign never started sending: send or schedule it instead.", 409)
     if not _move(campaign_id, ("paused",), "sending", status_reason="", error_count=0):
         db.session.rollback()
         raise InvalidRequest("Only a paused campaign can be resumed.", 409)
