@@ -11,6 +11,7 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.mail.backends import DeliveryError, backend
 from app.mail.message import Message
+from app.members.schemas import MAX_ID
 from app.members.validation import FieldError, normalise_email
 from app.newsletters import audiences, content, rendering
 from app.newsletters.models import Audience, Campaign, Template
@@ -18,7 +19,7 @@ from app.transactions import transactional
 
 
 def get_campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
+    campaign = db.session.get(Campaign, campaign_id) if 1 <= campaign_id <= MAX_ID else None
     if campaign is None:
         raise InvalidRequest("There is no such campaign.", 404)
     return campaign
@@ -59,6 +60,8 @@ def save_template(name: str, body_markdown: str, template: Template | None = Non
 
 
 EDITABLE = ("draft", "scheduled")
+# Far beyond any provider's rate; a bigger number is a typing slip.
+MAX_SEND_RATE = 100_000
 
 
 @transactional
@@ -82,20 +85,22 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
         except FieldError as exc:
             errors["from_address"] = str(exc)
     body = data.get("body_markdown") or ""
-    template_id = _int(data.get("template_id"))
+    template_id = _id(data.get("template_id"))
     if template_id and db.session.get(Template, template_id) is None:
         errors["template_id"] = "Choose a template from the list"
     if template_id and not body.strip() and not errors.get("template_id"):
         body = db.session.get(Template, template_id).body_markdown
     errors.update(_check_body(body))
-    audience_id = _int(data.get("audience_id"))
+    audience_id = _id(data.get("audience_id"))
     if audience_id and db.session.get(Audience, audience_id) is None:
         errors["audience_id"] = "Choose an audience from the list"
     send_rate = data.get("send_rate")
     if send_rate not in (None, ""):
         send_rate = _int(send_rate)
-        if send_rate is None or send_rate < 1:
-            errors["send_rate"] = "Enter a whole number of messages per second, or leave it blank"
+        if send_rate is None or not 1 <= send_rate <= MAX_SEND_RATE:
+            errors["send_rate"] = (
+                f"Enter a whole number of messages per second up to {MAX_SEND_RATE:,}, or leave it blank"
+            )
     else:
         send_rate = None
     purpose = data.get("purpose") or (campaign.purpose if campaign is not None else "bulletin")
@@ -132,6 +137,14 @@ def header_problems(subject: str, from_name: str) -> dict[str, str]:
         for key, label, value in (("subject", "Subject", subject), ("from_name", "From name", from_name))
         if _has_control(value or "")
     }
+
+
+def _id(value) -> int | None:
+    """None when blank; -1 (which names nothing) when not a whole number a database id could be."""
+    number = _int(value)
+    if value not in (None, "") and (number is None or not 1 <= number <= MAX_ID):
+        return -1
+    return number
 
 
 def _int(value) -> int | None:
