@@ -20,7 +20,7 @@ from pathlib import Path
 import orjson
 from flask import current_app
 
-from app.mail.backends import DeliveryError, _sender
+from app.mail.backends import DeliveryError, _sender, _wait_from_reset
 from app.mail.message import Message
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,8 @@ class BulkResult:
     refused: dict[int, str] = field(default_factory=dict)
     # delivery ids that may or may not have been taken (a connection dropped mid-message)
     in_doubt: set[int] = field(default_factory=set)
+    # delivery id -> reason, for messages the relay refused for now (4xx): they go back to the queue
+    deferred: dict[int, str] = field(default_factory=dict)
 
 
 class InDoubt(Exception):
@@ -165,35 +167,60 @@ class SmtpBulk:
                 smtp.data_started = False
                 try:
                     smtp.send_message(email)
-                except smtplib.SMTPRecipientsRefused:
-                    result.refused[recipient.delivery_id] = "recipient refused by the mail server"
-                except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException, OSError) as exc:
-                    closed = isinstance(exc, smtplib.SMTPServerDisconnected | OSError) or exc.smtp_code == 421
-                    if not closed:
-                        result.refused[recipient.delivery_id] = f"mail server error: {exc.smtp_code}"
+                except smtplib.SMTPRecipientsRefused as exc:
+                    code = max((c for c, _ in exc.recipients.values()), default=550)
+                    if code == 421:
+                        dropped = exc  # smtplib has closed the connection; the message never went
+                    else:
+                        _answer(result, recipient.delivery_id, code, "recipient refused by the mail server")
                         index += 1
                         continue
-                    if smtp.data_started and not isinstance(exc, smtplib.SMTPResponseException):
-                        # Dropped mid-DATA: the relay may have it. The sender decides (in_doubt).
-                        result.in_doubt.add(recipient.delivery_id)
+                except smtplib.SMTPServerDisconnected as exc:
+                    dropped = exc
+                except smtplib.SMTPResponseException as exc:
+                    # A reply, not a dropped line: the relay said what became of this message.
+                    if exc.smtp_code == 421:
+                        dropped = exc
+                    elif isinstance(exc, smtplib.SMTPSenderRefused) and exc.smtp_code >= 500 and not result.accepted:
+                        # Our own sender address is refused: no message of this batch can go.
+                        raise DeliveryError(f"mail server refused the sender ({exc.smtp_code})", retry=False) from exc
+                    else:
+                        _answer(result, recipient.delivery_id, exc.smtp_code, "mail server refused the message")
                         index += 1
-                    reconnects += 1
-                    _close(smtp)
-                    if reconnects > SMTP_MAX_RECONNECTS:
-                        if not result.accepted and not result.in_doubt:
-                            raise DeliveryError(f"mail server error: {type(exc).__name__}") from exc
-                        break  # the rest were never handed over: they go back to the queue
-                    log.info("mail server closed the connection; reconnecting (%s)", reconnects)
-                    smtp = self._connect()
-                    continue
+                        continue
                 except smtplib.SMTPException as exc:
                     result.refused[recipient.delivery_id] = f"mail server error: {type(exc).__name__}"
+                    index += 1
+                    continue
+                except OSError as exc:
+                    dropped = exc
                 else:
                     result.accepted[recipient.delivery_id] = email["Message-ID"]
-                index += 1
+                    index += 1
+                    continue
+                if smtp.data_started and not isinstance(dropped, smtplib.SMTPResponseException):
+                    # Dropped mid-DATA with no reply: the relay may have it. The sender decides (in_doubt).
+                    result.in_doubt.add(recipient.delivery_id)
+                    index += 1
+                reconnects += 1
+                _close(smtp)
+                if reconnects > SMTP_MAX_RECONNECTS:
+                    if not result.accepted and not result.in_doubt and not result.refused and not result.deferred:
+                        raise DeliveryError(f"mail server error: {type(dropped).__name__}") from dropped
+                    break  # the rest were never handed over: they go back to the queue
+                log.info("mail server closed the connection; reconnecting (%s)", reconnects)
+                smtp = self._connect()
         finally:
             _close(smtp)
         return result
+
+
+def _answer(result: BulkResult, delivery_id: int, code: int, what: str) -> None:
+    """Record a relay's reply refusing one message: 4xx is "not now" (queued again), 5xx is for good."""
+    if 400 <= code < 500:
+        result.deferred[delivery_id] = f"{what} for now ({code})"
+    else:
+        result.refused[delivery_id] = f"{what} ({code})"
 
 
 def _close(smtp: smtplib.SMTP) -> None:
@@ -254,11 +281,7 @@ class SendGridBulk:
             status = getattr(exc, "status_code", 0)
             headers = getattr(exc, "headers", None) or {}
             if status == 429:
-                reset = headers.get("X-RateLimit-Reset")
-                try:
-                    wait = max(0.0, float(reset) - time.time()) if reset else 1.0
-                except ValueError:
-                    wait = 1.0
+                wait = _wait_from_reset(headers.get("X-RateLimit-Reset"))
                 raise DeliveryError("rate limited by SendGrid", retry=True, wait_seconds=wait) from exc
             detail = _error_detail(getattr(exc, "body", b""))
             raise DeliveryError(f"SendGrid answered {status}{detail}", retry=status >= 500) from exc

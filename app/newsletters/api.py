@@ -11,6 +11,7 @@ from flask.views import MethodView
 from app.api import ApiBlueprint
 from app.errors import InvalidRequest
 from app.extensions import db
+from app.members.schemas import MAX_ID
 from app.newsletters import audiences, campaigns, reports, sending
 from app.newsletters.models import Audience, Template
 from app.newsletters.schemas import (
@@ -29,14 +30,14 @@ from app.newsletters.schemas import (
 
 
 def _template(template_id: int) -> Template:
-    template = db.session.get(Template, template_id)
+    template = db.session.get(Template, template_id) if 1 <= template_id <= MAX_ID else None
     if template is None:
         raise InvalidRequest("There is no such template.", 404)
     return template
 
 
 def _audience(audience_id: int) -> Audience:
-    audience = db.session.get(Audience, audience_id)
+    audience = db.session.get(Audience, audience_id) if 1 <= audience_id <= MAX_ID else None
     if audience is None:
         raise InvalidRequest("There is no such audience.", 404)
     return audience

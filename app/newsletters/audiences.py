@@ -15,6 +15,7 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import services as members
 from app.members.models import Consent, Member, Topic
+from app.members.schemas import MAX_ID
 from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS, STATUSES
 from app.newsletters.models import Audience, Suppression
 from app.organisations.models import Practice
@@ -70,6 +71,17 @@ def clean_filter(raw) -> dict:
     return cleaned
 
 
+def _ids(values: list, message: str) -> list[int]:
+    """Distinct ids in order, or ValueError(message) if one is not a whole number a database id could be."""
+    try:
+        ids = sorted({int(v) for v in values})
+    except (TypeError, ValueError):
+        raise ValueError(message) from None
+    if any(not 1 <= i <= MAX_ID for i in ids):
+        raise ValueError(message)
+    return ids
+
+
 def _check_values(name: str, values: list) -> list:
     if name == "opened_last":
         try:
@@ -95,10 +107,7 @@ def _check_values(name: str, values: list) -> list:
     if name in ("survey_not_answered", "survey_followers"):
         from app.surveys.models import Survey
 
-        try:
-            ids = sorted({int(v) for v in values})
-        except (TypeError, ValueError):
-            raise ValueError("Choose a survey") from None
+        ids = _ids(values, "Choose a survey")
         found = db.session.scalar(select(func.count()).select_from(Survey).where(Survey.id.in_(ids)))
         if found != len(ids):
             raise ValueError("Choose a survey")
@@ -106,19 +115,13 @@ def _check_values(name: str, values: list) -> list:
     if name == "roster_ids":
         from app.rosters.models import Roster
 
-        try:
-            ids = sorted({int(v) for v in values})
-        except (TypeError, ValueError):
-            raise ValueError("Choose groups from the list") from None
+        ids = _ids(values, "Choose groups from the list")
         found = db.session.scalar(select(func.count()).select_from(Roster).where(Roster.id.in_(ids)))
         if found != len(ids):
             raise ValueError("Choose groups from the list")
         return ids
     if name in ("practice_ids", "pcn_ids"):
-        try:
-            ids = sorted({int(v) for v in values})
-        except (TypeError, ValueError):
-            raise ValueError("Choose from the list") from None
+        ids = _ids(values, "Choose from the list")
         if name == "practice_ids":
             found = db.session.scalar(select(func.count()).select_from(Practice).where(Practice.id.in_(ids)))
         else:

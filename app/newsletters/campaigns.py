@@ -11,6 +11,7 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.mail.backends import DeliveryError, backend
 from app.mail.message import Message
+from app.members.schemas import MAX_ID
 from app.members.validation import FieldError, normalise_email
 from app.newsletters import audiences, content, rendering
 from app.newsletters.models import Audience, Campaign, Template
@@ -18,7 +19,7 @@ from app.transactions import transactional
 
 
 def get_campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
+    campaign = db.session.get(Campaign, campaign_id) if 1 <= campaign_id <= MAX_ID else None
     if campaign is None:
         raise InvalidRequest("There is no such campaign.", 404)
     return campaign
@@ -59,6 +60,8 @@ def save_template(name: str, body_markdown: str, template: Template | None = Non
 
 
 EDITABLE = ("draft", "scheduled")
+# Far beyond any provider's rate; a bigger number is a typing slip.
+MAX_SEND_RATE = 100_000
 
 
 @transactional
@@ -73,6 +76,8 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     subject = (data.get("subject") or "").strip()
     if len(subject) > 200:
         errors["subject"] = "Subject must be 200 characters or fewer"
+    from_name = (data.get("from_name") or "").strip()
+    errors.update(header_problems(subject, from_name))
     from_address = (data.get("from_address") or "").strip()
     if from_address:
         try:
@@ -80,20 +85,22 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
         except FieldError as exc:
             errors["from_address"] = str(exc)
     body = data.get("body_markdown") or ""
-    template_id = _int(data.get("template_id"))
+    template_id = _id(data.get("template_id"))
     if template_id and db.session.get(Template, template_id) is None:
         errors["template_id"] = "Choose a template from the list"
     if template_id and not body.strip() and not errors.get("template_id"):
         body = db.session.get(Template, template_id).body_markdown
     errors.update(_check_body(body))
-    audience_id = _int(data.get("audience_id"))
+    audience_id = _id(data.get("audience_id"))
     if audience_id and db.session.get(Audience, audience_id) is None:
         errors["audience_id"] = "Choose an audience from the list"
     send_rate = data.get("send_rate")
     if send_rate not in (None, ""):
         send_rate = _int(send_rate)
-        if send_rate is None or send_rate < 1:
-            errors["send_rate"] = "Enter a whole number of messages per second, or leave it blank"
+        if send_rate is None or not 1 <= send_rate <= MAX_SEND_RATE:
+            errors["send_rate"] = (
+                f"Enter a whole number of messages per second up to {MAX_SEND_RATE:,}, or leave it blank"
+            )
     else:
         send_rate = None
     purpose = data.get("purpose") or (campaign.purpose if campaign is not None else "bulletin")
@@ -106,7 +113,7 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
         db.session.add(campaign)
     campaign.name = name[:200]
     campaign.subject = subject
-    campaign.from_name = (data.get("from_name") or "").strip()[:200]
+    campaign.from_name = from_name[:200]
     campaign.from_address = from_address
     campaign.body_markdown = body
     campaign.template_id = template_id
@@ -117,6 +124,27 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     campaign.purpose = purpose
     db.session.flush()
     return campaign
+
+
+def _has_control(value: str) -> bool:
+    return any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value)
+
+
+def header_problems(subject: str, from_name: str) -> dict[str, str]:
+    """Field errors for a subject or from name that cannot go in an email header (line breaks, control characters)."""
+    return {
+        key: f"{label} must be one line of text, without line breaks or control characters"
+        for key, label, value in (("subject", "Subject", subject), ("from_name", "From name", from_name))
+        if _has_control(value or "")
+    }
+
+
+def _id(value) -> int | None:
+    """None when blank; -1 (which names nothing) when not a whole number a database id could be."""
+    number = _int(value)
+    if value not in (None, "") and (number is None or not 1 <= number <= MAX_ID):
+        return -1
+    return number
 
 
 def _int(value) -> int | None:
@@ -163,6 +191,9 @@ def test_send(campaign_id: int, address: str) -> str:
     invalid = rendering.invalid_merge_fields(campaign.body_markdown)
     if invalid:
         raise InvalidRequest("The content has unknown merge fields.", 400, _check_body(campaign.body_markdown))
+    problems = header_problems(campaign.subject, campaign.from_name)
+    if problems:
+        raise InvalidRequest("Edit the campaign: its subject or from name cannot be sent.", 400, problems)
     html, text = content.preview(campaign)
     message = Message(to=address, subject=f"[Test] {campaign.subject}", text=text, html=html, category="bulletin_test")
     try:

@@ -2,7 +2,16 @@
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
+from app.members.schemas import MAX_ID
 from app.newsletters.audiences import ALLOWED_FIELDS, OPENED_LAST_CHOICES
+from app.newsletters.campaigns import MAX_SEND_RATE
+
+ID = validate.Range(min=1, max=MAX_ID)
+
+# Email header text: one line, no control characters.
+ONE_LINE = validate.Regexp(
+    r"^[^\x00-\x1f\x7f-\x9f]*\Z", error="Must be one line of text, without line breaks or control characters"
+)
 
 
 class TemplateIn(Schema):
@@ -28,8 +37,8 @@ class AudienceFilter(Schema):
         unknown = RAISE  # filtering on anything else is refused, field by field
 
     topics = fields.List(fields.Str(), metadata={"description": "Topic slugs"})
-    practice_ids = fields.List(fields.Int())
-    pcn_ids = fields.List(fields.Int())
+    practice_ids = fields.List(fields.Int(validate=ID))
+    pcn_ids = fields.List(fields.Int(validate=ID))
     contact_types = fields.List(fields.Str())
     age_bands = fields.List(fields.Str())
     statuses = fields.List(fields.Str())
@@ -37,13 +46,19 @@ class AudienceFilter(Schema):
         validate=validate.OneOf(OPENED_LAST_CHOICES),
         metadata={"description": "Opened any of the last N bulletins"},
     )
-    roster_ids = fields.List(fields.Int(), metadata={"description": "Current members of these groups (rosters)"})
+    roster_ids = fields.List(
+        fields.Int(validate=ID), metadata={"description": "Current members of these groups (rosters)"}
+    )
     imd_deciles = fields.List(
         fields.Int(validate=validate.Range(1, 10)),
         metadata={"description": "IMD 2025 deciles where members live (1 = most deprived); needs the postcode lookup"},
     )
-    survey_not_answered = fields.List(fields.Int(), metadata={"description": "Invited to these surveys, not finished"})
-    survey_followers = fields.List(fields.Int(), metadata={"description": "Asked to hear these surveys' outcomes"})
+    survey_not_answered = fields.List(
+        fields.Int(validate=ID), metadata={"description": "Invited to these surveys, not finished"}
+    )
+    survey_followers = fields.List(
+        fields.Int(validate=ID), metadata={"description": "Asked to hear these surveys' outcomes"}
+    )
 
 
 class AudienceIn(Schema):
@@ -85,15 +100,15 @@ class CampaignIn(Schema):
         unknown = EXCLUDE
 
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
-    subject = fields.Str(load_default="", validate=validate.Length(max=200))
-    from_name = fields.Str(load_default="", validate=validate.Length(max=200))
+    subject = fields.Str(load_default="", validate=[validate.Length(max=200), ONE_LINE])
+    from_name = fields.Str(load_default="", validate=[validate.Length(max=200), ONE_LINE])
     from_address = fields.Str(load_default="")
     body_markdown = fields.Str(load_default="")
-    template_id = fields.Int(allow_none=True, load_default=None)
-    audience_id = fields.Int(allow_none=True, load_default=None)
+    template_id = fields.Int(allow_none=True, load_default=None, validate=ID)
+    audience_id = fields.Int(allow_none=True, load_default=None, validate=ID)
     is_public = fields.Bool(load_default=False)
     anonymous_tracking = fields.Bool(load_default=False)
-    send_rate = fields.Int(allow_none=True, load_default=None, validate=validate.Range(min=1))
+    send_rate = fields.Int(allow_none=True, load_default=None, validate=validate.Range(min=1, max=MAX_SEND_RATE))
     purpose = fields.Str(
         load_default=None,
         validate=validate.OneOf(["bulletin", "involvement"]),

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.mail.backends import DeliveryError
 from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, bulk_backend
 from app.members.models import Member
-from app.newsletters import audiences, content
+from app.newsletters import audiences, campaigns, content
 from app.newsletters.models import Campaign, Delivery
 from app.newsletters.rendering import batch_values, personalise, placeholders, send_template
 from app.transactions import transactional
@@ -52,6 +52,9 @@ def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
     if content.problems(campaign, count_audience=False):
         # Every reason at once, the audience's too; a send that can go counts its audience as it freezes it.
         raise InvalidRequest("This campaign cannot be sent yet.", 400, content.problems(campaign))
+    header_problems = campaigns.header_problems(campaign.subject, campaign.from_name)
+    if header_problems:
+        raise InvalidRequest("This campaign cannot be sent yet.", 400, header_problems)
     # Only one caller can move the campaign into `sending`: a double click starts one send.
     moved = db.session.execute(
         update(Campaign)
@@ -230,8 +233,35 @@ def send_batch(campaign_id: int, ids, paced: bool = False) -> dict:
             return deferred
     token = uuid.uuid4().hex
     batch = _among(ids)
-    if not _claim(campaign_id, batch, token):
+    claimed = _claim(campaign_id, batch, token)
+    if not claimed:
         return {"claimed": 0}
+    try:
+        return _send_claimed(campaign_id, token, batch)
+    except Exception as exc:  # noqa: BLE001 - a claimed row must never stay `sending` for ever
+        db.session.rollback()
+        where = exc.__traceback__
+        while where.tb_next is not None:
+            where = where.tb_next
+        # The type and place only: an exception's text may carry an address or a name.
+        log.error(
+            "campaign %s batch %s (%s rows) failed: %s at %s:%s",
+            campaign_id,
+            token,
+            claimed,
+            type(exc).__name__,
+            where.tb_frame.f_code.co_filename.rsplit("/", 1)[-1],
+            where.tb_lineno,
+        )
+        reason = f"could not be sent: an unexpected error ({type(exc).__name__})"
+        _mark(token, batch, "failed", reason=reason)
+        _count_error(campaign_id, reason)
+        db.session.commit()
+        _finish_if_done(campaign_id)
+        return {"claimed": claimed, "failed": claimed}
+
+
+def _send_claimed(campaign_id: int, token: str, batch: ColumnElement[bool]) -> dict:
     campaign = db.session.get(Campaign, campaign_id)
     rows = _core(
         select(
@@ -297,6 +327,7 @@ def _deliver(
     cfg = current_app.config
     backend = bulk_backend()
     failures = 0
+    limited = 0
     waited = 0.0
     while True:
         try:
@@ -307,33 +338,101 @@ def _deliver(
             log.warning("campaign %s batch %s in doubt: %s", campaign_id, token, exc)
             return {"in_doubt": len(recipients)}
         except DeliveryError as exc:
-            if (
-                exc.wait_seconds is not None
-                and waited + exc.wait_seconds <= cfg["BULLETIN_MAX_RATE_LIMIT_WAIT_SECONDS"]
-            ):
-                waited += exc.wait_seconds
-                time.sleep(exc.wait_seconds)
-                _renew(token, batch)
-                continue
-            failures += 1
-            if exc.retry and failures < cfg["BULLETIN_MAX_ATTEMPTS"]:
+            if exc.wait_seconds is not None:
+                # A reset already past, or a clock behind SendGrid's, must not become a tight loop.
+                wait = max(RATE_LIMIT_MIN_WAIT, exc.wait_seconds)
+                limited += 1
+                if limited > RATE_LIMIT_MAX_RETRIES or waited + wait > cfg["BULLETIN_MAX_RATE_LIMIT_WAIT_SECONDS"]:
+                    # Not failed, and no attempt spent: the batch goes again when the limit resets.
+                    again = _claimed_ids(token, batch)
+                    _mark(token, batch, "queued", claim_token=None, claimed_at=None)
+                    db.session.commit()
+                    _schedule_again(campaign_id, again, wait, inline_now=False)
+                    return {"rate_limited": len(recipients), "wait_seconds": round(wait, 1)}
+                waited += wait
+                time.sleep(wait)
+            else:
+                failures += 1
+                if not exc.retry or failures >= cfg["BULLETIN_MAX_ATTEMPTS"]:
+                    _mark(token, batch, "failed", reason=str(exc)[:500])
+                    _count_error(campaign_id, str(exc))
+                    db.session.commit()
+                    return {"failed": len(recipients)}
                 time.sleep(cfg["BULLETIN_RETRY_BACKOFF_SECONDS"] * 2 ** (failures - 1))
-                _renew(token, batch)
-                continue
-            _mark(token, batch, "failed", reason=str(exc)[:500])
-            _count_error(campaign_id, str(exc))
-            db.session.commit()
-            return {"failed": len(recipients)}
+            stopped = _stopped(campaign_id, token, batch)
+            if stopped is not None:
+                return stopped
+            _renew(token, batch)
     _record_result(token, batch, result, len(recipients))
     if result.in_doubt:
         # The relay may have taken these: never resent blindly; the sender decides.
         _mark(token, _among(result.in_doubt), "in_doubt", reason="the connection dropped while the message was going")
-    leftover = {r.delivery_id for r in recipients} - set(result.accepted) - set(result.refused) - result.in_doubt
-    if leftover:
-        # The connection dropped part-way: these were never handed over, so they can go again.
-        _mark(token, _among(leftover), "queued", claim_token=None, claimed_at=None)
+    settled = set(result.accepted) | set(result.refused) | result.in_doubt | set(result.deferred)
+    # The connection dropped part-way: these were never handed over, so they can go again.
+    leftover = {r.delivery_id for r in recipients} - settled
+    again = _requeue(
+        campaign_id, token, {**dict.fromkeys(leftover, "never handed to the mail server"), **result.deferred}
+    )
     db.session.commit()
-    return {"sent": len(result.accepted), "failed": len(result.refused)}
+    _schedule_again(campaign_id, again)
+    return {"sent": len(result.accepted), "failed": len(result.refused), "requeued": len(again)}
+
+
+# A 429 is waited out for at least this long, and at most this many times in one batch.
+RATE_LIMIT_MIN_WAIT = 1.0
+RATE_LIMIT_MAX_RETRIES = 10
+
+
+def _claimed_ids(token: str, batch: ColumnElement[bool]) -> list[int]:
+    return list(
+        _core(select(Delivery.id).where(batch, Delivery.claim_token == token, Delivery.status == "sending")).scalars()
+    )
+
+
+def _stopped(campaign_id: int, token: str, batch: ColumnElement[bool]) -> dict | None:
+    """If the sender paused or cancelled while this batch waited, give its rows back and say so; else None."""
+    status = _core(select(Campaign.status).where(Campaign.id == campaign_id)).scalar()
+    if status == "sending":
+        return None
+    if status == "cancelled":
+        _mark(token, batch, "cancelled", reason="campaign cancelled")
+    else:
+        _mark(token, batch, "queued", claim_token=None, claimed_at=None)
+    db.session.commit()
+    log.info("campaign %s is %s: batch %s handed back before retrying", campaign_id, status, token)
+    return {"stopped": status}
+
+
+def _requeue(campaign_id: int, token: str, reasons: dict[int, str]) -> list[int]:
+    """Put these claimed rows back in the queue, or fail those that have had all their attempts; returns the requeued."""
+    if not reasons:
+        return []
+    attempts = dict(
+        _core(select(Delivery.id, Delivery.attempts).where(_among(list(reasons)), Delivery.claim_token == token)).all()
+    )
+    spent = [d for d in reasons if attempts.get(d, 0) >= current_app.config["BULLETIN_MAX_ATTEMPTS"]]
+    for delivery_id in spent:
+        _mark(token, Delivery.id == delivery_id, "failed", reason=f"gave up: {reasons[delivery_id]}"[:500])
+    again = sorted(set(reasons) - set(spent))
+    if again:
+        _mark(token, _among(again), "queued", claim_token=None, claimed_at=None)
+    log.info("campaign %s: %s deliveries back in the queue, %s given up", campaign_id, len(again), len(spent))
+    return again
+
+
+def _schedule_again(campaign_id: int, ids: list[int], wait: float | None = None, inline_now: bool = True) -> None:
+    """A job for rows put back in the queue, after `wait` seconds (a backoff by default), not at the next sweep."""
+    from app.newsletters import tasks
+
+    if not ids:
+        return
+    if current_app.config.get("REDIS_URL"):
+        delay = wait if wait is not None else current_app.config["BULLETIN_RETRY_BACKOFF_SECONDS"]
+        jobs.enqueue_in(max(1.0, delay), tasks.send_batch, campaign_id, ids, job_timeout=_job_timeout())
+    elif inline_now:
+        # Inline there is no scheduler: try again now; each claim spends an attempt, so this ends.
+        jobs.enqueue(tasks.send_batch, campaign_id, ids)
+    # Otherwise, inline, the sweeper enqueues them once the claim lease has passed.
 
 
 def _record_result(token: str, batch: ColumnElement[bool], result, claimed: int) -> None:
@@ -429,6 +528,11 @@ def pause(campaign_id: int) -> None:
 
 def resume(campaign_id: int) -> int:
     """Carry on sending the deliveries still queued; returns how many."""
+    started = db.session.scalar(select(Campaign.started_at).where(Campaign.id == campaign_id))
+    if started is None:
+        db.session.rollback()
+        # Never frozen: resuming would mark it sent with nobody sent to.
+        raise InvalidRequest("This campaign never started sending: send or schedule it instead.", 409)
     if not _move(campaign_id, ("paused",), "sending", status_reason="", error_count=0):
         db.session.rollback()
         raise InvalidRequest("Only a paused campaign can be resumed.", 409)

@@ -105,5 +105,8 @@ def start_due_campaigns() -> int:
 @transactional
 def _set_reason(campaign_id: int, reason: str) -> None:
     campaign = db.session.get(Campaign, campaign_id)
-    campaign.status = "paused" if campaign.status == "scheduled" else campaign.status
+    if campaign.status == "scheduled":
+        # Back to an editable draft: nothing was frozen, so there is nothing to resume.
+        campaign.status = "draft"
+        campaign.scheduled_at = None
     campaign.status_reason = reason[:500]

@@ -115,3 +115,93 @@ def test_a_connection_dropped_mid_message_leaves_that_one_in_doubt_and_sends_the
     assert len(relay.messages) == 5
     assert len({m.rcpt_tos[0] for m in relay.messages}) == 5
     assert sending.progress(campaign.id)["in_doubt"] == 1
+
+
+class _PickyHandler(_Handler):
+    """Refuses one message's content at DATA (554) and defers another's mailbox once (451)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.owner.defer_once:
+            self.owner.defer_once.discard(address)
+            return "451 4.3.0 Mailbox temporarily unavailable, try again later"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.owner.reject_content & set(envelope.rcpt_tos):
+            return "554 5.7.1 Message rejected by content policy"
+        return await super().handle_DATA(server, session, envelope)
+
+
+class PickySmtp(LocalSmtp):
+    def __init__(self, reject_content=(), defer_once=(), **kwargs):
+        super().__init__(**kwargs)
+        self.reject_content = set(reject_content)
+        self.defer_once = set(defer_once)
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(_PickyHandler(self), hostname=self.host, port=self.port)
+        self._controller.start()
+        return self
+
+
+def _statuses(campaign):
+    return dict(
+        db.session.execute(select(Delivery.member_id, Delivery.status).where(Delivery.campaign_id == campaign.id)).all()
+    )
+
+
+def test_one_message_refused_at_data_fails_alone_and_the_rest_of_the_batch_is_sent(app):
+    with PickySmtp(reject_content={"reader2@example.org"}) as relay:
+        campaign, people = _send_to(app, relay, 6)
+
+    assert sorted(m.rcpt_tos[0] for m in relay.messages) == sorted(
+        p.email for p in people if p.email != "reader2@example.org"
+    )
+    statuses = _statuses(campaign)
+    assert [statuses[p.id] for p in people] == ["sent", "sent", "failed", "sent", "sent", "sent"]
+    reason = db.session.scalar(select(Delivery.reason).where(Delivery.member_id == people[2].id))
+    assert "554" in reason
+
+
+def test_a_mailbox_deferred_for_now_goes_back_to_the_queue_and_is_sent_later(app):
+    with PickySmtp(defer_once={"reader1@example.org"}) as relay:
+        campaign, people = _send_to(app, relay, 3)
+
+    assert sorted(m.rcpt_tos[0] for m in relay.messages) == sorted(p.email for p in people)
+    assert set(_statuses(campaign).values()) == {"sent"}
+
+
+def test_a_mailbox_that_keeps_deferring_is_given_up_after_the_allowed_attempts(app):
+    app.config["BULLETIN_MAX_ATTEMPTS"] = 3
+    with LocalSmtp(defer={"reader0@example.org"}) as relay:
+        campaign, people = _send_to(app, relay, 2)
+
+    assert [m.rcpt_tos[0] for m in relay.messages] == ["reader1@example.org"]
+    row = db.session.execute(select(Delivery.status, Delivery.attempts).where(Delivery.member_id == people[0].id)).one()
+    assert tuple(row) == ("failed", 3)
+
+
+class _RefuseSender(_Handler):
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        return "550 5.7.1 Sender address not allowed to relay"
+
+
+def test_a_relay_refusing_our_sender_fails_the_batch_and_pauses_the_campaign(app):
+    from aiosmtpd.controller import Controller
+
+    from app.newsletters.models import Campaign
+
+    relay = LocalSmtp()
+    relay._controller = Controller(_RefuseSender(relay), hostname=relay.host, port=relay.port)
+    relay._controller.start()
+    try:
+        app.config["BULLETIN_MAX_ERRORS"] = 1
+        campaign, _ = _send_to(app, relay, 3)
+    finally:
+        relay.stop()
+
+    db.session.expire_all()
+    assert db.session.get(Campaign, campaign.id).status == "paused"
+    assert set(_statuses(campaign).values()) == {"failed"}
