@@ -208,6 +208,26 @@ def cancel_by_staff(registration_id: int) -> RegistrationResult | None:
     return result
 
 
+@dataclass
+class CancellationSummary:
+    booked: int  # places taken
+    waiting: int
+    to_tell: int  # of those booked or waiting, the people with an email address
+
+
+def cancellation_summary(meeting: Meeting) -> CancellationSummary:
+    """Who cancelling `meeting` would reach: places taken, people waiting, and how many can be emailed."""
+    rows = db.session.execute(
+        db.select(Registration.status, func.count(), func.count(Registration.email))
+        .where(Registration.meeting_id == meeting.id, Registration.status.in_(("registered", "waiting")))
+        .group_by(Registration.status)
+    )
+    counts = {status: (people, emailable) for status, people, emailable in rows}
+    booked, booked_emailable = counts.get("registered", (0, 0))
+    waiting, waiting_emailable = counts.get("waiting", (0, 0))
+    return CancellationSummary(booked, waiting, booked_emailable + waiting_emailable)
+
+
 @transactional
 def cancel_event(meeting: Meeting) -> list[Registration]:
     """Cancel an event: it takes no more registrations; returns who was registered or waiting, to email."""

@@ -109,10 +109,13 @@ def meeting(meeting_id: int):
     ), (400 if errors else 200)
 
 
-@bp.route("/<int:meeting_id>/cancel", methods=["POST"])
+@bp.route("/<int:meeting_id>/cancel", methods=["GET", "POST"])
 @requires("rosters.edit")
 def cancel_event(meeting_id: int):
     found = _meeting_or_404(meeting_id)
+    if request.method == "GET":  # asks first; only the POST from this page cancels
+        summary = events.cancellation_summary(found)
+        return render_template("events/cancel_event.html", meeting=found, summary=summary, kinds=MEETING_KINDS)
     try:
         told = events.cancel_event(found)
     except InvalidRequest as error:

@@ -127,6 +127,7 @@ def test_every_staff_page_has_no_axe_violations(app, live_server, page):
     _sign_in(page, live_server, admin)
     paths = _staff_pages(app, values)
     assert "/staff/members" in paths and f"/staff/members/{values['member_id']}" in paths
+    assert f"/staff/meetings/{values['meeting_id']}/cancel" in paths, "the page asking before an event is cancelled"
 
     found, checked = {}, []
     for path in paths:

@@ -121,7 +121,7 @@ def test_staff_cancel_an_event_everyone_is_emailed_and_the_public_page_says_so(c
     events.register(event, "Ben", "ben@example.org")
     staff = client.application.test_client()
     login(staff, create_staff_user("admin"))
-    token = csrf_token(staff.get(f"/staff/meetings/{event.id}").get_data(as_text=True))
+    token = csrf_token(staff.get(f"/staff/meetings/{event.id}/cancel").get_data(as_text=True))
     response = staff.post(f"/staff/meetings/{event.id}/cancel", data={"csrf_token": token})
     assert response.status_code == 302
     cancelled = sorted(m["to"] for m in outbox() if m["subject"].startswith("Cancelled"))
@@ -187,7 +187,7 @@ def test_a_mail_server_failing_part_way_through_a_cancellation_still_tells_the_r
 
     monkeypatch.setattr("app.mail.backend", lambda: Flaky())
     login(client, create_staff_user("engagement"))
-    page = client.get(f"/staff/meetings/{event.id}").get_data(as_text=True)
+    page = client.get(f"/staff/meetings/{event.id}/cancel").get_data(as_text=True)
     reply = client.post(f"/staff/meetings/{event.id}/cancel", data={"csrf_token": csrf_token(page)})
 
     assert reply.status_code == 302
