@@ -98,5 +98,8 @@ def test_public_consultation_pages_have_no_axe_violations(app, live_server, page
             found[path] = violations
     assert not found, found
     page.goto(live_server + "/consultations/")
-    page.click("text=Getting to your GP")
-    assert page.locator("h2", has_text="We did").is_visible()
+    with page.expect_navigation():
+        page.click("text=Getting to your GP")
+    heading = page.locator("h2", has_text="We did")
+    heading.wait_for(state="visible", timeout=5000)
+    assert heading.is_visible()
