@@ -74,6 +74,7 @@ def _register_models() -> None:
     import app.auth.models  # noqa: F401
     import app.members.import_models  # noqa: F401
     import app.members.models  # noqa: F401
+    import app.members.equality_counts  # noqa: F401  (registers the members' source for disclosure control)
     import app.newsletters.models  # noqa: F401
     import app.organisations.models  # noqa: F401
     import app.panels.models  # noqa: F401

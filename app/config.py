@@ -88,6 +88,8 @@ class Config:
     # NHS statistical disclosure control for aggregates that leave the team.
     SUPPRESS_BELOW = int(os.environ.get("SUPPRESS_BELOW", "8"))
     ROUND_TO = int(os.environ.get("ROUND_TO", "5"))
+    # No breakdown of a population with fewer known answers than this (perturbed).
+    DISCLOSURE_FLOOR = int(os.environ.get("DISCLOSURE_FLOOR", "50"))
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)))
     IMPORT_INLINE_MAX_ROWS = int(os.environ.get("IMPORT_INLINE_MAX_ROWS", "5000"))

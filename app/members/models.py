@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now
 from app.extensions import db
+from app.statistics.disclosure import new_record_key
 
 member_topic = db.Table(
     "member_topic",
@@ -66,6 +67,8 @@ class Member(db.Model):
     confirmed_at: Mapped[datetime | None]
     status_changed_at: Mapped[datetime] = mapped_column(default=now)
     last_activity_at: Mapped[datetime] = mapped_column(default=now, index=True)
+    # Disclosure control's record key (app/statistics/disclosure.py): random, drawn once, never shown.
+    record_key: Mapped[int] = mapped_column(db.SmallInteger, default=new_record_key, server_default="0")
     erased_at: Mapped[datetime | None]
     # Staff search by the start of a name, an address or a postcode. The database keeps
     # these up to date itself, whichever way a member was written (form, import, API).

@@ -6,19 +6,16 @@ read one by one), and each characteristic is compared with the baseline of the
 area served.
 """
 
-from collections import Counter
-from dataclasses import asdict
 from datetime import date, datetime, time
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import select
 
 from app.extensions import db
-from app.members.models import EqualityAnswers, Member
+from app.members.models import Member
 from app.representation import baselines, mapping
 from app.representation.models import PostcodeArea
-from app.statistics.comparison import compare
+from app.statistics import disclosure
 
-MIN_ANSWERS = 20
 DEFAULT_MIN_AGE = 16
 
 # kind -> (label, function(params) -> a SELECT of member ids)
@@ -49,13 +46,6 @@ register_population("active", "All active members", _active)
 register_population("signed_up", "People who signed up in a period", _signed_up)
 
 
-def _condition(member_ids):
-    if isinstance(member_ids, list | tuple | set):
-        return Member.id.in_(list(member_ids))
-    ids = member_ids.subquery()
-    return Member.id.in_(select(ids.c[0]))
-
-
 def _born_before(on: date, years: int) -> date:
     try:
         return on.replace(year=on.year - years)
@@ -64,89 +54,58 @@ def _born_before(on: date, years: int) -> date:
 
 
 def load_counts(member_ids, on: date) -> dict:
-    """Aggregate counts for a group: how many people had each date of birth, band and answer.
+    """Protected tallies for a group: cells (never counts) per date of birth and band, answer and decile.
 
-    One pass over the group's rows, returning only totals, so callers never see
-    anyone's answers. Dates travel as ISO text so that only distinct ones are parsed.
-    {"people": n, "ages": [(date_of_birth, age_band, n)], "answers": {field: {code: n}},
-    "aged": {minimum age: {field: {code: n}}}, "aged_people": {minimum age: n},
-    "imd": {decile or None: n} (only when the postcode lookup is loaded)}
+    The rows are read and counted by disclosure control; this module only ever holds cells.
+    {"people": Cell, "ages": [(date_of_birth, age_band, Cell)], "answers": {field: {code: Cell}},
+    "aged": {minimum age: {field: {code: Cell}}}, "aged_people": {minimum age: Cell},
+    "imd": {decile or None: Cell} (only when the postcode lookup is loaded)}
     """
     fields = list(dict.fromkeys(mapping.ANSWER_FIELDS.values()))
     lookup = db.session.scalar(select(PostcodeArea.postcode).limit(1)) is not None
-    query = (
-        select(cast(Member.date_of_birth, String), Member.age_band, *(getattr(EqualityAnswers, f) for f in fields))
-        .outerjoin(EqualityAnswers, EqualityAnswers.member_id == Member.id)
-        .where(_condition(member_ids))
-    )
-    if lookup:
-        query = query.add_columns(PostcodeArea.imd_decile).outerjoin(
-            PostcodeArea, PostcodeArea.postcode == Member.search_postcode
-        )
-    rows = db.session.connection().execute(query).all()
-    # Counting whole columns (tuples) keeps the loop in C; 100,000 members count in milliseconds.
-    columns = list(zip(*rows, strict=True)) or [()] * (2 + len(fields) + (1 if lookup else 0))
-    ages = Counter(zip(columns[0], columns[1], strict=True))
-    answers = {f: Counter(columns[2 + i]) for i, f in enumerate(fields)}
+    decile = (PostcodeArea, PostcodeArea.postcode, PostcodeArea.imd_decile) if lookup else None
+    tally = disclosure.tally("member", member_ids, fields=fields, decile=decile)
+    ages = tally.cells("date_of_birth", "age_band")
+    born_column, band_column = tally.plain("date_of_birth"), tally.plain("age_band")
     aged, aged_people = {}, {}
     for key, minimum in mapping.MINIMUM_AGE.items():
         youngest = _born_before(on, minimum).isoformat()
-        column = 2 + fields.index(mapping.ANSWER_FIELDS[key])
-        old_enough = [row[column] for row in rows if (row[0] <= youngest if row[0] else row[1] != "under_16")]
-        aged.setdefault(minimum, {})[mapping.ANSWER_FIELDS[key]] = Counter(old_enough)
-        aged_people[minimum] = len(old_enough)
+        where = [
+            (born <= youngest) if born else band != "under_16"
+            for born, band in zip(born_column, band_column, strict=True)
+        ]
+        field = mapping.ANSWER_FIELDS[key]
+        aged.setdefault(minimum, {})[field] = tally.cells(field, where=where)
+        aged_people[minimum] = tally.people(where)
     result = {
-        "people": len(rows),
+        "people": tally.people(),
         "ages": [(date.fromisoformat(born[:10]) if born else None, band, n) for (born, band), n in ages.items()],
-        "answers": answers,
+        "answers": {f: tally.cells(f) for f in fields},
         "aged": aged,
         "aged_people": aged_people,
     }
     if lookup:
-        result["imd"] = Counter(columns[-1])
+        result["imd"] = tally.cells("imd_decile")
     return result
 
 
-def _characteristic(key, counts, unknown, population, notes, size, min_answers):
+def _characteristic(key, counts, unknown, population, notes, rule):
     label = baselines.CHARACTERISTICS[key][0]
-    entry = {"key": key, "label": label, "base": baselines.CHARACTERISTICS[key][1], "notes": notes, "people": size}
+    entry = {"key": key, "label": label, "base": baselines.CHARACTERISTICS[key][1], "notes": notes}
     if population is None:
         entry.update(status="no_baseline", message=f"The area served has no baseline for {label.lower()}.")
         return entry
     population = {c: n for c, n in population.items() if c not in mapping.NOT_ANSWERED}
-    result = compare(counts, population, unknown)
-    chi = result.chi_square
-    entry.update(
-        status="ok",
-        message="",
-        known=result.known,
-        unknown=result.unknown,
-        coverage=result.coverage,
-        dissimilarity=result.dissimilarity,
-        population_base=result.population_base,
-        chi_square={
-            "statistic": chi.statistic,
-            "dof": chi.dof,
-            "p_value": chi.p_value,
-            "merged": [[list(population)[i] for i in g] for g in chi.groups if len(g) > 1],
-            "reason": chi.reason,
-        },
-        categories=[asdict(c) for c in result.categories],
-    )
-    if result.known < min_answers:
-        entry.update(
-            status="too_small",
-            message=(
-                f"Only {result.known} people in this group answered, fewer than the {min_answers} needed to say "
-                "anything reliable about how they compare with the population. Numbers are not charted."
-            ),
-        )
+    entry.update(disclosure.compare(counts, population, unknown, rule))
     return entry
 
 
-def compute(counts: dict, on: date, area_codes, min_age: int = DEFAULT_MIN_AGE, min_answers: int = MIN_ANSWERS) -> dict:
-    """Compare a group (counts from load_counts) with the baseline of the areas, characteristic by characteristic."""
-    size = counts["people"]
+def compute(counts: dict, on: date, area_codes, min_age: int = DEFAULT_MIN_AGE, rule=None) -> dict:
+    """Compare a group (cells from load_counts) with the baseline of the areas, characteristic by characteristic.
+
+    Every figure in the result is published by disclosure control: nothing in it is an exact count.
+    """
+    rule = rule or disclosure.rules()
     out = []
     coarse = any(born is None and reported for born, reported, _ in counts["ages"])
     population = baselines.baseline_for(area_codes, "age_band")
@@ -162,19 +121,17 @@ def compute(counts: dict, on: date, area_codes, min_age: int = DEFAULT_MIN_AGE, 
         bands = mapping.coarse_bands() if coarse else [(lbl, lo, hi, None) for lbl, lo, hi in mapping.AGE_BANDS]
         dropped = [lbl for lbl, lo, hi, _ in bands if hi is not None and hi < min_age]
         if dropped:
-            left_out = sum(age.pop(lbl, 0) for lbl in dropped)
+            for lbl in dropped:
+                age.pop(lbl, None)
             population = {c: n for c, n in population.items() if c not in dropped}
-            notes.append(
-                f"Bands wholly under {min_age} are left out of the comparison"
-                + (f" ({left_out} people in them)." if left_out else ".")
-            )
-    out.append(_characteristic("age_band", age, unknown, population, notes, size, min_answers))
+            notes.append(f"Bands wholly under {min_age} are left out of the comparison.")
+    out.append(_characteristic("age_band", age, unknown, population, notes, rule))
     for key, field in mapping.ANSWER_FIELDS.items():
         notes = []
-        answers, people = counts["answers"].get(field), size
+        answers = counts["answers"].get(field, {})
         minimum = mapping.MINIMUM_AGE.get(key)
         if minimum is not None:
-            answers, people = counts["aged"][minimum][field], counts["aged_people"][minimum]
+            answers = counts["aged"][minimum][field]
             notes.append(f"The Census base is people aged {minimum} and over; younger members are left out.")
         if key in ("religion", "sexual_orientation"):
             notes.append(
@@ -182,19 +139,18 @@ def compute(counts: dict, on: date, area_codes, min_age: int = DEFAULT_MIN_AGE, 
             )
         found, unknown = mapping.answer_counts(field, answers)
         population = baselines.baseline_for(area_codes, key)
-        out.append(_characteristic(key, found, unknown, population, notes, people, min_answers))
-    out.append(_deprivation(counts, area_codes, size, min_answers))
-    return {"people": size, "characteristics": out}
+        out.append(_characteristic(key, found, unknown, population, notes, rule))
+    out.append(_deprivation(counts, area_codes, rule))
+    return {"people": disclosure.publish(counts["people"], rule).shown, "characteristics": out, "protected": True}
 
 
-def _deprivation(counts: dict, area_codes, size: int, min_answers: int) -> dict:
+def _deprivation(counts: dict, area_codes, rule) -> dict:
     if counts.get("imd") is None:
         return {
             "key": "imd_decile",
             "label": baselines.CHARACTERISTICS["imd_decile"][0],
             "base": baselines.CHARACTERISTICS["imd_decile"][1],
             "status": "no_data",
-            "people": size,
             "notes": [],
             "message": (
                 "Deprivation needs the postcode lookup: an administrator loads the ONS Postcode Directory for the "
@@ -202,10 +158,10 @@ def _deprivation(counts: dict, area_codes, size: int, min_answers: int) -> dict:
             ),
         }
     found = {str(decile): n for decile, n in counts["imd"].items() if decile is not None}
-    unknown = counts["imd"].get(None, 0)
+    unknown = counts["imd"].get(None, disclosure.EMPTY)
     notes = [
         "Members are placed in the IMD 2025 decile of the LSOA their postcode is in; a postcode missing from the "
         "lookup (or outside England) counts as not known."
     ]
     population = baselines.baseline_for(area_codes, "imd_decile")
-    return _characteristic("imd_decile", found, unknown, population, notes, size, min_answers)
+    return _characteristic("imd_decile", found, unknown, population, notes, rule)

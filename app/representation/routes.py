@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.permissions import requires
+from app.auth.permissions import can, requires
 from app.clock import today
 from app.errors import InvalidRequest
 from app.representation import audit as engine
@@ -29,10 +29,20 @@ def _audit_date(value: str) -> date:
         raise InvalidRequest("Enter the audit date as YYYY-MM-DD.", 400, {"on": "Enter a real date"}) from error
 
 
-def _live_results():
+def _live_results(exact: bool = False):
     kind = request.args.get("population", "active")
     params = {k: request.args.get(k, "") for k in ("start", "end", "roster_id", "campaign_id", "survey_id")}
-    return services.run_audit(kind, params, _audit_date(request.args.get("on", "")))
+    return services.run_audit(kind, params, _audit_date(request.args.get("on", "")), exact=exact)
+
+
+def _wants_exact() -> bool:
+    """Exact figures, for staff who may see individuals: asked for, allowed, and recorded in the audit log."""
+    if request.args.get("exact") != "1":
+        return False
+    if not can("equality.view_individual"):
+        raise InvalidRequest("Exact figures are only for staff who may see individual members' records.", 403)
+    services.record_exact_view(request.args.get("population", "active"))
+    return True
 
 
 @bp.route("/")
@@ -46,14 +56,14 @@ def index():
     errors, results = {}, None
     if area is not None:
         try:
-            results = _live_results()
+            results = _live_results(_wants_exact())
         except InvalidRequest as error:
             errors = error.errors or {"population": error.message}
     return render_template(
         "representation/index.html",
         area=area,
         results=results,
-        shown=report.present(results, **services.disclosure_settings()) if results else None,
+        shown=report.present(results) if results else None,
         populations=[(k, v[0]) for k, v in engine.POPULATIONS.items()],
         choices=services.group_choices(),
         form=form,
@@ -191,7 +201,7 @@ def saved(audit_id):
         "representation/audit.html",
         saved=found,
         results=found.results,
-        shown=report.present(found.results, **services.disclosure_settings()),
+        shown=report.present(found.results),
         attribution=baselines.ATTRIBUTION,
     )
 

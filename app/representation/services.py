@@ -4,7 +4,7 @@ import csv
 import io
 from datetime import date
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import select
 
 from app.audit import services as audit_log
@@ -14,14 +14,12 @@ from app.extensions import db
 from app.representation import audit as engine
 from app.representation import baselines, populations, report
 from app.representation.models import Audit
+from app.statistics import disclosure
 from app.transactions import transactional
 
 
 def disclosure_settings() -> dict:
-    return {
-        "suppress_below": current_app.config["SUPPRESS_BELOW"],
-        "round_to": current_app.config["ROUND_TO"],
-    }
+    return disclosure.rules().as_dict()
 
 
 def group_choices() -> dict:
@@ -60,24 +58,58 @@ def check_population(kind: str, params: dict) -> dict:
     return clean
 
 
-def run_audit(kind: str = "active", params: dict | None = None, on: date | None = None, min_age=None) -> dict:
-    """Audit results for a group against the baseline of the area served (nothing is saved)."""
+def snap(params: dict, quarters: bool = False) -> dict:
+    """The window widened to whole months (quarters for small groups), so audits cannot be shifted a day at a time."""
+    if not (params.get("start") or params.get("end")):
+        return params
+    start = date.fromisoformat(params["start"]) if params.get("start") else None
+    end = date.fromisoformat(params["end"]) if params.get("end") else None
+    try:
+        start, end = disclosure.snap_window(start, end, today(), quarters)
+    except ValueError as error:
+        raise InvalidRequest(str(error), 400, {"end": str(error)}) from error
+    snapped = dict(params, start=start.isoformat() if start else "", end=end.isoformat() if end else "")
+    snapped["period"] = "quarters" if quarters else "months"
+    return {k: v for k, v in snapped.items() if v != ""}
+
+
+def run_audit(
+    kind: str = "active", params: dict | None = None, on: date | None = None, min_age=None, exact=False
+) -> dict:
+    """Audit results for a group against the baseline of the area served (nothing is saved).
+
+    Every figure is published by disclosure control; `exact` (for staff who may see
+    individuals, never for publication) gives the exact figures instead.
+    """
     params = check_population(kind, params or {})
     area = baselines.served_area()
     if area is None or not area.area_codes:
         raise InvalidRequest("Choose the area your organisation serves before running an audit.", 400)
     on = on or today()
     min_age = engine.DEFAULT_MIN_AGE if min_age is None else min_age
+    rule = disclosure.rules(exact=exact)
     label, member_ids = engine.POPULATIONS[kind]
+    windowed = params.get("start") or params.get("end")
+    if windowed:
+        params = snap(params)
     counts = engine.load_counts(member_ids(params), on)
-    results = engine.compute(counts, on, area.area_codes, min_age=min_age)
+    if windowed and disclosure.below_floor(counts["people"], disclosure.Rules(floor=disclosure.QUARTERLY_BELOW)):
+        params = snap(params, quarters=True)
+        counts = engine.load_counts(member_ids(params), on)
+    if disclosure.below_floor(counts["people"], rule):
+        raise InvalidRequest(
+            disclosure.floor_message(rule, "people are in this group") + " Choose a wider period or a larger group.",
+            400,
+            {"population": f"Choose a group of at least {rule.floor} people"},
+        )
+    results = engine.compute(counts, on, area.area_codes, min_age=min_age, rule=rule)
     results["population"] = {"kind": kind, "label": label, "params": params}
     results["area"] = {"label": area.label, "codes": list(area.area_codes)}
     results["audit_date"] = on.isoformat()
     results["min_age"] = min_age
-    settings = disclosure_settings()
-    results["summary"] = report.largest_gaps(results, suppress_below=settings["suppress_below"])
-    results["targets"] = report.recruitment_targets(results, suppress_below=settings["suppress_below"])
+    results["exact"] = exact
+    results["summary"] = report.largest_gaps(results)
+    results["targets"] = report.recruitment_targets(results)
     return results
 
 
@@ -123,11 +155,10 @@ def get_audit(audit_id: int) -> Audit:
 
 def trend(kind: str = "active") -> dict:
     """Share per group across saved audits of a kind of population, oldest first (suppressed)."""
-    settings = disclosure_settings()
     audits = sorted((a for a in saved_audits() if a.population_kind == kind), key=lambda a: (a.audit_date, a.id))
     table: dict[str, dict[str, list]] = {}
     for position, saved in enumerate(audits):
-        for item in report.present(saved.results, **settings):
+        for item in report.present(saved.results):
             for row in item.get("categories", []):
                 series = table.setdefault(item["label"], {}).setdefault(row["category"], [""] * len(audits))
                 series[position] = row["share"]
@@ -149,7 +180,7 @@ EXPORT_COLUMNS = [
 
 def export_rows(results: dict) -> list[list]:
     rows = []
-    for item in report.present(results, **disclosure_settings()):
+    for item in report.present(results):
         for r in item.get("categories", []):
             rows.append(
                 [
@@ -210,10 +241,16 @@ def export_pdf(results: dict, title: str) -> bytes:
         "representation/report_pdf.html",
         title=title,
         results=results,
-        shown=report.present(results, **disclosure_settings()),
+        shown=report.present(results),
         attribution=baselines.ATTRIBUTION,
     )
     return HTML(string=html).write_pdf()
+
+
+def record_exact_view(kind: str) -> None:
+    """Note that exact (unpublishable) audit figures were shown to a member of staff."""
+    audit_log.record("view", "representation_audit", "", f"exact figures viewed for population {kind}")
+    db.session.commit()
 
 
 def record_export(kind: str, audit_id) -> None:
@@ -262,7 +299,7 @@ def shown_results(results: dict) -> dict:
         "area": results["area"],
         "audit_date": results["audit_date"],
         "min_age": results["min_age"],
-        "characteristics": report.present(results, **disclosure_settings()),
+        "characteristics": report.present(results),
         "summary": results.get("summary", []),
         "targets": results.get("targets", []),
         "attribution": baselines.ATTRIBUTION,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now
 from app.extensions import db
+from app.statistics.disclosure import new_record_key
 
 # open: anyone with the link; invitation: identified, single-use links sent to members;
 # anonymous: anyone with the link, and the response keeps no link to a person.
@@ -156,6 +157,8 @@ class Response(db.Model):
     consented: Mapped[bool] = mapped_column(default=False)
     started_at: Mapped[datetime] = mapped_column(default=now)
     completed_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Disclosure control's record key (app/statistics/disclosure.py): random, drawn once, never shown.
+    record_key: Mapped[int] = mapped_column(db.SmallInteger, default=new_record_key, server_default="0")
 
     answers = relationship("Answer", cascade="all, delete-orphan", passive_deletes=True)
 
