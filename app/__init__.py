@@ -72,9 +72,9 @@ def _register_models() -> None:
     # Imported for their side effect: every table is known to SQLAlchemy and Alembic.
     import app.audit.models  # noqa: F401
     import app.auth.models  # noqa: F401
+    import app.members.equality_counts  # noqa: F401  (registers the members' source for disclosure control)
     import app.members.import_models  # noqa: F401
     import app.members.models  # noqa: F401
-    import app.members.equality_counts  # noqa: F401  (registers the members' source for disclosure control)
     import app.newsletters.models  # noqa: F401
     import app.organisations.models  # noqa: F401
     import app.panels.models  # noqa: F401

@@ -78,6 +78,16 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+@pytest.fixture(autouse=True)
+def _record_keys(monkeypatch):
+    """Record keys drawn from a fixed seed, so protected figures are the same on every run."""
+    import random
+
+    from app.statistics import disclosure
+
+    monkeypatch.setattr(disclosure, "_KEYS", random.Random(20261205))
+
+
 @pytest.fixture
 def config_overrides():
     """Override in a test module to change settings for its app."""

@@ -54,9 +54,10 @@ def index():
         for k in ("population", "start", "end", "on", "roster_id", "campaign_id", "survey_id")
     }
     errors, results = {}, None
+    exact = _wants_exact()
     if area is not None:
         try:
-            results = _live_results(_wants_exact())
+            results = _live_results(exact)
         except InvalidRequest as error:
             errors = error.errors or {"population": error.message}
     return render_template(

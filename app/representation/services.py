@@ -89,12 +89,13 @@ def run_audit(
     min_age = engine.DEFAULT_MIN_AGE if min_age is None else min_age
     rule = disclosure.rules(exact=exact)
     label, member_ids = engine.POPULATIONS[kind]
+    asked = params
     windowed = params.get("start") or params.get("end")
     if windowed:
-        params = snap(params)
+        params = snap(asked)
     counts = engine.load_counts(member_ids(params), on)
     if windowed and disclosure.below_floor(counts["people"], disclosure.Rules(floor=disclosure.QUARTERLY_BELOW)):
-        params = snap(params, quarters=True)
+        params = snap(asked, quarters=True)
         counts = engine.load_counts(member_ids(params), on)
     if disclosure.below_floor(counts["people"], rule):
         raise InvalidRequest(

@@ -47,9 +47,12 @@ SUPPRESSED = "*"
 PTABLE_PATH = Path(__file__).with_name("ptable.csv")
 
 
+_KEYS = secrets.SystemRandom()
+
+
 def new_record_key() -> int:
     """A record key for a new member or anonymous response: uniform on 0..255, never shown."""
-    return secrets.randbelow(KEY_RANGE)
+    return _KEYS.randrange(KEY_RANGE)
 
 
 class Cell:
@@ -183,7 +186,9 @@ def publish_table(cells: dict, rule: Rules | None = None) -> dict:
 def below_floor(cell: Cell, rule: Rules | None = None) -> bool:
     """True when a population is too small to show any breakdown (judged on its perturbed size)."""
     rule = rule or rules()
-    return _perturbed(cell, rule.exact) < rule.floor
+    if rule.exact:  # exact figures are for checking by staff who may see individuals: nothing is held back
+        return False
+    return _perturbed(cell) < rule.floor
 
 
 def floor_message(rule: Rules | None = None, what: str = "people in this group answered") -> str:
@@ -440,7 +445,8 @@ def snap_window(start, end, today, quarters: bool = False) -> tuple:
 
     Audits of windows a day apart would differ by the people of that day; whole periods
     that have ended cannot be shifted a day at a time. Raises ValueError with the reason
-    when the window reaches into the period not yet over.
+    when the window reaches into the month not yet over (quarters are cut back to the last
+    whole one instead) or begins in it.
     """
     months = 3 if quarters else 1
     word = "quarter" if quarters else "month"
@@ -448,6 +454,8 @@ def snap_window(start, end, today, quarters: bool = False) -> tuple:
     latest = current - timedelta(days=1)
     start = _period_start(start, months) if start else None
     end = _period_end(end, months) if end else (latest if start else None)
+    if quarters and end is not None and end >= current:
+        end = latest  # a small group's window is cut back to the last whole quarter
     if (start is not None and start >= current) or (end is not None and end >= current):
         raise ValueError(
             f"Choose whole {word}s that have ended: the latest end date is {latest.isoformat()}, "

@@ -18,7 +18,7 @@ def _headers(role="analyst"):
 
 
 def _members():
-    for _ in range(30):
+    for _ in range(60):
         create_member(date_of_birth=born_years_before(ON, 40), equality={"ethnic_group": "white", "sex": "female"})
     for _ in range(3):
         create_member(
@@ -62,10 +62,15 @@ def test_live_audit_gives_the_page_figures_with_small_counts_hidden(client):
     assert body["population"]["kind"] == "active" and body["audit_date"] == "2026-06-01"
     ethnic = _by_key(body, "broad_ethnic_group")
     asian = next(r for r in ethnic["categories"] if r["category"].startswith("Asian"))
-    assert asian["count"] == "*" and asian["share"] == "*" and asian["ratio"] == "*"
-    assert asian["share_value"] is None
+    # Three people are never shown as three, nor is anything worked out from them.
+    assert asian["count"] in ("*", 0)
+    if asian["count"] == "*":
+        assert asian["share"] == "*" and asian["ratio"] == "*" and asian["share_value"] is None
     white = next(r for r in ethnic["categories"] if r["category"].startswith("White"))
-    assert white["count"] == 30
+    assert abs(white["count"] - 60) <= 5 and white["count"] % 5 == 0
+    # Shares and ratios are published at the precision a reader needs, never as exact fractions.
+    assert white["share_value"] == round(white["share_value"], 2)
+    assert white["ratio_value"] == round(white["ratio_value"], 1)
     assert "Rare" not in response.get_data(as_text=True)
 
 
@@ -89,8 +94,8 @@ def test_saved_audits_are_listed_and_read_back_suppressed(app, client):
     body = client.get(f"/api/v1/representation/audits/{saved.id}", headers=headers).get_json()
     assert body["audit_date"] == "2026-06-01"
     sex = _by_key(body["results"], "sex")
-    assert _row(sex, "Male")["count"] == "*"
-    assert _row(sex, "Female")["count"] == 30
+    assert _row(sex, "Male")["count"] in ("*", 0)
+    assert abs(_row(sex, "Female")["count"] - 60) <= 5
     missing = client.get("/api/v1/representation/audits/999999", headers=headers)
     assert missing.status_code == 404 and missing.is_json
 

@@ -18,8 +18,8 @@ def test_audit_and_panel_pages_have_no_accessibility_violations(live_server, pag
     server = live_server
     load_area()
     on = date(2026, 6, 1)
-    for i in range(30):
-        create_member(date_of_birth=born_years_before(on, 30 + i), equality={"ethnic_group": "white", "sex": "female"})
+    for i in range(60):
+        create_member(date_of_birth=born_years_before(on, 20 + i), equality={"ethnic_group": "white", "sex": "female"})
     user = create_staff_user("engagement")
     page.goto(server + "/staff/login")
     page.fill("input[name=email]", user.email)
@@ -29,6 +29,7 @@ def test_audit_and_panel_pages_have_no_accessibility_violations(live_server, pag
     assert "/login" not in page.url
     for path in (
         "/staff/representation/?on=2026-06-01",
+        "/staff/representation/?on=2026-06-01&exact=1",
         "/staff/representation/area",
         "/staff/representation/audits",
         "/staff/panels/",

