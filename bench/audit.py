@@ -1,8 +1,9 @@
-"""Benchmark: the full representativeness audit of 100,000 members on 7 characteristics.
+"""Benchmark: the full protected representativeness audit of 100,000 members.
 
 Builds a SQLite database with 100,000 active members (dates of birth and
 equality answers drawn at random), then times services.run_audit (reading the
-database, mapping, statistics, summary, targets) against a bare pandas read of
+database, cell key perturbation and the rest of disclosure control, mapping, statistics
+from the protected counts, summary, targets) against a bare pandas read of
 the same rows and a groupby count of the same 7 columns, in the same run.
 Goal: the audit under 1 s. Last line: JSON.
 """
@@ -116,11 +117,12 @@ def main():
             frame = pd.read_sql_query(query, db.engine)
             counts = {c: frame.groupby(c, dropna=False).size() for c in columns}
             pandas_times.append(time.perf_counter() - started)
-        assert results["people"] == MEMBERS and len(counts) == 7
+        assert abs(results["people"] - MEMBERS) <= 5 and len(counts) == 7
+        compared = sum(1 for c in results["characteristics"] if c["status"] == "ok")
 
     audit_best, pandas_best = min(audit_times), min(pandas_times)
-    print(f"members: {MEMBERS}, characteristics compared: 7 (+ deprivation, explained as not available)")
-    print(f"full audit (database read, mapping, statistics, summary, targets): best {audit_best:.3f} s of 3")
+    print(f"members: {MEMBERS}, characteristics compared: {compared} (+ those without a baseline or data, explained)")
+    print(f"full protected audit (read, perturb, suppress, statistics, summary, targets): best {audit_best:.3f} s of 3")
     print(f"bare pandas read_sql + groupby of the same 7 columns:             best {pandas_best:.3f} s of 3")
     print(
         f"ratio audit / pandas: {audit_best / pandas_best:.2f}; goal: audit under 1 s -> {'met' if audit_best < 1 else 'NOT met'}"
@@ -130,7 +132,7 @@ def main():
             {
                 "bench": "audit",
                 "members": MEMBERS,
-                "characteristics": 7,
+                "characteristics": compared,
                 "audit_seconds": round(audit_best, 4),
                 "pandas_groupby_seconds": round(pandas_best, 4),
                 "ratio_to_pandas": round(audit_best / pandas_best, 3),

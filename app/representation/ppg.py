@@ -19,7 +19,7 @@ from app.representation import audit as engine
 from app.representation import baselines, mapping
 from app.rosters import services as rosters
 from app.rosters.models import RosterMembership
-from app.statistics.suppression import SUPPRESSED, derived, is_small, suppress
+from app.statistics import disclosure
 
 NOT_KNOWN = "Not known"
 # (label, lowest age, highest age or None)
@@ -49,26 +49,30 @@ def _list_band(quinary: str) -> str | None:
     return ppg_band(int(found.group(1))) if found else None
 
 
-def _table(ppg: dict[str, int], unknown: int, population: dict[str, int] | None) -> list[dict]:
-    """Rows of PPG count and share (suppressed) beside the population share, then who is not known."""
-    known = sum(ppg.values())
+def _table(ppg: dict, unknown, population: dict[str, int] | None) -> list[dict]:
+    """Rows of the PPG's published count and share beside the population share, then who is not known.
+
+    Counts are published by disclosure control; shares are worked out from the published counts.
+    """
+    known = disclosure.publish(disclosure.total(ppg.values()))
     total = sum(population.values()) if population else 0
-    # With one share hidden, the others would give it back by subtraction from 100%.
-    any_small = any(is_small(n) for n in ppg.values())
     rows = []
     for category in population or ppg:
-        n = ppg.get(category, 0)
-        share = (SUPPRESSED if any_small else derived(100 * n / known, n, known)) if known else None
+        figure = disclosure.publish(ppg.get(category, disclosure.EMPTY))
         base = population.get(category, 0) if population else None
+        share = disclosure.percent(figure, known)
         rows.append(
             {
                 "category": category,
-                "count": suppress(n),
-                "share": share if share in (None, SUPPRESSED) else f"{share:.1f}%",
+                "count": figure.shown,
+                "share": disclosure.SUPPRESSED
+                if share is None and known.value
+                else (f"{share}%" if share is not None else None),
                 "population_share": f"{100 * base / total:.1f}%" if total else "",
             }
         )
-    rows.append({"category": NOT_KNOWN, "count": suppress(unknown), "share": "", "population_share": ""})
+    unknown_figure = disclosure.publish(unknown if isinstance(unknown, disclosure.Cell) else disclosure.EMPTY)
+    rows.append({"category": NOT_KNOWN, "count": unknown_figure.shown, "share": "", "population_share": ""})
     return rows
 
 
@@ -88,7 +92,7 @@ def ppg_view(practice_id: int, on: date | None = None) -> dict:
         RosterMembership.roster_id == roster.id, RosterMembership.status == "active"
     )
     counts = engine.load_counts(members, on)
-    result["people"] = suppress(counts["people"])
+    result["people"] = disclosure.publish(counts["people"]).shown
 
     list_sex: dict[str, int] = {}
     list_age = {label: 0 for label, _, _ in PPG_AGE_BANDS}
@@ -108,8 +112,8 @@ def ppg_view(practice_id: int, on: date | None = None) -> dict:
             "rows": _table(sex, sex_unknown, list_sex if has_list else None),
         }
     )
-    ages = {label: 0 for label, _, _ in PPG_AGE_BANDS}
-    age_unknown = 0
+    ages = {label: disclosure.EMPTY for label, _, _ in PPG_AGE_BANDS}
+    age_unknown = disclosure.EMPTY
     for born, _band, n in counts["ages"]:
         if born is None:
             age_unknown += n

@@ -56,6 +56,7 @@ def profiles(survey_id: int) -> list[dict]:
     query = (
         select(
             Response.id,
+            Response.record_key,
             Response.channel,
             Response.completed_at,
             ResponseEquality.age_band,
@@ -77,11 +78,12 @@ def profiles(survey_id: int) -> list[dict]:
     count = len(EQUALITY_FIELDS)
     out = []
     for row in db.session.execute(query):
-        response_id, channel, completed_at, reported_band, born, member_band, pcn, decile = row[:8]
-        given, own = row[8 : 8 + count], row[8 + count :]
+        response_id, record_key, channel, completed_at, reported_band, born, member_band, pcn, decile = row[:9]
+        given, own = row[9 : 9 + count], row[9 + count :]
         born = date.fromisoformat(born[:10]) if born else None
         profile = {
             "response_id": response_id,
+            "record_key": record_key or 0,
             "channel": channel,
             "completed_at": completed_at,
             "date_of_birth": born if not reported_band else None,

@@ -6,12 +6,11 @@ engine reads, and the engine compares them with the Census 2021 baseline, so the
 says which groups were not heard. Anonymous responses are counted too: only totals leave here.
 """
 
-from collections import Counter
-
 from app.clock import today
 from app.errors import InvalidRequest
 from app.representation import audit as engine
 from app.representation import baselines, mapping, report
+from app.statistics import disclosure
 from app.surveys import profiles
 
 
@@ -22,25 +21,34 @@ def _born_before(on, years: int):
         return on.replace(year=on.year - years, day=28)
 
 
+def _cells(people, value) -> dict:
+    cells: dict = {}
+    for p in people:
+        key = value(p)
+        cells[key] = cells.get(key, disclosure.EMPTY) + disclosure.Cell(1, p["record_key"])
+    return cells
+
+
 def respondent_counts(survey, on) -> dict:
-    """The counts dict representation.audit.load_counts returns, for a survey's complete responses."""
+    """The cells representation.audit.load_counts returns, for a survey's complete responses.
+
+    Each response counts with its own record key, so its figures are protected like the members'.
+    """
     people = profiles.profiles(survey.id)
     fields = list(dict.fromkeys(mapping.ANSWER_FIELDS.values()))
-    ages = Counter((p["date_of_birth"], None if p["date_of_birth"] else p["age_band"]) for p in people)
-    answers = {f: Counter(p.get(f) for p in people) for f in fields}
+    ages = _cells(people, lambda p: (p["date_of_birth"], None if p["date_of_birth"] else p["age_band"]))
+    answers = {f: _cells(people, lambda p, f=f: p.get(f)) for f in fields}
     aged, aged_people = {}, {}
     for key, minimum in mapping.MINIMUM_AGE.items():
         youngest = _born_before(on, minimum)
         field = mapping.ANSWER_FIELDS[key]
         old_enough = [
-            p.get(field)
-            for p in people
-            if (p["date_of_birth"] <= youngest if p["date_of_birth"] else p["age_band"] != "under_16")
+            p for p in people if (p["date_of_birth"] <= youngest if p["date_of_birth"] else p["age_band"] != "under_16")
         ]
-        aged.setdefault(minimum, {})[field] = Counter(old_enough)
-        aged_people[minimum] = len(old_enough)
+        aged.setdefault(minimum, {})[field] = _cells(old_enough, lambda p, field=field: p.get(field))
+        aged_people[minimum] = disclosure.total(disclosure.Cell(1, p["record_key"]) for p in old_enough)
     return {
-        "people": len(people),
+        "people": disclosure.total(disclosure.Cell(1, p["record_key"]) for p in people),
         "ages": [(born, band, n) for (born, band), n in ages.items()],
         "answers": answers,
         "aged": aged,
@@ -77,7 +85,7 @@ def not_heard(results: dict) -> list[str]:
             continue
         for c in entry["categories"]:
             if c["flag"] == "under":
-                if c["count"] == 0:
+                if c["count"] == 0:  # a published zero: none, or so few that noise took them to zero
                     sentences.append(f"{entry['label']}: no one from {c['category']} answered.")
                 else:
                     sentences.append(

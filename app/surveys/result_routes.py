@@ -6,7 +6,6 @@ from flask_login import current_user
 from app.auth.permissions import can, requires
 from app.errors import InvalidRequest
 from app.representation import baselines, report
-from app.representation import services as representation
 from app.surveys import analysis, crosstab, exports, outcomes, profiles, reach, themes
 from app.surveys.questions import KINDS
 
@@ -159,7 +158,7 @@ def reach_page(survey_id):
         "surveys/results/reach.html",
         survey=survey,
         results=results,
-        shown=report.present(results, **representation.disclosure_settings()) if results else None,
+        shown=report.present(results) if results else None,
         message=message,
         attribution=baselines.ATTRIBUTION,
     )

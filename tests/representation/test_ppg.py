@@ -48,12 +48,13 @@ def test_ppg_against_the_registered_list_with_small_numbers_hidden(app):
     _ppg(practice)
     view = ppg.ppg_view(practice.id, ON)
     sex = _table(view, "Sex")
-    assert sex["Female"]["count"] == 20 and sex["Female"]["share"] == "*"  # the male share would give it back
-    assert sex["Male"]["count"] == "*"
+    # Published counts (perturbed, rounded) and shares worked out from them; five men never show as five.
+    assert sex["Female"]["count"] in (15, 20, 25) and sex["Female"]["share"].endswith("%")
+    assert sex["Male"]["count"] in ("*", 0)
     assert sex["Female"]["population_share"] == "55.0%" and sex["Male"]["population_share"] == "45.0%"
     ages = _table(view, "Age band")
     assert list(ages)[:3] == ["Under 15", "15 to 24", "25 to 34"]
-    assert ages["35 to 44"]["count"] == 25 and ages["35 to 44"]["share"] == "100.0%"
+    assert ages["35 to 44"]["count"] in (20, 25, 30) and ages["35 to 44"]["share"] == "100%"
     assert ages["35 to 44"]["population_share"] == "50.0%"
     assert ages["85 and over"]["population_share"] == "25.0%"
 
@@ -65,7 +66,7 @@ def test_ethnic_group_uses_the_area_baseline_only_when_there_is_one(app):
     assert without["White"]["population_share"] == ""
     load_area()
     with_area = _table(ppg.ppg_view(practice.id, ON), "Ethnic group")
-    assert with_area["White"]["count"] == 25 and with_area["White"]["population_share"].endswith("%")
+    assert with_area["White"]["count"] in (20, 25, 30) and with_area["White"]["population_share"].endswith("%")
 
 
 def test_page_is_linked_from_practice_and_roster_and_says_when_there_is_no_ppg(app, client):
