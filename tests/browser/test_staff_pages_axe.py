@@ -48,6 +48,9 @@ def _make_data(admin) -> dict:
     template = campaigns.save_template("Monthly", "Hello {{ first_name }}")
     campaign = create_campaign(create_audience())
     load_area()
+    # The audit publishes nothing for fewer than the disclosure floor of people.
+    for i in range(60):
+        create_member(f"axe.crowd{i}@example.org", date_of_birth=date(1950 + i % 50, 1, 1), equality={"sex": "male"})
     audit = representation.save_annual_audit("Annual audit 2026", on=date(2026, 6, 1), staff_user_id=admin.id)
     pool = [{"id": f"v{i}", "sex": "Female" if i % 2 else "Male", "_household": ""} for i in range(12)]
     quotas = [{"feature": "sex", "value": v, "min": 2, "max": 2} for v in ("Female", "Male")]

@@ -3,7 +3,7 @@
 The keys make published counts consistent and protected (cell key perturbation, see
 app/statistics/disclosure.py). Existing rows get a random key each; the key is never shown.
 
-Revision ID: 0021
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-05 19:50:00.000000
 
@@ -12,7 +12,7 @@ Create Date: 2026-12-05 19:50:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
