@@ -1,6 +1,6 @@
 """Errors raised by services and how they reach a person or an API client."""
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -65,7 +65,12 @@ def register_error_handlers(app) -> None:
             message = "You have tried too many times. Wait a while and try again."
         elif error.description and error.code not in (404, 500):
             message = error.description
-        return render_error(error.code or 500, message, errors)
+        response = make_response(render_error(error.code or 500, message, errors))
+        # Headers the status needs (Allow on 405, Retry-After on 429, WWW-Authenticate on 401) go with it.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):

@@ -6,9 +6,11 @@ never read the session cookie: a request is authorised by its token alone.
 """
 
 import functools
+import json
 
 from flask import g, request
 from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, Schema, fields, missing, validate
 from webargs.flaskparser import FlaskParser
 
 from app.auth.permissions import PERMISSIONS, role_can
@@ -32,6 +34,36 @@ ERROR_BODY = {
     },
     "required": ["status", "message"],
 }
+
+
+MAX_PAGE = 100_000
+
+PAGINATION_HEADER = {
+    "X-Pagination": {
+        "description": 'JSON text with the totals, like {"total": 120, "total_pages": 2, "page": 1, "page_size": 100}',
+        "schema": {"type": "string"},
+    }
+}
+
+
+def page_arguments(default_size: int, max_size: int) -> type[Schema]:
+    """Query arguments ?page= and ?page_size=, both bounded, as every paged list takes them."""
+
+    class PageArguments(Schema):
+        class Meta:
+            unknown = EXCLUDE
+
+        page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+        page_size = fields.Integer(load_default=default_size, validate=validate.Range(min=1, max=max_size))
+
+    PageArguments.__name__ = f"PageArguments{default_size}x{max_size}"
+    return PageArguments
+
+
+def pagination_header(found) -> dict:
+    """The X-Pagination header for a Flask-SQLAlchemy page."""
+    totals = {"total": found.total, "total_pages": found.pages, "page": found.page, "page_size": found.per_page}
+    return {"X-Pagination": json.dumps(totals)}
 
 
 def flatten_messages(messages, prefix: str = "") -> dict[str, str]:
@@ -64,10 +96,76 @@ class ApiParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
-        raise InvalidRequest("The request has invalid fields.", 400, flatten_messages(error.messages))
+        raise SchemaViolation("The request has invalid fields.", 400, flatten_messages(error.messages))
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        raise InvalidRequest("The request body is not valid JSON.", 400, {"_request": "Send a JSON object"})
+        raise SchemaViolation("The request body is not valid JSON.", 400, {"_request": "Send a JSON object"})
+
+    def load_json(self, req, schema):
+        """A JSON body is required where one is documented, and its values have the JSON types documented."""
+        data = super().load_json(req, schema)
+        if data is missing:
+            raise SchemaViolation("The request needs a JSON body.", 400, {"_request": "Send a JSON object"})
+        errors = json_type_errors(schema, data)
+        if errors:
+            others = flatten_messages(schema.validate(data, partial=schema.partial))
+            raise SchemaViolation("The request has invalid fields.", 400, {**others, **errors})
+        return data
+
+
+def _type_error(field, value) -> str | None:
+    if isinstance(field, fields.Boolean) and not isinstance(value, bool):
+        return "Not a valid boolean: send true or false."
+    if isinstance(field, fields.Integer) and (not isinstance(value, int) or isinstance(value, bool)):
+        return "Not a valid integer: send a number without quotes."
+    if isinstance(field, fields.Number) and (not isinstance(value, int | float) or isinstance(value, bool)):
+        return "Not a valid number: send a number without quotes."
+    return None
+
+
+def json_type_errors(schema, data, prefix: str = "") -> dict[str, str]:
+    """Field errors for JSON values of the wrong type that marshmallow would quietly convert ("1" for 1).
+
+    marshmallow reads form-like input and turns "12" into 12 and "yes" into True; a JSON API
+    documents types, so a JSON body must send them.
+    """
+    if not isinstance(data, dict):
+        return {}
+    errors: dict[str, str] = {}
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        value = data.get(key)
+        if value is None:
+            continue
+        label = f"{prefix}{key}"
+        if isinstance(field, fields.Nested) and not field.many:
+            errors.update(json_type_errors(field.schema, value, f"{label}."))
+        elif isinstance(field, fields.List) and isinstance(value, list):
+            for index, item in enumerate(value):
+                problem = item is not None and _type_error(field.inner, item)
+                if problem:
+                    errors[f"{label}.{index}"] = problem
+        else:
+            problem = _type_error(field, value)
+            if problem:
+                errors[label] = problem
+    return errors
+
+
+class SchemaViolation(InvalidRequest):
+    """A request the OpenAPI document itself rules out: 400."""
+
+
+def _refusal(error: InvalidRequest) -> InvalidRequest:
+    """A well-formed request the server refuses is 422, not 400.
+
+    400 means the request breaks the OpenAPI document (wrong type, length, enum, format). A request
+    the document allows but that names something that does not exist, or breaks a rule between
+    fields or with what is stored, is 422 Unprocessable Content, with the same field errors.
+    """
+    if error.status == 400 and not isinstance(error, SchemaViolation):
+        return InvalidRequest(error.message, 422, error.errors)
+    return error
 
 
 class ApiBlueprint(Blueprint):
@@ -94,13 +192,16 @@ class ApiBlueprint(Blueprint):
                 g.api_token = token
                 if not role_can(token.role, permission):
                     return render_error(403, f"This token's role cannot do this (needs {permission}).")
-                return view(*args, **kwargs)
+                try:
+                    return view(*args, **kwargs)
+                except InvalidRequest as error:
+                    raise _refusal(error) from None
 
             wrapped.required_permission = permission
             documented = self.doc(
                 security=[{BEARER_SCHEME: []}],
                 description=f"Needs a token whose role has the permission `{permission}`.",
-                responses={"401": "UNAUTHORIZED", "403": "FORBIDDEN"},
+                responses={"401": "UNAUTHORIZED", "403": "FORBIDDEN", "422": "UNPROCESSABLE_ENTITY"},
             )
             return documented(wrapped)
 
@@ -143,6 +244,17 @@ def register_api_blueprint(blueprint: ApiBlueprint) -> None:
     api.register_blueprint(blueprint)
 
 
+NO_NULL_CHARACTER = "^[^\\x00]*$"
+
+
+def _no_null_characters(self, field, **kwargs) -> dict:
+    """Every free string says it cannot hold a NUL character, which the server refuses (app.security)."""
+    ret = kwargs.get("ret", {})
+    if ret.get("type") == "string" and not {"enum", "format", "pattern"} & ret.keys():
+        return {"pattern": NO_NULL_CHARACTER}
+    return {}
+
+
 def init_api(app) -> None:
     """Declare the bearer scheme in the OpenAPI document and register the API blueprints."""
     from app.members.api import bp as members_api
@@ -159,6 +271,9 @@ def init_api(app) -> None:
             "description": "An API token created by an administrator (Staff pages > API tokens).",
         },
     )
+    converter = api.ma_plugin.converter
+    if _no_null_characters.__name__ not in vars(converter):
+        converter.add_attribute_function(_no_null_characters)
     # Describe the error body this app really sends (app.errors.render_error).
     api.spec.components.schemas["Error"] = ERROR_BODY
     register_api_blueprint(members_api)

@@ -6,6 +6,7 @@ they are read only through members.services.equality_answers_for().
 
 from marshmallow import Schema, fields, validate
 
+from app.api.timestamps import Timestamp
 from app.members.services import CONTACT_PURPOSES, SORTS
 from app.members.vocab import (
     COMMUNICATION_NEEDS,
@@ -26,10 +27,10 @@ def _one_of(choices) -> validate.OneOf:
 
 class ConsentSchema(Schema):
     purpose = fields.String()
-    given_at = fields.DateTime()
+    given_at = Timestamp()
     method = fields.String()
     wording_version = fields.String()
-    withdrawn_at = fields.DateTime(allow_none=True)
+    withdrawn_at = Timestamp(allow_none=True)
 
 
 class MemberSchema(Schema):
@@ -50,8 +51,8 @@ class MemberSchema(Schema):
     communication_language = fields.String()
     how_heard = fields.String()
     status = fields.String()
-    created_at = fields.DateTime()
-    confirmed_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    confirmed_at = Timestamp(allow_none=True)
     consents = fields.List(fields.Nested(ConsentSchema))
 
     def topic_slugs(self, member) -> list[str]:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from flask.views import MethodView
 
 from app.api import ApiBlueprint
+from app.api.timestamps import rfc3339
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.schemas import MAX_ID
@@ -50,7 +51,7 @@ def _plain(value):
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, datetime | date):
-        return value.isoformat()
+        return rfc3339(value)
     return value
 
 

@@ -1,7 +1,8 @@
 """marshmallow schemas for the bulletins API: what clients send and what they get back."""
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
+from app.api.timestamps import Timestamp
 from app.members.schemas import MAX_ID
 from app.newsletters.audiences import ALLOWED_FIELDS, OPENED_LAST_CHOICES
 from app.newsletters.campaigns import MAX_SEND_RATE
@@ -15,9 +16,6 @@ ONE_LINE = validate.Regexp(
 
 
 class TemplateIn(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     body_markdown = fields.Str(required=True, metadata={"description": "Markdown; merge fields as {{ first_name }}"})
 
@@ -26,8 +24,8 @@ class TemplateOut(Schema):
     id = fields.Int()
     name = fields.Str()
     body_markdown = fields.Str()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = Timestamp()
+    updated_at = Timestamp()
 
 
 class AudienceFilter(Schema):
@@ -62,9 +60,6 @@ class AudienceFilter(Schema):
 
 
 class AudienceIn(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.Str(load_default="segment", validate=validate.OneOf(("list", "segment")))
     filter = fields.Nested(
@@ -73,9 +68,6 @@ class AudienceIn(Schema):
 
 
 class CountIn(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
     filter = fields.Nested(AudienceFilter, load_default=dict, metadata={"description": "The filter an audience has"})
 
 
@@ -92,13 +84,10 @@ class AudienceOut(Schema):
     name = fields.Str()
     kind = fields.Str()
     filter = fields.Dict()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class CampaignIn(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     subject = fields.Str(load_default="", validate=[validate.Length(max=200), ONE_LINE])
     from_name = fields.Str(load_default="", validate=[validate.Length(max=200), ONE_LINE])
@@ -117,10 +106,10 @@ class CampaignIn(Schema):
 
 
 class ScheduleIn(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    scheduled_at = fields.NaiveDateTime(required=True, metadata={"description": "UTC, like 2026-03-01T09:00:00"})
+    scheduled_at = Timestamp(
+        required=True,
+        metadata={"description": "With an offset, like 2026-03-01T09:00:00Z or 2026-03-01T10:00:00+01:00"},
+    )
 
 
 class CampaignOut(Schema):
@@ -134,14 +123,14 @@ class CampaignOut(Schema):
     audience_id = fields.Int(allow_none=True)
     status = fields.Str()
     status_reason = fields.Str()
-    scheduled_at = fields.DateTime(allow_none=True)
-    started_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
+    scheduled_at = Timestamp(allow_none=True)
+    started_at = Timestamp(allow_none=True)
+    finished_at = Timestamp(allow_none=True)
     is_public = fields.Bool()
     anonymous_tracking = fields.Bool()
     send_rate = fields.Int(allow_none=True)
     purpose = fields.Method("_purpose", metadata={"description": "bulletin, involvement, or surveys for invitations"})
-    created_at = fields.DateTime()
+    created_at = Timestamp()
     progress = fields.Method("_progress", metadata={"description": "Deliveries by status"})
 
     def _purpose(self, campaign):

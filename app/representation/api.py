@@ -7,7 +7,8 @@ from flask.views import MethodView
 
 from app.api import ApiBlueprint
 from app.representation import services
-from app.representation.schemas import AuditQuery, AuditResultsOut, BaselinesOut, SavedAuditDetailOut, SavedAuditOut
+from app.representation.audit import POPULATIONS
+from app.representation.schemas import AuditResultsOut, BaselinesOut, SavedAuditDetailOut, SavedAuditOut, audit_query
 
 
 def build_blueprint() -> ApiBlueprint:
@@ -31,13 +32,14 @@ def build_blueprint() -> ApiBlueprint:
     @blp.route("/audit")
     class LiveAudit(MethodView):
         @authenticate("reports.view")
-        @blp.arguments(AuditQuery, location="query")
+        @blp.arguments(audit_query(POPULATIONS), location="query")
         @blp.response(200, AuditResultsOut)
         def get(self, query):
             """Audit a population now, with the figures the audit page shows"""
             kind = query.pop("population")
             on = query.pop("on")
-            params = {k: v for k, v in query.items() if v not in (None, "")}
+            params = {k: v.isoformat() if k in ("start", "end") and v else v for k, v in query.items()}
+            params = {k: v for k, v in params.items() if v not in (None, "")}
             return services.shown_results(services.run_audit(kind, params, on))
 
     @blp.route("/audits")

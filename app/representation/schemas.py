@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.api.timestamps import Timestamp
+
 # A suppressed figure is the string "*"; others are numbers (or preformatted text where the page shows text).
 SUPPRESSIBLE = {"description": 'A number, or "*" where small-number suppression hides it'}
 
@@ -32,14 +34,23 @@ class BaselinesOut(Schema):
     attribution = fields.List(fields.Str())
 
 
-class AuditQuery(Schema):
-    population = fields.Str(load_default="active", metadata={"description": "Which group to audit"})
-    start = fields.Str(load_default="", metadata={"description": "For signed_up: first day, YYYY-MM-DD"})
-    end = fields.Str(load_default="", metadata={"description": "For signed_up: last day, YYYY-MM-DD"})
-    on = fields.Date(load_default=None, metadata={"description": "The audit date (ages are worked out on it)"})
-    roster_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
-    campaign_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
-    survey_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+def audit_query(populations) -> type[Schema]:
+    """The live audit's query arguments, with the populations registered when the API is built."""
+
+    class AuditQuery(Schema):
+        population = fields.Str(
+            load_default="active",
+            validate=validate.OneOf(sorted(populations)),
+            metadata={"description": "Which group to audit"},
+        )
+        start = fields.Date(load_default=None, metadata={"description": "For signed_up: first day"})
+        end = fields.Date(load_default=None, metadata={"description": "For signed_up: last day"})
+        on = fields.Date(load_default=None, metadata={"description": "The audit date (ages are worked out on it)"})
+        roster_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+        campaign_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+        survey_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+
+    return AuditQuery
 
 
 class AuditRowOut(Schema):
@@ -101,7 +112,7 @@ class SavedAuditOut(Schema):
     id = fields.Int()
     title = fields.Str()
     audit_date = fields.Date()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
     population_kind = fields.Str()
 
 

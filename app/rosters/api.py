@@ -6,7 +6,7 @@ Every view needs a bearer token whose role has the view's permission (app.api).
 from flask import abort
 from flask.views import MethodView
 
-from app.api import ApiBlueprint
+from app.api import PAGINATION_HEADER, ApiBlueprint, page_arguments, pagination_header
 from app.organisations import services as organisations
 from app.rosters import meetings, services
 from app.rosters.schemas import (
@@ -85,13 +85,12 @@ def build_blueprint() -> ApiBlueprint:
     @blp.route("/meetings")
     class Meetings(MethodView):
         @authenticate("rosters.view")
-        @blp.response(200, MeetingOut(many=True))
-        @blp.paginate(page_size=100, max_page_size=500)
-        def get(self, pagination_parameters):
+        @blp.arguments(page_arguments(100, 500), location="query", as_kwargs=True)
+        @blp.response(200, MeetingOut(many=True), headers=PAGINATION_HEADER)
+        def get(self, page, page_size):
             """Meetings, newest first, a page at a time (?page=, ?page_size=; totals in X-Pagination)."""
-            found = meetings.list_meetings(page=pagination_parameters.page, per_page=pagination_parameters.page_size)
-            pagination_parameters.item_count = found.total
-            return found.items
+            found = meetings.list_meetings(page=page, per_page=page_size)
+            return found.items, pagination_header(found)
 
     @blp.route("/meetings/<int:meeting_id>")
     class MeetingItem(MethodView):

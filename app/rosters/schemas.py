@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.api.timestamps import Timestamp
 from app.rosters.vocab import MEETING_KINDS, ROLES, ROSTER_KINDS
 
 # Ids and sizes fit the database's integer columns.
@@ -87,8 +88,8 @@ class MeetingOut(Schema):
     kind = fields.Str(validate=validate.OneOf(list(MEETING_KINDS)))
     title = fields.Str()
     description = fields.Str()
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime(allow_none=True)
+    starts_at = Timestamp()
+    ends_at = Timestamp(allow_none=True)
     location = fields.Str()
     online_url = fields.Str()
     capacity = fields.Int(allow_none=True)

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from sqlalchemy import func, select
 
 from app.api import ApiBlueprint
+from app.api.timestamps import rfc3339
 from app.audit import services as audit_log
 from app.extensions import db
 from app.surveys import analysis, themes
@@ -79,8 +80,8 @@ def _responses(survey, query) -> dict:
             }
         else:
             item = {
-                "started_at": r.started_at.isoformat(timespec="seconds"),
-                "completed_at": r.completed_at.isoformat(timespec="seconds") if r.completed_at else None,
+                "started_at": rfc3339(r.started_at.replace(microsecond=0)),
+                "completed_at": rfc3339(r.completed_at.replace(microsecond=0)) if r.completed_at else None,
                 "invitation_id": r.invitation_id,
             }
             if r.member_id is not None:

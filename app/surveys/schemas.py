@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from app.api.timestamps import Timestamp
+
 SUPPRESSIBLE = {"description": 'A number, or "*" where small-number suppression hides it'}
 
 
@@ -38,10 +40,10 @@ class SurveyOut(Schema):
     slug = fields.Str()
     mode = fields.Str(metadata={"description": "open, invitation or anonymous"})
     status = fields.Str(metadata={"description": "draft, open or closed"})
-    opens_at = fields.DateTime(allow_none=True)
-    closes_at = fields.DateTime(allow_none=True)
+    opens_at = Timestamp(allow_none=True)
+    closes_at = Timestamp(allow_none=True)
     target_responses = fields.Int(allow_none=True)
-    outcome_published_at = fields.DateTime(allow_none=True)
+    outcome_published_at = Timestamp(allow_none=True)
 
 
 class SurveyDetailOut(SurveyOut):

@@ -115,7 +115,7 @@ def test_create_with_bad_fields_gives_field_errors_and_writes_nothing(client):
     assert {"contact_type", "purposes", "extra"} <= set(errors)
     # Service-level checks (email syntax, postcode) answer in the same shape.
     response = client.post("/api/v1/members", json=dict(NEW_MEMBER, email="nope", postcode="ZZ"), headers=bearer())
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert set(response.get_json()["errors"]) == {"email", "postcode"}
     assert db.session.scalar(db.select(db.func.count()).select_from(Member)) == 0
 

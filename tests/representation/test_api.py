@@ -47,9 +47,9 @@ def test_baselines_of_the_area_served_with_counts_and_shares(client):
     assert any("Open Government Licence" in line for line in body["attribution"])
 
 
-def test_baselines_without_an_area_is_a_clear_400(client):
+def test_baselines_without_an_area_is_a_clear_refusal(client):
     response = client.get("/api/v1/representation/baselines", headers=_headers())
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "area" in response.get_json()["message"]
 
 

@@ -44,7 +44,7 @@ def test_create_roster_and_membership_with_field_errors(api_client):
     roster_id = made.get_json()["id"]
     older = create_member(date_of_birth=date(1970, 1, 1))
     refused = api_client.post(f"/api/v1/rosters/{roster_id}/memberships", json={"member_id": older.id}, headers=headers)
-    assert refused.status_code == 400 and "not eligible" in refused.get_json()["errors"]["member_id"]
+    assert refused.status_code == 422 and "not eligible" in refused.get_json()["errors"]["member_id"]
 
 
 def test_practices_and_openapi(api_client):
