@@ -92,6 +92,8 @@ class Config:
     DISCLOSURE_FLOOR = int(os.environ.get("DISCLOSURE_FLOOR", "50"))
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)))
+    # A SendGrid event batch is far smaller (it posts at most a few thousand events at a time).
+    WEBHOOK_MAX_BYTES = int(os.environ.get("WEBHOOK_MAX_BYTES", str(5 * 1024 * 1024)))
     IMPORT_INLINE_MAX_ROWS = int(os.environ.get("IMPORT_INLINE_MAX_ROWS", "5000"))
     # Uploaded member files wait here between preview and import (default: instance/imports).
     # With workers on other machines, point this at a folder they share.

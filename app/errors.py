@@ -61,6 +61,10 @@ def register_error_handlers(app) -> None:
             # webargs/flask-smorest validation errors
             errors = data["messages"]
             message = "The request has invalid fields."
+        elif error.code == 413:
+            limit = request.max_content_length
+            size = f" (the limit is {limit / 1024 / 1024:g} MB)" if limit else ""
+            message = f"What you sent is too large{size}. Send less at a time."
         elif error.code == 429:
             message = "You have tried too many times. Wait a while and try again."
         elif error.description and error.code not in (404, 500):

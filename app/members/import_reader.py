@@ -8,6 +8,7 @@ count in the file (the header is line 1).
 import csv
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -125,20 +126,49 @@ def _read_csv_text(text: str, encoding: str) -> MembersFile:
     first_line = text.split("\n", 1)[0]
     sep = _delimiter(first_line)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
-        raise ImportFileError(f"The file could not be read as CSV ({_plain(exc)}). Nothing was imported.")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+                # Never take the first column as an index: a row with one cell too many would shift every column.
+                index_col=False,
+            )
+    except pd.errors.ParserError as exc:
+        if "Expected" in str(exc):
+            raise ImportFileError(_too_many_cells(text, sep)) from None
+        raise ImportFileError(f"The file could not be read as CSV ({_plain(exc)}). Nothing was imported.") from None
+    except (ValueError, csv.Error) as exc:
+        raise ImportFileError(f"The file could not be read as CSV ({_plain(exc)}). Nothing was imported.") from None
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        raise ImportFileError(_too_many_cells(text, sep))
     frame.columns = [str(c).strip() for c in frame.columns]
     lines = _csv_line_numbers(text, sep, len(frame))
     return _finish(frame, lines, encoding)
+
+
+def _too_many_cells(text: str, sep: str) -> str:
+    """Which lines have more cells than the header, in words a person can fix the file with."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    width = len(next(reader, []))
+    lines = []
+    for row in reader:
+        if len(row) > width:
+            lines.append(reader.line_num)
+            if len(lines) == 5:
+                break
+    where = ", ".join(str(n) for n in lines) or "some lines"
+    name = "Tab" if sep == "\t" else repr(sep)
+    return (
+        f"Line{'s' if len(lines) > 1 else ''} {where} of the file {'have' if len(lines) > 1 else 'has'} more cells "
+        f"than the header row has columns ({width}). A value with a {name} in it, like an address, must be in "
+        "double quotes. Nothing was imported."
+    )
 
 
 def _csv_line_numbers(text: str, sep: str, rows: int) -> pd.Series:

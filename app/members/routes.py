@@ -148,7 +148,7 @@ def _form_context(member=None, values=None, errors=None) -> dict:
 @bp.route("/members/new", methods=["GET", "POST"])
 @requires("members.edit")
 def add_member():
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render_template("members/add.html", **_form_context(values=forms.form_values()))
     data, errors = forms.member_input_from_form(request.form)
     method = request.form.get("method", "")
@@ -173,7 +173,7 @@ def add_member():
 @requires("members.edit")
 def edit_member(member_id: int):
     member = _load(member_id, editable=True)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render_template("members/edit.html", **_form_context(member, forms.form_values(member)))
     data, errors = forms.member_input_from_form(request.form)
     if not errors:

@@ -156,6 +156,8 @@ class WebhookBatch(db.Model):
     provider: Mapped[str] = mapped_column(db.String(20), default="sendgrid")
     received_at: Mapped[datetime] = mapped_column(default=now)
     body: Mapped[str] = mapped_column(db.Text)
+    # SHA-256 of the signed body as received: a body SendGrid sends again is stored once.
+    body_sha256: Mapped[str | None] = mapped_column(db.String(64), unique=True)
     processed_at: Mapped[datetime | None] = mapped_column(index=True)
 
 

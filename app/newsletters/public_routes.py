@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request
 
 from app.extensions import csrf
 from app.newsletters import campaigns, tracking, webhooks
@@ -53,6 +53,8 @@ def click(token, link_id):
 @bp.route("/webhooks/sendgrid", methods=["POST"])
 @csrf.exempt  # authenticated by SendGrid's ECDSA signature instead
 def sendgrid_webhook():
+    # Refused with 413 from its Content-Length, before a byte of it is read or parsed.
+    request.max_content_length = current_app.config["WEBHOOK_MAX_BYTES"]
     webhooks.receive(
         request.get_data(cache=False),
         request.headers.get("X-Twilio-Email-Event-Webhook-Signature"),

@@ -6,6 +6,7 @@ event; each event is recorded once, keyed on sg_event_id.
 
 import base64
 import binascii
+import hashlib
 import json
 import logging
 import time
@@ -76,7 +77,18 @@ def receive(body: bytes, signature: str | None, timestamp: str | None) -> int:
     if not verify_signature(key, signature, timestamp, body):
         raise InvalidRequest("Signature does not match.", 403)
     events = parse(body)
-    batch = _store(body.decode("utf-8"), len(events))
+    digest = hashlib.sha256(body).hexdigest()
+    already = _received(digest)
+    if already is not None:
+        # SendGrid repeats a body it thinks we missed: answer as before, keep it once.
+        log.info("webhook batch %s received again; not stored twice", already)
+        return already
+    try:
+        batch = _store(body.decode("utf-8"), len(events), digest)
+    except IntegrityError:
+        # The same body, arriving at the same moment on another worker, was stored first.
+        db.session.rollback()
+        return _received(digest)
     from app.newsletters import tasks
 
     try:
@@ -103,9 +115,13 @@ def parse(body: bytes) -> list[dict]:
     return events
 
 
+def _received(digest: str) -> int | None:
+    return db.session.scalar(select(WebhookBatch.id).where(WebhookBatch.body_sha256 == digest))
+
+
 @transactional
-def _store(body: str, count: int) -> int:
-    batch = WebhookBatch(provider="sendgrid", body=body)
+def _store(body: str, count: int, digest: str) -> int:
+    batch = WebhookBatch(provider="sendgrid", body=body, body_sha256=digest)
     db.session.add(batch)
     db.session.flush()
     log.info("webhook batch %s stored with %s events", batch.id, count)

@@ -66,7 +66,7 @@ def preferences_details(token: str):
     member = _member_or_none(token)
     if member is None:
         return _bad_link()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         values, errors, status = member_values(member), {}, 200
     else:
         # The address is what the link was sent to; changing it would skip confirmation.
@@ -98,7 +98,7 @@ def preferences_equality(token: str):
     member = _member_or_none(token)
     if member is None:
         return _bad_link()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         values, errors, status = equality_values(members.own_equality_answers(member)), {}, 200
     else:
         answers, consent, errors = read_equality(request.form)
@@ -160,7 +160,7 @@ def preferences_erase(token: str):
     member = _member_or_none(token)
     if member is None:
         return _bad_link()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render_template("public/erase_confirm.html", token=token)
     if request.form.get("confirm") != "yes":
         abort(400)
@@ -171,7 +171,7 @@ def preferences_erase(token: str):
 @bp.route("/preferences/new-link", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 def preferences_new_link():
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render_template("public/new_link.html", errors={}, values={})
     try:
         address = normalise_email(request.form.get("email", ""))

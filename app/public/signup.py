@@ -68,7 +68,7 @@ def _details_page(values, errors=None, status=200):
 @bp.route("/get-involved", methods=["GET", "POST"])
 @limiter.limit(_signup_limit, methods=["POST"])
 def get_involved():
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _details_page(request.form)
     if request.form.get(HONEYPOT):
         # A bot filled the field people cannot see: answer as if all went well, keep nothing.
@@ -93,7 +93,7 @@ def equality_step():
     token = session.get(SESSION_KEY)
     if not token:
         return redirect(url_for("public.get_involved"))
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render_template("public/equality.html", values=request.form, errors={}, **equality_choices())
     answers, consent, errors = read_equality(request.form)
     if errors:
@@ -127,7 +127,7 @@ def confirm(token: str):
     asked = journey.confirm_request(token)
     if asked is None:
         return render_template("public/bad_confirm_link.html"), 400
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         # Mail scanners follow every link in a message; only the person pressing the button confirms.
         return render_template("public/confirm.html")
     member = members.confirm_email(asked.member.id, asked.rejoin_purposes, asked.method)

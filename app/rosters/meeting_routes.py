@@ -113,7 +113,7 @@ def meeting(meeting_id: int):
 @requires("rosters.edit")
 def cancel_event(meeting_id: int):
     found = _meeting_or_404(meeting_id)
-    if request.method == "GET":  # asks first; only the POST from this page cancels
+    if request.method in ("GET", "HEAD"):  # asks first; only the POST from this page cancels
         summary = events.cancellation_summary(found)
         return render_template("events/cancel_event.html", meeting=found, summary=summary, kinds=MEETING_KINDS)
     try:

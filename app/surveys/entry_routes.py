@@ -152,7 +152,7 @@ def _entry_form(survey, values=None, errors=None, form=None, status=200):
 @requires("surveys.responses")
 def new_response(survey_id: int):
     survey = answering.get_survey(survey_id)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _entry_form(survey)
     try:
         answering.enter_response(survey.id, request.form, current_user.id)

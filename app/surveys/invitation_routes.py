@@ -42,7 +42,7 @@ def _page(survey, form=None, errors=None, status=200):
 @requires("surveys.invite")
 def index(survey_id: int):
     survey = answering.get_survey(survey_id)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _page(survey)
     try:
         campaign = invitations.create_invitation(survey.id, request.form, current_user.id)

@@ -103,7 +103,7 @@ def start(slug: str):
         return refused
     if survey.mode == "invitation":
         return render_template("surveys/public/by_invitation.html", survey=survey)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _start_page(survey)
     if request.form.get(HONEYPOT):
         # A bot filled the field people cannot see: answer as if all went well, keep nothing.
@@ -148,7 +148,7 @@ def invited(slug: str, token: str):
         _remember(survey, key)
         return redirect(_resume_target(survey, state.response))
     action = url_for(".invited", slug=survey.slug, token=token)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _start_page(survey, action=action)
     if request.form.get(HONEYPOT):
         return render_template("surveys/public/done.html", survey=survey, can_follow=False, join=False)
@@ -251,7 +251,7 @@ def page(slug: str, number: int):
     if not flow.page_shown(survey, number, answers):
         following = flow.next_page(survey, number, answers)
         return redirect(url_for(".page", slug=slug, number=following) if following else _after_pages(survey))
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _page(survey, response, number, answers)
     try:
         following = answering.save_page(response.id, number, request.form)

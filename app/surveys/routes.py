@@ -92,7 +92,7 @@ def _settings_form(survey, values: dict, errors: dict, status: int = 200):
 @bp.route("/new", methods=["GET", "POST"])
 @requires("surveys.edit")
 def new():
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _settings_form(None, forms.settings_form_values(services.SurveyInput()), {})
     errors = {}
     data = forms.survey_input(request.form, errors)
@@ -119,7 +119,7 @@ def survey(survey_id: int):
 @requires("surveys.edit")
 def settings(survey_id: int):
     found = survey_or_404(survey_id)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _settings_form(found, forms.settings_form_values(services.settings_of(found)), {})
     errors = {}
     data = forms.survey_input(request.form, errors)

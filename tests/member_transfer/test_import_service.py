@@ -85,6 +85,25 @@ def test_text_in_no_known_encoding_is_refused_with_a_reason(app, tmp_path):
     assert member_count() == 0
 
 
+@pytest.mark.parametrize("bad_line", [2, 3])
+def test_a_row_with_an_unquoted_comma_is_named_and_nothing_is_imported(app, tmp_path, bad_line):
+    rows = [
+        "Email,First name,Last name",
+        "ann@example.org,Ann,Lee",
+        "bob@example.org,Bob,Smith",
+        "cy@example.org,Cy,Ng",
+    ]
+    rows[bad_line - 1] = rows[bad_line - 1].replace("Lee", "Lee, Jr").replace("Smith", "1 High St, Leeds")
+    path = tmp_path / "comma.csv"
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(ImportFileError) as refused:
+        run(str(path))
+    message = str(refused.value)
+    assert f"Line {bad_line} " in message and "double quotes" in message
+    assert "email address" not in message.lower()
+    assert member_count() == 0
+
+
 def test_xlsx_with_date_cells_and_excel_day_numbers(app, tmp_path):
     path = write_xlsx(
         tmp_path / "members.xlsx",

@@ -117,3 +117,23 @@ def test_malformed_body_is_400_and_nothing_recorded(client, body):
 
 def test_missing_signature_is_403(client):
     assert client.post("/webhooks/sendgrid", json=[]).status_code == 403
+
+
+def test_the_same_signed_body_twice_is_answered_200_and_stored_once(client):
+    delivery = _delivery()
+    body = json.dumps([_event(delivery, "delivered")]).encode()
+    headers = sign_webhook(KEYS[0], body)
+    first = client.post("/webhooks/sendgrid", data=body, headers=headers)
+    again = client.post("/webhooks/sendgrid", data=body, headers=headers)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert _count(WebhookBatch) == 1 and _count(TrackingEvent) == 1
+
+
+def test_a_body_over_the_limit_is_413_before_it_is_read(app, client):
+    app.config["WEBHOOK_MAX_BYTES"] = 1024
+    delivery = _delivery()
+    body = json.dumps([_event(delivery, "delivered", padding="x" * 2000)]).encode()
+    response = client.post("/webhooks/sendgrid", data=body, headers=sign_webhook(KEYS[0], body))
+    assert response.status_code == 413 and response.is_json
+    assert "too large" in response.get_json()["message"].lower()
+    assert _count(WebhookBatch) == 0
