@@ -49,11 +49,13 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     @app.context_processor
     def template_globals():
         from app.auth.permissions import can
+        from app.members.equality import HINTS
         from app.staff.menu import STAFF_MENU
 
         return {
             "organisation_name": app.config["ORGANISATION_NAME"],
             "can": can,
+            "equality_hints": HINTS,
             "staff_menu": [m for m in STAFF_MENU if m[0] in app.view_functions],
         }
 

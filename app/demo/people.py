@@ -170,6 +170,9 @@ def _equality_answers(rng: random.Random, background: str, sex: str, age: int) -
         answers["sexual_orientation_other"] = rng.choice(ORIENTATION_OTHER)
     disabled = rng.random() < (0.4 if age >= 65 else 0.18)
     answers["disability"] = maybe("yes" if disabled else "no")
+    if answers["disability"] == "yes":
+        # No draw of its own, so the rest of the made-up people stay as they were.
+        answers["disability_impact"] = "a_lot" if age >= 75 else "a_little"
     religion = maybe(_pick(rng, population.religion_weights(background)))
     answers["religion"] = religion
     if religion == "other":

@@ -148,7 +148,15 @@ def load(people, moment: datetime, seed: int = 31) -> int:
             answers.append({"response_id": response_id, "question_id": comment.id, "value": rng.choice(COMMENTS)})
         if person.equality and rng.random() < 0.85:
             row = {"response_id": response_id, "age_band": self_reported_band_for_age(person.age)}
-            for field in ("ethnic_group", "ethnic_background", "sex", "disability", "religion", "sexual_orientation"):
+            for field in (
+                "ethnic_group",
+                "ethnic_background",
+                "sex",
+                "disability",
+                "disability_impact",
+                "religion",
+                "sexual_orientation",
+            ):
                 row[field] = person.equality.get(field)
             equality.append(row)
     db.session.execute(insert(Answer), answers)

@@ -77,10 +77,21 @@ SEXUAL_ORIENTATIONS = {
     "other": ("Other sexual orientation", "All other sexual orientations"),
 }
 
+# The GSS harmonised standard asks two questions; only both together say whether someone is
+# disabled as the Census 2021 counts it, so the long-term condition alone maps to no category.
 DISABILITY = {
-    "yes": ("Yes", "Disabled under the Equality Act"),
-    "no": ("No", "Not disabled under the Equality Act"),
+    "yes": ("Yes", None),
+    "no": ("No", None),
 }
+
+DISABILITY_IMPACT = {
+    "a_lot": ("Yes, a lot", None),
+    "a_little": ("Yes, a little", None),
+    "not_at_all": ("Not at all", None),
+}
+
+DISABLED = "Disabled under the Equality Act"
+NOT_DISABLED = "Not disabled under the Equality Act"
 
 RELIGIONS = {
     "none": ("No religion", "No religion"),
@@ -113,10 +124,20 @@ QUESTIONS = {
         DISABILITY,
         "disability",
     ),
+    "disability_impact": (
+        "Does your condition or illness reduce your ability to carry out day-to-day activities?",
+        DISABILITY_IMPACT,
+        "disability",
+    ),
     "religion": ("What is your religion?", RELIGIONS, "religion"),
 }
 
 FREE_TEXT_FIELDS = ("ethnic_other", "sexual_orientation_other", "religion_other")
+
+# Follow-up questions: only kept when the question they follow was answered this way.
+FOLLOW_UPS = {"disability_impact": ("disability", "yes")}
+# Hints shown under a question, wherever the equality questions are asked.
+HINTS = {"disability_impact": "Answer this if you said yes to the question about a long-term condition or illness."}
 
 
 def choices(field: str) -> list[tuple[str, str]]:
@@ -138,3 +159,29 @@ def census_category(field: str, code: str | None) -> str | None:
     if value is None:
         return None
     return value[2] if field == "ethnic_background" else value[1]
+
+
+def census_disability(condition: str | None, impact: str | None) -> str | None:
+    """The Census 2021 category (disabled under the Equality Act or not) from both answers, or None.
+
+    Census 2021 counts as disabled a person with a long-term condition that limits their
+    day-to-day activities a lot or a little. A condition with no answer on its effect is not known.
+    """
+    if condition == "no":
+        return NOT_DISABLED
+    if condition != "yes":
+        return None
+    if impact in ("a_lot", "a_little"):
+        return DISABLED
+    if impact == "not_at_all":
+        return NOT_DISABLED
+    return None
+
+
+def tidy(answers: dict) -> dict:
+    """The answers to keep: a follow-up is dropped unless its question got the answer it follows."""
+    kept = dict(answers)
+    for field, (parent, wanted) in FOLLOW_UPS.items():
+        if kept.get(parent) != wanted:
+            kept[field] = None
+    return kept

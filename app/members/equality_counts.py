@@ -16,6 +16,7 @@ ANSWER_COLUMNS = (
     "gender_identity_same",
     "sexual_orientation",
     "disability",
+    "disability_impact",
     "religion",
 )
 

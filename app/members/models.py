@@ -131,6 +131,8 @@ class EqualityAnswers(db.Model):
     sexual_orientation: Mapped[str | None] = mapped_column(db.String(40))
     sexual_orientation_other: Mapped[str] = mapped_column(db.String(200), default="")
     disability: Mapped[str | None] = mapped_column(db.String(40))
+    # Whether the condition limits day-to-day activities (asked only after "yes" to disability).
+    disability_impact: Mapped[str | None] = mapped_column(db.String(40))
     religion: Mapped[str | None] = mapped_column(db.String(40))
     religion_other: Mapped[str] = mapped_column(db.String(200), default="")
     updated_at: Mapped[datetime] = mapped_column(default=now)

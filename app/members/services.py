@@ -254,8 +254,9 @@ def _store_equality(member: Member, answers: dict) -> None:
     if row is None:
         row = EqualityAnswers(member_id=member.id)
         db.session.add(row)
+    kept = equality.tidy({name: answers.get(name) or None for name in equality.QUESTIONS})
     for name in equality.QUESTIONS:
-        setattr(row, name, answers.get(name) or None)
+        setattr(row, name, kept[name])
     for name in equality.FREE_TEXT_FIELDS:
         setattr(row, name, (answers.get(name) or "").strip()[:200])
     row.updated_at = now()

@@ -16,7 +16,7 @@ from app.representation import baselines, mapping
 from app.representation.models import PostcodeArea
 from app.statistics import disclosure
 
-DEFAULT_MIN_AGE = 16
+DEFAULT_MIN_AGE = mapping.ADULT_AGE
 
 # kind -> (label, function(params) -> a SELECT of member ids)
 POPULATIONS: dict[str, tuple[str, object]] = {}
@@ -58,10 +58,11 @@ def load_counts(member_ids, on: date) -> dict:
 
     The rows are read and counted by disclosure control; this module only ever holds cells.
     {"people": Cell, "ages": [(date_of_birth, age_band, Cell)], "answers": {field: {code: Cell}},
+    "pairs": {characteristic: {(first answer, second answer): Cell}},
     "aged": {minimum age: {field: {code: Cell}}}, "aged_people": {minimum age: Cell},
     "imd": {decile or None: Cell} (only when the postcode lookup is loaded)}
     """
-    fields = list(dict.fromkeys(mapping.ANSWER_FIELDS.values()))
+    fields = list(dict.fromkeys([*mapping.ANSWER_FIELDS.values(), *mapping.PAIRED_FIELDS.values()]))
     lookup = db.session.scalar(select(PostcodeArea.postcode).limit(1)) is not None
     decile = (PostcodeArea, PostcodeArea.postcode, PostcodeArea.imd_decile) if lookup else None
     tally = disclosure.tally("member", member_ids, fields=fields, decile=decile)
@@ -81,6 +82,9 @@ def load_counts(member_ids, on: date) -> dict:
         "people": tally.people(),
         "ages": [(date.fromisoformat(born[:10]) if born else None, band, n) for (born, band), n in ages.items()],
         "answers": {f: tally.cells(f) for f in fields},
+        "pairs": {
+            key: tally.cells(mapping.ANSWER_FIELDS[key], second) for key, second in mapping.PAIRED_FIELDS.items()
+        },
         "aged": aged,
         "aged_people": aged_people,
     }
@@ -89,56 +93,123 @@ def load_counts(member_ids, on: date) -> dict:
     return result
 
 
-def _characteristic(key, counts, unknown, population, notes, rule):
+def _characteristic(key, counts, unknown, population, notes, rule, base=None, message=None):
     label = baselines.CHARACTERISTICS[key][0]
-    entry = {"key": key, "label": label, "base": baselines.CHARACTERISTICS[key][1], "notes": notes}
+    entry = {"key": key, "label": label, "base": base or baselines.CHARACTERISTICS[key][1], "notes": notes}
     if population is None:
-        entry.update(status="no_baseline", message=f"The area served has no baseline for {label.lower()}.")
+        entry.update(status="no_baseline", message=message or f"The area served has no baseline for {label.lower()}.")
         return entry
     population = {c: n for c, n in population.items() if c not in mapping.NOT_ANSWERED}
     entry.update(disclosure.compare(counts, population, unknown, rule))
     return entry
 
 
-def compute(counts: dict, on: date, area_codes, min_age: int = DEFAULT_MIN_AGE, rule=None) -> dict:
+def _age(counts: dict, on: date, area_codes, age_range: mapping.AgeRange, rule) -> dict:
+    """Members' ages against the residents of the eligible range, on the same bands."""
+    coarse = any(
+        born is None
+        and reported in mapping.SELF_REPORTED_AGE_BANDS
+        and not age_range.misses(*mapping.SELF_REPORTED_AGE_BANDS[reported][1:])
+        for born, reported, _ in counts["ages"]
+    )
+    tables = baselines.age_tables(area_codes)
+    population = mapping.age_baseline(tables, age_range, coarse) if tables is not None else None
+    age, unknown = mapping.age_counts_in(counts["ages"], on, age_range, coarse)
+    words = age_range.text()
+    base = f"Usual residents aged {words} (Census 2021 TS007A)" if age_range.low or age_range.high else None
+    notes = []
+    if age_range.low or age_range.high is not None:
+        notes.append(
+            f"Compared with the residents who could be in the group, those aged {words}: Census bands outside "
+            "the range are left out, and so are members whose age is outside it."
+        )
+    if any(label in ("Aged 15 years", "Aged 16 to 19 years") for label, *_ in mapping.fine_bands(age_range, coarse)):
+        notes.append(
+            "The Census band 15 to 19 holds children and adults, so it is cut at 16: the 15-year-olds are the "
+            "residents under 16 (all residents less the TS077 count of those aged 16 and over) less those under 15. "
+            "The two tables were protected separately, so that figure is within a few people of the truth."
+        )
+    if coarse:
+        notes.append(
+            "Some people gave an age band rather than a date of birth, so ages are compared on wider bands "
+            "that both sets of bands fit into."
+        )
+    message = None
+    if population is None and tables is not None:
+        message = (
+            f"The baseline of the area served cannot be cut at 16 (it has no count of residents aged 16 and over), "
+            f"so ages cannot be compared for the range {words}."
+        )
+    return _characteristic("age_band", age, unknown, population, notes, rule, base, message)
+
+
+def _universe_note(key: str, age_range: mapping.AgeRange) -> str | None:
+    """Which residents the Census table counts, set beside the eligible range."""
+    minimum = mapping.MINIMUM_AGE.get(key)
+    everyone = age_range.low == 0 and age_range.high is None
+    if key == "imd_decile":
+        return None
+    if minimum is not None:
+        if age_range.low == minimum and age_range.high is None:
+            return f"The Census table counts residents aged {minimum} and over, the same as the eligible range."
+        return (
+            f"The Census table counts residents aged {minimum} and over and is shipped without an age breakdown, "
+            f"so it is not cut to the eligible range ({age_range.text()})."
+        )
+    if everyone:
+        return None
+    return (
+        "The Census table counts residents of all ages and is shipped without an age breakdown, so it cannot be "
+        f"cut to the eligible range ({age_range.text()}): its shares include people outside it."
+    )
+
+
+def compute(counts: dict, on: date, area_codes, age_range: mapping.AgeRange | None = None, rule=None) -> dict:
     """Compare a group (cells from load_counts) with the baseline of the areas, characteristic by characteristic.
 
-    Every figure in the result is published by disclosure control: nothing in it is an exact count.
+    Ages are compared with the residents of the eligible range only. Every figure in the result is
+    published by disclosure control: nothing in it is an exact count.
     """
     rule = rule or disclosure.rules()
-    out = []
-    coarse = any(born is None and reported for born, reported, _ in counts["ages"])
-    population = baselines.baseline_for(area_codes, "age_band")
-    age, unknown = mapping.age_counts(counts["ages"], on, coarse)
-    notes = []
-    if population is not None:
-        if coarse:
-            population = mapping.coarsen_baseline(population)
-            notes.append(
-                "Some people gave an age band rather than a date of birth, so ages are compared on wider bands "
-                "that both sets of bands fit into."
-            )
-        bands = mapping.coarse_bands() if coarse else [(lbl, lo, hi, None) for lbl, lo, hi in mapping.AGE_BANDS]
-        dropped = [lbl for lbl, lo, hi, _ in bands if hi is not None and hi < min_age]
-        if dropped:
-            for lbl in dropped:
-                age.pop(lbl, None)
-            population = {c: n for c, n in population.items() if c not in dropped}
-            notes.append(f"Bands wholly under {min_age} are left out of the comparison.")
-    out.append(_characteristic("age_band", age, unknown, population, notes, rule))
+    age_range = age_range or mapping.AgeRange()
+    out = [_age(counts, on, area_codes, age_range, rule)]
     for key, field in mapping.ANSWER_FIELDS.items():
         notes = []
+        universe = _universe_note(key, age_range)
+        if universe:
+            notes.append(universe)
         answers = counts["answers"].get(field, {})
         minimum = mapping.MINIMUM_AGE.get(key)
         if minimum is not None:
             answers = counts["aged"][minimum][field]
             notes.append(f"The Census base is people aged {minimum} and over; younger members are left out.")
-        if key in ("religion", "sexual_orientation"):
+        if key in ("religion", "sexual_orientation", "gender_identity"):
             notes.append(
                 'The Census "Not answered" group is left out so that both sides are shares of people who answered.'
             )
-        found, unknown = mapping.answer_counts(field, answers)
         population = baselines.baseline_for(area_codes, key)
+        if key == "disability":
+            found, unknown = mapping.disability_counts(counts.get("pairs", {}).get("disability", {}))
+            notes.append(
+                "Disabled under the Equality Act, as Census 2021 counts it: a long-term physical or mental health "
+                "condition or illness that reduces the ability to carry out day-to-day activities a lot or a little. "
+                "Members who said they have a condition but not whether it limits them count as not known."
+            )
+        elif key == "gender_identity":
+            found, unknown = mapping.gender_identity_counts(answers)
+            if population is not None:
+                population = mapping.gender_identity_baseline(population)
+            notes.append(
+                "The question asks whether a person's gender identity is the same as their sex registered at "
+                "birth, so the Census groups for other identities (trans woman, trans man, all other gender "
+                "identities, and different with no identity given) are compared together."
+            )
+            notes.append(
+                "ONS reclassified the Census 2021 gender identity estimates as official statistics in development "
+                "in 2024, because some people may have misunderstood the question: read this comparison with care."
+            )
+        else:
+            found, unknown = mapping.answer_counts(field, answers)
         out.append(_characteristic(key, found, unknown, population, notes, rule))
     out.append(_deprivation(counts, area_codes, rule))
     return {"people": disclosure.publish(counts["people"], rule).shown, "characteristics": out, "protected": True}

@@ -40,6 +40,7 @@ CHARACTERISTICS = {
     "religion": ("Religion", "All usual residents (Census 2021 TS030)"),
     "disability": ("Disability (Equality Act)", "All usual residents (Census 2021 TS038)"),
     "sexual_orientation": ("Sexual orientation", "Usual residents aged 16 and over (Census 2021 TS077)"),
+    "gender_identity": ("Gender identity", "Usual residents aged 16 and over (Census 2021 TS078)"),
     "imd_decile": ("Deprivation (IMD 2025 decile)", "Usual residents of English LSOAs (IoD 2025)"),
 }
 
@@ -183,6 +184,36 @@ def baseline_for(area_codes, characteristic: str) -> dict[str, int] | None:
     for row in sorted(rows, key=lambda r: r.position):
         totals[row.category] = totals.get(row.category, 0) + row.count
     return totals
+
+
+# The table whose base counts an area's residents aged 16 and over (TS077 asks from 16).
+ADULTS_TABLE = "sexual_orientation"
+
+
+def age_tables(area_codes) -> list[tuple[dict[str, int], int | None]] | None:
+    """Per area: its age band counts and its residents aged 16 and over (None where not known).
+
+    None when an area has no age bands. The count of adults is the base of the area's
+    sexual orientation table (Census 2021 TS077 counts everyone aged 16 and over).
+    """
+    codes = list(area_codes)
+    if not codes:
+        return None
+    rows = db.session.execute(
+        select(Baseline.area_code, Baseline.characteristic, Baseline.category, Baseline.count, Baseline.base)
+        .where(Baseline.area_code.in_(codes), Baseline.characteristic.in_(("age_band", ADULTS_TABLE)))
+        .order_by(Baseline.position)
+    ).all()
+    bands: dict[str, dict[str, int]] = {}
+    adults: dict[str, int] = {}
+    for row in rows:
+        if row.characteristic == "age_band":
+            bands.setdefault(row.area_code, {})[row.category] = row.count
+        elif row.area_code in bands or row.area_code in codes:
+            adults[row.area_code] = row.base
+    if set(bands) != set(codes):
+        return None
+    return [(bands[code], adults.get(code)) for code in codes]
 
 
 def census_categories(characteristic: str) -> list[str]:

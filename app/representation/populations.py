@@ -49,6 +49,12 @@ register_population("bulletin_readers", "People who read a bulletin", _bulletin_
 register_population("survey_respondents", "Members who answered a survey", _survey_respondents)
 
 
+def roster_age_limits(roster_id: int) -> tuple[int | None, int | None] | None:
+    """A roster's own (youngest, oldest) ages, None for an end it leaves open; None if no such roster."""
+    roster = rosters.get_roster(roster_id)
+    return None if roster is None else (roster.min_age, roster.max_age)
+
+
 def roster_choices() -> list[tuple[int, str]]:
     return [(r.id, r.name) for r in rosters.list_rosters()]
 

@@ -14,6 +14,8 @@ from app.representation import ppg as ppg_comparison
 
 bp = Blueprint("representation", __name__, url_prefix="/staff/representation")
 
+AGE_FIELDS = ("min_age", "max_age")
+
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", services.export_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", services.export_xlsx),
@@ -31,7 +33,9 @@ def _audit_date(value: str) -> date:
 
 def _live_results(exact: bool = False):
     kind = request.args.get("population", "active")
-    params = {k: request.args.get(k, "") for k in ("start", "end", "roster_id", "campaign_id", "survey_id")}
+    params = {
+        k: request.args.get(k, "") for k in ("start", "end", "roster_id", "campaign_id", "survey_id", *AGE_FIELDS)
+    }
     return services.run_audit(kind, params, _audit_date(request.args.get("on", "")), exact=exact)
 
 
@@ -51,15 +55,18 @@ def index():
     area = baselines.served_area()
     form = {
         k: request.args.get(k, "")
-        for k in ("population", "start", "end", "on", "roster_id", "campaign_id", "survey_id")
+        for k in ("population", "start", "end", "on", "roster_id", "campaign_id", "survey_id", *AGE_FIELDS)
     }
-    errors, results = {}, None
+    errors, results, status, age_message = {}, None, 200, ""
     exact = _wants_exact()
     if area is not None:
         try:
             results = _live_results(exact)
         except InvalidRequest as error:
             errors = error.errors or {"population": error.message}
+            # An age range the Census bands cannot give is refused as bad input, with the reason.
+            status = 400 if any(k in errors for k in AGE_FIELDS) else 200
+            age_message = error.message if status == 400 else ""
     return render_template(
         "representation/index.html",
         area=area,
@@ -69,8 +76,10 @@ def index():
         choices=services.group_choices(),
         form=form,
         errors=errors,
+        age_message=age_message,
+        network_ages=services.network_age_range(),
         attribution=baselines.ATTRIBUTION,
-    )
+    ), status
 
 
 @bp.route("/export.<fmt>")

@@ -49,8 +49,25 @@ def audit_query(populations) -> type[Schema]:
         roster_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
         campaign_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
         survey_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+        min_age = fields.Int(
+            load_default=None,
+            validate=validate.Range(min=0, max=120),
+            metadata={"description": "Youngest age compared (default: the group's or the network's range)"},
+        )
+        max_age = fields.Int(
+            load_default=None,
+            validate=validate.Range(min=0, max=120),
+            metadata={"description": "Oldest age compared (default: the group's or the network's range)"},
+        )
 
     return AuditQuery
+
+
+class AgeRangeOut(Schema):
+    low = fields.Int()
+    high = fields.Int(allow_none=True)
+    text = fields.Str(metadata={"description": 'e.g. "16 and over"'})
+    source = fields.Str(metadata={"description": "Where the range comes from"})
 
 
 class AuditRowOut(Schema):
@@ -102,6 +119,7 @@ class AuditResultsOut(Schema):
     area = fields.Nested(AreaOut)
     audit_date = fields.Str()
     min_age = fields.Int()
+    age_range = fields.Nested(AgeRangeOut, allow_none=True)
     characteristics = fields.List(fields.Nested(AuditCharacteristicOut))
     summary = fields.List(fields.Str())
     targets = fields.List(fields.Nested(TargetOut))

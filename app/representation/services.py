@@ -12,10 +12,66 @@ from app.clock import today
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.representation import audit as engine
-from app.representation import baselines, populations, report
+from app.representation import baselines, mapping, populations, report
 from app.representation.models import Audit
+from app.settings import services as site_settings
 from app.statistics import disclosure
 from app.transactions import transactional
+
+
+def _whole_years(value) -> int | None:
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdecimal() and int(text) <= 120 else None
+
+
+def _check_network_ages(settings: dict) -> dict:
+    low = _whole_years(settings.get("eligible_min_age"))
+    high = _whole_years(settings.get("eligible_max_age")) if settings.get("eligible_max_age") else None
+    if low is None:
+        return {}
+    problems = mapping.range_problems(low, high)
+    return {f"eligible_{k}": v for k, v in problems.items()}
+
+
+site_settings.register_check(_check_network_ages)
+
+
+def network_age_range() -> mapping.AgeRange:
+    """The ages a person can join the network at (a setting; 16 and over unless changed)."""
+    low = _whole_years(site_settings.get_setting("eligible_min_age"))
+    high = _whole_years(site_settings.get_setting("eligible_max_age") or None)
+    return mapping.AgeRange(mapping.ADULT_AGE if low is None else low, high)
+
+
+def eligible_age_range(kind: str, params: dict) -> tuple[mapping.AgeRange, str]:
+    """The ages of the people who could be in the group, and where that range comes from.
+
+    An age range chosen for the audit comes first; then a roster's own limits (the network's
+    for an end the roster leaves open); every other group uses the network's range.
+    InvalidRequest (400) when the Census age bands cannot give the range.
+    """
+    network = network_age_range()
+    low, high, source = network.low, network.high, "the involvement network's age range (a setting)"
+    if kind == "roster" and params.get("roster_id"):
+        roster = populations.roster_age_limits(params["roster_id"])
+        if roster is not None and (roster[0] is not None or roster[1] is not None):
+            low = roster[0] if roster[0] is not None else low
+            high = roster[1] if roster[1] is not None else high
+            source = "the group's age range"
+    if "min_age" in params or "max_age" in params:
+        low = params.get("min_age", low)
+        high = params.get("max_age", high)
+        source = "the age range chosen for this audit"
+    problems = mapping.range_problems(low, high)
+    if problems:
+        asked = mapping.AgeRange(low, high).text() if high is None or high >= low else f"{low} to {high}"
+        raise InvalidRequest(
+            f"The audit compares people aged {asked} ({source}), but the Census 2021 age bands cannot give "
+            "that range. Choose an age range for this audit that the bands can give.",
+            400,
+            problems,
+        )
+    return mapping.AgeRange(low, high), source
 
 
 def disclosure_settings() -> dict:
@@ -53,8 +109,20 @@ def check_population(kind: str, params: dict) -> dict:
                 errors[name] = "Choose from the list"
     if "start" in clean and "end" in clean and clean["start"] > clean["end"]:
         errors["end"] = "The end date must be on or after the start date"
+    for name in ("min_age", "max_age"):
+        value = str(params.get(name) if params.get(name) is not None else "").strip()
+        if value:
+            years = _whole_years(value)
+            if years is None:
+                errors[name] = "Enter a whole number of years from 0 to 120, like 16"
+            else:
+                clean[name] = years
+    if "max_age" in clean and "min_age" not in clean:
+        clean["min_age"] = network_age_range().low
+    if "min_age" in clean and "max_age" not in clean:
+        clean["max_age"] = None
     if errors:
-        raise InvalidRequest("There is a problem with the dates.", 400, errors)
+        raise InvalidRequest("There is a problem with the audit's choices.", 400, errors)
     return clean
 
 
@@ -78,6 +146,9 @@ def run_audit(
 ) -> dict:
     """Audit results for a group against the baseline of the area served (nothing is saved).
 
+    The group is compared with the residents of its eligible age range (eligible_age_range);
+    `min_age` (or min_age/max_age in params) chooses another.
+
     Every figure is published by disclosure control; `exact` (for staff who may see
     individuals, never for publication) gives the exact figures instead.
     """
@@ -86,7 +157,9 @@ def run_audit(
     if area is None or not area.area_codes:
         raise InvalidRequest("Choose the area your organisation serves before running an audit.", 400)
     on = on or today()
-    min_age = engine.DEFAULT_MIN_AGE if min_age is None else min_age
+    if min_age is not None:
+        params = {"max_age": None} | params | {"min_age": min_age}
+    age_range, age_source = eligible_age_range(kind, params)
     rule = disclosure.rules(exact=exact)
     label, member_ids = engine.POPULATIONS[kind]
     asked = params
@@ -103,11 +176,12 @@ def run_audit(
             400,
             {"population": f"Choose a group of at least {rule.floor} people"},
         )
-    results = engine.compute(counts, on, area.area_codes, min_age=min_age, rule=rule)
+    results = engine.compute(counts, on, area.area_codes, age_range=age_range, rule=rule)
     results["population"] = {"kind": kind, "label": label, "params": params}
     results["area"] = {"label": area.label, "codes": list(area.area_codes)}
     results["audit_date"] = on.isoformat()
-    results["min_age"] = min_age
+    results["min_age"] = age_range.low
+    results["age_range"] = age_range.as_dict() | {"source": age_source}
     results["exact"] = exact
     results["summary"] = report.largest_gaps(results)
     results["targets"] = report.recruitment_targets(results)
@@ -126,6 +200,7 @@ def save_annual_audit(title: str, kind: str = "active", params=None, on=None, st
         "area": results["area"],
         "audit_date": results["audit_date"],
         "min_age": results["min_age"],
+        "age_range": results["age_range"],
         "disclosure": disclosure_settings(),
         "baseline_source": "Census 2021 (ONS), IoD 2025 (MHCLG)",
     }
@@ -300,6 +375,7 @@ def shown_results(results: dict) -> dict:
         "area": results["area"],
         "audit_date": results["audit_date"],
         "min_age": results["min_age"],
+        "age_range": results.get("age_range"),
         "characteristics": report.present(results),
         "summary": results.get("summary", []),
         "targets": results.get("targets", []),

@@ -37,6 +37,16 @@ SETTINGS = {
         "",
     ),
     "accessibility_extra": ("Extra text for the accessibility statement", "", "Plain text"),
+    "eligible_min_age": (
+        "Youngest age a person can join the involvement network",
+        "16",
+        "Whole years. The representativeness audit compares members with the residents of this age and over",
+    ),
+    "eligible_max_age": (
+        "Oldest age a person can join the involvement network",
+        "",
+        "Whole years; leave blank for no upper age",
+    ),
 }
 
 
@@ -58,7 +68,20 @@ KINDS = {
     "roster_review_email": "yes_no",
     "retention_lapse_months": "months",
     "retention_erase_months": "months",
+    "eligible_min_age": "age",
+    "eligible_max_age": "optional_age",
 }
+
+# Checks over several settings together, offered to the domains that use them:
+# function(the settings as they would be) -> {key: message}.
+CHECKS = []
+
+
+def register_check(check) -> None:
+    """Have `check(settings)` judge every change to the settings before it is saved."""
+    if check not in CHECKS:
+        CHECKS.append(check)
+
 
 TEXT_MAX_LENGTH = 5000
 
@@ -87,10 +110,22 @@ def check_settings(values: dict) -> tuple[dict[str, str], dict[str, str]]:
                 errors[key] = "Enter a number of months of 1200 or fewer"
                 continue
             value = str(int(value))
+        elif kind in ("age", "optional_age"):
+            if not value and kind == "optional_age":
+                cleaned[key] = ""
+                continue
+            if not value.isdecimal() or int(value) > 120:
+                errors[key] = "Enter a whole number of years from 0 to 120, like 16"
+                continue
+            value = str(int(value))
         elif len(value) > TEXT_MAX_LENGTH:
             errors[key] = f"Enter {TEXT_MAX_LENGTH} characters or fewer"
             continue
         cleaned[key] = value
+    if not errors and CHECKS:
+        future = all_settings() | cleaned
+        for check in CHECKS:
+            errors.update({k: m for k, m in check(future).items() if k in values})
     return cleaned, errors
 
 

@@ -187,6 +187,7 @@ class ResponseEquality(db.Model):
     gender_identity_same: Mapped[str | None] = mapped_column(db.String(40))
     sexual_orientation: Mapped[str | None] = mapped_column(db.String(40))
     disability: Mapped[str | None] = mapped_column(db.String(40))
+    disability_impact: Mapped[str | None] = mapped_column(db.String(40))
     religion: Mapped[str | None] = mapped_column(db.String(40))
 
 

@@ -25,6 +25,7 @@ EQUALITY_FIELDS = (
     "gender_identity_same",
     "sexual_orientation",
     "disability",
+    "disability_impact",
     "religion",
 )
 
@@ -95,6 +96,10 @@ def profiles(survey_id: int) -> list[dict]:
             profile["age_band"] = self_reported_band_for_age(age_on(born, completed_at.date()))
         for i, field in enumerate(EQUALITY_FIELDS):
             profile[field] = given[i] if given[i] else own[i]
+        # The two disability questions are read together, from whichever answers gave the first.
+        condition = EQUALITY_FIELDS.index("disability")
+        impact = EQUALITY_FIELDS.index("disability_impact")
+        profile["disability_impact"] = given[impact] if given[condition] else own[impact]
         out.append(profile)
     return out
 

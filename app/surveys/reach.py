@@ -47,10 +47,15 @@ def respondent_counts(survey, on) -> dict:
         ]
         aged.setdefault(minimum, {})[field] = _cells(old_enough, lambda p, field=field: p.get(field))
         aged_people[minimum] = disclosure.total(disclosure.Cell(1, p["record_key"]) for p in old_enough)
+    pairs = {
+        key: _cells(people, lambda p, key=key, second=second: (p.get(mapping.ANSWER_FIELDS[key]), p.get(second)))
+        for key, second in mapping.PAIRED_FIELDS.items()
+    }
     return {
         "people": disclosure.total(disclosure.Cell(1, p["record_key"]) for p in people),
         "ages": [(born, band, n) for (born, band), n in ages.items()],
         "answers": answers,
+        "pairs": pairs,
         "aged": aged,
         "aged_people": aged_people,
     }
@@ -65,11 +70,15 @@ def survey_reach(survey, on=None) -> dict:
         )
     on = on or today()
     counts = respondent_counts(survey, on)
-    results = engine.compute(counts, on, area.area_codes)
+    from app.representation import services as representation
+
+    age_range = representation.network_age_range()
+    results = engine.compute(counts, on, area.area_codes, age_range=age_range)
     results["population"] = {"kind": "survey", "label": f"People who answered “{survey.title}”", "params": {}}
     results["area"] = {"label": area.label, "codes": list(area.area_codes)}
     results["audit_date"] = on.isoformat()
-    results["min_age"] = engine.DEFAULT_MIN_AGE
+    results["min_age"] = age_range.low
+    results["age_range"] = age_range.as_dict() | {"source": "the involvement network's age range (a setting)"}
     results["summary"] = report.largest_gaps(results)
     results["not_heard"] = not_heard(results)
     # Recruitment targets speak of members; for a survey the list of groups not heard says what is needed.

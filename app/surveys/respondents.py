@@ -80,8 +80,9 @@ def save_equality(response_id: int, form) -> bool:
     if row is None:
         row = ResponseEquality(response_id=response.id)
         db.session.add(row)
+    kept = equality.tidy({name: answers[name] or None for name in EQUALITY_FIELDS})
     for name in EQUALITY_FIELDS:
-        setattr(row, name, answers[name] or None)
+        setattr(row, name, kept[name])
     return True
 
 

@@ -113,8 +113,10 @@ def test_members_with_only_a_band_move_everyone_to_coarse_bands(app):
         create_member(date_of_birth=born_years_before(ON, 30))
     age = _by_key(services.run_audit("active", on=ON, exact=True))["age_band"]
     counts = {c["category"]: c["count"] for c in age["categories"]}
-    assert counts["Aged 24 years and under"] == 30
+    # Under-16s are never put in one band with adults: the first band starts at the network's 16.
+    assert counts["Aged 16 to 24 years"] == 30
     assert counts["Aged 25 to 34 years"] == 30
+    assert "Aged 24 years and under" not in counts
     assert any("wider bands" in n for n in age["notes"])
 
 

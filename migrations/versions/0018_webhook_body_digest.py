@@ -2,8 +2,8 @@
 
 Batches received before this have none; only new bodies are compared.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-06 04:40:00.000000
 
 """
@@ -11,8 +11,8 @@ Create Date: 2026-12-06 04:40:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
-down_revision = "0016"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
