@@ -281,3 +281,37 @@ def init_api(app) -> None:
     register_api_blueprint(representation_api())
     register_api_blueprint(bulletins_api())
     register_api_blueprint(surveys_api())
+    _link_created_resources(api.spec.to_dict()["paths"])
+
+
+def _pointer(path: str, method: str) -> str:
+    return "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+
+
+def _link_created_resources(paths: dict) -> None:
+    """OpenAPI links from each 201 of a collection to what can then be done with the new resource.
+
+    POST /campaigns answers the new campaign's id; GET, PUT, /send, /pause, /cancel ... on
+    /campaigns/{campaign_id} take it. Clients (and the stateful fuzzer) follow these links.
+    `paths` is the document's own paths object, so the links are added to the document itself.
+    """
+    for collection, operations in paths.items():
+        created = operations.get("post", {}).get("responses", {}).get("201")
+        if created is None:
+            continue
+        links = {}
+        for path, targets in paths.items():
+            if not path.startswith(collection + "/{") or "}" not in path:
+                continue
+            rest = path[len(collection) :]
+            parameter = rest[2 : rest.index("}")]
+            for method in targets:
+                if method in ("get", "put", "patch", "post", "delete"):
+                    words = [w for w in rest[rest.index("}") + 1 :].split("/") if w and not w.startswith("{")]
+                    name = method.capitalize() + "".join(w.title().replace("-", "") for w in words) or method
+                    links[f"{name}{parameter.split('_')[0].title()}"] = {
+                        "operationRef": _pointer(path, method),
+                        "parameters": {parameter: "$response.body#/id"},
+                    }
+        if links:
+            created["links"] = links

@@ -58,3 +58,17 @@ def test_unknown_fields_and_missing_bodies_are_refused(client):
     assert extra.status_code == 400 and "colour" in extra.get_json()["errors"]
     empty = client.post("/api/v1/audiences/count", headers=headers)
     assert empty.status_code == 400 and "JSON" in empty.get_json()["message"]
+
+
+def test_the_document_links_a_created_campaign_to_what_can_be_done_with_it(client):
+    """A client (or the stateful fuzzer) follows links from POST /campaigns to send, pause and cancel."""
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    links = paths["/api/v1/campaigns"]["post"]["responses"]["201"]["links"]
+    targets = {link["operationRef"] for link in links.values()}
+    assert "#/paths/~1api~1v1~1campaigns~1{campaign_id}/get" in targets
+    assert "#/paths/~1api~1v1~1campaigns~1{campaign_id}~1send/post" in targets
+    assert all(link["parameters"] == {"campaign_id": "$response.body#/id"} for link in links.values())
+    created = client.post(
+        "/api/v1/bulletin-templates", json={"name": "T", "body_markdown": "Hi"}, headers=_bearer()
+    ).get_json()
+    assert isinstance(created["id"], int)  # what the links point at is in the body

@@ -113,14 +113,14 @@ def test_a_roster_whose_range_the_bands_cannot_give_is_explained(app):
     assert "24 or 29" in error.value.errors["max_age"]
 
 
-def test_bad_age_ranges_are_a_400_on_the_page_and_the_api(app, client):
+def test_bad_age_ranges_are_refused_on_the_page_and_the_api(app, client):
     from tests.representation.test_api import _headers
 
     load_area(HARTLEPOOL)
     _people(60)
     headers = _headers()
     bad = client.get("/api/v1/representation/audit?min_age=18", headers=headers)
-    assert bad.status_code == 400 and "min_age" in bad.get_json()["errors"]
+    assert bad.status_code == 422 and "min_age" in bad.get_json()["errors"]
     good = client.get("/api/v1/representation/audit?min_age=16&max_age=64&on=2026-06-01", headers=headers)
     assert good.status_code == 200 and good.get_json()["age_range"]["text"] == "16 to 64"
     login(client, create_staff_user("analyst"))
