@@ -3,15 +3,19 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from app.errors import InvalidRequest
+from app.extensions import db
 from app.representation import baselines, mapping, services
+from app.representation.models import Baseline
 from app.settings import services as site_settings
 from tests.factories import create_member, create_staff_user, login
 from tests.representation.helpers import HARTLEPOOL, born_years_before, load_area
 from tests.rosters.factories import add, create_roster
 
 ON = date(2026, 6, 1)
+SEX_ONLY_CSV = b"characteristic,category,count\nsex,Female,520\nsex,Male,480\n"
 
 
 def _by_key(results):
@@ -145,12 +149,30 @@ def test_gender_identity_is_audited_against_the_census_aged_16_and_over(app):
     assert any("official statistics in development" in note for note in identity["notes"])
 
 
+def test_every_census_area_has_a_gender_identity_baseline_and_the_demo_area_is_audited(app):
+    load_area()  # Wolverhampton
+    _people(57, gender_identity_same="yes")
+    _people(3, gender_identity_same="no")
+    identity = _by_key(services.run_audit("active", on=ON, exact=True))["gender_identity"]
+    assert identity["status"] == "ok" and identity["base"].endswith("(Census 2021 TS078)")
+    # Wolverhampton, Census 2021: 1,679 of the 193,338 who answered gave an identity other than their sex at birth.
+    different = _rows(identity)[mapping.GENDER_IDENTITY_DIFFERENT]
+    assert different["population_share_value"] == pytest.approx(1679 / 193338, abs=0.001)
+    baselines.load_census_baselines()
+    areas = db.session.scalars(select(Baseline.area_code).where(Baseline.source == baselines.CENSUS).distinct()).all()
+    assert len(areas) == 331
+    for area in areas:
+        sixteen_plus = sum(baselines.baseline_for([area], "gender_identity").values())
+        # the two 16+ tables were perturbed separately; they agree within 30 people in every area
+        assert abs(sixteen_plus - sum(baselines.baseline_for([area], "sexual_orientation").values())) <= 30, area
+
+
 def test_an_area_without_a_gender_identity_baseline_says_so(app):
-    load_area()  # Wolverhampton: not among the areas with gender identity figures yet
-    _people(60, gender_identity_same="yes")
+    practice_list = baselines.upload_custom_baseline("High Street Surgery list", SEX_ONLY_CSV)
+    baselines.save_served_area([practice_list])
+    _people(60, gender_identity_same="yes", sex="female")
     identity = _by_key(services.run_audit("active", on=ON))["gender_identity"]
     assert identity["status"] == "no_baseline" and "no baseline for gender identity" in identity["message"]
-    assert baselines.baseline_for([HARTLEPOOL], "gender_identity") is None  # nothing loaded for it here
 
 
 def test_each_characteristic_says_which_residents_its_census_table_counts(app):
