@@ -7,6 +7,7 @@ counts the rows; no other module reads members' equality answers to count them.
 from sqlalchemy import String, cast, select
 
 from app.members.models import EqualityAnswers, Member
+from app.organisations.models import PCN, Practice
 from app.statistics import disclosure
 
 ANSWER_COLUMNS = (
@@ -28,11 +29,12 @@ def _condition(selection):
     return Member.id.in_(select(ids.c[0]))
 
 
-def member_rows(selection, fields=ANSWER_COLUMNS, decile=None):
+def member_rows(selection, fields=ANSWER_COLUMNS, decile=None, pcn=False):
     """(statement, names) for the members in `selection` (a SELECT of member ids, or ids).
 
     `decile`, when given, is (table, postcode column, decile column): a lookup from a member's
-    postcode to an area decile, added as the column "imd_decile".
+    postcode to an area decile, added as the column "imd_decile". `pcn` adds the name of the
+    Primary Care Network of the member's practice as the column "pcn" (None when not known).
     """
     columns = [getattr(EqualityAnswers, f) for f in fields if hasattr(EqualityAnswers, f)]
     names = ["record_key", "date_of_birth", "age_band", *(c.key for c in columns)]
@@ -45,6 +47,13 @@ def member_rows(selection, fields=ANSWER_COLUMNS, decile=None):
         table, postcode, value = decile
         query = query.add_columns(value).outerjoin(table, postcode == Member.search_postcode)
         names.append("imd_decile")
+    if pcn:
+        query = (
+            query.add_columns(PCN.name)
+            .outerjoin(Practice, Practice.id == Member.practice_id)
+            .outerjoin(PCN, PCN.id == Practice.pcn_id)
+        )
+        names.append("pcn")
     return query, names
 
 

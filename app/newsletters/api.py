@@ -190,12 +190,14 @@ def build_blueprint() -> ApiBlueprint:
         @blp.response(200, ReportOut)
         def get(self, campaign_id):
             campaign = campaigns.get_campaign(campaign_id)
+            readership = reports.readership(campaign.id)
             return _plain(
                 {
                     "summary": reports.summary(campaign),
                     "links": reports.link_clicks(campaign.id),
                     "activity": reports.activity(campaign.id),
-                    "groups": {key: reports.readership_by_group(campaign.id, key) for key in reports.GROUPS},
+                    "groups": readership["groups"],
+                    "groups_message": readership["message"],
                 }
             )
 

@@ -7,7 +7,7 @@ from app.newsletters import reports
 
 
 def report_rows(campaign) -> list[list]:
-    """The report as rows: headline figures, clicks per link, readership by group (suppressed)."""
+    """The report as rows: headline figures, clicks per link, readership by group (published by disclosure control)."""
     summary = reports.summary(campaign)
     rows: list[list] = [["Section", "Item", "Value", "Rate (%)"]]
     for key in (
@@ -29,8 +29,11 @@ def report_rows(campaign) -> list[list]:
     rows.append(["Summary", "sector benchmark click rate", "", f"{low}-{high}"])
     for link in reports.link_clicks(campaign.id):
         rows.append(["Clicks per link", link["url"], link["human"], ""])
+    readership = reports.readership(campaign.id)
+    if readership["message"]:
+        rows.append(["Readership by group", readership["message"], "", ""])
     for key, label in reports.GROUPS.items():
-        for entry in reports.readership_by_group(campaign.id, key):
+        for entry in readership["groups"][key]:
             rate = entry["read_rate"]
             rows.append(
                 [f"Readership by {label.lower()}", entry["group"], entry["readers"], "*" if rate is None else rate]

@@ -6,7 +6,8 @@ only thing that reads the raw event table in bulk.
 
 import re
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 from types import SimpleNamespace
 
 from flask import current_app
@@ -15,12 +16,10 @@ from sqlalchemy import case, func, select, update
 from app.clock import now
 from app.extensions import db
 from app.members import equality
-from app.members.models import EqualityAnswers, Member
 from app.members.vocab import SELF_REPORTED_AGE_BANDS, age_on, self_reported_band_for_age
 from app.newsletters.models import Campaign, CampaignStats, Delivery, Link, TrackingEvent
 from app.newsletters.tracking import classify
-from app.organisations.models import PCN, Practice
-from app.statistics import suppression
+from app.statistics import disclosure
 from app.transactions import transactional
 
 # UK government sector click-rate benchmark shown beside every campaign.
@@ -248,13 +247,6 @@ def _chunks(ids: list[int], size: int = 5000):
 # ----- what staff see -------------------------------------------------------
 
 
-def suppress(count: int | None) -> str:
-    """A count fit to leave the team, as text: the shared rules (1..7 as "*", others rounded)."""
-    if count is None:
-        return "*"
-    return str(suppression.suppress(count))
-
-
 def rate(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
@@ -373,74 +365,95 @@ GROUPS = {
 }
 
 
+EQUALITY_GROUPS = ("sex", "ethnic_group", "disability")
+
+
+def readership(campaign_id: int) -> dict:
+    """Recipients, human readers and clickers per category of every group, as disclosure control publishes them.
+
+    {"status": "ok" or "too_small", "message", "groups": {group: rows}}. Below the floor of
+    recipients every group is empty and the message says so, with no number. Each figure is
+    the published figure of its cell of people, so it is the same wherever it is shown, and
+    each read rate is worked out from the published figures only.
+    """
+    from app.representation.models import PostcodeArea
+
+    rule = disclosure.rules()
+    sent = select(Delivery.member_id).where(Delivery.campaign_id == campaign_id, Delivery.status == "sent")
+    options = {
+        "fields": EQUALITY_GROUPS,
+        "decile": (PostcodeArea, PostcodeArea.postcode, PostcodeArea.imd_decile),
+        "pcn": True,
+    }
+    recipients = disclosure.tally("member", sent, **options)
+    if disclosure.below_floor(recipients.people(), rule):
+        return {
+            "status": "too_small",
+            "message": disclosure.floor_message(rule, "people received this bulletin"),
+            "groups": {key: [] for key in GROUPS},
+        }
+    readers = disclosure.tally("member", sent.where(Delivery.first_open_at.is_not(None)), **options)
+    clickers = disclosure.tally("member", sent.where(Delivery.first_click_at.is_not(None)), **options)
+    today = now().date()
+    groups = {}
+    for key in GROUPS:
+        received, read, clicked = (_cells_by_label(t, key, today) for t in (recipients, readers, clickers))
+        groups[key] = [
+            _group_row(label, cell, read.get(label, disclosure.EMPTY), clicked.get(label, disclosure.EMPTY), rule)
+            for label, cell in sorted(received.items(), key=lambda item: _natural(item[0]))
+        ]
+    return {"status": "ok", "message": "", "groups": groups}
+
+
 def readership_by_group(campaign_id: int, group: str) -> list[dict]:
-    """Recipients and human readers per category of one characteristic, small numbers suppressed."""
+    """Recipients and human readers per category of one group, published (empty below the floor)."""
     if group not in GROUPS:
         raise KeyError(group)
-    query = select(Delivery.first_open_at, Delivery.first_click_at, Member.id, Member.date_of_birth, Member.age_band)
-    query = query.join(Member, Member.id == Delivery.member_id).where(
-        Delivery.campaign_id == campaign_id, Delivery.status == "sent"
-    )
-    if group in ("sex", "ethnic_group", "disability"):
-        query = query.add_columns(getattr(EqualityAnswers, group)).outerjoin(
-            EqualityAnswers, EqualityAnswers.member_id == Member.id
-        )
-    elif group == "pcn":
-        query = (
-            query.add_columns(PCN.name)
-            .outerjoin(Practice, Practice.id == Member.practice_id)
-            .outerjoin(PCN, PCN.id == Practice.pcn_id)
-        )
-    elif group == "imd_decile":
-        from app.representation.models import PostcodeArea
+    return readership(campaign_id)["groups"][group]
 
-        query = query.add_columns(PostcodeArea.imd_decile).outerjoin(
-            PostcodeArea, PostcodeArea.postcode == Member.search_postcode
-        )
-    today = now().date()
-    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in db.session.execute(query):
-        if group == "age_band":
-            code = self_reported_band_for_age(age_on(row.date_of_birth, today)) if row.date_of_birth else row.age_band
+
+def _group_row(label: str, received, read, clicked, rule) -> dict:
+    recipients = disclosure.publish(received, rule)
+    readers = disclosure.publish(read, rule)
+    clickers = disclosure.publish(clicked, rule)
+    hidden = recipients.hidden
+    rate_shown = None if hidden else disclosure.percent(readers, recipients)
+    return {
+        "group": label,
+        "recipients": str(recipients.shown),
+        # Readers of a group too few to show are hidden too: 0 readers of "*" says how many read.
+        "readers": disclosure.SUPPRESSED if hidden else str(readers.shown),
+        "clickers": disclosure.SUPPRESSED if hidden else str(clickers.shown),
+        # Noise can put readers above recipients; a rate over 100% would say so.
+        "read_rate": None if rate_shown is None else min(rate_shown, 100),
+    }
+
+
+def _cells_by_label(tally, group: str, today) -> dict:
+    """{category label: Cell} of one group over a tally of members."""
+    if group == "age_band":
+        cells = {}
+        for (born, band), cell in tally.cells("date_of_birth", "age_band").items():
+            code = self_reported_band_for_age(age_on(date.fromisoformat(born[:10]), today)) if born else band
             label = SELF_REPORTED_AGE_BANDS[code][0] if code in SELF_REPORTED_AGE_BANDS else "Not known"
-        elif group == "pcn":
-            label = row[-1] or "Not known"
-        elif group == "imd_decile":
-            label = (
-                f"Decile {row[-1]}"
-                + (" (most deprived)" if row[-1] == 1 else " (least deprived)" if row[-1] == 10 else "")
-                if row[-1]
-                else "Not known"
-            )
-        else:
-            label = _equality_label(group, row[-1])
-        entry = tally[label]
-        entry[0] += 1
-        entry[1] += 1 if row.first_open_at else 0
-        entry[2] += 1 if row.first_click_at else 0
-    result = []
-    for label, (recipients, openers, clickers) in sorted(tally.items(), key=lambda item: _natural(item[0])):
-        hidden = suppression.is_small(recipients)
-        result.append(
-            {
-                "group": label,
-                "recipients": suppress(recipients),
-                "readers": suppress(openers) if not hidden else "*",
-                "clickers": suppress(clickers) if not hidden else "*",
-                "read_rate": shown_rate(openers, recipients),
-            }
-        )
-    return result
+            cells[label] = cells.get(label, disclosure.EMPTY) + cell
+        return cells
+    label = {"pcn": _pcn_label, "imd_decile": _decile_label}.get(group) or partial(_equality_label, group)
+    cells = {}
+    for value, cell in tally.cells(group).items():
+        name = label(value)
+        cells[name] = cells.get(name, disclosure.EMPTY) + cell
+    return cells
 
 
-def shown_rate(part: int, whole: int) -> float | None:
-    """part / whole as a percentage worked out from the figures as shown (rounded), None when either is hidden.
+def _pcn_label(name: str | None) -> str:
+    return name or "Not known"
 
-    A rate from the exact counts would give them back (9 of 12 is the only fit for "10", "10", 75%).
-    """
-    if suppression.derived(True, part, whole) == suppression.SUPPRESSED:
-        return None
-    return rate(suppression.suppress(part), suppression.suppress(whole))
+
+def _decile_label(decile: int | None) -> str:
+    if not decile:
+        return "Not known"
+    return f"Decile {decile}" + (" (most deprived)" if decile == 1 else " (least deprived)" if decile == 10 else "")
 
 
 def _natural(label: str) -> list:

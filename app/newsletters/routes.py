@@ -236,7 +236,7 @@ def campaign_report_refresh(campaign_id):
 @requires("bulletins.report")
 def campaign_report(campaign_id):
     campaign = campaigns.get_campaign(campaign_id)
-    groups = {key: reports.readership_by_group(campaign.id, key) for key in reports.GROUPS}
+    readership = reports.readership(campaign.id)
     activity = reports.activity(campaign.id)
     return render_template(
         "newsletters/report.html",
@@ -245,7 +245,8 @@ def campaign_report(campaign_id):
         links=reports.link_clicks(campaign.id),
         activity=activity,
         chart=reports.activity_chart(activity),
-        groups=groups,
+        groups=readership["groups"],
+        groups_message=readership["message"],
         group_names=reports.GROUPS,
         previous=reports.trends(),
     )

@@ -154,5 +154,11 @@ class ReportOut(Schema):
     links = fields.List(fields.Dict(), metadata={"description": "Human and machine clicks per link"})
     activity = fields.List(fields.Dict(), metadata={"description": "Human opens and clicks per hour"})
     groups = fields.Dict(
-        metadata={"description": "Readership per characteristic, small numbers shown as '*'"},
+        metadata={
+            "description": "Readership per characteristic as disclosure control publishes it: counts perturbed "
+            "and rounded, small ones shown as '*', read rates in whole percent of the published counts"
+        },
+    )
+    groups_message = fields.Str(
+        metadata={"description": "Why no readership by group is given (too few recipients), or empty"}
     )

@@ -5,7 +5,8 @@ from datetime import date
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.permissions import can, requires
+from app.audit import exact as exact_figures
+from app.auth.permissions import requires
 from app.clock import today
 from app.errors import InvalidRequest
 from app.representation import audit as engine
@@ -41,12 +42,8 @@ def _live_results(exact: bool = False):
 
 def _wants_exact() -> bool:
     """Exact figures, for staff who may see individuals: asked for, allowed, and recorded in the audit log."""
-    if request.args.get("exact") != "1":
-        return False
-    if not can("equality.view_individual"):
-        raise InvalidRequest("Exact figures are only for staff who may see individual members' records.", 403)
-    services.record_exact_view(request.args.get("population", "active"))
-    return True
+    kind = request.args.get("population", "active")
+    return exact_figures.requested("representation_audit", "", f"exact figures viewed for population {kind}")
 
 
 @bp.route("/")

@@ -323,12 +323,6 @@ def export_pdf(results: dict, title: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def record_exact_view(kind: str) -> None:
-    """Note that exact (unpublishable) audit figures were shown to a member of staff."""
-    audit_log.record("view", "representation_audit", "", f"exact figures viewed for population {kind}")
-    db.session.commit()
-
-
 def record_export(kind: str, audit_id) -> None:
     """Note an export of aggregate figures in the audit log."""
     audit_log.record("export", "representation_audit", audit_id or "", f"audit {kind} export")

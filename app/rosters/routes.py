@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.audit import exact as exact_figures
 from app.audit import services as audit
 from app.auth.permissions import can, requires
 from app.errors import InvalidRequest
@@ -100,6 +101,8 @@ def archive(roster_id: int):
 @requires("rosters.view")
 def roster(roster_id: int):
     found = _roster_or_404(roster_id)
+    # Asked first: the viewing is committed to the audit log before anything is rendered from it.
+    exact = exact_figures.requested("roster_composition", found.id, "exact composition figures viewed")
     current = services.current_memberships(found) if can("rosters.view_members") else []
     active = services.active_count(found.id)
     html = render_template(
@@ -108,7 +111,8 @@ def roster(roster_id: int):
         current=current,
         active_count=active,
         vacancies=max(found.target_size - active, 0) if found.target_size else None,
-        composition=composition.composition(found.id),
+        composition=composition.composition(found.id, exact=exact),
+        exact=exact,
         roles=ROLES,
         kinds=ROSTER_KINDS,
         contact_types=CONTACT_TYPES,

@@ -126,15 +126,15 @@ def test_report_and_exports_are_open_to_analysts_but_campaigns_are_not(client, o
     )
 
 
-def test_readership_by_group_suppresses_small_numbers(app, outbox):
+def test_readership_by_group_of_a_small_campaign_shows_nothing(app, outbox):
     from app.newsletters import reports
 
     for _ in range(3):
         create_member()
     campaign = create_campaign()
     sending.start_send(campaign.id)
-    rows = reports.readership_by_group(campaign.id, "age_band")
-    assert rows == [{"group": "Not known", "recipients": "*", "readers": "*", "clickers": "*", "read_rate": None}]
+    assert reports.readership_by_group(campaign.id, "age_band") == []
+    assert reports.readership(campaign.id)["message"].startswith("Fewer than 50 people received this bulletin")
 
 
 def test_readership_by_deprivation_decile_shows_which_areas_read(app, outbox):
@@ -143,16 +143,15 @@ def test_readership_by_deprivation_decile_shows_which_areas_read(app, outbox):
     from app.newsletters import reports
     from app.newsletters.models import Delivery
     from app.representation import deprivation
+    from app.statistics import disclosure
     from tests.representation.helpers import load_area
 
     load_area()
     deprivation.load_postcode_lookup(
         io.BytesIO(b"pcds,lsoa21cd\nWV1 1AA,E01010413\nWV6 9ZZ,E01010494\n"), ["E08000031"]
     )
-    for _ in range(10):
-        create_member(postcode="WV1 1AA")
-    for _ in range(20):
-        create_member(postcode="WV6 9ZZ")
+    deprived = [create_member(postcode="WV1 1AA") for _ in range(20)]
+    least = [create_member(postcode="WV6 9ZZ") for _ in range(40)]
     campaign = create_campaign()
     sending.start_send(campaign.id)
     readers = db.session.scalars(select(Delivery).where(Delivery.campaign_id == campaign.id)).all()
@@ -160,15 +159,25 @@ def test_readership_by_deprivation_decile_shows_which_areas_read(app, outbox):
         if delivery.member.postcode == "WV6 9ZZ":
             delivery.first_open_at = delivery.sent_at
     db.session.commit()
+
+    def shown(people):
+        return str(disclosure.publish(disclosure.total(disclosure.Cell(1, p.record_key) for p in people)).shown)
+
     rows = reports.readership_by_group(campaign.id, "imd_decile")
     assert rows == [
-        {"group": "Decile 1 (most deprived)", "recipients": "10", "readers": "0", "clickers": "0", "read_rate": 0.0},
+        {
+            "group": "Decile 1 (most deprived)",
+            "recipients": shown(deprived),
+            "readers": "0",
+            "clickers": "0",
+            "read_rate": 0,
+        },
         {
             "group": "Decile 10 (least deprived)",
-            "recipients": "20",
-            "readers": "20",
+            "recipients": shown(least),
+            "readers": shown(least),
             "clickers": "0",
-            "read_rate": 100.0,
+            "read_rate": 100,
         },
     ]
 

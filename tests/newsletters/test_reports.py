@@ -1,15 +1,18 @@
-"""Readership reports: small-number suppression holds in every figure, and the figures keep up."""
+"""Readership reports: every figure by group is published by disclosure control, and the figures keep up."""
 
 import csv
 import io
+import re
 
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from app.clock import now
 from app.extensions import db
-from app.newsletters import sending
+from app.members.models import Member
+from app.newsletters import reports, sending
 from app.newsletters.models import Delivery
+from app.statistics import disclosure
 from tests.factories import create_member, create_staff_user, csrf_token, login
 from tests.newsletters.factories import create_campaign
 
@@ -25,35 +28,104 @@ def _campaign_read_by(people: int, readers: int):
     return campaign
 
 
-def test_read_rate_cannot_give_back_the_rounded_counts(client, outbox):
-    # 9 readers of 12 are shown as "10" and "10": a rate of 75% would tell anyone the true counts.
+def _members_of(campaign, opened=None):
+    query = select(Member).join(Delivery, Delivery.member_id == Member.id).where(Delivery.campaign_id == campaign.id)
+    if opened:
+        query = query.where(Delivery.first_open_at.is_not(None))
+    return db.session.scalars(query).all()
+
+
+def _published(people):
+    return disclosure.publish(disclosure.total(disclosure.Cell(1, p.record_key) for p in people))
+
+
+def _csv_rows(client, campaign):
+    return list(csv.reader(io.StringIO(client.get(f"/staff/bulletins/campaigns/{campaign.id}/report.csv").text)))
+
+
+def test_a_campaign_under_the_floor_shows_no_breakdown_and_no_number(client, outbox):
     campaign = _campaign_read_by(12, 9)
     login(client, create_staff_user("analyst"))
 
     page = client.get(f"/staff/bulletins/campaigns/{campaign.id}/report").get_data(as_text=True)
-    pcn_table = page.split('id="group-pcn"')[1].split("</table>")[0]
-    assert "75.0%" not in pcn_table
-    assert "100.0%" in pcn_table
+    who = page.split("<h2>Who is reading</h2>")[1].split("<h2>")[0]
+    assert 'id="group-' not in who and "Fewer than 50 people received this bulletin" in who
+    assert re.findall(r"\d+", who) == ["50"]
 
-    rows = list(csv.reader(io.StringIO(client.get(f"/staff/bulletins/campaigns/{campaign.id}/report.csv").text)))
-    pcn_rows = [r for r in rows if r[0] == "Readership by primary care network"]
-    assert pcn_rows == [["Readership by primary care network", "Not known", "10", "100.0"]]
+    rows = _csv_rows(client, campaign)
+    assert not [r for r in rows if r[0].startswith("Readership by ") and r[0] != "Readership by group"]
+    assert [r[1] for r in rows if r[0] == "Readership by group"][0].startswith("Fewer than 50 people")
 
     book = load_workbook(io.BytesIO(client.get(f"/staff/bulletins/campaigns/{campaign.id}/report.xlsx").data))
     sheet_rows = [list(r) for r in book.active.iter_rows(values_only=True)]
-    assert [r for r in sheet_rows if r[0] == "Readership by primary care network"] == [
-        ["Readership by primary care network", "Not known", "10", 100.0]
-    ]
+    assert not [r for r in sheet_rows if r[0] == "Readership by primary care network"]
+
+    report = reports.readership(campaign.id)
+    assert report["status"] == "too_small" and all(rows == [] for rows in report["groups"].values())
 
 
-def test_read_rate_is_hidden_when_readers_are_few(client, outbox):
-    campaign = _campaign_read_by(12, 3)
+def test_readership_figures_are_what_disclosure_control_publishes(client, outbox):
+    campaign = _campaign_read_by(64, 41)
+    recipients, readers = _members_of(campaign), _members_of(campaign, opened=True)
+    shown_recipients, shown_readers = _published(recipients), _published(readers)
+    rate = round(100 * shown_readers.value / shown_recipients.value)
+    expected = {
+        "group": "Not known",
+        "recipients": str(shown_recipients.value),
+        "readers": str(shown_readers.value),
+        "clickers": "0",
+        "read_rate": min(rate, 100),
+    }
+    assert reports.readership_by_group(campaign.id, "pcn") == [expected]
+    assert reports.readership_by_group(campaign.id, "age_band") == [expected]  # nobody gave an age
+
     login(client, create_staff_user("analyst"))
+    page = client.get(f"/staff/bulletins/campaigns/{campaign.id}/report").get_data(as_text=True)
+    pcn_table = page.split('id="group-pcn"')[1].split("</table>")[0]
+    assert f">{shown_recipients.value}<" in pcn_table and f">{shown_readers.value}<" in pcn_table
+    assert f">{min(rate, 100)}%<" in pcn_table
+    assert ["Readership by primary care network", "Not known", str(shown_readers.value), str(rate)] in _csv_rows(
+        client, campaign
+    )
+    book = load_workbook(io.BytesIO(client.get(f"/staff/bulletins/campaigns/{campaign.id}/report.xlsx").data))
+    sheet_rows = [list(r) for r in book.active.iter_rows(values_only=True)]
+    assert ["Readership by primary care network", "Not known", str(shown_readers.value), rate] in sheet_rows
 
-    rows = list(csv.reader(io.StringIO(client.get(f"/staff/bulletins/campaigns/{campaign.id}/report.csv").text)))
-    assert [r for r in rows if r[0] == "Readership by primary care network"] == [
-        ["Readership by primary care network", "Not known", "*", "*"]
-    ]
+
+def test_the_same_readers_always_show_the_same_figures(app, outbox):
+    campaign = _campaign_read_by(60, 30)
+    first = reports.readership(campaign.id)
+    assert first == reports.readership(campaign.id)
+    # A second bulletin to the same people, read by the same people: the same cells, the same figures.
+    again = create_campaign(name="April bulletin")
+    sending.start_send(again.id)
+    readers = {m.id for m in _members_of(campaign, opened=True)}
+    db.session.execute(
+        update(Delivery)
+        .where(Delivery.campaign_id == again.id, Delivery.member_id.in_(readers))
+        .values(first_open_at=now())
+    )
+    db.session.commit()
+    assert reports.readership(again.id) == first
+
+
+def test_a_hidden_cell_shows_no_rate_and_no_flag(client, outbox):
+    from tests.factories import create_pcn, create_practice
+
+    practice = create_practice(ods_code="M92011", name="Axe Surgery", pcn=create_pcn(code="U90001", name="Axe PCN"))
+    few = [create_member(practice_id=practice.id) for _ in range(4)]
+    campaign = _campaign_read_by(56, 0)
+    db.session.execute(update(Delivery).where(Delivery.campaign_id == campaign.id).values(first_open_at=now()))
+    db.session.commit()
+    assert _published(few).hidden
+    row = {r["group"]: r for r in reports.readership_by_group(campaign.id, "pcn")}["Axe PCN"]
+    assert row == {"group": "Axe PCN", "recipients": "*", "readers": "*", "clickers": "*", "read_rate": None}
+
+    login(client, create_staff_user("analyst"))
+    page = client.get(f"/staff/bulletins/campaigns/{campaign.id}/report").get_data(as_text=True)
+    cells = page.split('id="group-pcn"')[1].split("Axe PCN</td>")[1].split("</tr>")[0]
+    assert re.findall(r">([^<]*)</td>", cells) == ["*", "*", "*"]
+    assert ["Readership by primary care network", "Axe PCN", "*", "*"] in _csv_rows(client, campaign)
 
 
 HUMAN = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
