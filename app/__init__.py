@@ -83,6 +83,7 @@ def _register_models() -> None:
     import app.representation.models  # noqa: F401
     import app.rosters.models  # noqa: F401
     import app.settings.models  # noqa: F401
+    import app.surveys.equality_counts  # noqa: F401  (registers the respondents' source for disclosure control)
     import app.surveys.models  # noqa: F401
 
 

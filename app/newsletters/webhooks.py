@@ -120,7 +120,8 @@ def _received(digest: str) -> int | None:
 
 
 @transactional
-def _store(body: str, count: int, digest: str) -> int:
+def _store(body: str, count: int, digest: str | None = None) -> int:
+    digest = digest or hashlib.sha256(body.encode("utf-8")).hexdigest()
     batch = WebhookBatch(provider="sendgrid", body=body, body_sha256=digest)
     db.session.add(batch)
     db.session.flush()

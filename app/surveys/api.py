@@ -1,6 +1,7 @@
-"""JSON API for surveys (/api/v1/surveys): surveys and questions, suppressed results, and responses.
+"""JSON API for surveys (/api/v1/surveys): surveys and questions, suppressed results, cross-tabulations, responses.
 
-Results are aggregates with small numbers suppressed (surveys.view). Individual responses need
+Results are aggregates with small numbers suppressed (surveys.view); cross-tabulations by
+a characteristic are the staff page's protected figures (disclosure control). Individual responses need
 surveys.responses, are audit-logged, and for an anonymous survey carry no member or invitation.
 """
 
@@ -11,10 +12,18 @@ from app.api import ApiBlueprint
 from app.api.timestamps import rfc3339
 from app.audit import services as audit_log
 from app.extensions import db
-from app.surveys import analysis, themes
+from app.surveys import analysis, crosstab, themes
 from app.surveys.models import Answer, Response, Survey
 from app.surveys.questions import options_of
-from app.surveys.schemas import ResponsePageOut, ResponseQuery, ResultsOut, SurveyDetailOut, SurveyOut
+from app.surveys.schemas import (
+    CrosstabOut,
+    CrosstabQuery,
+    ResponsePageOut,
+    ResponseQuery,
+    ResultsOut,
+    SurveyDetailOut,
+    SurveyOut,
+)
 
 
 def _detail(survey) -> dict:
@@ -50,6 +59,13 @@ def _results(survey) -> dict:
         "tracking": tracking,
         "questions": shown["questions"],
     }
+
+
+def _crosstab(survey, query) -> dict:
+    choices = crosstab.question_choices(survey)
+    key = query["question"] or (choices[0][0] if choices else "")
+    shown = crosstab.present(crosstab.crosstab(survey, key, query["by"]))
+    return {**shown, "survey_id": survey.id, "note": crosstab.method_note()}
 
 
 def _responses(survey, query) -> dict:
@@ -125,6 +141,18 @@ def build_blueprint() -> ApiBlueprint:
         def get(self, survey_id):
             """Per-question results of complete responses and response tracking, small numbers suppressed"""
             return _results(analysis.get_survey(survey_id))
+
+    @blp.route("/surveys/<int:survey_id>/crosstab")
+    class Crosstab(MethodView):
+        @authenticate("surveys.view")
+        @blp.arguments(CrosstabQuery, location="query")
+        @blp.response(200, CrosstabOut)
+        def get(self, query, survey_id):
+            """A choice question's answers by a characteristic of the people who answered, as on the staff page
+
+            Every count is protected by disclosure control; groups where fewer than the floor answered show none.
+            """
+            return _crosstab(analysis.get_survey(survey_id), query)
 
     @blp.route("/surveys/<int:survey_id>/responses")
     class Responses(MethodView):

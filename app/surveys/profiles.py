@@ -1,33 +1,15 @@
-"""Who answered a survey: each complete response's characteristics (a profile), for cross-tabulation and reach.
+"""The groups respondents are compared in: the characteristics a cross-tabulation can be cut by,
+their categories, and which group a respondent's answers place them in.
 
-Equality answers given in the survey come first; for an identified response whose survey
-answer to a question is missing, the member's own answer (and age) is used instead. An
-anonymous response has no member, so only what was given in the survey is known. The
-profiles are counted by callers and never shown one by one.
+Respondents' answers are read and counted by disclosure control (the "response" source in
+app/surveys/equality_counts.py); this module only names the groups.
 """
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import String, cast, select
-
-from app.extensions import db
 from app.members import equality
-from app.members.models import EqualityAnswers, Member
 from app.members.vocab import SELF_REPORTED_AGE_BANDS, age_on, self_reported_band_for_age
-from app.organisations.models import PCN, Practice
-from app.representation.models import PostcodeArea
-from app.surveys.models import CHANNELS, Response, ResponseEquality
-
-EQUALITY_FIELDS = (
-    "ethnic_group",
-    "ethnic_background",
-    "sex",
-    "gender_identity_same",
-    "sexual_orientation",
-    "disability",
-    "disability_impact",
-    "religion",
-)
+from app.surveys.models import CHANNELS
 
 # Characteristics a question can be cross-tabulated by: key -> label.
 CHARACTERISTICS = {
@@ -50,60 +32,6 @@ DEPRIVATION_NOTE = (
 )
 
 
-def profiles(survey_id: int) -> list[dict]:
-    """One dict per complete response: response_id, channel, date_of_birth, age_band code, equality codes, pcn."""
-    member_answers = [getattr(EqualityAnswers, f) for f in EQUALITY_FIELDS]
-    survey_answers = [getattr(ResponseEquality, f) for f in EQUALITY_FIELDS]
-    query = (
-        select(
-            Response.id,
-            Response.record_key,
-            Response.channel,
-            Response.completed_at,
-            ResponseEquality.age_band,
-            cast(Member.date_of_birth, String),
-            Member.age_band,
-            PCN.name,
-            PostcodeArea.imd_decile,
-            *survey_answers,
-            *member_answers,
-        )
-        .outerjoin(ResponseEquality, ResponseEquality.response_id == Response.id)
-        .outerjoin(Member, Member.id == Response.member_id)
-        .outerjoin(EqualityAnswers, EqualityAnswers.member_id == Member.id)
-        .outerjoin(Practice, Practice.id == Member.practice_id)
-        .outerjoin(PCN, PCN.id == Practice.pcn_id)
-        .outerjoin(PostcodeArea, PostcodeArea.postcode == Member.search_postcode)
-        .where(Response.survey_id == survey_id, Response.completed_at.is_not(None))
-    )
-    count = len(EQUALITY_FIELDS)
-    out = []
-    for row in db.session.execute(query):
-        response_id, record_key, channel, completed_at, reported_band, born, member_band, pcn, decile = row[:9]
-        given, own = row[9 : 9 + count], row[9 + count :]
-        born = date.fromisoformat(born[:10]) if born else None
-        profile = {
-            "response_id": response_id,
-            "record_key": record_key or 0,
-            "channel": channel,
-            "completed_at": completed_at,
-            "date_of_birth": born if not reported_band else None,
-            "age_band": reported_band or member_band,
-            "pcn": pcn,
-            "imd_decile": str(decile) if decile else None,
-        }
-        if not profile["age_band"] and born is not None and completed_at is not None:
-            profile["age_band"] = self_reported_band_for_age(age_on(born, completed_at.date()))
-        for i, field in enumerate(EQUALITY_FIELDS):
-            profile[field] = given[i] if given[i] else own[i]
-        # The two disability questions are read together, from whichever answers gave the first.
-        condition = EQUALITY_FIELDS.index("disability")
-        impact = EQUALITY_FIELDS.index("disability_impact")
-        profile["disability_impact"] = given[impact] if given[condition] else own[impact]
-        out.append(profile)
-    return out
-
-
 def categories(characteristic: str) -> list[tuple[str, str]]:
     """(code, label) pairs a characteristic's groups are shown in, in the order of the question."""
     if characteristic == "age_band":
@@ -120,9 +48,29 @@ def categories(characteristic: str) -> list[tuple[str, str]]:
     return [(code, label) for code, label in equality.choices(characteristic) if code != equality.PREFER_NOT_TO_SAY]
 
 
-def group_of(profile: dict, characteristic: str, known: dict[str, str]) -> str:
-    """The label of the group a response falls in, or NOT_KNOWN."""
-    value = profile.get(characteristic)
+# The columns of the "response" source a characteristic's group is worked out from.
+COLUMNS = {"age_band": ("age_band", "date_of_birth", "completed_at")}
+
+
+def columns_of(characteristic: str) -> tuple[str, ...]:
+    """The source columns that place a respondent in a group of this characteristic."""
+    return COLUMNS.get(characteristic, (characteristic,))
+
+
+def _age_band(band: str | None, born: str | None, completed_at: datetime | None) -> str | None:
+    # The band given (in the survey, else the member's own); failing that, the age on the day they answered.
+    if band or not born or completed_at is None:
+        return band
+    return self_reported_band_for_age(age_on(date.fromisoformat(born[:10]), completed_at.date()))
+
+
+def group_of(characteristic: str, values: tuple, known: dict[str, str]) -> str:
+    """The label of the group the values of `columns_of(characteristic)` place a response in, or NOT_KNOWN."""
+    if characteristic == "age_band":
+        return known.get(_age_band(*values), NOT_KNOWN)
+    (value,) = values
     if characteristic == "pcn":
         return value or NOT_KNOWN
+    if characteristic == "imd_decile":
+        value = str(value) if value else None
     return known.get(value, NOT_KNOWN)

@@ -1,17 +1,19 @@
 """Reach: who answered a survey compared with the population of the area served.
 
 The respondents' characteristics (survey equality answers first, the member's own answers
-for identified responses without them) are added up into the counts the representation
-engine reads, and the engine compares them with the Census 2021 baseline, so the report
-says which groups were not heard. Anonymous responses are counted too: only totals leave here.
+for identified responses without them) are counted by disclosure control into the cells the
+representation engine reads, and the engine compares them with the Census 2021 baseline, so
+the report says which groups were not heard. Anonymous responses are counted too: only
+protected figures leave here.
 """
+
+from datetime import date
 
 from app.clock import today
 from app.errors import InvalidRequest
 from app.representation import audit as engine
 from app.representation import baselines, mapping, report
 from app.statistics import disclosure
-from app.surveys import profiles
 
 
 def _born_before(on, years: int):
@@ -21,41 +23,36 @@ def _born_before(on, years: int):
         return on.replace(year=on.year - years, day=28)
 
 
-def _cells(people, value) -> dict:
-    cells: dict = {}
-    for p in people:
-        key = value(p)
-        cells[key] = cells.get(key, disclosure.EMPTY) + disclosure.Cell(1, p["record_key"])
-    return cells
-
-
 def respondent_counts(survey, on) -> dict:
     """The cells representation.audit.load_counts returns, for a survey's complete responses.
 
-    Each response counts with its own record key, so its figures are protected like the members'.
+    The respondents are read and counted by disclosure control (the "response" source), each
+    with its own record key, so its figures are protected like the members'.
     """
-    people = profiles.profiles(survey.id)
     fields = list(dict.fromkeys(mapping.ANSWER_FIELDS.values()))
-    ages = _cells(people, lambda p: (p["date_of_birth"], None if p["date_of_birth"] else p["age_band"]))
-    answers = {f: _cells(people, lambda p, f=f: p.get(f)) for f in fields}
+    tally = disclosure.tally("response", survey.id)
+    ages: dict = {}
+    for (born, band), cell in tally.cells("date_of_birth", "age_band").items():
+        key = (date.fromisoformat(born[:10]), None) if born else (None, band)
+        ages[key] = ages.get(key, disclosure.EMPTY) + cell
+    born_column, band_column = tally.plain("date_of_birth"), tally.plain("age_band")
     aged, aged_people = {}, {}
     for key, minimum in mapping.MINIMUM_AGE.items():
-        youngest = _born_before(on, minimum)
-        field = mapping.ANSWER_FIELDS[key]
-        old_enough = [
-            p for p in people if (p["date_of_birth"] <= youngest if p["date_of_birth"] else p["age_band"] != "under_16")
+        youngest = _born_before(on, minimum).isoformat()
+        where = [
+            (born <= youngest) if born else band != "under_16"
+            for born, band in zip(born_column, band_column, strict=True)
         ]
-        aged.setdefault(minimum, {})[field] = _cells(old_enough, lambda p, field=field: p.get(field))
-        aged_people[minimum] = disclosure.total(disclosure.Cell(1, p["record_key"]) for p in old_enough)
-    pairs = {
-        key: _cells(people, lambda p, key=key, second=second: (p.get(mapping.ANSWER_FIELDS[key]), p.get(second)))
-        for key, second in mapping.PAIRED_FIELDS.items()
-    }
+        field = mapping.ANSWER_FIELDS[key]
+        aged.setdefault(minimum, {})[field] = tally.cells(field, where=where)
+        aged_people[minimum] = tally.people(where)
     return {
-        "people": disclosure.total(disclosure.Cell(1, p["record_key"]) for p in people),
+        "people": tally.people(),
         "ages": [(born, band, n) for (born, band), n in ages.items()],
-        "answers": answers,
-        "pairs": pairs,
+        "answers": {f: tally.cells(f) for f in fields},
+        "pairs": {
+            key: tally.cells(mapping.ANSWER_FIELDS[key], second) for key, second in mapping.PAIRED_FIELDS.items()
+        },
         "aged": aged,
         "aged_people": aged_people,
     }

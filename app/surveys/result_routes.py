@@ -119,13 +119,23 @@ def tag(survey_id, theme_id):
     return _back_to_text(survey.id, theme.question_id)
 
 
+CROSSTAB_EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", crosstab.export_csv),
+    "xlsx": (exports.XLSX_MIMETYPE, crosstab.export_xlsx),
+}
+
+
+def _crosstab_choice(choices):
+    key = request.args.get("question") or (choices[0][0] if choices else "")
+    return key, request.args.get("by") or "age_band"
+
+
 @bp.route("/<int:survey_id>/crosstab")
 @requires("surveys.view")
 def crosstab_page(survey_id):
     survey = analysis.get_survey(survey_id)
     choices = crosstab.question_choices(survey)
-    key = request.args.get("question") or (choices[0][0] if choices else "")
-    by = request.args.get("by") or "age_band"
+    key, by = _crosstab_choice(choices)
     errors, table = {}, None
     if choices:
         try:
@@ -142,6 +152,24 @@ def crosstab_page(survey_id):
         table=table,
         errors=errors,
         deprivation_note=profiles.DEPRIVATION_NOTE,
+        method_note=crosstab.method_note(),
+    )
+
+
+@bp.route("/<int:survey_id>/crosstab.<fmt>")
+@requires("surveys.view")
+def export_crosstab(survey_id, fmt):
+    survey = analysis.get_survey(survey_id)
+    if fmt not in CROSSTAB_EXPORTS:
+        raise InvalidRequest("Choose CSV or XLSX.", 404)
+    key, by = _crosstab_choice(crosstab.question_choices(survey))
+    shown = crosstab.present(crosstab.crosstab(survey, key, by))
+    mimetype, build = CROSSTAB_EXPORTS[fmt]
+    exports.record_export(survey, f"cross-tabulation {fmt} ({key} by {by})")
+    return Response(
+        build(shown),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-crosstab-{by}.{fmt}"'},
     )
 
 

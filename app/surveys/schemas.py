@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.api.timestamps import Timestamp
+from app.surveys.profiles import CHARACTERISTICS
 
 SUPPRESSIBLE = {"description": 'A number, or "*" where small-number suppression hides it'}
 
@@ -110,6 +111,48 @@ class ResultsOut(Schema):
     responses = fields.Raw(metadata={"description": 'Complete responses, or "*"'})
     tracking = fields.Nested(TrackingOut)
     questions = fields.List(fields.Nested(QuestionResultOut))
+
+
+class CrosstabQuery(Schema):
+    question = fields.Str(
+        load_default="",
+        validate=validate.Length(max=60),
+        metadata={"description": 'A choice question\'s id, or "id:row" for a grid row; the first one when left out'},
+    )
+    by = fields.Str(
+        load_default="age_band",
+        validate=validate.OneOf(list(CHARACTERISTICS), error="Choose a characteristic to compare by"),
+        metadata={"description": "The characteristic to compare by"},
+    )
+
+
+class CrosstabColumnOut(Schema):
+    group = fields.Str()
+    shown = fields.Bool(metadata={"description": "False where fewer than the floor answered: no figures at all"})
+    n = fields.Raw(metadata={"description": 'People in the group who answered (protected), "*", or "" when not shown'})
+    counts = fields.Dict(
+        keys=fields.Str(), values=fields.Raw(), metadata={"description": 'Answer -> protected count, "*" or ""'}
+    )
+    percents = fields.Dict(
+        keys=fields.Str(),
+        values=fields.Int(allow_none=True),
+        metadata={"description": "Answer -> whole percent of the published counts; null where the count is hidden"},
+    )
+    message = fields.Str(metadata={"description": "Why a group shows no breakdown"})
+
+
+class CrosstabOut(Schema):
+    survey_id = fields.Int()
+    key = fields.Str(metadata={"description": "The question (or grid row) compared"})
+    question = fields.Str()
+    kind = fields.Str()
+    characteristic = fields.Str()
+    characteristic_label = fields.Str()
+    options = fields.List(fields.Str())
+    columns = fields.List(fields.Nested(CrosstabColumnOut))
+    floor = fields.Int(metadata={"description": "Groups where fewer than this many answered show no breakdown"})
+    protected = fields.Bool(metadata={"description": "Always true: figures are published by disclosure control"})
+    note = fields.Str(metadata={"description": "How the figures are protected"})
 
 
 class ResponseQuery(Schema):

@@ -35,7 +35,8 @@ def _survey():
         ],
     )
     single, multiple, matrix, ranking, number, when, rating, text = questions_of(survey)
-    for n in range(24):
+    # Enough people in each group (sex, age band) for the cross-tabulation to show a breakdown.
+    for n in range(120):
         create_response(
             survey,
             {
@@ -77,9 +78,13 @@ def test_results_pages_have_no_axe_violations(app, live_server, page):
     survey = _survey()
     _sign_in(page, live_server, create_staff_user("admin"))
     found = {}
-    for path in ("results", "free-text", "crosstab", "crosstab?by=pcn", "reach", "outcome"):
+    for path in ("results", "free-text", "crosstab", "crosstab?by=sex", "crosstab?by=pcn", "reach", "outcome"):
         response = page.goto(f"{live_server}/staff/surveys/{survey.id}/{path}")
         assert response.status == 200, path
+        if path.startswith("crosstab?by=sex"):
+            assert page.locator("#crosstab th", has_text="Female").count() == 1
+        if path == "crosstab":  # one age band shown, the others held back with the floor message
+            assert page.locator("#crosstab").count() == 1 and page.locator("#held-back").count() == 1
         violations = axe_violations(page)
         if violations:
             found[path] = violations

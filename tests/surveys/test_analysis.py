@@ -1,11 +1,11 @@
-"""Per-question results, tracking and cross-tabulation, with small numbers suppressed."""
+"""Per-question results, tracking and free-text themes, with small numbers suppressed."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
-from app.surveys import analysis, crosstab, themes
-from tests.factories import create_member, create_pcn, create_practice
+from app.surveys import analysis, themes
+from tests.factories import create_member
 from tests.surveys.factories import TRANSPORT, create_survey, questions_of
 from tests.surveys.response_factories import create_response, create_responses, invite
 
@@ -135,95 +135,6 @@ def test_tracking_counts_invited_started_completed_and_days_against_target(app):
         ("2026-02-02", 0, 1),
         ("2026-02-03", 1, 2),
     ]
-
-
-def test_crosstab_by_survey_equality_falls_back_to_the_members_own_answers(app):
-    survey = create_survey(mode="invitation")
-    travel = questions_of(survey)[0]
-    woman = create_member(equality={"sex": "female"}, date_of_birth=date(1990, 1, 1))
-    create_response(survey, {travel.id: "bus"}, member=woman)
-    create_response(survey, {travel.id: "car"}, equality={"sex": "male", "age_band": "65_74"})
-    create_response(survey, {travel.id: "car"}, equality={"sex": "male"})
-    create_response(survey, {travel.id: "walk"})
-
-    table = crosstab.present(crosstab.crosstab(survey, str(travel.id), "sex"))
-    columns = {c["group"]: c for c in table["columns"]}
-
-    assert columns["Female"]["counts"] == {"Bus": 1, "Car": 0, "Walk": 0}
-    assert columns["Male"]["counts"]["Car"] == 2 and columns["Male"]["percents"]["Car"] == 100
-    assert columns["Not known or preferred not to say"]["counts"]["Walk"] == 1
-
-    by_age = {
-        c["group"]: c["n"] for c in crosstab.present(crosstab.crosstab(survey, str(travel.id), "age_band"))["columns"]
-    }
-    assert by_age["65 to 74"] == 1
-    # The member's age comes from their date of birth when the survey did not ask.
-    assert by_age["35 to 44"] + by_age["25 to 34"] == 1
-
-
-def test_crosstab_by_pcn_places_identified_responses_through_the_members_practice(app):
-    survey = create_survey(mode="invitation")
-    travel = questions_of(survey)[0]
-    north = create_practice("M10001", "North Surgery", pcn=create_pcn("U10001", "North PCN"))
-    member = create_member(practice_id=north.id)
-    create_response(survey, {travel.id: "bus"}, member=member)
-    create_response(survey, {travel.id: "car"})
-
-    columns = {c["group"]: c for c in crosstab.present(crosstab.crosstab(survey, str(travel.id), "pcn"))["columns"]}
-
-    assert columns["North PCN"]["counts"]["Bus"] == 1
-    assert columns["Not known or preferred not to say"]["counts"]["Car"] == 1
-
-
-@pytest.mark.parametrize("config_overrides", [{"SUPPRESS_BELOW": 1, "ROUND_TO": 1}])
-def test_crosstab_by_deprivation_places_invited_members_by_their_postcode(app):
-    import io
-
-    from app.representation import deprivation
-    from tests.representation.helpers import load_area
-
-    load_area()
-    deprivation.load_postcode_lookup(io.BytesIO(b"pcds,lsoa21cd\nWV1 1AA,E01010413\n"), ["E08000031"])
-    survey = create_survey(mode="invitation")
-    travel = questions_of(survey)[0]
-    create_response(survey, {travel.id: "bus"}, member=create_member(postcode="WV1 1AA"))
-    create_response(survey, {travel.id: "car"}, member=create_member(postcode="WV9 9ZZ"))
-
-    table = crosstab.present(crosstab.crosstab(survey, str(travel.id), "imd_decile"))
-    columns = {c["group"]: c for c in table["columns"]}
-
-    assert columns["Decile 1 (most deprived)"]["counts"]["Bus"] == 1
-    assert columns["Not known or preferred not to say"]["counts"]["Car"] == 1
-
-
-@pytest.mark.parametrize("config_overrides", [{"SUPPRESS_BELOW": 8, "ROUND_TO": 5}])
-def test_crosstab_hides_small_cells_and_the_shares_they_would_give_away(app):
-    survey = create_survey()
-    travel = questions_of(survey)[0]
-    create_responses(survey, 20, answers={travel.id: "bus"}, equality={"sex": "female"})
-    create_responses(survey, 2, answers={travel.id: "car"}, equality={"sex": "female"})
-
-    column = crosstab.present(crosstab.crosstab(survey, str(travel.id), "sex"))["columns"][0]
-
-    assert column["group"] == "Female"
-    assert column["counts"] == {"Bus": 20, "Car": "*", "Walk": 0}
-    assert set(column["percents"].values()) == {"*"}
-
-
-def test_crosstab_of_a_grid_row_and_bad_choices(app):
-    survey = create_survey(pages=[[{"kind": "matrix", "text": "Grid", "rows": ROWS}, {"kind": "long_text"}]])
-    grid = questions_of(survey)[0]
-    create_response(survey, {grid.id: {"wait": "agree", "staff": "disagree"}}, equality={"sex": "female"})
-    keys = [key for key, _ in crosstab.question_choices(survey)]
-    assert keys == [f"{grid.id}:wait", f"{grid.id}:staff"]
-
-    table = crosstab.crosstab(survey, f"{grid.id}:staff", "sex")
-    assert table["groups"]["Female"]["counts"]["Disagree"] == 1
-
-    for key, by in [(str(grid.id), "sex"), ("nonsense", "sex"), (f"{grid.id}:wait", "shoe_size")]:
-        with pytest.raises(Exception) as caught:
-            crosstab.crosstab(survey, key, by)
-        assert caught.value.status == 400
 
 
 def test_free_text_search_paging_and_themes(app):
