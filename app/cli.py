@@ -151,6 +151,9 @@ def register_cli(app) -> None:
 
     app.cli.add_command(members_cli)
     app.cli.add_command(baselines_cli)
+    from app.backup.cli import backup_cli
+
+    app.cli.add_command(backup_cli)
 
 
 baselines_cli = AppGroup("baselines", help="Population baselines (Census 2021).")

@@ -100,6 +100,9 @@ class Config:
     IMPORT_DIR = os.environ.get("IMPORT_DIR", "")
     IMPORT_FILE_MAX_AGE = int(os.environ.get("IMPORT_FILE_MAX_AGE", str(24 * 3600)))
 
+    # Where `flask backup` finds pg_dump and pg_restore when they are not on PATH (e.g. /usr/lib/postgresql/16/bin).
+    PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", PUBLIC_BASE_URL.startswith("https://"))
