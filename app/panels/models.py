@@ -15,7 +15,7 @@ class PanelDraw(db.Model):
     title: Mapped[str] = mapped_column(db.String(200))
     created_at: Mapped[datetime] = mapped_column(default=now)
     created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("staff_user.id"))
-    # queued -> running -> done | infeasible | failed
+    # queued -> running -> done | infeasible | timed_out | failed
     status: Mapped[str] = mapped_column(db.String(20), default="queued")
     algorithm: Mapped[str] = mapped_column(db.String(20))
     seed: Mapped[int]

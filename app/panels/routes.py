@@ -1,13 +1,15 @@
 """Staff pages for drawing representative panels: thin views over panels.services."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import requires
 from app.errors import InvalidRequest
-from app.jobs import fetch_job
 from app.panels import services
-from app.panels.selection import ALGORITHMS
+from app.panels.selection import ALGORITHMS, TIME_LIMIT_DEFAULT, TIME_LIMIT_MAX, TIME_LIMIT_MIN
+from app.panels.summary import pool_summary
 from app.rosters import services as rosters
 
 bp = Blueprint("panels", __name__, url_prefix="/staff/panels")
@@ -21,6 +23,7 @@ def _form_page(form, errors, status=200):
             algorithms=list(ALGORITHMS.items()),
             form=form,
             errors=errors,
+            limits=(TIME_LIMIT_MIN, TIME_LIMIT_MAX),
         ),
         status,
     )
@@ -30,7 +33,14 @@ def _form_page(form, errors, status=200):
 @requires("panels.draw")
 def index():
     return _form_page(
-        {"source": "network", "quotas_from": "baseline", "algorithm": "maximin", "features": "sex,age_band"}, {}
+        {
+            "source": "network",
+            "quotas_from": "baseline",
+            "algorithm": "maximin",
+            "features": "sex,age_band",
+            "time_limit": str(TIME_LIMIT_DEFAULT),
+        },
+        {},
     )
 
 
@@ -50,6 +60,7 @@ def create():
         seed = (
             _int(form.get("seed"), "seed", "The seed must be a whole number") if form.get("seed", "").strip() else None
         )
+        time_limit = services.check_time_limit(form.get("time_limit"))
         if form.get("source") == "csv":
             upload = request.files.get("pool")
             if upload is None or not upload.filename:
@@ -78,6 +89,7 @@ def create():
             seed,
             source,
             current_user.id,
+            time_limit=time_limit,
         )
     except InvalidRequest as error:
         return _form_page(form, error.errors or {"title": error.message}, 400)
@@ -87,14 +99,16 @@ def create():
 
 
 def _draw_page(record, errors=None, status=200):
-    job = fetch_job(record.job_id) if record.job_id and record.status in ("queued", "running") else None
     result = record.result or {}
     probabilities = result.get("probabilities", {})
     return (
         render_template(
             "panels/draw.html",
             draw=record,
-            progress=(job.meta if job is not None else {}),
+            progress=services.draw_progress(record),
+            summary=pool_summary(record),
+            time_limit=services.time_limit_of(record),
+            limits=(TIME_LIMIT_MIN, TIME_LIMIT_MAX),
             panel=services.people_for(record, result.get("panel", [])),
             reserves=services.people_for(record, result.get("reserves", [])),
             probabilities=sorted(
@@ -133,20 +147,43 @@ def add_to_roster(draw_id):
     return redirect(url_for("rosters.roster", roster_id=int(roster_id)))
 
 
+@bp.route("/<int:draw_id>/status")
+@requires("panels.draw")
+def status(draw_id):
+    record = services.get_draw(draw_id)
+    data = services.draw_progress(record)
+    data["next_url"] = url_for("panels.show", draw_id=record.id) if data["finished"] else None
+    return jsonify(data)
+
+
+@bp.route("/<int:draw_id>/record.json")
+@requires("panels.draw")
+def checking_record(draw_id):
+    record = services.get_draw(draw_id)
+    services.record_download(record.id)
+    return Response(
+        json.dumps(services.checking_record(record), indent=1, ensure_ascii=False),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f"attachment; filename=panel-draw-{record.id}.json",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 @bp.route("/<int:draw_id>/repeat", methods=["POST"])
 @requires("panels.draw")
 def repeat(draw_id):
     record = services.get_draw(draw_id)
-    again = services.create_draw(
-        f"Check of {record.title}"[:200],
-        record.inputs["pool"],
-        record.inputs["features"],
-        record.inputs["quotas"],
-        record.panel_size,
-        record.algorithm,
-        record.seed,
-        record.pool_source,
-        current_user.id,
-    )
+    algorithm = request.form.get("algorithm") or None
+    try:
+        if algorithm is not None and algorithm not in ALGORITHMS:
+            raise InvalidRequest(
+                "Choose a kind of lottery.", 400, {"algorithm": "Choose the fair lottery or the instant draw"}
+            )
+        time_limit = services.check_time_limit(request.form.get("time_limit")) if "time_limit" in request.form else None
+        again = services.repeat_draw(record, current_user.id, algorithm=algorithm, time_limit=time_limit)
+    except InvalidRequest as error:
+        return _draw_page(record, error.errors or {"time_limit": error.message}, 400)
     services.start_draw(again.id)
     return redirect(url_for("panels.show", draw_id=again.id))

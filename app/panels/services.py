@@ -12,10 +12,21 @@ from app.audit import services as audit_log
 from app.clock import now, today
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.jobs import enqueue, report_progress, with_app_context
+from app.jobs import enqueue, fetch_job, report_progress
 from app.members.models import Member
+from app.panels import selection
 from app.panels.models import PanelDraw
-from app.panels.selection import ALGORITHMS, HOUSEHOLD, DrawRefused, draw
+from app.panels.selection import (
+    ALGORITHMS,
+    HOUSEHOLD,
+    TIME_LIMIT_DEFAULT,
+    TIME_LIMIT_MAX,
+    TIME_LIMIT_MIN,
+    DrawRefused,
+    DrawTimedOut,
+    draw,
+)
+from app.panels.summary import new_record_keys
 from app.representation import baselines, mapping
 from app.transactions import transactional
 
@@ -82,6 +93,14 @@ def parse_pool_csv(raw: bytes, features: list[str]) -> list[dict]:
     if len(pool) > MAX_POOL:
         raise InvalidRequest("The pool is too large.", 400, {"pool": f"At most {MAX_POOL} people"})
     return pool
+
+
+def _without_addresses(pool: list[dict]) -> list[dict]:
+    # Only whether two people share a household matters to the draw: the address itself is not kept.
+    if not any(p.get(HOUSEHOLD) for p in pool):
+        return pool
+    labels = selection.household_labels(pool)
+    return [{**p, HOUSEHOLD: label if p.get(HOUSEHOLD) else ""} for p, label in zip(pool, labels, strict=True)]
 
 
 def parse_quotas(text: str, features: list[str], pool: list[dict]) -> list[dict]:
@@ -169,8 +188,31 @@ def _adults_under_25(area_codes) -> int:
     return ages.get("Aged 15 to 19 years", 0) + ages.get("Aged 20 to 24 years", 0)
 
 
+def check_time_limit(value) -> int:
+    """The time limit a user typed, in seconds, or InvalidRequest saying what is allowed."""
+    message = f"Enter a time limit from {TIME_LIMIT_MIN} to {TIME_LIMIT_MAX} seconds ({TIME_LIMIT_MAX // 60} minutes)"
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return TIME_LIMIT_DEFAULT
+    if not text.isdecimal() or len(text) > 6 or not TIME_LIMIT_MIN <= int(text) <= TIME_LIMIT_MAX:
+        raise InvalidRequest("There is a problem with the time limit.", 400, {"time_limit": message})
+    return int(text)
+
+
 @transactional
-def create_draw(title, pool, features, quotas, size, algorithm, seed=None, pool_source="csv", staff_user_id=None):
+def create_draw(
+    title,
+    pool,
+    features,
+    quotas,
+    size,
+    algorithm,
+    seed=None,
+    pool_source="csv",
+    staff_user_id=None,
+    time_limit=TIME_LIMIT_DEFAULT,
+    record_keys=None,
+):
     """Record a draw with everything needed to repeat it; the lottery runs as a job."""
     errors = {}
     if not (title or "").strip():
@@ -180,12 +222,18 @@ def create_draw(title, pool, features, quotas, size, algorithm, seed=None, pool_
     if not isinstance(size, int) or size < 1:
         errors["size"] = "Enter the number of people for the panel, 1 or more"
     elif size > len(pool):
-        errors["size"] = f"The pool has only {len(pool)} people"
+        errors["size"] = f"The pool has only {len(pool)} people: choose a panel of {len(pool)} or fewer"
     if seed is not None and not 1 <= seed < 2**31:
         errors["seed"] = "The seed must be a whole number from 1 to 2147483647"
+    if not isinstance(time_limit, int) or not TIME_LIMIT_MIN <= time_limit <= TIME_LIMIT_MAX:
+        errors["time_limit"] = f"Enter a time limit from {TIME_LIMIT_MIN} to {TIME_LIMIT_MAX} seconds"
     if errors:
         raise InvalidRequest("There is a problem with the draw.", 400, errors)
     seed = seed or secrets.randbelow(2**31 - 1) + 1
+    pool = _without_addresses(pool)
+    inputs = {"pool": pool, "features": features, "quotas": quotas, "time_limit": time_limit}
+    if pool_source != "network":
+        inputs["record_keys"] = record_keys or new_record_keys(pool)
     record = PanelDraw(
         title=title.strip()[:200],
         created_by_id=staff_user_id,
@@ -193,7 +241,7 @@ def create_draw(title, pool, features, quotas, size, algorithm, seed=None, pool_
         seed=seed,
         panel_size=size,
         pool_source=pool_source,
-        inputs={"pool": pool, "features": features, "quotas": quotas},
+        inputs=inputs,
     )
     db.session.add(record)
     db.session.flush()
@@ -201,12 +249,38 @@ def create_draw(title, pool, features, quotas, size, algorithm, seed=None, pool_
     return record
 
 
+def repeat_draw(record: PanelDraw, staff_user_id=None, algorithm=None, time_limit=None) -> PanelDraw:
+    """A new draw of the same pool, quotas and seed (another lottery or time limit if given)."""
+    inputs = record.inputs
+    return create_draw(
+        f"Check of {record.title}"[:200] if algorithm in (None, record.algorithm) else record.title,
+        inputs["pool"],
+        inputs["features"],
+        inputs["quotas"],
+        record.panel_size,
+        algorithm or record.algorithm,
+        record.seed,
+        record.pool_source,
+        staff_user_id,
+        time_limit=time_limit or time_limit_of(record),
+        record_keys=inputs.get("record_keys"),
+    )
+
+
+def time_limit_of(record: PanelDraw) -> int:
+    return int(record.inputs.get("time_limit") or TIME_LIMIT_DEFAULT)
+
+
 def start_draw(draw_id: int):
     """Run the draw on a worker (inline without Redis); returns the RQ job or None."""
-    job = enqueue(run_draw, draw_id, job_timeout=1800)
-    if job is not None:
-        _set_job(draw_id, job.id)
-    return job
+    from app.panels.tasks import run_draw as job
+
+    record = db.session.get(PanelDraw, draw_id)
+    # The lottery stops itself at the time limit; the worker's own limit is a backstop.
+    queued = enqueue(job, draw_id, job_timeout=time_limit_of(record) + 300)
+    if queued is not None:
+        _set_job(draw_id, queued.id)
+    return queued
 
 
 @transactional
@@ -232,13 +306,17 @@ def _finish(draw_id, status, result=None, message=""):
     record.finished_at = now()
 
 
-@with_app_context
 def run_draw(draw_id: int) -> None:
-    """The job: runs a queued draw once; a second run of the same job does nothing."""
+    """Runs a queued draw once, within its time limit; a second run of the same draw does nothing."""
     if not _claim(draw_id):
         return
     record = db.session.get(PanelDraw, draw_id)
     inputs = dict(record.inputs)
+    limit = time_limit_of(record)
+
+    def progress(done, total, message):
+        report_progress(done, total, message=message)
+
     try:
         result = draw(
             inputs["pool"],
@@ -247,18 +325,78 @@ def run_draw(draw_id: int) -> None:
             record.panel_size,
             record.algorithm,
             record.seed,
-            progress=lambda done, total, stage: report_progress(done, total, stage=stage),
+            progress=progress,
+            time_limit=limit,
         )
     except DrawRefused as refused:
-        _finish(draw_id, "infeasible", None, str(refused))
+        status = "timed_out" if isinstance(refused, DrawTimedOut) else "infeasible"
+        _finish(draw_id, status, {"relax": refused.relax, "versions": selection.versions()}, str(refused))
+        log.info("panel draw %s %s", draw_id, status)
         return
     except Exception:
         log.exception("panel draw %s failed", draw_id)
         _finish(draw_id, "failed", None, "The draw stopped because of an error. Try again, or try the instant draw.")
         return
-    report_progress(3, 3, stage="done")
+    report_progress(1, 1, message="Finished")
     _finish(draw_id, "done", result)
-    log.info("panel draw %s done", draw_id)
+    log.info("panel draw %s done in %s s", draw_id, result.get("seconds"))
+
+
+def draw_progress(record: PanelDraw) -> dict:
+    """{done, total, message, finished} for the progress bar, from the job (if any) and the draw."""
+    finished = record.status not in ("queued", "running")
+    message = "Waiting for a worker to start" if record.status == "queued" else "Drawing"
+    data = {"done": 0, "total": 0, "message": message, "finished": finished}
+    if finished:
+        return data | {"done": 1, "total": 1, "message": "Finished"}
+    job = fetch_job(record.job_id) if record.job_id else None
+    if job is not None:
+        meta = job.meta or {}
+        data.update({k: meta[k] for k in ("done", "total", "message") if k in meta})
+        if job.is_failed:
+            data.update(finished=True, message="The draw stopped because of an error.")
+    return data
+
+
+def checking_record(record: PanelDraw) -> dict:
+    """The draw as anyone can check it: the library's inputs, versions, and what came out (README)."""
+    inputs = record.inputs
+    result = record.result or {}
+    library = selection.library_inputs(
+        inputs["pool"], inputs["features"], inputs["quotas"], record.panel_size, record.algorithm, record.seed
+    )
+    checked = {
+        "draw": {
+            "id": record.id,
+            "title": record.title,
+            "created_at": record.created_at.isoformat(timespec="seconds"),
+            "status": record.status,
+            "algorithm": record.algorithm,
+            "seed": record.seed,
+            "time_limit_seconds": time_limit_of(record),
+        },
+        "versions": result.get("versions") or selection.versions(),
+        "python_hash_seed": int(selection.PYTHON_HASH_SEED),
+        **library,
+        "selected": result.get("panel", []),
+        "probabilities": result.get("probabilities", {}),
+        "reserves": result.get("reserves", []),
+        "how_to_check": "README of Involve, 'Checking a panel': run sortition-algorithms' run_stratification "
+        "with these settings, quotas and pool, with PYTHONHASHSEED set to python_hash_seed.",
+    }
+    if record.result and "versions" not in record.result:
+        # Draws made before the lottery ran as its own process reset its random numbers part way.
+        checked["note"] = (
+            "This draw was made by an earlier version of Involve, which the recipe does not repeat: "
+            "repeat the draw on its page to check it."
+        )
+    return checked
+
+
+def record_download(draw_id: int) -> None:
+    """Note in the audit log that someone downloaded a draw's record."""
+    audit_log.record("export", "panel_draw", draw_id, "draw record downloaded")
+    db.session.commit()
 
 
 def get_draw(draw_id: int) -> PanelDraw:

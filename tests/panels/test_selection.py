@@ -32,7 +32,7 @@ def test_a_fixed_seed_reproduces_the_draw(algorithm):
     pool = _pool()
     first = draw(pool, ["sex", "age"], QUOTAS, 5, algorithm, seed=2024)
     again = draw(pool, ["sex", "age"], QUOTAS, 5, algorithm, seed=2024)
-    assert first == again
+    assert {k: v for k, v in first.items() if k != "seconds"} == {k: v for k, v in again.items() if k != "seconds"}
     assert len(first["panel"]) == 5
     chosen = [p for p in pool if p["id"] in first["panel"]]
     females = sum(p["sex"] == "Female" for p in chosen)
