@@ -40,7 +40,10 @@ def response_rows(survey_id: int, question_id: int | None = None):
     """
     reported = func.nullif(ResponseEquality.age_band, "")
     columns = [
-        Response.record_key,
+        # An identified response counts with its member's key, so the same people give the same
+        # published figure in a survey's tables as in the audit and a bulletin's readership:
+        # asking the same group in several places gives nothing to average out.
+        func.coalesce(Member.record_key, Response.record_key),
         case((reported.is_(None), cast(Member.date_of_birth, String)), else_=None),
         func.coalesce(reported, Member.age_band),
         Response.completed_at,
