@@ -94,7 +94,7 @@ def member_input_from_form(form) -> tuple[MemberInput, dict[str, str]]:
         practice_id=int(practice) if practice.isdecimal() and len(practice) < 10 else None,
         contact_type=form.get("contact_type") or "resident",
         communication_needs=form.getlist("communication_needs"),
-        communication_language=(form.get("communication_language") or "").strip()[:100],
+        communication_language=form.get("communication_language", ""),
         how_heard=form.get("how_heard") or "",
         topics=form.getlist("topics"),
     )

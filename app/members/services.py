@@ -122,6 +122,15 @@ class MemberInput:
     topics: list = field(default_factory=list)  # slugs
 
 
+# (field, label, the column's length)
+TEXT_LIMITS = (
+    ("first_name", "First name", 100),
+    ("last_name", "Last name", 100),
+    ("phone", "Phone number", 30),
+    ("communication_language", "Language", 100),
+)
+
+
 def check_member_input(data: MemberInput) -> dict[str, str]:
     """Normalise `data` in place; return {field: message} for everything wrong."""
     errors: dict[str, str] = {}
@@ -133,9 +142,12 @@ def check_member_input(data: MemberInput) -> dict[str, str]:
         data.postcode = normalise_postcode(data.postcode)
     except FieldError as exc:
         errors["postcode"] = str(exc)
-    data.first_name = (data.first_name or "").strip()[:100]
-    data.last_name = (data.last_name or "").strip()[:100]
-    data.phone = (data.phone or "").strip()[:30]
+    # Refused rather than cut short: a record must hold what the person gave, or say why not.
+    for name, label, longest in TEXT_LIMITS:
+        value = (getattr(data, name) or "").strip()
+        setattr(data, name, value)
+        if len(value) > longest:
+            errors[name] = f"{label} must be {longest} characters or fewer"
     if data.contact_type not in CONTACT_TYPES:
         errors["contact_type"] = "Choose a contact type from the list"
     if data.age_band and data.age_band not in SELF_REPORTED_AGE_BANDS:

@@ -72,7 +72,7 @@ def read_details(form, email: str | None = None) -> tuple[MemberInput, dict]:
         practice_id=_practice_id(form.get("practice_id", "")),
         contact_type=form.get("contact_type", ""),
         communication_needs=form.getlist("communication_needs"),
-        communication_language=(form.get("communication_language") or "").strip()[:100],
+        communication_language=form.get("communication_language", ""),
         how_heard=form.get("how_heard", ""),
         topics=form.getlist("topics"),
     )

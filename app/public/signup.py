@@ -75,7 +75,10 @@ def get_involved():
         return redirect(url_for("public.check_email"))
     data, errors = read_details(request.form)
     purposes = request.form.getlist("purposes")
-    if not set(purposes) & set(members.CONTACT_PURPOSES):
+    if not set(purposes) <= set(members.CONTACT_PURPOSES):
+        # Only a tampered form sends another value; keeping the rest would store less than was asked.
+        errors["purposes"] = "Choose what you would like us to contact you about from the list"
+    elif not purposes:
         errors["purposes"] = "Choose at least one thing you would like us to contact you about"
     if errors:
         return _details_page(request.form, ordered(errors, SIGNUP_FIELDS), 400)
