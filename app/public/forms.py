@@ -31,6 +31,8 @@ SIGNUP_FIELDS = (
 EQUALITY_FIELDS = (*equality.QUESTIONS, *equality.FREE_TEXT_FIELDS)
 
 HONEYPOT = "website"
+# The length of the column that keeps an "other" answer in a person's own words.
+FREE_TEXT_LONGEST = 200
 
 
 def ordered(errors: dict, order) -> dict:
@@ -95,9 +97,11 @@ def read_details(form, email: str | None = None) -> tuple[MemberInput, dict]:
 def read_equality(form) -> tuple[dict, bool, dict]:
     """The equality answers, whether the person ticked the consent box, and errors."""
     answers = {name: (form.get(name) or "").strip() for name in EQUALITY_FIELDS}
-    answers = {k: v[:200] for k, v in answers.items()}
     consent = form.get("equality_consent") == "yes"
     errors = check_equality_answers(answers)
+    for name in equality.FREE_TEXT_FIELDS:
+        if len(answers[name]) > FREE_TEXT_LONGEST:
+            errors[name] = f"Your answer must be {FREE_TEXT_LONGEST} characters or fewer"
     if any(answers.values()) and not consent:
         errors["equality_consent"] = (
             "To save your answers, tick the box to agree to equality monitoring, or skip this step"

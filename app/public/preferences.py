@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from app.errors import InvalidRequest
 from app.extensions import limiter
@@ -35,20 +35,28 @@ def _limit() -> str:
     return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
+def _preferences_page(member, token: str, errors=None, status: int = 200):
+    return (
+        render_template(
+            "public/preferences.html",
+            member=member,
+            token=token,
+            purposes=CONTACT_PURPOSES,
+            chosen=[p for p in members.CONTACT_PURPOSES if member.live_consent(p)],
+            has_equality=members.own_equality_answers(member) is not None,
+            purpose_names={p: CONSENT_PURPOSES[p][0] for p in CONSENT_PURPOSES},
+            errors=errors or {},
+        ),
+        status,
+    )
+
+
 @bp.route("/preferences/<token>")
 def preferences(token: str):
     member = _member_or_none(token)
     if member is None:
         return _bad_link()
-    return render_template(
-        "public/preferences.html",
-        member=member,
-        token=token,
-        purposes=CONTACT_PURPOSES,
-        chosen=[p for p in members.CONTACT_PURPOSES if member.live_consent(p)],
-        has_equality=members.own_equality_answers(member) is not None,
-        purpose_names={p: CONSENT_PURPOSES[p][0] for p in CONSENT_PURPOSES},
-    )
+    return _preferences_page(member, token)
 
 
 @bp.route("/preferences/<token>/contact", methods=["POST"])
@@ -56,7 +64,12 @@ def preferences_contact(token: str):
     member = _member_or_none(token)
     if member is None:
         return _bad_link()
-    members.set_consents(member, request.form.getlist("purposes"), "web_form")
+    purposes = request.form.getlist("purposes")
+    if not set(purposes) <= set(members.CONTACT_PURPOSES):
+        # Only a tampered form sends another value; saving the rest would keep less than was asked.
+        errors = {"purposes": "Choose what you would like us to contact you about from the list. Nothing was changed."}
+        return _preferences_page(member, token, errors, 400)
+    members.set_consents(member, purposes, "web_form")
     flash("Your choices have been saved.", "success")
     return redirect(url_for("public.preferences", token=token))
 
@@ -163,7 +176,9 @@ def preferences_erase(token: str):
     if request.method in ("GET", "HEAD"):
         return render_template("public/erase_confirm.html", token=token)
     if request.form.get("confirm") != "yes":
-        abort(400)
+        raise InvalidRequest(
+            "Nothing was deleted. To delete your information, press the button that says Yes, delete my information."
+        )
     members.erase_member(member, reason="member_request")
     return render_template("public/erased.html")
 
