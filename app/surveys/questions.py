@@ -6,6 +6,7 @@ submitted for a question (a list of strings for form fields, or a JSON value) an
 returns the value to store, or raises AnswerError with a message a respondent can act on.
 """
 
+import re
 from datetime import date
 
 from app.clock import today
@@ -167,13 +168,15 @@ def _number(question, raw):
     if isinstance(raw, int | float):
         number = raw
     else:
-        text = _first(raw).replace(",", "")
+        text = _first(raw)
         if not text:
             return None
-        try:
-            number = float(text)
-        except ValueError as exc:
-            raise AnswerError("Enter a number, like 3 or 12.5") from exc
+        if "," in text and _THOUSANDS.fullmatch(text):
+            text = text.replace(",", "")
+        # What people type, nothing else float() takes ("2,5", "1e3", "1_0", "inf") is guessed at.
+        if not _PLAIN_NUMBER.fullmatch(text):
+            raise AnswerError("Enter a number, like 3 or 12.5")
+        number = float(text)
     if number != number or number in (float("inf"), float("-inf")):
         raise AnswerError("Enter a number, like 3 or 12.5")
     settings = question.settings or {}
@@ -185,6 +188,10 @@ def _number(question, raw):
     if settings.get("whole") and number != int(number):
         raise AnswerError("Enter a whole number")
     return int(number) if float(number).is_integer() else number
+
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def _show(n) -> str:

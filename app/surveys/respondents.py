@@ -124,8 +124,11 @@ def check_join(form) -> tuple[members.MemberInput, list[str], dict]:
         errors["first_name"] = "Enter your first name"
     if not data.last_name:
         errors["last_name"] = "Enter your last name"
-    purposes = [p for p in form.getlist("purposes") if p in JOIN_PURPOSES]
-    if not purposes:
+    purposes = form.getlist("purposes")
+    if not set(purposes) <= set(JOIN_PURPOSES):
+        # Only a tampered form sends another value; keeping the rest would store less than was asked.
+        errors["purposes"] = "Choose what you would like us to contact you about from the list"
+    elif not purposes:
         errors["purposes"] = "Choose at least one thing you would like us to contact you about"
     ordered = {name: errors[name] for name in JOIN_FIELDS if name in errors}
     return data, purposes, ordered | {k: v for k, v in errors.items() if k not in ordered}

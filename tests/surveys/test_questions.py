@@ -64,7 +64,11 @@ def test_likert_yes_no_and_rating_use_their_fixed_scales():
 def test_number_respects_the_range_set_by_staff():
     question = q("number", settings={"min": 0, "max": 120, "whole": True})
     assert check(question, "42") == 42
-    assert check(question, "1,000".replace("1,000", "100")) == 100
+    assert check(question, "100") == 100
+    assert check(q("number"), "1,000") == 1000 and check(q("number"), "12,345.5") == 12345.5
+    # A decimal comma, or anything else float() reads but a person does not type, is not guessed at.
+    for typed in ("2,5", "1e3", "1_0", "inf", "0x10"):
+        assert refused(question, typed) == "Enter a number, like 3 or 12.5", typed
     assert refused(question, "abc") == "Enter a number, like 3 or 12.5"
     assert refused(question, "121") == "Enter a number of 120 or less"
     assert refused(question, "-1") == "Enter a number of 0 or more"
