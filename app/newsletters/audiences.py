@@ -313,12 +313,14 @@ def save_audience(name: str, filters, kind: str = "segment", audience: Audience 
     name = (name or "").strip()
     if not name:
         raise InvalidRequest("Give the audience a name.", 400, {"name": "Enter a name"})
+    if len(name) > 200:
+        raise InvalidRequest("Shorten the audience's name.", 400, {"name": "Name must be 200 characters or fewer"})
     if kind not in ("list", "segment"):
         raise InvalidRequest("Choose list or segment.", 400, {"kind": "Choose list or segment"})
     cleaned = clean_filter(filters)
     if audience is None:
         audience = Audience()
         db.session.add(audience)
-    audience.name, audience.kind, audience.filter = name[:200], kind, cleaned
+    audience.name, audience.kind, audience.filter = name, kind, cleaned
     db.session.flush()
     return audience

@@ -46,13 +46,15 @@ def save_template(name: str, body_markdown: str, template: Template | None = Non
     errors = {}
     if not (name or "").strip():
         errors["name"] = "Enter a name"
+    elif len(name.strip()) > 200:
+        errors["name"] = "Name must be 200 characters or fewer"
     errors.update(_check_body(body_markdown))
     if errors:
         raise InvalidRequest("There is a problem with the template.", 400, errors)
     if template is None:
         template = Template()
         db.session.add(template)
-    template.name = name.strip()[:200]
+    template.name = name.strip()
     template.body_markdown = body_markdown
     template.updated_at = now()
     db.session.flush()
@@ -73,10 +75,14 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     name = (data.get("name") or "").strip()
     if not name:
         errors["name"] = "Enter a name for the campaign"
+    elif len(name) > 200:
+        errors["name"] = "Name must be 200 characters or fewer"
     subject = (data.get("subject") or "").strip()
     if len(subject) > 200:
         errors["subject"] = "Subject must be 200 characters or fewer"
     from_name = (data.get("from_name") or "").strip()
+    if len(from_name) > 200:
+        errors["from_name"] = "From name must be 200 characters or fewer"
     errors.update(header_problems(subject, from_name))
     from_address = (data.get("from_address") or "").strip()
     if from_address:
@@ -111,9 +117,9 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     if campaign is None:
         campaign = Campaign(created_by_id=staff_user_id)
         db.session.add(campaign)
-    campaign.name = name[:200]
+    campaign.name = name
     campaign.subject = subject
-    campaign.from_name = from_name[:200]
+    campaign.from_name = from_name
     campaign.from_address = from_address
     campaign.body_markdown = body
     campaign.template_id = template_id
