@@ -99,8 +99,14 @@ def start_batch(upload: FileStorage | None, options: ImportOptions) -> ImportBat
 def set_mapping(batch: ImportBatch, chosen: dict[str, str]) -> None:
     """Keep staff's choice of column for each field (each header used once); email is required."""
     _require_file(batch, ("uploaded", "checked"))
-    mapping = {field: header for field, header in chosen.items() if field in FIELDS and header in batch.headers}
-    errors = {}
+    mapping = {field: header for field, header in chosen.items() if field in FIELDS and header}
+    # Only a tampered or stale form names a column the file does not have; dropping it would
+    # import without a field staff chose.
+    errors = {
+        f"map_{field}": f"Choose a column from this file for {FIELDS[field][0].lower()}, or Not in this file"
+        for field, header in mapping.items()
+        if header not in batch.headers
+    }
     if "email" not in mapping:
         errors["map_email"] = "Choose the column that holds email addresses"
     used = [h for h in mapping.values()]
