@@ -131,5 +131,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
 
     from app.api import init_api
+    from app.members.api import bp as members_api
+    from app.newsletters.api import bp as bulletins_api
+    from app.representation.api import bp as representation_api
+    from app.rosters.api import bp as rosters_api
+    from app.surveys.api import bp as surveys_api
 
-    init_api(app)
+    init_api(app, [members_api, rosters_api, representation_api, bulletins_api, surveys_api])
