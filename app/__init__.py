@@ -90,7 +90,9 @@ def _register_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.auth.admin import bp as admin_bp
     from app.auth.routes import bp as auth_bp
-    from app.members.routes import bp as members_bp
+    from app.members import routes as _member_pages  # noqa: F401  (views on members_bp)
+    from app.members import topic_routes as _topic_pages  # noqa: F401  (views on members_bp)
+    from app.members.blueprint import bp as members_bp
     from app.members.transfer_routes import bp as member_transfer_bp
     from app.newsletters.public_routes import bp as bulletins_public_bp
     from app.newsletters.routes import bp as bulletins_bp
@@ -102,12 +104,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.rosters.public_routes import bp as events_bp
     from app.rosters.routes import bp as rosters_bp
     from app.staff.routes import bp as staff_bp
+    from app.surveys import builder_routes as _builder_pages  # noqa: F401  (views on surveys_bp)
+    from app.surveys import routes as _survey_pages  # noqa: F401  (views on surveys_bp)
     from app.surveys.consultation_routes import bp as consultations_bp
     from app.surveys.entry_routes import bp as survey_entry_bp
     from app.surveys.invitation_routes import bp as survey_invitations_bp
     from app.surveys.public_routes import bp as survey_public_bp
     from app.surveys.result_routes import bp as survey_results_bp
-    from app.surveys.routes import bp as surveys_bp
+    from app.surveys.survey_page import bp as surveys_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
