@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.audit import exact as exact_figures
+from app.auth import exact as exact_figures
 from app.auth.permissions import requires
 from app.clock import today
 from app.errors import InvalidRequest
