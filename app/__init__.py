@@ -78,13 +78,16 @@ def _register_models() -> None:
     import app.members.import_models  # noqa: F401
     import app.members.models  # noqa: F401
     import app.newsletters.models  # noqa: F401
+    import app.newsletters.populations  # noqa: F401  (registers a bulletin's readers as a group to audit)
     import app.organisations.models  # noqa: F401
     import app.panels.models  # noqa: F401
     import app.representation.models  # noqa: F401
+    import app.representation.populations  # noqa: F401  (registers a roster's members as a group to audit)
     import app.rosters.models  # noqa: F401
     import app.settings.models  # noqa: F401
     import app.surveys.equality_counts  # noqa: F401  (registers the respondents' source for disclosure control)
     import app.surveys.models  # noqa: F401
+    import app.surveys.populations  # noqa: F401  (registers a survey's respondents as a group to audit)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -94,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.members import topic_routes as _topic_pages  # noqa: F401  (views on members_bp)
     from app.members.blueprint import bp as members_bp
     from app.members.transfer_routes import bp as member_transfer_bp
+    from app.newsletters import decile_segment as _decile_segment  # noqa: F401  (a view on representation_bp)
     from app.newsletters.public_routes import bp as bulletins_public_bp
     from app.newsletters.routes import bp as bulletins_bp
     from app.organisations.routes import bp as organisations_bp
