@@ -78,36 +78,45 @@ def _register_models() -> None:
     import app.members.import_models  # noqa: F401
     import app.members.models  # noqa: F401
     import app.newsletters.models  # noqa: F401
+    import app.newsletters.populations  # noqa: F401  (registers a bulletin's readers as a group to audit)
     import app.organisations.models  # noqa: F401
     import app.panels.models  # noqa: F401
     import app.representation.models  # noqa: F401
+    import app.representation.populations  # noqa: F401  (registers a roster's members as a group to audit)
     import app.rosters.models  # noqa: F401
     import app.settings.models  # noqa: F401
     import app.surveys.equality_counts  # noqa: F401  (registers the respondents' source for disclosure control)
     import app.surveys.models  # noqa: F401
+    import app.surveys.populations  # noqa: F401  (registers a survey's respondents as a group to audit)
 
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.admin import bp as admin_bp
     from app.auth.routes import bp as auth_bp
-    from app.members.routes import bp as members_bp
+    from app.members import routes as _member_pages  # noqa: F401  (views on members_bp)
+    from app.members import topic_routes as _topic_pages  # noqa: F401  (views on members_bp)
+    from app.members.blueprint import bp as members_bp
     from app.members.transfer_routes import bp as member_transfer_bp
+    from app.newsletters import decile_segment as _decile_segment  # noqa: F401  (a view on representation_bp)
     from app.newsletters.public_routes import bp as bulletins_public_bp
     from app.newsletters.routes import bp as bulletins_bp
     from app.organisations.routes import bp as organisations_bp
     from app.panels.routes import bp as panels_bp
     from app.public.routes import bp as public_bp
     from app.representation.routes import bp as representation_bp
+    from app.rosters import practice_pages as _practice_pages  # noqa: F401  (views on organisations_bp)
     from app.rosters.meeting_routes import bp as meetings_bp
     from app.rosters.public_routes import bp as events_bp
     from app.rosters.routes import bp as rosters_bp
     from app.staff.routes import bp as staff_bp
+    from app.surveys import builder_routes as _builder_pages  # noqa: F401  (views on surveys_bp)
+    from app.surveys import routes as _survey_pages  # noqa: F401  (views on surveys_bp)
     from app.surveys.consultation_routes import bp as consultations_bp
     from app.surveys.entry_routes import bp as survey_entry_bp
     from app.surveys.invitation_routes import bp as survey_invitations_bp
     from app.surveys.public_routes import bp as survey_public_bp
     from app.surveys.result_routes import bp as survey_results_bp
-    from app.surveys.routes import bp as surveys_bp
+    from app.surveys.survey_page import bp as surveys_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -131,5 +140,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
 
     from app.api import init_api
+    from app.members.api import bp as members_api
+    from app.newsletters.api import bp as bulletins_api
+    from app.representation.api import bp as representation_api
+    from app.rosters.api import bp as rosters_api
+    from app.surveys.api import bp as surveys_api
 
-    init_api(app)
+    init_api(app, [members_api, rosters_api, representation_api, bulletins_api, surveys_api])

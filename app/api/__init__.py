@@ -255,14 +255,11 @@ def _no_null_characters(self, field, **kwargs) -> dict:
     return {}
 
 
-def init_api(app) -> None:
-    """Declare the bearer scheme in the OpenAPI document and register the API blueprints."""
-    from app.members.api import bp as members_api
-    from app.newsletters.api import build_blueprint as bulletins_api
-    from app.representation.api import build_blueprint as representation_api
-    from app.rosters.api import build_blueprint as rosters_api
-    from app.surveys.api import build_blueprint as surveys_api
+def init_api(app, blueprints) -> None:
+    """Declare the bearer scheme in the OpenAPI document and register the domains' API blueprints.
 
+    The domains' blueprints are handed in by the application factory: this package is below them.
+    """
     api.spec.components.security_scheme(
         BEARER_SCHEME,
         {
@@ -276,11 +273,8 @@ def init_api(app) -> None:
         converter.add_attribute_function(_no_null_characters)
     # Describe the error body this app really sends (app.errors.render_error).
     api.spec.components.schemas["Error"] = ERROR_BODY
-    register_api_blueprint(members_api)
-    register_api_blueprint(rosters_api())
-    register_api_blueprint(representation_api())
-    register_api_blueprint(bulletins_api())
-    register_api_blueprint(surveys_api())
+    for blueprint in blueprints:
+        register_api_blueprint(blueprint)
     _link_created_resources(api.spec.to_dict()["paths"])
 
 

@@ -11,8 +11,8 @@ from app.auth.permissions import ROLES
 from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.members.validation import FieldError, normalise_email
 from app.transactions import transactional
+from app.validation import FieldError, normalise_email
 
 log = logging.getLogger(__name__)
 

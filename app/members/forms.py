@@ -8,7 +8,6 @@ from dataclasses import asdict
 
 from app.clock import today
 from app.members.services import SORTS, MemberFilter, MemberInput, check_member_input
-from app.members.validation import FieldError, parse_day_month_year
 from app.members.vocab import (
     CONSENT_METHODS,
     CONTACT_TYPES,
@@ -16,6 +15,7 @@ from app.members.vocab import (
     STAFF_CONSENT_METHODS,
     STATUSES,
 )
+from app.validation import FieldError, parse_day_month_year
 
 # How staff can say a person gave consent or asked to stop (not the web form or an import).
 STAFF_METHODS = {code: CONSENT_METHODS[code] for code in STAFF_CONSENT_METHODS}

@@ -1,6 +1,6 @@
 """Checking every row of a members file at once, column by column (pandas, no per-row objects).
 
-The rules are the same as for a form (members/validation.py): a value that
+The rules are the same as for a form (app/validation.py): a value that
 passes here would pass normalise_email / normalise_postcode / parse_date_of_birth.
 Common shapes are checked with vectorised regular expressions; only the unusual
 values go through the per-value functions.
@@ -14,8 +14,8 @@ import pandas as pd
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
 from app.members.import_reader import FIELDS, MembersFile, header_key
-from app.members.validation import _POSTCODE, FieldError, normalise_email
 from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS
+from app.validation import _POSTCODE, FieldError, normalise_email
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 # A plain ASCII address: the shape almost every row has, accepted as email_validator would.

@@ -1,6 +1,6 @@
 """Staff pages for members: the list, a member's record, add, edit, consents, unsubscribe, erase."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -9,6 +9,7 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import equality, forms
 from app.members import services as members
+from app.members.blueprint import bp
 from app.members.models import Member, MemberEvent
 from app.members.topics import all_topics
 from app.members.vocab import (
@@ -21,8 +22,6 @@ from app.members.vocab import (
     STATUSES,
 )
 from app.organisations.services import all_practices
-
-bp = Blueprint("members", __name__, url_prefix="/staff")
 
 VOCAB = {
     "statuses": STATUSES,
@@ -247,7 +246,3 @@ def erase(member_id: int):
             flash(f"Member {member.id} erased. Only an anonymous record remains.{places}", "success")
             return redirect(url_for("members.list_members"))
     return render_template("members/erase.html", member=member, reason=reason, errors=errors), (400 if errors else 200)
-
-
-# Topic management shares this blueprint; its views live in their own module.
-from app.members import topic_routes  # noqa: E402, F401

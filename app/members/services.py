@@ -20,7 +20,6 @@ from app.members.search import (  # noqa: F401  (importable from here, as before
     record_list_viewed,
     search_condition,
 )
-from app.members.validation import FieldError, email_key, normalise_email, normalise_postcode
 from app.members.vocab import (
     COMMUNICATION_NEEDS,
     CONSENT_METHODS,
@@ -34,6 +33,7 @@ from app.members.vocab import (
     age_on,
 )
 from app.transactions import transactional
+from app.validation import FieldError, email_key, normalise_email, normalise_postcode
 
 log = logging.getLogger(__name__)
 

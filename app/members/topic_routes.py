@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from app.auth.permissions import requires
 from app.errors import InvalidRequest
 from app.members import topics as service
-from app.members.routes import bp
+from app.members.blueprint import bp
 
 
 def _topic(topic_id: int):

@@ -55,150 +55,158 @@ def _plain(value):
     return value
 
 
-def build_blueprint() -> ApiBlueprint:
-    """A fresh blueprint whose every view needs a token with the view's permission."""
-    blp = ApiBlueprint(
-        "bulletins_api", __name__, url_prefix="/api/v1", description="Bulletins: templates, audiences, campaigns"
+bp = ApiBlueprint(
+    "bulletins_api", __name__, url_prefix="/api/v1", description="Bulletins: templates, audiences, campaigns"
+)
+authenticate = bp.requires
+
+
+@bp.route("/bulletin-templates")
+class Templates(MethodView):
+    @authenticate("bulletins.view")
+    @bp.response(200, TemplateOut(many=True))
+    def get(self):
+        return campaigns.list_templates()
+
+    @authenticate("bulletins.edit")
+    @bp.arguments(TemplateIn)
+    @bp.response(201, TemplateOut)
+    def post(self, data):
+        return campaigns.save_template(data["name"], data["body_markdown"])
+
+
+@bp.route("/bulletin-templates/<int:template_id>")
+class TemplateItem(MethodView):
+    @authenticate("bulletins.view")
+    @bp.response(200, TemplateOut)
+    def get(self, template_id):
+        return _template(template_id)
+
+    @authenticate("bulletins.edit")
+    @bp.arguments(TemplateIn)
+    @bp.response(200, TemplateOut)
+    def put(self, data, template_id):
+        return campaigns.save_template(data["name"], data["body_markdown"], _template(template_id))
+
+
+@bp.route("/audiences")
+class Audiences(MethodView):
+    @authenticate("bulletins.view")
+    @bp.response(200, AudienceOut(many=True))
+    def get(self):
+        return audiences.list_audiences()
+
+    @authenticate("bulletins.edit")
+    @bp.arguments(AudienceIn)
+    @bp.response(201, AudienceOut)
+    def post(self, data):
+        return audiences.save_audience(data["name"], data["filter"], data["kind"])
+
+
+@bp.route("/audiences/count")
+class AudienceCount(MethodView):
+    @authenticate("bulletins.view")
+    @bp.arguments(CountIn)
+    @bp.response(200, CountOut)
+    def post(self, data):
+        """Preview how many a filter reaches, and why the rest are left out."""
+        return audiences.count(audiences.clean_filter(data["filter"]))
+
+
+@bp.route("/audiences/<int:audience_id>")
+class AudienceItem(MethodView):
+    @authenticate("bulletins.view")
+    @bp.response(200, AudienceOut)
+    def get(self, audience_id):
+        return _audience(audience_id)
+
+
+@bp.route("/audiences/<int:audience_id>/count")
+class AudienceItemCount(MethodView):
+    @authenticate("bulletins.view")
+    @bp.response(200, CountOut)
+    def get(self, audience_id):
+        return audiences.count(_audience(audience_id).filter or {})
+
+
+@bp.route("/campaigns")
+class Campaigns(MethodView):
+    @authenticate("bulletins.view")
+    @bp.response(200, CampaignOut(many=True))
+    def get(self):
+        return campaigns.list_campaigns()
+
+    @authenticate("bulletins.edit")
+    @bp.arguments(CampaignIn)
+    @bp.response(201, CampaignOut)
+    def post(self, data):
+        return campaigns.save_campaign(data)
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+class CampaignItem(MethodView):
+    @authenticate("bulletins.view")
+    @bp.response(200, CampaignOut)
+    def get(self, campaign_id):
+        return campaigns.get_campaign(campaign_id)
+
+    @authenticate("bulletins.edit")
+    @bp.arguments(CampaignIn)
+    @bp.response(200, CampaignOut)
+    def put(self, data, campaign_id):
+        return campaigns.save_campaign(data, campaigns.get_campaign(campaign_id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/schedule")
+class CampaignSchedule(MethodView):
+    @authenticate("bulletins.send")
+    @bp.arguments(ScheduleIn)
+    @bp.response(200, CampaignOut)
+    def post(self, data, campaign_id):
+        campaigns.schedule(campaign_id, data["scheduled_at"])
+        return campaigns.get_campaign(campaign_id)
+
+
+def control(action):
+    def post(self, campaign_id):
+        campaign = campaigns.get_campaign(campaign_id)
+        count = action(campaign.id)
+        db.session.expire_all()
+        return {"campaign": campaigns.get_campaign(campaign_id), "recipients": count or 0}
+
+    return post
+
+
+for path, action, doc in (
+    ("send", sending.start_send, "Freeze the recipients and start sending now."),
+    ("pause", sending.pause, "Stop claiming new batches."),
+    ("resume", sending.resume, "Carry on sending what is still queued."),
+    ("cancel", sending.cancel, "Cancel, and every delivery not yet handed over."),
+    ("unschedule", campaigns.unschedule, "Back to draft."),
+):
+    post = control(action)
+    post.__doc__ = doc
+    view = type(
+        f"Campaign{path.title()}",
+        (MethodView,),
+        {"post": authenticate("bulletins.send")(bp.response(200, SendOut)(post))},
     )
-    authenticate = blp.requires
+    bp.route(f"/campaigns/<int:campaign_id>/{path}", endpoint=f"campaign_{path}")(view)
 
-    @blp.route("/bulletin-templates")
-    class Templates(MethodView):
-        @authenticate("bulletins.view")
-        @blp.response(200, TemplateOut(many=True))
-        def get(self):
-            return campaigns.list_templates()
 
-        @authenticate("bulletins.edit")
-        @blp.arguments(TemplateIn)
-        @blp.response(201, TemplateOut)
-        def post(self, data):
-            return campaigns.save_template(data["name"], data["body_markdown"])
-
-    @blp.route("/bulletin-templates/<int:template_id>")
-    class TemplateItem(MethodView):
-        @authenticate("bulletins.view")
-        @blp.response(200, TemplateOut)
-        def get(self, template_id):
-            return _template(template_id)
-
-        @authenticate("bulletins.edit")
-        @blp.arguments(TemplateIn)
-        @blp.response(200, TemplateOut)
-        def put(self, data, template_id):
-            return campaigns.save_template(data["name"], data["body_markdown"], _template(template_id))
-
-    @blp.route("/audiences")
-    class Audiences(MethodView):
-        @authenticate("bulletins.view")
-        @blp.response(200, AudienceOut(many=True))
-        def get(self):
-            return audiences.list_audiences()
-
-        @authenticate("bulletins.edit")
-        @blp.arguments(AudienceIn)
-        @blp.response(201, AudienceOut)
-        def post(self, data):
-            return audiences.save_audience(data["name"], data["filter"], data["kind"])
-
-    @blp.route("/audiences/count")
-    class AudienceCount(MethodView):
-        @authenticate("bulletins.view")
-        @blp.arguments(CountIn)
-        @blp.response(200, CountOut)
-        def post(self, data):
-            """Preview how many a filter reaches, and why the rest are left out."""
-            return audiences.count(audiences.clean_filter(data["filter"]))
-
-    @blp.route("/audiences/<int:audience_id>")
-    class AudienceItem(MethodView):
-        @authenticate("bulletins.view")
-        @blp.response(200, AudienceOut)
-        def get(self, audience_id):
-            return _audience(audience_id)
-
-    @blp.route("/audiences/<int:audience_id>/count")
-    class AudienceItemCount(MethodView):
-        @authenticate("bulletins.view")
-        @blp.response(200, CountOut)
-        def get(self, audience_id):
-            return audiences.count(_audience(audience_id).filter or {})
-
-    @blp.route("/campaigns")
-    class Campaigns(MethodView):
-        @authenticate("bulletins.view")
-        @blp.response(200, CampaignOut(many=True))
-        def get(self):
-            return campaigns.list_campaigns()
-
-        @authenticate("bulletins.edit")
-        @blp.arguments(CampaignIn)
-        @blp.response(201, CampaignOut)
-        def post(self, data):
-            return campaigns.save_campaign(data)
-
-    @blp.route("/campaigns/<int:campaign_id>")
-    class CampaignItem(MethodView):
-        @authenticate("bulletins.view")
-        @blp.response(200, CampaignOut)
-        def get(self, campaign_id):
-            return campaigns.get_campaign(campaign_id)
-
-        @authenticate("bulletins.edit")
-        @blp.arguments(CampaignIn)
-        @blp.response(200, CampaignOut)
-        def put(self, data, campaign_id):
-            return campaigns.save_campaign(data, campaigns.get_campaign(campaign_id))
-
-    @blp.route("/campaigns/<int:campaign_id>/schedule")
-    class CampaignSchedule(MethodView):
-        @authenticate("bulletins.send")
-        @blp.arguments(ScheduleIn)
-        @blp.response(200, CampaignOut)
-        def post(self, data, campaign_id):
-            campaigns.schedule(campaign_id, data["scheduled_at"])
-            return campaigns.get_campaign(campaign_id)
-
-    def control(action):
-        def post(self, campaign_id):
-            campaign = campaigns.get_campaign(campaign_id)
-            count = action(campaign.id)
-            db.session.expire_all()
-            return {"campaign": campaigns.get_campaign(campaign_id), "recipients": count or 0}
-
-        return post
-
-    for path, action, doc in (
-        ("send", sending.start_send, "Freeze the recipients and start sending now."),
-        ("pause", sending.pause, "Stop claiming new batches."),
-        ("resume", sending.resume, "Carry on sending what is still queued."),
-        ("cancel", sending.cancel, "Cancel, and every delivery not yet handed over."),
-        ("unschedule", campaigns.unschedule, "Back to draft."),
-    ):
-        post = control(action)
-        post.__doc__ = doc
-        view = type(
-            f"Campaign{path.title()}",
-            (MethodView,),
-            {"post": authenticate("bulletins.send")(blp.response(200, SendOut)(post))},
+@bp.route("/campaigns/<int:campaign_id>/report")
+class CampaignReport(MethodView):
+    @authenticate("bulletins.report")
+    @bp.response(200, ReportOut)
+    def get(self, campaign_id):
+        campaign = campaigns.get_campaign(campaign_id)
+        readership = reports.readership(campaign.id)
+        return _plain(
+            {
+                "summary": reports.summary(campaign),
+                "links": reports.link_clicks(campaign.id),
+                "activity": reports.activity(campaign.id),
+                "groups": readership["groups"],
+                "groups_message": readership["message"],
+            }
         )
-        blp.route(f"/campaigns/<int:campaign_id>/{path}", endpoint=f"campaign_{path}")(view)
-
-    @blp.route("/campaigns/<int:campaign_id>/report")
-    class CampaignReport(MethodView):
-        @authenticate("bulletins.report")
-        @blp.response(200, ReportOut)
-        def get(self, campaign_id):
-            campaign = campaigns.get_campaign(campaign_id)
-            readership = reports.readership(campaign.id)
-            return _plain(
-                {
-                    "summary": reports.summary(campaign),
-                    "links": reports.link_clicks(campaign.id),
-                    "activity": reports.activity(campaign.id),
-                    "groups": readership["groups"],
-                    "groups_message": readership["message"],
-                }
-            )
-
-    return blp

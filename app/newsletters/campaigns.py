@@ -12,10 +12,10 @@ from app.extensions import db
 from app.mail.backends import DeliveryError, backend
 from app.mail.message import Message
 from app.members.schemas import MAX_ID
-from app.members.validation import FieldError, normalise_email
 from app.newsletters import audiences, content, rendering
 from app.newsletters.models import Audience, Campaign, Template
 from app.transactions import transactional
+from app.validation import FieldError, normalise_email
 
 
 def get_campaign(campaign_id: int) -> Campaign:

@@ -4,9 +4,9 @@ from flask import current_app
 from sqlalchemy import delete
 
 from app.extensions import db
-from app.members.validation import FieldError, normalise_email
 from app.newsletters import audiences, rendering
 from app.newsletters.models import Campaign, Link
+from app.validation import FieldError, normalise_email
 
 
 def checklist(campaign: Campaign, count_audience: bool = True) -> list[tuple[str, bool, str]]:

@@ -7,44 +7,13 @@ from app.errors import InvalidRequest
 from app.organisations import imports, services
 
 bp = Blueprint("organisations", __name__, url_prefix="/staff/organisations")
+# The practice list and a practice's page show its members and groups: they are views of
+# app/rosters/practice_pages.py, on this blueprint, as rosters sit above practices.
 
 
 def _int_or_none(value: str | None) -> int | None:
     value = (value or "").strip()
     return int(value) if value.isdecimal() and len(value) <= 9 else None
-
-
-def _ppg_rosters() -> dict:
-    from app.rosters import services as rosters
-
-    return rosters.ppgs_by_practice()
-
-
-@bp.route("/practices")
-@requires("organisations.view")
-def practices():
-    return render_template(
-        "organisations/practices.html",
-        practices=services.all_practices(),
-        member_counts=services.member_counts_by_practice(),
-        ppgs=_ppg_rosters(),
-    )
-
-
-@bp.route("/practices/<int:practice_id>")
-@requires("organisations.view")
-def practice(practice_id: int):
-    found = services.get_practice(practice_id) or abort(404)
-    from app.rosters import services as rosters
-
-    return render_template(
-        "organisations/practice.html",
-        practice=found,
-        member_count=services.member_counts_by_practice().get(found.id, 0),
-        rosters=rosters.rosters_for_practice(found),
-        list_size=services.list_size_total(found.id),
-        list_rows=services.list_size_rows(found.id),
-    )
 
 
 @bp.route("/practices/new", methods=["GET", "POST"], endpoint="practice_new")

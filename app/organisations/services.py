@@ -51,18 +51,6 @@ def practice_ids_by_code() -> dict[str, int]:
     return dict(db.session.execute(db.select(Practice.ods_code, Practice.id)).all())
 
 
-def member_counts_by_practice() -> dict[int, int]:
-    """Members of the network (not erased) per practice id, in one query."""
-    from app.members.models import Member
-
-    query = (
-        db.select(Member.practice_id, func.count())
-        .where(Member.practice_id.is_not(None), Member.status != "erased")
-        .group_by(Member.practice_id)
-    )
-    return dict(db.session.execute(query).all())
-
-
 def list_size_total(practice_id: int) -> int:
     return db.session.scalar(
         db.select(func.coalesce(func.sum(ListSize.patients), 0)).where(ListSize.practice_id == practice_id)

@@ -9,8 +9,8 @@ from werkzeug.datastructures import MultiDict
 from app.clock import today
 from app.members import equality
 from app.members.services import MemberInput, check_equality_answers, check_member_input
-from app.members.validation import FieldError, parse_day_month_year
 from app.members.vocab import CONTACT_TYPES
+from app.validation import FieldError, parse_day_month_year
 
 SIGNUP_FIELDS = (
     "first_name",

@@ -8,7 +8,6 @@ from app.errors import InvalidRequest
 from app.extensions import limiter
 from app.members import services as members
 from app.members import subject_access
-from app.members.validation import FieldError, normalise_email
 from app.members.vocab import CONSENT_PURPOSES
 from app.public import bp
 from app.public import services as journey
@@ -21,6 +20,7 @@ from app.public.forms import (
     read_equality,
 )
 from app.public.signup import CONTACT_PURPOSES, details_choices, equality_choices
+from app.validation import FieldError, normalise_email
 
 
 def _bad_link():

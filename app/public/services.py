@@ -22,8 +22,8 @@ from app.mail.backends import DeliveryError
 from app.members import links
 from app.members import services as members
 from app.members.models import Member
-from app.members.validation import FieldError, normalise_email
 from app.members.vocab import CONSENT_METHODS
+from app.validation import FieldError, normalise_email
 
 log = logging.getLogger(__name__)
 

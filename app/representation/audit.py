@@ -27,6 +27,15 @@ def register_population(kind: str, label: str, member_ids) -> None:
     POPULATIONS[kind] = (label, member_ids)
 
 
+# name -> function() -> [(id, name)]: what the audit form offers to choose a group by (rosters, bulletins...)
+CHOICES: dict[str, object] = {}
+
+
+def register_choices(name: str, choices) -> None:
+    """Offer the audit form a list to choose one group of a registered kind from."""
+    CHOICES[name] = choices
+
+
 def _active(params):
     return select(Member.id).where(Member.status == "active")
 

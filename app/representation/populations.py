@@ -1,17 +1,16 @@
-"""Groups that can be audited beyond the whole membership: a roster's members, a bulletin's readers.
+"""A roster's members as a group that can be audited beyond the whole membership.
 
-Each returns a SELECT of member ids; the audit only ever counts them.
+Each group returns a SELECT of member ids; the audit only ever counts them. Higher domains
+register their own groups the same way (a bulletin's readers in app/newsletters/populations.py,
+a survey's respondents in app/surveys/populations.py).
 """
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.errors import InvalidRequest
-from app.extensions import db
-from app.newsletters.models import Campaign, Delivery
-from app.representation.audit import register_population
+from app.representation.audit import register_choices, register_population
 from app.rosters import services as rosters
 from app.rosters.models import RosterMembership
-from app.surveys.models import Response, Survey
 
 
 def _roster_members(params):
@@ -23,30 +22,7 @@ def _roster_members(params):
     )
 
 
-def _bulletin_readers(params):
-    campaign = db.session.get(Campaign, params["campaign_id"]) if params.get("campaign_id") else None
-    if campaign is None:
-        raise InvalidRequest("Choose a bulletin to audit.", 400, {"campaign_id": "Choose a bulletin"})
-    # first_open_at and first_click_at record people only; machine opens never set them.
-    return select(Delivery.member_id).where(
-        Delivery.campaign_id == campaign.id,
-        or_(Delivery.first_open_at.is_not(None), Delivery.first_click_at.is_not(None)),
-    )
-
-
-def _survey_respondents(params):
-    survey = db.session.get(Survey, params["survey_id"]) if params.get("survey_id") else None
-    if survey is None or survey.anonymous:
-        raise InvalidRequest("Choose a survey to audit.", 400, {"survey_id": "Choose a survey that is not anonymous"})
-    # Anonymous surveys keep no member ids, so only identified surveys can be audited this way.
-    return select(Response.member_id).where(
-        Response.survey_id == survey.id, Response.completed_at.is_not(None), Response.member_id.is_not(None)
-    )
-
-
 register_population("roster", "Current members of a group (roster)", _roster_members)
-register_population("bulletin_readers", "People who read a bulletin", _bulletin_readers)
-register_population("survey_respondents", "Members who answered a survey", _survey_respondents)
 
 
 def roster_age_limits(roster_id: int) -> tuple[int | None, int | None] | None:
@@ -59,11 +35,4 @@ def roster_choices() -> list[tuple[int, str]]:
     return [(r.id, r.name) for r in rosters.list_rosters()]
 
 
-def bulletin_choices() -> list[tuple[int, str]]:
-    query = select(Campaign.id, Campaign.subject).where(Campaign.status == "sent").order_by(Campaign.id.desc())
-    return [(i, subject or f"Bulletin {i}") for i, subject in db.session.execute(query)]
-
-
-def survey_choices() -> list[tuple[int, str]]:
-    query = select(Survey.id, Survey.title).where(Survey.mode != "anonymous").order_by(Survey.id.desc())
-    return [(i, title) for i, title in db.session.execute(query)]
+register_choices("rosters", roster_choices)

@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.audit import exact as exact_figures
+from app.auth import exact as exact_figures
 from app.auth.permissions import requires
 from app.clock import today
 from app.errors import InvalidRequest
@@ -14,6 +14,7 @@ from app.representation import baselines, deprivation, report, services
 from app.representation import ppg as ppg_comparison
 
 bp = Blueprint("representation", __name__, url_prefix="/staff/representation")
+# Turning a decile into a bulletin segment is a view of app/newsletters/decile_segment.py, on this blueprint.
 
 AGE_FIELDS = ("min_age", "max_age")
 
@@ -229,7 +230,7 @@ def ppg(practice_id):
     return render_template("representation/ppg.html", view=view, attribution=baselines.ATTRIBUTION)
 
 
-def _decile(value) -> int:
+def decile_from(value) -> int:
     text = str(value or "").strip()
     if not text.isdecimal() or not 1 <= int(text) <= 10:
         raise InvalidRequest(
@@ -242,22 +243,10 @@ def _decile(value) -> int:
 @requires("reports.view")
 def target_postcodes(decile):
     """The postcodes of the area served in one IMD decile: places to reach, not people."""
-    decile = _decile(decile)
+    decile = decile_from(decile)
     body = deprivation.postcodes_csv(decile)
     return Response(
         body,
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=postcodes-imd-decile-{decile}.csv"},
     )
-
-
-@bp.route("/targets/segment", methods=["POST"])
-@requires("bulletins.edit")
-def target_segment():
-    """A bulletin segment of members who live in one IMD decile's areas, opened for editing."""
-    from app.newsletters import audiences
-
-    decile = _decile(request.form.get("decile"))
-    audience = audiences.save_audience(f"Members living in IMD decile {decile} areas", {"imd_deciles": [decile]})
-    flash(f"Segment “{audience.name}” saved.")
-    return redirect(url_for("bulletins.audience_edit", audience_id=audience.id))

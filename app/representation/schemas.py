@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from app.api.timestamps import Timestamp
+from app.representation.audit import POPULATIONS
 
 # A suppressed figure is the string "*"; others are numbers (or preformatted text where the page shows text).
 SUPPRESSIBLE = {"description": 'A number, or "*" where small-number suppression hides it'}
@@ -34,33 +35,30 @@ class BaselinesOut(Schema):
     attribution = fields.List(fields.Str())
 
 
-def audit_query(populations) -> type[Schema]:
-    """The live audit's query arguments, with the populations registered when the API is built."""
+class AuditQuery(Schema):
+    """The live audit's query arguments; the populations are those registered (read when the document is built)."""
 
-    class AuditQuery(Schema):
-        population = fields.Str(
-            load_default="active",
-            validate=validate.OneOf(sorted(populations)),
-            metadata={"description": "Which group to audit"},
-        )
-        start = fields.Date(load_default=None, metadata={"description": "For signed_up: first day"})
-        end = fields.Date(load_default=None, metadata={"description": "For signed_up: last day"})
-        on = fields.Date(load_default=None, metadata={"description": "The audit date (ages are worked out on it)"})
-        roster_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
-        campaign_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
-        survey_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
-        min_age = fields.Int(
-            load_default=None,
-            validate=validate.Range(min=0, max=120),
-            metadata={"description": "Youngest age compared (default: the group's or the network's range)"},
-        )
-        max_age = fields.Int(
-            load_default=None,
-            validate=validate.Range(min=0, max=120),
-            metadata={"description": "Oldest age compared (default: the group's or the network's range)"},
-        )
-
-    return AuditQuery
+    population = fields.Str(
+        load_default="active",
+        validate=validate.OneOf(POPULATIONS.keys(), error="Not a group that can be audited"),
+        metadata={"description": "Which group to audit"},
+    )
+    start = fields.Date(load_default=None, metadata={"description": "For signed_up: first day"})
+    end = fields.Date(load_default=None, metadata={"description": "For signed_up: last day"})
+    on = fields.Date(load_default=None, metadata={"description": "The audit date (ages are worked out on it)"})
+    roster_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    campaign_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    survey_id = fields.Int(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    min_age = fields.Int(
+        load_default=None,
+        validate=validate.Range(min=0, max=120),
+        metadata={"description": "Youngest age compared (default: the group's or the network's range)"},
+    )
+    max_age = fields.Int(
+        load_default=None,
+        validate=validate.Range(min=0, max=120),
+        metadata={"description": "Oldest age compared (default: the group's or the network's range)"},
+    )
 
 
 class AgeRangeOut(Schema):

@@ -80,11 +80,7 @@ def disclosure_settings() -> dict:
 
 def group_choices() -> dict:
     """The rosters, sent bulletins and identified surveys a person can choose to audit, as (id, name) pairs."""
-    return {
-        "rosters": populations.roster_choices(),
-        "bulletins": populations.bulletin_choices(),
-        "surveys": populations.survey_choices(),
-    }
+    return {name: choices() for name, choices in engine.CHOICES.items()}
 
 
 def check_population(kind: str, params: dict) -> dict:

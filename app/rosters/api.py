@@ -19,84 +19,86 @@ from app.rosters.schemas import (
     RosterOut,
 )
 
+bp = ApiBlueprint("rosters_api", __name__, url_prefix="/api/v1", description="Practices, PCNs, rosters, meetings")
+authenticate = bp.requires
 
-def build_blueprint() -> ApiBlueprint:
-    """A fresh blueprint whose every view needs a token with the view's permission."""
-    blp = ApiBlueprint("rosters_api", __name__, url_prefix="/api/v1", description="Practices, PCNs, rosters, meetings")
-    authenticate = blp.requires
 
-    @blp.route("/practices")
-    class Practices(MethodView):
-        @authenticate("organisations.view")
-        @blp.response(200, PracticeOut(many=True))
-        def get(self):
-            return organisations.all_practices()
+@bp.route("/practices")
+class Practices(MethodView):
+    @authenticate("organisations.view")
+    @bp.response(200, PracticeOut(many=True))
+    def get(self):
+        return organisations.all_practices()
 
-    @blp.route("/pcns")
-    class PCNs(MethodView):
-        @authenticate("organisations.view")
-        @blp.response(200, PCNOut(many=True))
-        def get(self):
-            return organisations.all_pcns()
 
-    @blp.route("/rosters")
-    class Rosters(MethodView):
-        @authenticate("rosters.view")
-        @blp.response(200, RosterOut(many=True))
-        def get(self):
-            return services.list_rosters(include_archived=True)
+@bp.route("/pcns")
+class PCNs(MethodView):
+    @authenticate("organisations.view")
+    @bp.response(200, PCNOut(many=True))
+    def get(self):
+        return organisations.all_pcns()
 
-        @authenticate("rosters.edit")
-        @blp.arguments(RosterIn)
-        @blp.response(201, RosterOut)
-        def post(self, data):
-            return services.save_roster(None, services.RosterInput(**data))
 
-    @blp.route("/rosters/<int:roster_id>")
-    class RosterItem(MethodView):
-        @authenticate("rosters.view")
-        @blp.response(200, RosterOut)
-        def get(self, roster_id):
-            return services.get_roster(roster_id) or abort(404)
+@bp.route("/rosters")
+class Rosters(MethodView):
+    @authenticate("rosters.view")
+    @bp.response(200, RosterOut(many=True))
+    def get(self):
+        return services.list_rosters(include_archived=True)
 
-    @blp.route("/rosters/<int:roster_id>/memberships")
-    class Memberships(MethodView):
-        @authenticate("rosters.view_members")
-        @blp.response(200, MembershipOut(many=True))
-        def get(self, roster_id):
-            roster = services.get_roster(roster_id) or abort(404)
-            return services.current_memberships(roster) + services.membership_history(roster)
+    @authenticate("rosters.edit")
+    @bp.arguments(RosterIn)
+    @bp.response(201, RosterOut)
+    def post(self, data):
+        return services.save_roster(None, services.RosterInput(**data))
 
-        @authenticate("rosters.edit")
-        @blp.arguments(MembershipIn)
-        @blp.response(201, MembershipOut)
-        def post(self, data, roster_id):
-            roster = services.get_roster(roster_id) or abort(404)
-            return services.add_membership(
-                roster,
-                data["member_id"],
-                data["role"],
-                data["starts_on"],
-                data["term_ends_on"],
-                data["ends_on"],
-                data["status"],
-            )
 
-    @blp.route("/meetings")
-    class Meetings(MethodView):
-        @authenticate("rosters.view")
-        @blp.arguments(page_arguments(100, 500), location="query", as_kwargs=True)
-        @blp.response(200, MeetingOut(many=True), headers=PAGINATION_HEADER)
-        def get(self, page, page_size):
-            """Meetings, newest first, a page at a time (?page=, ?page_size=; totals in X-Pagination)."""
-            found = meetings.list_meetings(page=page, per_page=page_size)
-            return found.items, pagination_header(found)
+@bp.route("/rosters/<int:roster_id>")
+class RosterItem(MethodView):
+    @authenticate("rosters.view")
+    @bp.response(200, RosterOut)
+    def get(self, roster_id):
+        return services.get_roster(roster_id) or abort(404)
 
-    @blp.route("/meetings/<int:meeting_id>")
-    class MeetingItem(MethodView):
-        @authenticate("rosters.view")
-        @blp.response(200, MeetingOut)
-        def get(self, meeting_id):
-            return meetings.get_meeting(meeting_id) or abort(404)
 
-    return blp
+@bp.route("/rosters/<int:roster_id>/memberships")
+class Memberships(MethodView):
+    @authenticate("rosters.view_members")
+    @bp.response(200, MembershipOut(many=True))
+    def get(self, roster_id):
+        roster = services.get_roster(roster_id) or abort(404)
+        return services.current_memberships(roster) + services.membership_history(roster)
+
+    @authenticate("rosters.edit")
+    @bp.arguments(MembershipIn)
+    @bp.response(201, MembershipOut)
+    def post(self, data, roster_id):
+        roster = services.get_roster(roster_id) or abort(404)
+        return services.add_membership(
+            roster,
+            data["member_id"],
+            data["role"],
+            data["starts_on"],
+            data["term_ends_on"],
+            data["ends_on"],
+            data["status"],
+        )
+
+
+@bp.route("/meetings")
+class Meetings(MethodView):
+    @authenticate("rosters.view")
+    @bp.arguments(page_arguments(100, 500), location="query", as_kwargs=True)
+    @bp.response(200, MeetingOut(many=True), headers=PAGINATION_HEADER)
+    def get(self, page, page_size):
+        """Meetings, newest first, a page at a time (?page=, ?page_size=; totals in X-Pagination)."""
+        found = meetings.list_meetings(page=page, per_page=page_size)
+        return found.items, pagination_header(found)
+
+
+@bp.route("/meetings/<int:meeting_id>")
+class MeetingItem(MethodView):
+    @authenticate("rosters.view")
+    @bp.response(200, MeetingOut)
+    def get(self, meeting_id):
+        return meetings.get_meeting(meeting_id) or abort(404)

@@ -14,9 +14,9 @@ from app import clock
 from app.audit import services as audit
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.members.validation import FieldError, email_key, normalise_email
 from app.rosters.models import Attendance, Meeting, Payment, Registration
 from app.transactions import transactional
+from app.validation import FieldError, email_key, normalise_email
 
 log = logging.getLogger(__name__)
 

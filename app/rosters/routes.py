@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.audit import exact as exact_figures
 from app.audit import services as audit
+from app.auth import exact as exact_figures
 from app.auth.permissions import can, requires
 from app.errors import InvalidRequest
 from app.extensions import db

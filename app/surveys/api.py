@@ -108,59 +108,60 @@ def _responses(survey, query) -> dict:
     return {"items": items, "page": page, "per_page": per_page, "total": total, "pages": max(1, -(-total // per_page))}
 
 
-def build_blueprint() -> ApiBlueprint:
-    """A fresh blueprint: surveys and results need surveys.view; single responses need surveys.responses."""
-    blp = ApiBlueprint(
-        "surveys_api",
-        __name__,
-        url_prefix="/api/v1",
-        description="Surveys with their questions, suppressed results, and responses (role-restricted)",
-    )
-    authenticate = blp.requires
+bp = ApiBlueprint(
+    "surveys_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Surveys with their questions, suppressed results, and responses (role-restricted)",
+)
+authenticate = bp.requires
 
-    @blp.route("/surveys")
-    class Surveys(MethodView):
-        @authenticate("surveys.view")
-        @blp.response(200, SurveyOut(many=True))
-        def get(self):
-            """Every survey, newest first"""
-            return db.session.scalars(select(Survey).order_by(Survey.id.desc())).all()
 
-    @blp.route("/surveys/<int:survey_id>")
-    class SurveyItem(MethodView):
-        @authenticate("surveys.view")
-        @blp.response(200, SurveyDetailOut)
-        def get(self, survey_id):
-            """One survey with its pages and questions"""
-            return _detail(analysis.get_survey(survey_id))
+@bp.route("/surveys")
+class Surveys(MethodView):
+    @authenticate("surveys.view")
+    @bp.response(200, SurveyOut(many=True))
+    def get(self):
+        """Every survey, newest first"""
+        return db.session.scalars(select(Survey).order_by(Survey.id.desc())).all()
 
-    @blp.route("/surveys/<int:survey_id>/results")
-    class Results(MethodView):
-        @authenticate("surveys.view")
-        @blp.response(200, ResultsOut)
-        def get(self, survey_id):
-            """Per-question results of complete responses and response tracking, small numbers suppressed"""
-            return _results(analysis.get_survey(survey_id))
 
-    @blp.route("/surveys/<int:survey_id>/crosstab")
-    class Crosstab(MethodView):
-        @authenticate("surveys.view")
-        @blp.arguments(CrosstabQuery, location="query")
-        @blp.response(200, CrosstabOut)
-        def get(self, query, survey_id):
-            """A choice question's answers by a characteristic of the people who answered, as on the staff page
+@bp.route("/surveys/<int:survey_id>")
+class SurveyItem(MethodView):
+    @authenticate("surveys.view")
+    @bp.response(200, SurveyDetailOut)
+    def get(self, survey_id):
+        """One survey with its pages and questions"""
+        return _detail(analysis.get_survey(survey_id))
 
-            Every count is protected by disclosure control; groups where fewer than the floor answered show none.
-            """
-            return _crosstab(analysis.get_survey(survey_id), query)
 
-    @blp.route("/surveys/<int:survey_id>/responses")
-    class Responses(MethodView):
-        @authenticate("surveys.responses")
-        @blp.arguments(ResponseQuery, location="query")
-        @blp.response(200, ResponsePageOut)
-        def get(self, query, survey_id):
-            """Individual responses, a page at a time; anonymous surveys' responses carry no member or invitation"""
-            return _responses(analysis.get_survey(survey_id), query)
+@bp.route("/surveys/<int:survey_id>/results")
+class Results(MethodView):
+    @authenticate("surveys.view")
+    @bp.response(200, ResultsOut)
+    def get(self, survey_id):
+        """Per-question results of complete responses and response tracking, small numbers suppressed"""
+        return _results(analysis.get_survey(survey_id))
 
-    return blp
+
+@bp.route("/surveys/<int:survey_id>/crosstab")
+class Crosstab(MethodView):
+    @authenticate("surveys.view")
+    @bp.arguments(CrosstabQuery, location="query")
+    @bp.response(200, CrosstabOut)
+    def get(self, query, survey_id):
+        """A choice question's answers by a characteristic of the people who answered, as on the staff page
+
+        Every count is protected by disclosure control; groups where fewer than the floor answered show none.
+        """
+        return _crosstab(analysis.get_survey(survey_id), query)
+
+
+@bp.route("/surveys/<int:survey_id>/responses")
+class Responses(MethodView):
+    @authenticate("surveys.responses")
+    @bp.arguments(ResponseQuery, location="query")
+    @bp.response(200, ResponsePageOut)
+    def get(self, query, survey_id):
+        """Individual responses, a page at a time; anonymous surveys' responses carry no member or invitation"""
+        return _responses(analysis.get_survey(survey_id), query)

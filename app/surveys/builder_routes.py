@@ -17,7 +17,7 @@ from app.surveys.questions import (
     describe_condition,
     options_of,
 )
-from app.surveys.routes import bp, survey_or_404, survey_page
+from app.surveys.survey_page import bp, survey_or_404, survey_page
 
 # Questions whose answers a condition can compare with (others can only be "answered").
 DECIDING_KINDS = CHOICE_KINDS - {"matrix", "ranking"}

@@ -16,11 +16,11 @@ from app.mail.backends import DeliveryError
 from app.members import equality
 from app.members import services as members
 from app.members.models import Member
-from app.members.validation import FieldError, normalise_email
 from app.members.vocab import CONSENT_PURPOSES, SELF_REPORTED_AGE_BANDS
 from app.public import services as journey
 from app.surveys.models import Follower, Response, ResponseEquality, Survey
 from app.transactions import transactional
+from app.validation import FieldError, normalise_email
 
 log = logging.getLogger(__name__)
 

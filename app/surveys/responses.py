@@ -353,7 +353,7 @@ def _invitation_for_entry(survey: Survey, address: str, errors: dict) -> Invitat
     if survey.mode != "invitation" or not address:
         return None
     from app.members import services as members
-    from app.members.validation import FieldError, normalise_email
+    from app.validation import FieldError, normalise_email
 
     try:
         member = members.find_by_email(normalise_email(address))

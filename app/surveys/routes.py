@@ -1,75 +1,17 @@
 """Staff pages for surveys: the list, settings, the survey page, publishing, duplicating, the question bank.
 
-Pages and questions are edited in builder_routes.py, on the same blueprint.
+Pages and questions are edited in builder_routes.py, on the same blueprint (survey_page.py).
 """
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.permissions import can, requires
+from app.auth.permissions import requires
 from app.errors import InvalidRequest
-from app.surveys import bank, builder, forms, services
+from app.surveys import bank, forms, services
 from app.surveys.models import MODES
-from app.surveys.questions import KINDS, describe_condition, options_of
-
-bp = Blueprint("surveys", __name__, url_prefix="/staff/surveys")
-
-# Pages about a survey that other parts of the service provide: linked once they exist.
-ELSEWHERE = [
-    ("survey_entry.preview", "Preview"),
-    ("survey_entry.new_response", "Enter a paper or telephone response"),
-    ("survey_entry.responses", "Responses"),
-    ("survey_results.results", "Results"),
-    ("survey_invitations.index", "Invitations"),
-    ("survey_results.outcome", "Outcome"),
-]
-
-
-def survey_or_404(survey_id: int):
-    return services.get_survey(survey_id) or abort(404)
-
-
-def _links(survey) -> list[tuple[str, str]]:
-    links = []
-    for endpoint, label in ELSEWHERE:
-        view = current_app.view_functions.get(endpoint)
-        if view is None:
-            continue
-        permission = getattr(view, "required_permission", None)
-        if permission and not can(permission):
-            continue
-        links.append((url_for(endpoint, survey_id=survey.id), label))
-    return links
-
-
-def public_url(survey) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL']}/surveys/{survey.slug}"
-
-
-def survey_page(survey, errors: dict | None = None, status: int = 200):
-    """The survey page, with a refused action's message at the top when there is one."""
-    pages = builder.layout(survey)
-    everything = [q for _, questions in pages for q in questions]
-    return render_template(
-        "surveys/staff/survey.html",
-        survey=survey,
-        pages=pages,
-        numbers={q.id: n for n, q in enumerate(everything, start=1)},
-        answers=builder.answer_counts(survey),
-        conditions={
-            **{("page", p.id): describe_condition(p.show_if, everything) for p, _ in pages},
-            **{("question", q.id): describe_condition(q.show_if, everything) for q in everything},
-        },
-        responses=services.response_count(survey),
-        status_text=services.status_text(survey),
-        accepting=services.is_accepting(survey),
-        public_url=public_url(survey),
-        links=_links(survey),
-        kinds=KINDS,
-        modes=MODES,
-        options_of=options_of,
-        errors=errors or {},
-    ), status
+from app.surveys.questions import KINDS, options_of
+from app.surveys.survey_page import bp, survey_or_404, survey_page
 
 
 @bp.route("/")
@@ -180,6 +122,3 @@ def bank_delete(bank_question_id: int):
     bank.delete_bank_question(saved)
     flash("Removed from the question bank. Surveys that use it keep their copy.", "success")
     return redirect(url_for("surveys.bank_page"))
-
-
-from app.surveys import builder_routes  # noqa: E402,F401  (registers its views on bp)

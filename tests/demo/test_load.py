@@ -9,9 +9,9 @@ from app.demo import services as demo
 from app.extensions import db
 from app.members import equality
 from app.members.models import Consent, EqualityAnswers, Member, MemberEvent
-from app.members.validation import normalise_postcode
 from app.members.vocab import CONSENT_PURPOSES, age_on
 from app.organisations.models import PCN, Practice
+from app.validation import normalise_postcode
 from tests.factories import create_member, login
 
 

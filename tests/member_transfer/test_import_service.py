@@ -12,8 +12,8 @@ from app.members.import_reader import ImportFileError, guess_mapping, read_membe
 from app.members.importer import ImportOptions, import_file, preview_file
 from app.members.models import Consent, Member, MemberEvent
 from app.members.services import ensure_default_topics, find_by_email
-from app.members.validation import normalise_email
 from app.members.vocab import CONSENT_PURPOSES
+from app.validation import normalise_email
 from tests.factories import create_member, create_practice
 from tests.member_transfer.files import write_csv, write_xlsx
 

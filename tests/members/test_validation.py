@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from app.members.validation import (
+from app.validation import (
     FieldError,
     normalise_email,
     normalise_postcode,

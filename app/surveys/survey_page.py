@@ -1,0 +1,67 @@
+"""The staff survey blueprint and the survey page, shared by routes.py and builder_routes.py."""
+
+from flask import Blueprint, abort, current_app, render_template, url_for
+
+from app.auth.permissions import can
+from app.surveys import builder, services
+from app.surveys.models import MODES
+from app.surveys.questions import KINDS, describe_condition, options_of
+
+bp = Blueprint("surveys", __name__, url_prefix="/staff/surveys")
+
+# Pages about a survey that other parts of the service provide: linked once they exist.
+ELSEWHERE = [
+    ("survey_entry.preview", "Preview"),
+    ("survey_entry.new_response", "Enter a paper or telephone response"),
+    ("survey_entry.responses", "Responses"),
+    ("survey_results.results", "Results"),
+    ("survey_invitations.index", "Invitations"),
+    ("survey_results.outcome", "Outcome"),
+]
+
+
+def survey_or_404(survey_id: int):
+    return services.get_survey(survey_id) or abort(404)
+
+
+def _links(survey) -> list[tuple[str, str]]:
+    links = []
+    for endpoint, label in ELSEWHERE:
+        view = current_app.view_functions.get(endpoint)
+        if view is None:
+            continue
+        permission = getattr(view, "required_permission", None)
+        if permission and not can(permission):
+            continue
+        links.append((url_for(endpoint, survey_id=survey.id), label))
+    return links
+
+
+def public_url(survey) -> str:
+    return f"{current_app.config['PUBLIC_BASE_URL']}/surveys/{survey.slug}"
+
+
+def survey_page(survey, errors: dict | None = None, status: int = 200):
+    """The survey page, with a refused action's message at the top when there is one."""
+    pages = builder.layout(survey)
+    everything = [q for _, questions in pages for q in questions]
+    return render_template(
+        "surveys/staff/survey.html",
+        survey=survey,
+        pages=pages,
+        numbers={q.id: n for n, q in enumerate(everything, start=1)},
+        answers=builder.answer_counts(survey),
+        conditions={
+            **{("page", p.id): describe_condition(p.show_if, everything) for p, _ in pages},
+            **{("question", q.id): describe_condition(q.show_if, everything) for q in everything},
+        },
+        responses=services.response_count(survey),
+        status_text=services.status_text(survey),
+        accepting=services.is_accepting(survey),
+        public_url=public_url(survey),
+        links=_links(survey),
+        kinds=KINDS,
+        modes=MODES,
+        options_of=options_of,
+        errors=errors or {},
+    ), status
