@@ -2,8 +2,8 @@
 what a kept form must have stored."""
 
 from app.members import equality
-from app.members.validation import normalise_postcode
 from app.members.vocab import COMMUNICATION_NEEDS, CONTACT_TYPES, HOW_HEARD, SELF_REPORTED_AGE_BANDS
+from app.validation import normalise_postcode
 from tests.fuzz.forms import Field
 
 DATE_OF_BIRTH = ("date_of_birth-day", "date_of_birth-month", "date_of_birth-year")

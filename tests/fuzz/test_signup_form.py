@@ -7,7 +7,7 @@ from collections import Counter
 from hypothesis import given
 
 from app.members import services as members
-from app.members.validation import normalise_email
+from app.validation import normalise_email
 from tests.factories import create_member, create_practice, csrf_token
 from tests.fuzz.forms import (
     FUZZ,
