@@ -31,6 +31,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     extensions.api.init_app(app)
 
     _register_models()
+    _register_jobs()
     from app.security import IdConverter
 
     app.url_map.converters["int"] = IdConverter
@@ -88,6 +89,13 @@ def _register_models() -> None:
     import app.surveys.equality_counts  # noqa: F401  (registers the respondents' source for disclosure control)
     import app.surveys.models  # noqa: F401
     import app.surveys.populations  # noqa: F401  (registers a survey's respondents as a group to audit)
+
+
+def _register_jobs() -> None:
+    # Imported for their side effect: each declares its background jobs by name (app.jobs.job).
+    import app.newsletters.tasks  # noqa: F401
+    import app.panels.tasks  # noqa: F401
+    import app.rosters.tasks  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

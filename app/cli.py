@@ -101,14 +101,13 @@ rosters_cli = AppGroup("rosters", help="Groups and memberships.")
 @click.option("--queue", is_flag=True, help="Run as a background job (needs REDIS_URL)")
 def rosters_review(days, queue):
     """List memberships due for renewal, aged out, moved PCN or lapsed (run daily from cron)."""
-    from app.jobs import enqueue
-    from app.rosters.tasks import review_memberships
+    from app.jobs import enqueue, named
 
     if queue:
-        job = enqueue(review_memberships, days)
+        job = enqueue("rosters.review_memberships", days)
         click.echo(f"Queued job {job.id}" if job else "Ran inline (no REDIS_URL)")
         return
-    for reason, count in review_memberships(days).items():
+    for reason, count in named("rosters.review_memberships")(days).items():
         click.echo(f"{reason}: {count}")
 
 

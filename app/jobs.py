@@ -3,10 +3,18 @@
 A job receives ids, reloads state and checks it first, so running it twice is
 harmless. Jobs run inside an application context: the worker pushes one, and
 inline jobs run in the caller's.
+
+Jobs are enqueued by name. A domain declares its jobs in its `tasks.py` with
+`@job("bulletins.send_batch")`; whoever starts the work (a service, the sweeper,
+a webhook) enqueues the name, so the modules that do the work never import the
+module that schedules it, and the worker finds the function where it was declared.
+`create_app` imports every `tasks.py`, so each name is known in the web process and
+in `flask worker` alike.
 """
 
 import functools
 import logging
+from collections.abc import Callable
 
 from flask import current_app, has_app_context
 
@@ -21,8 +29,45 @@ def queue():
     return Queue(current_app.config["RQ_QUEUE"], connection=Redis.from_url(url))
 
 
+_JOBS: dict[str, Callable] = {}
+
+
+def job(name: str):
+    """Declare the decorated function as the background job `name` (run in an application context)."""
+
+    def declare(func):
+        wrapped = with_app_context(func)
+        known = _JOBS.get(name)
+        if known is not None and known.__qualname__ != wrapped.__qualname__:
+            raise ValueError(f"Two background jobs are named {name!r}")
+        _JOBS[name] = wrapped
+        return wrapped
+
+    return declare
+
+
+def named(name: str) -> Callable:
+    """The job declared as `name`."""
+    try:
+        return _JOBS[name]
+    except KeyError:
+        raise LookupError(f"No background job is named {name!r}; known: {', '.join(sorted(_JOBS))}") from None
+
+
+def names() -> list[str]:
+    return sorted(_JOBS)
+
+
+def _resolve(func: "Callable | str") -> Callable:
+    return named(func) if isinstance(func, str) else func
+
+
 def enqueue(func, *args, job_timeout: int = 3600, **kwargs):
-    """Run `func` on a worker if Redis is configured, else now. Returns the RQ job or None."""
+    """Run `func` (a job's name, or a function) on a worker if Redis is configured, else now.
+
+    Returns the RQ job, or None when it ran inline.
+    """
+    func = _resolve(func)
     if current_app.config.get("REDIS_URL"):
         return queue().enqueue(func, *args, job_timeout=job_timeout, **kwargs)
     func(*args, **kwargs)
@@ -31,6 +76,7 @@ def enqueue(func, *args, job_timeout: int = 3600, **kwargs):
 
 def enqueue_many(func, arg_lists: list[tuple], job_timeout: int = 3600) -> None:
     """`enqueue` for many calls of `func` at once: one round trip to Redis, or each run now inline."""
+    func = _resolve(func)
     if not current_app.config.get("REDIS_URL"):
         for args in arg_lists:
             func(*args)
@@ -47,6 +93,7 @@ def enqueue_in(seconds: float, func, *args, job_timeout: int = 3600, **kwargs):
     """Run `func` on a worker after `seconds` (RQ's scheduler, which `flask worker` runs); needs Redis."""
     from datetime import timedelta
 
+    func = _resolve(func)
     return queue().enqueue_in(timedelta(seconds=seconds), func, *args, job_timeout=job_timeout, **kwargs)
 
 

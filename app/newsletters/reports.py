@@ -103,9 +103,8 @@ def refresh_recent(days: int = REFRESH_DAYS) -> int:
 def request_refresh(campaign_id: int) -> bool:
     """Refresh one campaign's figures as a job; True when a worker will do it, False when done already."""
     from app import jobs
-    from app.newsletters import tasks
 
-    return jobs.enqueue(tasks.refresh_stats, campaign_id) is not None
+    return jobs.enqueue("bulletins.refresh_stats", campaign_id) is not None
 
 
 def _unique_deliveries(campaign_id: int, kinds) -> int:

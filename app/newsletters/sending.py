@@ -109,8 +109,6 @@ def _refresh_statistics() -> None:
 
 def enqueue_queued(campaign_id: int) -> int:
     """Enqueue batch jobs for every queued delivery of a sending campaign (claims make repeats harmless)."""
-    from app.newsletters import tasks
-
     size = min(current_app.config["BULLETIN_BATCH_SIZE"], 1000)
     queued = (Delivery.campaign_id == campaign_id, Delivery.status == "queued")
     first, last, count = db.session.execute(
@@ -126,7 +124,7 @@ def enqueue_queued(campaign_id: int) -> int:
         ]
         batches = [ids[i : i + size] for i in range(0, len(ids), size)]
     db.session.commit()
-    jobs.enqueue_many(tasks.send_batch, [(campaign_id, batch) for batch in batches], _job_timeout())
+    jobs.enqueue_many("bulletins.send_batch", [(campaign_id, batch) for batch in batches], _job_timeout())
     return count
 
 
@@ -139,7 +137,7 @@ def _job_timeout() -> int:
 
 def _pace(campaign_id: int, ids: list[int]) -> dict | None:
     """Wait for this batch's turn under the send rate, or queue it again for its time when that is far off."""
-    from app.newsletters import pacing, tasks
+    from app.newsletters import pacing
 
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or campaign.status != "sending":
@@ -150,7 +148,7 @@ def _pace(campaign_id: int, ids: list[int]) -> dict | None:
         return None
     wait = pacing.reserve(key, len(ids), rate)
     if wait > MAX_PACING_SLEEP and current_app.config.get("REDIS_URL"):
-        jobs.enqueue_in(wait, tasks.send_batch, campaign_id, ids, paced=True, job_timeout=_job_timeout())
+        jobs.enqueue_in(wait, "bulletins.send_batch", campaign_id, ids, paced=True, job_timeout=_job_timeout())
         return {"deferred": len(ids), "wait_seconds": round(wait, 1)}
     time.sleep(wait)
     return None
@@ -422,16 +420,14 @@ def _requeue(campaign_id: int, token: str, reasons: dict[int, str]) -> list[int]
 
 def _schedule_again(campaign_id: int, ids: list[int], wait: float | None = None, inline_now: bool = True) -> None:
     """A job for rows put back in the queue, after `wait` seconds (a backoff by default), not at the next sweep."""
-    from app.newsletters import tasks
-
     if not ids:
         return
     if current_app.config.get("REDIS_URL"):
         delay = wait if wait is not None else current_app.config["BULLETIN_RETRY_BACKOFF_SECONDS"]
-        jobs.enqueue_in(max(1.0, delay), tasks.send_batch, campaign_id, ids, job_timeout=_job_timeout())
+        jobs.enqueue_in(max(1.0, delay), "bulletins.send_batch", campaign_id, ids, job_timeout=_job_timeout())
     elif inline_now:
         # Inline there is no scheduler: try again now; each claim spends an attempt, so this ends.
-        jobs.enqueue(tasks.send_batch, campaign_id, ids)
+        jobs.enqueue("bulletins.send_batch", campaign_id, ids)
     # Otherwise, inline, the sweeper enqueues them once the claim lease has passed.
 
 
@@ -501,9 +497,7 @@ def _finish_if_done(campaign_id: int) -> bool:
     ).rowcount
     db.session.commit()
     if done:
-        from app.newsletters import tasks
-
-        jobs.enqueue(tasks.refresh_stats, campaign_id)
+        jobs.enqueue("bulletins.refresh_stats", campaign_id)
     return bool(done)
 
 

@@ -89,10 +89,8 @@ def receive(body: bytes, signature: str | None, timestamp: str | None) -> int:
         # The same body, arriving at the same moment on another worker, was stored first.
         db.session.rollback()
         return _received(digest)
-    from app.newsletters import tasks
-
     try:
-        jobs.enqueue(tasks.process_webhook_batch, batch)
+        jobs.enqueue("bulletins.process_webhook_batch", batch)
     except Exception:
         # Stored safely: the sweeper processes it later. SendGrid must not be told to retry.
         log.exception("webhook batch %s left for the sweeper", batch)

@@ -273,11 +273,9 @@ def time_limit_of(record: PanelDraw) -> int:
 
 def start_draw(draw_id: int):
     """Run the draw on a worker (inline without Redis); returns the RQ job or None."""
-    from app.panels.tasks import run_draw as job
-
     record = db.session.get(PanelDraw, draw_id)
     # The lottery stops itself at the time limit; the worker's own limit is a backstop.
-    queued = enqueue(job, draw_id, job_timeout=time_limit_of(record) + 300)
+    queued = enqueue("panels.run_draw", draw_id, job_timeout=time_limit_of(record) + 300)
     if queued is not None:
         _set_job(draw_id, queued.id)
     return queued

@@ -1,10 +1,9 @@
 """RQ jobs for panels: each takes ids, reloads state and checks it first."""
 
-from app.jobs import with_app_context
+from app.jobs import job
+from app.panels import services
 
 
-@with_app_context
+@job("panels.run_draw")
 def run_draw(draw_id: int) -> None:
-    from app.panels import services
-
     services.run_draw(draw_id)

@@ -2,12 +2,12 @@
 
 import logging
 
-from app.jobs import with_app_context
+from app.jobs import job
 
 log = logging.getLogger(__name__)
 
 
-@with_app_context
+@job("rosters.review_memberships")
 def review_memberships(within_days: int = 30) -> dict[str, int]:
     """The daily eligibility check: logs counts (ids only) and returns them for the caller."""
     from app.rosters.review import counts_by_reason, due_for_review

@@ -10,7 +10,7 @@ from app.auth.permissions import requires
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.models import Member
-from app.surveys import flow, respondents
+from app.surveys import equality_section, flow
 from app.surveys import responses as answering
 from app.surveys.models import CHANNELS, Response
 from app.surveys.questions import condition_met, options_of, visible_questions
@@ -143,8 +143,8 @@ def _entry_form(survey, values=None, errors=None, form=None, status=200):
         notes=notes,
         form=form or {},
         channels=[(code, label) for code, label in CHANNELS.items() if code != "online"],
-        equality_questions=respondents.equality_questions() if survey.include_equality else [],
-        consent_wording=respondents.CONSENT_WORDING,
+        equality_questions=equality_section.equality_questions() if survey.include_equality else [],
+        consent_wording=equality_section.CONSENT_WORDING,
     ), status
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from app.errors import InvalidRequest
 from app.extensions import limiter
 from app.members.vocab import CONSENT_PURPOSES
-from app.surveys import flow, respondents
+from app.surveys import equality_section, flow, respondents
 from app.surveys import responses as answering
 from app.surveys.models import MODES
 from app.surveys.questions import options_of
@@ -284,10 +284,10 @@ def about_you(slug: str):
     answers = answering.answers_of(response)
     last = flow.previous_page(survey, flow.page_count(survey) + 1, answers)
     back_url = url_for(".page", slug=slug, number=last) if last else url_for(".start", slug=slug)
-    values, errors, status = respondents.equality_values(response.id), {}, 200
+    values, errors, status = equality_section.equality_values(response.id), {}, 200
     if request.method == "POST":
         try:
-            respondents.save_equality(response.id, request.form)
+            equality_section.save_equality(response.id, request.form)
         except InvalidRequest as error:
             values, errors, status = request.form, error.errors, 400
         else:
@@ -295,8 +295,8 @@ def about_you(slug: str):
     return render_template(
         "surveys/public/equality.html",
         survey=survey,
-        questions=respondents.equality_questions(),
-        consent_wording=respondents.CONSENT_WORDING,
+        questions=equality_section.equality_questions(),
+        consent_wording=equality_section.CONSENT_WORDING,
         values=values,
         errors=errors,
         back_url=back_url,

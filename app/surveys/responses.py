@@ -22,6 +22,7 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.surveys import flow
+from app.surveys.equality_section import check_equality
 from app.surveys.models import CHANNELS, Answer, Invitation, Response, ResponseEquality, Survey
 from app.surveys.questions import condition_met, is_empty, visible_questions
 from app.transactions import transactional
@@ -399,8 +400,6 @@ def enter_response(survey_id: int, form, staff_user_id: int | None) -> Response:
     errors.update(answer_errors)
     equality_answers = {}
     if survey.include_equality:
-        from app.surveys.respondents import check_equality
-
         equality_answers, equality_errors = check_equality(form)
         errors.update(equality_errors)
     if errors:

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.extensions import db
+from app.surveys.equality_section import EQUALITY_FIELDS
 from app.surveys.models import Response, ResponseEquality
 from app.surveys.questions import options_of
-from app.surveys.respondents import EQUALITY_FIELDS
 from tests.fuzz.forms import FUZZ, Field, assert_refused_cleanly, form, never_an_error, post, received, row_counts
 from tests.fuzz.people import equality_fields
 from tests.surveys.answer_factories import GRID_ROWS, start, stored_answers, token_for

@@ -20,7 +20,7 @@ ONE_PERSON_AT_A_TIME = {
     "app/surveys/models.py": "declares the table",
     "app/members/services.py": "records, shows (by role) and erases one member's answers",
     "app/members/subject_access.py": "a member's own answers in 'download my data'",
-    "app/surveys/respondents.py": "the survey page's equality questions for one respondent",
+    "app/surveys/equality_section.py": "the survey page's equality questions for one respondent",
     "app/surveys/responses.py": "stores and replaces one response's answers",
     "app/surveys/exports.py": "response-level export for staff allowed to see individual responses",
     "app/demo/services.py": "writes the demo members' answers",
