@@ -21,6 +21,7 @@ from app.members.search import describe_filter
 from app.members.services import SORTS, MemberFilter, filtered_query
 from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS, STATUSES
 from app.organisations.models import Practice
+from app.spreadsheets import escape_cell
 from app.transactions import transactional
 
 FORMATS = ("csv", "xlsx")
@@ -60,14 +61,6 @@ _COLUMNS = (
     Member.status,
     Member.created_at,
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value):
-    """A text cell a spreadsheet would treat as a formula, made inert with a leading quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def filter_from_args(args) -> MemberFilter:

@@ -165,6 +165,6 @@ def export_members():
         )
     return Response(
         stream_with_context(export.csv_chunks(filters)),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"},
     )

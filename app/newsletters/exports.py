@@ -4,6 +4,7 @@ import csv
 import io
 
 from app.newsletters import reports
+from app.spreadsheets import escape_cell
 
 
 def report_rows(campaign) -> list[list]:
@@ -47,8 +48,7 @@ def report_file(campaign, kind: str) -> tuple[bytes, str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         for row in rows:
-            # Cells starting with = + - @ are formulas to spreadsheets: neutralise them.
-            writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+            writer.writerow([escape_cell(c) for c in row])
         return buffer.getvalue().encode("utf-8-sig"), "text/csv"
     from openpyxl import Workbook
 
@@ -56,7 +56,7 @@ def report_file(campaign, kind: str) -> tuple[bytes, str]:
     sheet = book.active
     sheet.title = "Readership"
     for row in rows:
-        sheet.append([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+        sheet.append([escape_cell(c) for c in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

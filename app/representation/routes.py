@@ -19,7 +19,7 @@ bp = Blueprint("representation", __name__, url_prefix="/staff/representation")
 AGE_FIELDS = ("min_age", "max_age")
 
 EXPORTS = {
-    "csv": ("text/csv; charset=utf-8", services.export_csv),
+    "csv": ("text/csv", services.export_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", services.export_xlsx),
 }
 

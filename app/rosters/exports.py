@@ -9,6 +9,7 @@ from app.extensions import db
 from app.members.models import Member
 from app.rosters.models import Attendance, Meeting, RosterMembership
 from app.rosters.vocab import ATTENDANCE, END_REASONS, ROLES
+from app.spreadsheets import text_cell
 
 MEMBERSHIP_HEADER = [
     "member_id",
@@ -25,12 +26,6 @@ MEMBERSHIP_HEADER = [
 ]
 MEETING_ATTENDANCE_HEADER = ["meeting_id", "meeting", "date", "member_id", "registration_id", "name", "attendance"]
 ATTENDANCE_HEADER = ["meeting_id", "meeting", "date", "member_id", "first_name", "last_name", "attendance"]
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # A leading =, +, - or @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def membership_rows(roster_id: int, include_history: bool = True):
@@ -98,7 +93,7 @@ def to_csv(header: list[str], rows) -> bytes:
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([text_cell(v) for v in row])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -107,7 +102,7 @@ def to_xlsx(header: list[str], rows, title: str) -> bytes:
     sheet = book.create_sheet(title[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append([_cell(v) if isinstance(v, str) else v for v in row])
+        sheet.append([text_cell(v) if isinstance(v, str) else v for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

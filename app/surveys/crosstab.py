@@ -14,7 +14,7 @@ import io
 import json
 
 from app.errors import InvalidRequest
-from app.members.export import escape_cell
+from app.spreadsheets import escape_cell
 from app.statistics import disclosure
 from app.surveys import profiles
 from app.surveys.analysis import questions_in_order

@@ -16,8 +16,8 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import equality
-from app.members.export import escape_cell
 from app.members.vocab import SELF_REPORTED_AGE_BANDS
+from app.spreadsheets import escape_cell
 from app.surveys import analysis, themes
 from app.surveys.models import CHANNELS, Answer, Response, ResponseEquality
 from app.surveys.questions import KINDS, options_of

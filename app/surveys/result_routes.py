@@ -12,7 +12,7 @@ from app.surveys.questions import KINDS
 bp = Blueprint("survey_results", __name__, url_prefix="/staff/surveys")
 
 RESPONSE_EXPORTS = {
-    "csv": ("text/csv; charset=utf-8", exports.responses_csv),
+    "csv": ("text/csv", exports.responses_csv),
     "xlsx": (exports.XLSX_MIMETYPE, exports.responses_xlsx),
 }
 
@@ -120,7 +120,7 @@ def tag(survey_id, theme_id):
 
 
 CROSSTAB_EXPORTS = {
-    "csv": ("text/csv; charset=utf-8", crosstab.export_csv),
+    "csv": ("text/csv", crosstab.export_csv),
     "xlsx": (exports.XLSX_MIMETYPE, crosstab.export_xlsx),
 }
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from app.audit.models import AuditLogEntry
 from app.extensions import db
-from app.members.export import escape_cell
+from app.spreadsheets import escape_cell
 from tests.factories import create_member, create_practice, create_staff_user, login
 
 EQUALITY = {"ethnic_group": "asian", "sex": "female", "religion": "sikh"}

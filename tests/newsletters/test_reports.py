@@ -228,3 +228,36 @@ def test_with_a_worker_the_refresh_keeps_scheduling_itself(client, outbox, reque
     assert _human_opens_on_page(client, campaign) == "1"
     registry = ScheduledJobRegistry(client.application.config["RQ_QUEUE"], connection=redis_queue)
     assert registry.get_job_ids() == ["involve-readership-2026-11-23T0830"]
+
+
+def test_report_files_leave_empty_cells_empty_and_make_formulas_inert(client, outbox):
+    campaign = _campaign_read_by(3, 1)
+    campaign.html_body = '<p><a href="https://example.org/-minus">a</a></p>'
+    db.session.commit()
+    login(client, create_staff_user("analyst"))
+
+    rows = _csv_rows(client, campaign)
+    cells = [cell for row in rows for cell in row]
+    assert "" in cells and "'" not in cells
+    assert not [cell for cell in cells if cell.startswith("'") and cell[1:2] not in ("=", "+", "-", "@")]
+    assert ["Summary", "open rate (human)", ""] == rows[[r[1] for r in rows].index("open rate (human)")][:3]
+
+    book = load_workbook(io.BytesIO(client.get(f"/staff/bulletins/campaigns/{campaign.id}/report.xlsx").data))
+    sheet_cells = [cell for row in book.active.iter_rows(values_only=True) for cell in row]
+    assert "'" not in sheet_cells
+
+
+def test_a_cell_that_would_run_as_a_formula_is_quoted():
+    from app.spreadsheets import escape_cell, text_cell
+
+    assert [escape_cell(v) for v in ("=1+1", "+44", "-3", "@SUM(A1)", "", "plain", 7, None)] == [
+        "'=1+1",
+        "'+44",
+        "'-3",
+        "'@SUM(A1)",
+        "",
+        "plain",
+        7,
+        None,
+    ]
+    assert text_cell(None) == ""
