@@ -71,10 +71,17 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(0), ""), template)
 
 
+def _subject(message: BulkMessage, recipient: BulkRecipient) -> str:
+    """The recipient's own subject; a value never breaks the header onto a second line."""
+    if "%%" not in message.subject:
+        return message.subject
+    return _fill(message.subject, {k: " ".join(v.split()) for k, v in recipient.substitutions.items()})
+
+
 def _one_message(message: BulkMessage, recipient: BulkRecipient) -> Message:
     return Message(
         to=recipient.to,
-        subject=message.subject,
+        subject=_subject(message, recipient),
         text=_fill(message.text, recipient.substitutions),
         html=_fill(message.html, recipient.substitutions),
         headers={**message.headers, **recipient.headers},
@@ -237,6 +244,8 @@ class SendGridBulk:
 
     def request_body(self, message: BulkMessage, recipients: list[BulkRecipient]) -> dict:
         address, name = message.from_address or _sender()[0], message.from_name or _sender()[1]
+        # A subject with merge fields is written out for each recipient in their personalization.
+        personal_subject = "%%" in message.subject
         return {
             "from": {"email": address, "name": name},
             "subject": message.subject,
@@ -251,6 +260,7 @@ class SendGridBulk:
             "personalizations": [
                 {
                     "to": [{"email": r.to}],
+                    **({"subject": _subject(message, r)} if personal_subject else {}),
                     "substitutions": r.substitutions,
                     "custom_args": r.custom_args,
                     "headers": r.headers,

@@ -84,6 +84,9 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     if len(from_name) > 200:
         errors["from_name"] = "From name must be 200 characters or fewer"
     errors.update(header_problems(subject, from_name))
+    unknown = rendering.invalid_merge_fields(subject)
+    if unknown and "subject" not in errors:
+        errors["subject"] = "Unknown merge field in the subject: " + ", ".join("{{ " + n + " }}" for n in unknown)
     from_address = (data.get("from_address") or "").strip()
     if from_address:
         try:
@@ -201,7 +204,8 @@ def test_send(campaign_id: int, address: str) -> str:
     if problems:
         raise InvalidRequest("Edit the campaign: its subject or from name cannot be sent.", 400, problems)
     html, text = content.preview(campaign)
-    message = Message(to=address, subject=f"[Test] {campaign.subject}", text=text, html=html, category="bulletin_test")
+    subject = rendering.personalise(rendering.subject_template(campaign.subject), rendering.sample_values(campaign.id))
+    message = Message(to=address, subject=f"[Test] {subject}", text=text, html=html, category="bulletin_test")
     try:
         return backend().send(message)
     except DeliveryError as exc:
@@ -231,8 +235,9 @@ def _web_values(campaign_id: int) -> dict:
     return {
         "first_name": "reader",
         "first_name_html": "reader",
-        "unsubscribe_url": f"{base}/preferences",
-        "preferences_url": f"{base}/preferences",
+        # Nobody's own links: the page that emails a reader a link to their own preferences.
+        "unsubscribe_url": f"{base}/preferences/new-link",
+        "preferences_url": f"{base}/preferences/new-link",
         "web_version_url": rendering.web_version_url(campaign_id),
         # Nobody's own invitation: the survey's start page, which tells an invitation-only reader
         # to use the link in their email.

@@ -26,7 +26,7 @@ def checklist(campaign: Campaign, count_audience: bool = True) -> list[tuple[str
     items.append(("From name and address", from_ok, "Enter a valid from address"))
     body = campaign.body_markdown or ""
     items.append(("Content", bool(body.strip()), "Write the bulletin's content"))
-    invalid = rendering.invalid_merge_fields(body)
+    invalid = sorted(set(rendering.invalid_merge_fields(body)) | set(rendering.invalid_merge_fields(campaign.subject)))
     items.append(
         (
             "Merge fields",

@@ -5,7 +5,7 @@ import logging
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request
 
 from app.extensions import csrf
-from app.newsletters import campaigns, tracking, webhooks
+from app.newsletters import campaigns, rendering, tracking, webhooks
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,11 @@ def sendgrid_webhook():
         request.headers.get("X-Twilio-Email-Event-Webhook-Timestamp"),
     )
     return jsonify({"status": "accepted"}), 200
+
+
+@bp.app_template_filter("public_subject")
+def public_subject(subject: str) -> str:
+    return rendering.public_subject(subject)
 
 
 @bp.route("/bulletins")

@@ -51,6 +51,16 @@ def _placeholders(text: str, for_html: bool) -> str:
     return _MERGE.sub(swap, text or "")
 
 
+def subject_template(subject: str) -> str:
+    """The subject with a placeholder for each merge field, filled per recipient like the content."""
+    return _placeholders(subject, for_html=False)
+
+
+def public_subject(subject: str) -> str:
+    """The subject as the archive and the web version show it: no one's name, no merge-field syntax."""
+    return personalise(subject_template(subject), {"first_name": "reader"})
+
+
 def sanitise_html(markdown_text: str) -> str:
     """Markdown (or pasted HTML) to HTML with scripts, handlers and unsafe URLs removed."""
     return nh3.clean(markdown.markdown(markdown_text or "", extensions=["tables"]), tags=_TAGS)

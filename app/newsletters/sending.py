@@ -27,7 +27,7 @@ from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, bulk_backend
 from app.members.models import Member
 from app.newsletters import audiences, campaigns, content
 from app.newsletters.models import Campaign, Delivery
-from app.newsletters.rendering import batch_values, personalise, placeholders, send_template
+from app.newsletters.rendering import batch_values, personalise, placeholders, send_template, subject_template
 from app.transactions import transactional
 
 log = logging.getLogger(__name__)
@@ -279,7 +279,9 @@ def _send_claimed(campaign_id: int, token: str, batch: ColumnElement[bool]) -> d
         _mark(token, _among(gone), "skipped", reason="no longer subscribed when their turn came")
         db.session.commit()
     message = bulk_message(campaign)
-    recipients = _recipients(campaign, [r for r in rows if r[4]], placeholders(message.text, message.html))
+    recipients = _recipients(
+        campaign, [r for r in rows if r[4]], placeholders(message.subject, message.text, message.html)
+    )
     if not recipients:
         _finish_if_done(campaign_id)
         return {"claimed": len(rows), "sent": 0}
@@ -291,7 +293,7 @@ def _send_claimed(campaign_id: int, token: str, batch: ColumnElement[bool]) -> d
 def bulk_message(campaign: Campaign) -> BulkMessage:
     """The one message of a campaign that every recipient's values fill in."""
     return BulkMessage(
-        subject=campaign.subject,
+        subject=subject_template(campaign.subject),
         text=send_template(campaign.prepared_text),
         html=send_template(campaign.prepared_html),
         from_address=campaign.from_address,
