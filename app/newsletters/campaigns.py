@@ -1,5 +1,6 @@
 """Templates and campaigns: writing, scheduling, test sends, the web version and archive."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -179,6 +180,53 @@ def schedule(campaign_id: int, at: datetime) -> None:
     campaign.status = "scheduled"
     campaign.scheduled_at = at
     campaign.status_reason = ""
+
+
+@dataclass
+class Confirmation:
+    """What a comms officer is asked to confirm before a campaign goes out."""
+
+    campaign: Campaign
+    audience_name: str
+    recipients: int
+    excluded: list[tuple[str, int]]  # (why, how many), only reasons that leave someone out
+    from_name: str
+    from_address: str
+    problems: dict[str, str]  # what stops it being sent; empty when it can go
+    at: datetime | None = None  # None: now
+
+
+def confirmation(campaign_id: int, at: datetime | None = None) -> Confirmation:
+    """Who would receive the campaign now (or at `at`), who is left out and why, and what stops it."""
+    campaign = get_campaign(campaign_id)
+    if campaign.status not in EDITABLE:
+        raise InvalidRequest("This campaign has already started sending.", 409)
+    if at is not None and at <= now():
+        raise InvalidRequest("Choose a time in the future.", 400, {"scheduled_at": "Choose a time in the future"})
+    problems = content.problems(campaign)
+    recipients, excluded = 0, []
+    if campaign.audience is not None:
+        counted = audiences.count(campaign.audience.filter or {}, audiences.purpose_of(campaign))
+        recipients = counted.recipients
+        excluded = [
+            (why, n)
+            for why, n in (
+                ("no longer active (unsubscribed, moved away or asked to be erased)", counted.not_active),
+                ("have not agreed to receive this kind of email", counted.no_consent),
+                ("emails bounced or were reported as spam", counted.suppressed),
+            )
+            if n
+        ]
+    return Confirmation(
+        campaign=campaign,
+        audience_name=campaign.audience.name if campaign.audience else "",
+        recipients=recipients,
+        excluded=excluded,
+        from_name=campaign.from_name or current_app.config["MAIL_FROM_NAME"] or current_app.config["ORGANISATION_NAME"],
+        from_address=campaign.from_address or current_app.config["MAIL_FROM_ADDRESS"],
+        problems=problems,
+        at=at,
+    )
 
 
 @transactional

@@ -156,6 +156,48 @@ def _campaign_page_with_errors(campaign_id, error: InvalidRequest):
     ), (error.status if error.status < 500 else 400)
 
 
+def _scheduled_at(raw: str) -> datetime:
+    try:
+        return datetime.fromisoformat(raw).replace(tzinfo=None)
+    except ValueError:
+        raise InvalidRequest(
+            "Enter a date and time.", 400, {"scheduled_at": "Enter a date and time, like 2026-03-01T09:00"}
+        ) from None
+
+
+@bp.route("/campaigns/<int:campaign_id>/send")
+@requires("bulletins.send")
+def campaign_send_confirm(campaign_id):
+    """Ask first: who will receive it, who is left out and why, and what goes out."""
+    try:
+        confirm = campaigns.confirmation(campaign_id)
+    except InvalidRequest as error:
+        return _campaign_page_with_errors(campaign_id, error)
+    return render_template("newsletters/confirm_send.html", confirm=confirm)
+
+
+@bp.route("/campaigns/<int:campaign_id>/schedule")
+@requires("bulletins.send")
+def campaign_schedule_confirm(campaign_id):
+    if "scheduled_at" not in request.args:
+        campaign = campaigns.get_campaign(campaign_id)
+        return render_template("newsletters/schedule.html", campaign=campaign, errors={})
+    try:
+        confirm = campaigns.confirmation(campaign_id, _scheduled_at(request.args.get("scheduled_at", "")))
+    except InvalidRequest as error:
+        return _campaign_page_with_errors(campaign_id, error)
+    return render_template("newsletters/confirm_send.html", confirm=confirm)
+
+
+@bp.route("/campaigns/<int:campaign_id>/cancel")
+@requires("bulletins.send")
+def campaign_cancel_confirm(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    if campaign.status not in ("draft", "scheduled", "sending", "paused"):
+        return _campaign_page_with_errors(campaign_id, InvalidRequest("This campaign can no longer be cancelled.", 409))
+    return render_template("newsletters/confirm_cancel.html", campaign=campaign, progress=sending.progress(campaign.id))
+
+
 @bp.route("/campaigns/<int:campaign_id>/send", methods=["POST"])
 @requires("bulletins.send")
 def campaign_send(campaign_id):
@@ -170,16 +212,8 @@ def campaign_send(campaign_id):
 @bp.route("/campaigns/<int:campaign_id>/schedule", methods=["POST"])
 @requires("bulletins.send")
 def campaign_schedule(campaign_id):
-    raw = request.form.get("scheduled_at", "")
     try:
-        at = datetime.fromisoformat(raw)
-    except ValueError:
-        error = InvalidRequest(
-            "Enter a date and time.", 400, {"scheduled_at": "Enter a date and time, like 2026-03-01T09:00"}
-        )
-        return _campaign_page_with_errors(campaign_id, error)
-    try:
-        campaigns.schedule(campaign_id, at.replace(tzinfo=None))
+        campaigns.schedule(campaign_id, _scheduled_at(request.form.get("scheduled_at", "")))
     except InvalidRequest as error:
         return _campaign_page_with_errors(campaign_id, error)
     return redirect(url_for(".campaign", campaign_id=campaign_id))
