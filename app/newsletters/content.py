@@ -34,8 +34,9 @@ def checklist(campaign: Campaign, count_audience: bool = True) -> list[tuple[str
             "Unknown merge fields: " + ", ".join("{{ " + n + " }}" for n in invalid) if invalid else "",
         )
     )
-    # The layout has its own footer link, but the content must offer one a reader can see too.
-    items.append(("Unsubscribe link", rendering.has_unsubscribe_link(body), "Add {{ unsubscribe_url }} to the content"))
+    # Every email carries one unsubscribe link: the content's own if it has one, else the footer's.
+    where = "in the content" if rendering.has_unsubscribe_link(body) else "in the footer of every email"
+    items.append(("Unsubscribe link", True, where))
     if campaign.survey_id is not None or "survey_url" in rendering.merge_names(body):
         items.append(_survey_check(campaign, body))
     bad_links = [u for u in _links(body) if not u.startswith(("https://", "http://", "mailto:"))]

@@ -89,6 +89,8 @@ def wrap(campaign, body_html: str, hidden_link_id: int | None, web_version_url: 
         "email/bulletin.html",
         campaign=campaign,
         body_html=body_html,
+        # One unsubscribe link per email: the footer's, unless the content has its own.
+        footer_unsubscribe=not has_unsubscribe_link(campaign.body_markdown),
         hidden_link_url=f"{base}/t/c/%%click%%/{hidden_link_id}" if hidden_link_id else None,
         open_pixel_url=f"{base}/t/o/%%open%%.gif" if hidden_link_id else None,
         web_version_url=web_version_url,
@@ -101,6 +103,7 @@ def plain_text(campaign, web_version_url: str) -> str:
         "email/bulletin.txt",
         campaign=campaign,
         body_text=_placeholders(campaign.body_markdown, for_html=False),
+        footer_unsubscribe=not has_unsubscribe_link(campaign.body_markdown),
         web_version_url=web_version_url,
     )
 

@@ -51,10 +51,10 @@ def test_send_now_opens_a_confirmation_that_names_the_number_and_sends_nothing(c
 
 
 def test_a_campaign_that_cannot_go_says_why_and_offers_no_send_button(client, comms, outbox):
-    campaign = create_campaign(body="No unsubscribe link here.")
+    campaign = create_campaign(body="Nobody is in the audience.")
     text = _text(client.get(f"/staff/bulletins/campaigns/{campaign.id}/send").get_data(as_text=True))
     assert "This campaign cannot be sent yet" in text and "Send to" not in text
-    assert "Add {{ unsubscribe_url }} to the content" in text
+    assert "Audience: The audience has no recipients" in text
 
 
 def test_scheduling_asks_first_with_the_time(client, comms, outbox):
@@ -103,12 +103,13 @@ def test_cancel_asks_first_and_only_the_confirmation_cancels(client, comms):
 
 def test_the_checklist_reads_as_passes_and_failures_with_fixes_only_for_failures(client, comms):
     create_member()
-    campaign = create_campaign(body="Hello, no link.")
+    campaign = create_campaign(body="Hello, no link [here](ftp://example.org).")
     page = client.get(f"/staff/bulletins/campaigns/{campaign.id}").get_data(as_text=True)
     checklist = page.split('id="checklist"')[1].split("</ul>")[0]
     passes = re.findall(r'data-check="pass">(.*?)</li>', checklist, re.S)
     failures = re.findall(r'data-check="fail">(.*?)</li>', checklist, re.S)
     assert any("Subject" in p for p in passes)
     assert not any("Enter a subject line" in p for p in passes)
-    assert [f for f in failures if "Unsubscribe link" in f and "Add {{ unsubscribe_url }}" in f]
+    assert [f for f in failures if "Links valid" in f and "Links must start with https://" in f]
+    assert [p for p in passes if "Unsubscribe link" in p and "in the footer of every email" in p]
     assert "1 of" in _text(page) and "checks needs fixing" in _text(page)

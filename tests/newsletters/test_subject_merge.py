@@ -92,3 +92,13 @@ def test_the_staff_form_refuses_an_unknown_merge_field_in_the_subject(app, clien
     )
     assert response.status_code == 400
     assert "Unknown merge field in the subject: {{ frist_name }}" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body", ["Hello, no link of our own.", "Hello. [Stop these emails]({{ unsubscribe_url }})"])
+def test_every_email_carries_exactly_one_unsubscribe_link(app, outbox, body):
+    create_member(first_name="Ada")
+    sending.start_send(create_campaign(body=body).id)
+    (message,) = outbox()
+    assert message["html"].count("/unsubscribe/") == 1
+    assert message["text"].count("/unsubscribe/") == 1
+    assert "List-Unsubscribe" in message["headers"]
