@@ -65,6 +65,8 @@ class Config:
     UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
     # Opens and clicks seconds after delivery are mail scanners, not people.
     SCANNER_SECONDS_AFTER_DELIVERY = int(os.environ.get("SCANNER_SECONDS_AFTER_DELIVERY", "10"))
+    # The minute's readership refresh leaves a campaign with no new opens or clicks for this long.
+    REPORT_QUIET_REFRESH_SECONDS = int(os.environ.get("REPORT_QUIET_REFRESH_SECONDS", "900"))
 
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "NHS Example Integrated Care Board")

@@ -12,7 +12,7 @@ systemd timer instead.
 
 Bulletin readership figures are refreshed the same way every READERSHIP_MINUTES
 (job ids carry the time slot, "involve-readership-2026-11-23T0815"), so reports
-keep up with opens and clicks without anyone asking; `flask worker` starts that
+keep up with opens and clicks within a minute without anyone asking; `flask worker` starts that
 chain too. Without Redis, `flask maintenance readership` from cron does it.
 """
 
@@ -26,7 +26,7 @@ from app.jobs import with_app_context
 log = logging.getLogger(__name__)
 
 DAILY_RUN_HOUR = 3  # 03:00 UTC, outside office hours and before morning sends
-READERSHIP_MINUTES = 15
+READERSHIP_MINUTES = 1
 
 
 def next_run_at(after: datetime) -> datetime:

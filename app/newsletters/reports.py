@@ -86,7 +86,7 @@ REFRESH_DAYS = 30
 
 
 def refresh_recent(days: int = REFRESH_DAYS) -> int:
-    """Refresh the figures of every campaign sending or sent in the last `days` days; returns how many."""
+    """Refresh the figures of every campaign sending or sent in the last `days` days that has news; returns how many."""
     since = now() - timedelta(days=days)
     ids = db.session.scalars(
         select(Campaign.id).where(
@@ -95,9 +95,20 @@ def refresh_recent(days: int = REFRESH_DAYS) -> int:
             Campaign.finished_at.is_(None) | (Campaign.finished_at >= since),
         )
     ).all()
+    quiet_for = timedelta(seconds=current_app.config["REPORT_QUIET_REFRESH_SECONDS"])
+    refreshed = 0
     for campaign_id in ids:
-        refresh_stats(campaign_id)
-    return len(ids)
+        stats = db.session.get(CampaignStats, campaign_id)
+        # Every minute for a campaign with opens or clicks not yet counted; the others now and then.
+        if (
+            stats is None
+            or stats.updated_at is None
+            or _uncounted(campaign_id)
+            or now() - stats.updated_at >= quiet_for
+        ):
+            refresh_stats(campaign_id)
+            refreshed += 1
+    return refreshed
 
 
 def request_refresh(campaign_id: int) -> bool:
@@ -250,6 +261,23 @@ def rate(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
+def _uncounted(campaign_id: int) -> bool:
+    """Whether opens or clicks have arrived that the figures do not count yet."""
+    return (
+        db.session.scalar(
+            select(TrackingEvent.id)
+            .where(
+                TrackingEvent.campaign_id == campaign_id,
+                TrackingEvent.kind.in_(("open", "click")),
+                TrackingEvent.reason == "",
+                TrackingEvent.delivery_id.is_not(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def summary(campaign: Campaign) -> dict:
     """The headline figures for one campaign, with rates and the sector benchmark."""
     stats = db.session.get(CampaignStats, campaign.id) or refresh_stats(campaign.id)
@@ -274,10 +302,10 @@ def summary(campaign: Campaign) -> dict:
 
 
 def link_clicks(campaign_id: int) -> list[dict]:
-    """Human and machine clicks per visible link."""
+    """Human and machine clicks per visible link, as the summary counts them."""
     rows = db.session.execute(
         select(Link.id, Link.url, Link.position, TrackingEvent.is_machine, func.count(TrackingEvent.id))
-        .outerjoin(TrackingEvent, (TrackingEvent.link_id == Link.id) & (TrackingEvent.kind == "click"))
+        .outerjoin(TrackingEvent, (TrackingEvent.link_id == Link.id) & (TrackingEvent.kind == "click") & _COUNTED)
         .where(Link.campaign_id == campaign_id, ~Link.hidden)
         .group_by(Link.id, Link.url, Link.position, TrackingEvent.is_machine)
         .order_by(Link.position)
@@ -290,34 +318,61 @@ def link_clicks(campaign_id: int) -> list[dict]:
     return list(links.values())
 
 
-def activity(campaign_id: int) -> list[dict]:
-    """Human opens and clicks per hour since the send began."""
+# Events the summary has counted: classified human or machine when the figures were last brought up to date.
+_COUNTED = TrackingEvent.reason != ""
+
+
+def activity(campaign_id: int, per: str = "hour") -> list[dict]:
+    """Human opens and clicks per hour (or per minute) since the send began, as the summary counts them."""
     rows = db.session.execute(
         select(TrackingEvent.occurred_at, TrackingEvent.kind).where(
             TrackingEvent.campaign_id == campaign_id,
             TrackingEvent.kind.in_(("open", "click")),
             ~TrackingEvent.is_machine,
+            _COUNTED,
         )
     ).all()
-    hours: dict[datetime, dict] = defaultdict(lambda: {"open": 0, "click": 0})
+    buckets: dict[datetime, dict] = defaultdict(lambda: {"open": 0, "click": 0})
     for at, kind in rows:
-        hours[at.replace(minute=0, second=0, microsecond=0)][kind] += 1
-    return [{"hour": hour, **counts} for hour, counts in sorted(hours.items())]
+        start = (
+            at.replace(second=0, microsecond=0) if per == "minute" else at.replace(minute=0, second=0, microsecond=0)
+        )
+        buckets[start][kind] += 1
+    return [{"hour": start, **counts} for start, counts in sorted(buckets.items())]
 
 
-def activity_chart(points: list[dict], width: int = 640, height: int = 180) -> dict:
-    """Geometry for the activity chart: every hour from the first to the last (every day past three days).
+def report_activity(campaign_id: int) -> tuple[list[dict], dict]:
+    """The hourly table and the chart, whose buckets follow the span of the data: minutes, hours or days."""
+    hourly = activity(campaign_id)
+    if hourly and hourly[-1]["hour"] - hourly[0]["hour"] <= timedelta(hours=1):
+        return hourly, activity_chart(activity(campaign_id, per="minute"), unit="minute")
+    return hourly, activity_chart(hourly)
 
-    Hours without activity are drawn as gaps, so the shape of the chart is true to time.
+
+def activity_chart(points: list[dict], width: int = 640, height: int = 180, unit: str | None = None) -> dict:
+    """Geometry for the activity chart: every hour from the first to the last (every day past three days;
+    every minute, or five, when `unit` is "minute" and the points are per minute).
+
+    Buckets without activity are drawn as gaps, so the shape of the chart is true to time.
     """
     if not points:
         return {"bars": [], "width": width, "height": height, "peak": 0}
     first, last = points[0]["hour"], points[-1]["hour"]
-    by_day = (last - first) > timedelta(days=3)
-    step = timedelta(days=1) if by_day else timedelta(hours=1)
+    if unit == "minute":
+        unit = "minute" if last - first <= timedelta(minutes=30) else "5 minutes"
+        step = timedelta(minutes=1 if unit == "minute" else 5)
+    else:
+        unit = "day" if (last - first) > timedelta(days=3) else "hour"
+        step = timedelta(days=1) if unit == "day" else timedelta(hours=1)
 
     def slot(at):
-        return at.replace(hour=0) if by_day else at
+        if unit == "day":
+            return at.replace(hour=0)
+        if unit == "5 minutes":
+            return at.replace(minute=at.minute - at.minute % 5)
+        return at
+
+    label_format = {"day": "%-d %b", "hour": "%-d %b %H:00"}.get(unit, "%-d %b %H:%M")
 
     totals: dict[datetime, list[int]] = {}
     at = slot(first)
@@ -338,7 +393,7 @@ def activity_chart(points: list[dict], width: int = 640, height: int = 180) -> d
         bars.append(
             {
                 "at": at,
-                "label": at.strftime("%-d %b") if by_day else at.strftime("%-d %b %H:00"),
+                "label": at.strftime(label_format),
                 "open": opens,
                 "click": clicks,
                 "x": round(x, 1),
@@ -351,7 +406,19 @@ def activity_chart(points: list[dict], width: int = 640, height: int = 180) -> d
                 "click_h": click_h,
             }
         )
-    return {"bars": bars, "width": width, "height": height, "peak": peak, "unit": "day" if by_day else "hour"}
+    return {
+        "bars": bars,
+        "width": width,
+        "height": height,
+        "peak": peak,
+        "unit": unit,
+        # Axes: a count scale up the left (0, half and the peak) and the first, middle and last times along the foot.
+        "y_ticks": [{"value": v, "y": round(height - v / peak * height, 1)} for v in sorted({0, peak // 2, peak})],
+        "x_ticks": [
+            {"label": bars[i]["label"], "x": round(bars[i]["x"] + slot_width * 0.4, 1)}
+            for i in sorted({0, len(bars) // 2, len(bars) - 1})
+        ],
+    }
 
 
 GROUPS = {

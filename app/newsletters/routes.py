@@ -271,14 +271,15 @@ def campaign_report_refresh(campaign_id):
 def campaign_report(campaign_id):
     campaign = campaigns.get_campaign(campaign_id)
     readership = reports.readership(campaign.id)
-    activity = reports.activity(campaign.id)
+    summary = reports.summary(campaign)
+    activity, chart = reports.report_activity(campaign.id)
     return render_template(
         "newsletters/report.html",
         campaign=campaign,
-        summary=reports.summary(campaign),
+        summary=summary,
         links=reports.link_clicks(campaign.id),
         activity=activity,
-        chart=reports.activity_chart(activity),
+        chart=chart,
         groups=readership["groups"],
         groups_message=readership["message"],
         group_names=reports.GROUPS,

@@ -227,7 +227,7 @@ def test_with_a_worker_the_refresh_keeps_scheduling_itself(client, outbox, reque
     login(client, create_staff_user("analyst"))
     assert _human_opens_on_page(client, campaign) == "1"
     registry = ScheduledJobRegistry(client.application.config["RQ_QUEUE"], connection=redis_queue)
-    assert registry.get_job_ids() == ["involve-readership-2026-11-23T0830"]
+    assert registry.get_job_ids() == ["involve-readership-2026-11-23T0821"]
 
 
 def test_report_files_leave_empty_cells_empty_and_make_formulas_inert(client, outbox):
