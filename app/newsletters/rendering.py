@@ -88,6 +88,7 @@ def wrap(campaign, body_html: str, hidden_link_id: int | None, web_version_url: 
     page = render_template(
         "email/bulletin.html",
         campaign=campaign,
+        subject=_placeholders(campaign.subject, for_html=True),
         body_html=body_html,
         # One unsubscribe link per email: the footer's, unless the content has its own.
         footer_unsubscribe=not has_unsubscribe_link(campaign.body_markdown),
@@ -98,11 +99,32 @@ def wrap(campaign, body_html: str, hidden_link_id: int | None, web_version_url: 
     return css_inline.inline(page)
 
 
+_LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def text_from_html(body_html: str) -> str:
+    """The plain-text part from the rendered content: headings, paragraphs, lists and tables as text,
+    each link as its words and then its address, and nothing the HTML part removed."""
+    from inscriptis import get_text
+
+    def spell_out(match):
+        url, words = html.unescape(match.group(1)), _TAG.sub("", match.group(2)).strip()
+        shown = html.escape(url)
+        return shown if not words or html.unescape(words) == url else f"{words} ({shown})"
+
+    text = get_text(_LINK.sub(spell_out, body_html or ""))
+    lines = [line.rstrip() for line in text.splitlines()]
+    # One blank line between blocks, none at either end.
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
 def plain_text(campaign, web_version_url: str) -> str:
     return render_template(
         "email/bulletin.txt",
         campaign=campaign,
-        body_text=_placeholders(campaign.body_markdown, for_html=False),
+        subject=_placeholders(campaign.subject, for_html=False),
+        body_text=text_from_html(sanitise_html(_placeholders(campaign.body_markdown, for_html=False))),
         footer_unsubscribe=not has_unsubscribe_link(campaign.body_markdown),
         web_version_url=web_version_url,
     )
