@@ -101,6 +101,19 @@ def prepare(campaign: Campaign) -> None:
     campaign.prepared_text = text.replace("%%web_version_url%%", web)
 
 
+def preview_headers(campaign: Campaign) -> dict[str, str]:
+    """The envelope of the preview: subject, sender and recipient as the sample reader would see them."""
+    values = rendering.sample_values(campaign.id)
+    return {
+        "subject": rendering.personalise(rendering.subject_template(campaign.subject), values),
+        "from_name": campaign.from_name
+        or current_app.config["MAIL_FROM_NAME"]
+        or current_app.config["ORGANISATION_NAME"],
+        "from_address": campaign.from_address or current_app.config["MAIL_FROM_ADDRESS"],
+        "to_name": values["first_name"],
+    }
+
+
 def preview(campaign: Campaign) -> tuple[str, str]:
     """HTML and plain text as a recipient would see them, with sample values and untracked links."""
     web = rendering.web_version_url(campaign.id) if campaign.id else ""

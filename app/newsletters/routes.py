@@ -113,8 +113,12 @@ def campaign_progress(campaign_id):
 @requires("bulletins.view")
 def campaign_preview(campaign_id):
     campaign = campaigns.get_campaign(campaign_id)
-    view = request.args.get("view", "desktop")
+    view = request.args.get("view")
     html, text = content.preview(campaign)
+    if view not in ("desktop", "mobile", "text"):
+        return render_template(
+            "newsletters/preview.html", campaign=campaign, text=text, **content.preview_headers(campaign)
+        )
     if view == "text":
         return render_template("newsletters/preview_text.html", campaign=campaign, text=text)
     width = 375 if view == "mobile" else 640
@@ -125,7 +129,11 @@ def campaign_preview(campaign_id):
     return Response(
         page,
         headers={
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:",
+            # Shown in a sandboxed frame of the preview page, on this site only.
+            "Content-Security-Policy": (
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; frame-ancestors 'self'"
+            ),
+            "X-Frame-Options": "SAMEORIGIN",
         },
     )
 

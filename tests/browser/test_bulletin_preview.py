@@ -1,0 +1,36 @@
+"""The bulletin preview in a real browser: subject, sender and recipient, desktop, mobile and plain text together."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import axe_violations
+from tests.factories import PASSWORD, create_staff_user
+from tests.newsletters.factories import create_campaign
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_preview_shows_the_email_as_it_will_arrive_and_passes_axe(app, live_server, page):
+    user = create_staff_user("comms")
+    campaign = create_campaign(subject="Winter news, {{ first_name }}", from_name="Patient Voice")
+    page.goto(live_server + "/staff/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+    page.goto(f"{live_server}/staff/bulletins/campaigns/{campaign.id}")
+    page.click("text=Preview the email")
+    envelope = page.locator("#envelope")
+    expect(envelope).to_contain_text("Winter news, Sam")
+    expect(envelope).to_contain_text("Patient Voice")
+    for name in ("The email on a desktop screen", "The email on a phone"):
+        expect(page.frame_locator(f"iframe[title='{name}']").locator("body")).to_contain_text("Hello Sam")
+    expect(page.locator(".involve-plain-text")).to_contain_text("Hello Sam")
+    widths = page.evaluate(
+        "[...document.querySelectorAll('iframe')].map(f => Math.round(f.getBoundingClientRect().width))"
+    )
+    assert widths[0] > widths[1] >= 375
+    assert axe_violations(page) == []
+    page.click("a.nhsuk-back-link")
+    expect(page.locator("h1")).to_have_text(campaign.name)
