@@ -48,6 +48,7 @@ class BulkMessage:
     from_name: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     category: str = "bulletin"
+    reply_to: str = ""
 
 
 @dataclass
@@ -84,7 +85,11 @@ def _one_message(message: BulkMessage, recipient: BulkRecipient) -> Message:
         subject=_subject(message, recipient),
         text=_fill(message.text, recipient.substitutions),
         html=_fill(message.html, recipient.substitutions),
-        headers={**message.headers, **recipient.headers},
+        headers={
+            **message.headers,
+            **recipient.headers,
+            **({"Reply-To": message.reply_to} if message.reply_to else {}),
+        },
         custom_args=recipient.custom_args,
         category=message.category,
     )
@@ -250,6 +255,7 @@ class SendGridBulk:
             "from": {"email": address, "name": name},
             "subject": message.subject,
             "content": [{"type": "text/plain", "value": message.text}, {"type": "text/html", "value": message.html}],
+            **({"reply_to": {"email": message.reply_to}} if message.reply_to else {}),
             "headers": message.headers,
             "categories": [message.category],
             "tracking_settings": {

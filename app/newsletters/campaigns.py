@@ -94,6 +94,18 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
             from_address = normalise_email(from_address)
         except FieldError as exc:
             errors["from_address"] = str(exc)
+    preheader = " ".join((data.get("preheader") or "").split())
+    if len(preheader) > 200:
+        errors["preheader"] = "Preheader must be 200 characters or fewer"
+    elif rendering.invalid_merge_fields(preheader):
+        unknown = rendering.invalid_merge_fields(preheader)
+        errors["preheader"] = "Unknown merge field in the preheader: " + ", ".join("{{ " + n + " }}" for n in unknown)
+    reply_to = (data.get("reply_to") or "").strip()
+    if reply_to:
+        try:
+            reply_to = normalise_email(reply_to)
+        except FieldError:
+            errors["reply_to"] = "Enter the reply-to address in the correct format, like name@example.org"
     body = data.get("body_markdown") or ""
     template_id = _id(data.get("template_id"))
     if template_id and db.session.get(Template, template_id) is None:
@@ -125,6 +137,8 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     campaign.subject = subject
     campaign.from_name = from_name
     campaign.from_address = from_address
+    campaign.preheader = preheader
+    campaign.reply_to = reply_to
     campaign.body_markdown = body
     campaign.template_id = template_id
     campaign.audience_id = audience_id

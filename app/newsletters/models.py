@@ -50,6 +50,9 @@ class Campaign(db.Model):
     subject: Mapped[str] = mapped_column(db.String(200), default="")
     from_name: Mapped[str] = mapped_column(db.String(200), default="")
     from_address: Mapped[str] = mapped_column(db.String(254), default="")
+    # The line an inbox shows after the subject; merge fields allowed.
+    preheader: Mapped[str] = mapped_column(db.String(200), default="", server_default="")
+    reply_to: Mapped[str] = mapped_column(db.String(254), default="", server_default="")
     body_markdown: Mapped[str] = mapped_column(db.Text, default="")
     template_id: Mapped[int | None] = mapped_column(db.ForeignKey("bulletin_template.id"))
     audience_id: Mapped[int | None] = mapped_column(db.ForeignKey("audience.id"))

@@ -89,6 +89,7 @@ def wrap(campaign, body_html: str, hidden_link_id: int | None, web_version_url: 
         "email/bulletin.html",
         campaign=campaign,
         subject=_placeholders(campaign.subject, for_html=True),
+        preheader=_placeholders(campaign.preheader or "", for_html=True),
         body_html=body_html,
         # One unsubscribe link per email: the footer's, unless the content has its own.
         footer_unsubscribe=not has_unsubscribe_link(campaign.body_markdown),

@@ -52,6 +52,8 @@ def _form_data(campaign=None) -> dict:
         "subject": campaign.subject,
         "from_name": campaign.from_name,
         "from_address": campaign.from_address,
+        "reply_to": campaign.reply_to,
+        "preheader": campaign.preheader,
         "body_markdown": campaign.body_markdown,
         "template_id": campaign.template_id or "",
         "audience_id": campaign.audience_id or "",

@@ -92,6 +92,16 @@ class CampaignIn(Schema):
     subject = fields.Str(load_default="", validate=[validate.Length(max=200), ONE_LINE])
     from_name = fields.Str(load_default="", validate=[validate.Length(max=200), ONE_LINE])
     from_address = fields.Str(load_default="")
+    preheader = fields.Str(
+        load_default="",
+        validate=validate.Length(max=200),
+        metadata={"description": "The line an inbox shows after the subject; merge fields allowed"},
+    )
+    reply_to = fields.Str(
+        load_default="",
+        validate=validate.Length(max=254),
+        metadata={"description": "Where replies go, if not the sender"},
+    )
     body_markdown = fields.Str(load_default="")
     template_id = fields.Int(allow_none=True, load_default=None, validate=ID)
     audience_id = fields.Int(allow_none=True, load_default=None, validate=ID)
@@ -118,6 +128,8 @@ class CampaignOut(Schema):
     subject = fields.Str()
     from_name = fields.Str()
     from_address = fields.Str()
+    preheader = fields.Str()
+    reply_to = fields.Str()
     body_markdown = fields.Str()
     template_id = fields.Int(allow_none=True)
     audience_id = fields.Int(allow_none=True)

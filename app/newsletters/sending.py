@@ -299,6 +299,7 @@ def bulk_message(campaign: Campaign) -> BulkMessage:
         from_address=campaign.from_address,
         from_name=campaign.from_name,
         headers={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        reply_to=campaign.reply_to,
     )
 
 

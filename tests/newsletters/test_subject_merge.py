@@ -102,3 +102,36 @@ def test_every_email_carries_exactly_one_unsubscribe_link(app, outbox, body):
     assert message["html"].count("/unsubscribe/") == 1
     assert message["text"].count("/unsubscribe/") == 1
     assert "List-Unsubscribe" in message["headers"]
+
+
+def test_the_preheader_and_reply_to_reach_the_email(app, outbox):
+    create_member(first_name="Ada")
+    campaign = create_campaign(preheader="Flu jabs, {{ first_name }}, and more", reply_to="Voice@Example.org")
+    sending.start_send(campaign.id)
+    (message,) = outbox()
+    assert "Flu jabs, Ada, and more" in message["html"].split('class="content"')[0]
+    assert message["headers"]["Reply-To"] == "Voice@example.org"
+
+
+def test_sendgrid_is_given_the_reply_to_in_its_own_field(app, sendgrid, sendgrid_config, served):
+    app.config.update(sendgrid_config)
+    create_member(first_name="Ada")
+    sending.start_send(create_campaign(reply_to="voice@example.org").id)
+    assert sendgrid.problems == []
+    assert sendgrid.last_body["reply_to"] == {"email": "voice@example.org"}
+    assert "Reply-To" not in sendgrid.last_body["headers"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"reply_to": "not an address"}, "reply_to", "Enter the reply-to address in the correct format"),
+        ({"preheader": "x" * 201}, "preheader", "Preheader must be 200 characters or fewer"),
+        ({"preheader": "Hi {{ nick }}"}, "preheader", "Unknown merge field in the preheader: {{ nick }}"),
+    ],
+)
+def test_a_bad_preheader_or_reply_to_is_refused_beside_its_field(app, fields, field, message):
+    with pytest.raises(InvalidRequest) as refused:
+        create_campaign(**fields)
+    assert refused.value.errors[field].startswith(message)
+    assert db.session.query(Campaign).count() == 0

@@ -128,6 +128,10 @@ def check_mail_send(headers: dict[str, str], body: bytes, api_key: str | None) -
             problems.append("text/plain content must come first")
         if "text/html" in types and types.index("text/html") != (1 if "text/plain" in types else 0):
             problems.append("text/html content must follow text/plain")
+    if "reply_to" in data and not (
+        isinstance(data["reply_to"], dict) and _EMAIL.match(str(data["reply_to"].get("email", "")))
+    ):
+        problems.append("reply_to.email must be an email address")
     problems += _check_personalizations(data.get("personalizations"))
     problems += _check_custom_args(data.get("custom_args"), "custom_args")
     extra_headers = data.get("headers", {})
