@@ -32,6 +32,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     _register_models()
     _register_jobs()
+    _register_personal_data()
     from app.security import IdConverter
 
     app.url_map.converters["int"] = IdConverter
@@ -96,6 +97,16 @@ def _register_jobs() -> None:
     import app.newsletters.tasks  # noqa: F401
     import app.panels.tasks  # noqa: F401
     import app.rosters.tasks  # noqa: F401
+
+
+def _register_personal_data() -> None:
+    # Imported for their side effect: each domain declares what it holds about a member
+    # (app/personal_data.py), for "download my data", erasure and retention to run over.
+    import app.members.personal_data  # noqa: F401
+    import app.newsletters.personal_data  # noqa: F401
+    import app.panels.personal_data  # noqa: F401
+    import app.rosters.personal_data  # noqa: F401
+    import app.surveys.personal_data  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
