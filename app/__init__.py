@@ -32,6 +32,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     _register_models()
     _register_jobs()
+    _register_personal_data()
     from app.security import IdConverter
 
     app.url_map.converters["int"] = IdConverter
@@ -98,6 +99,16 @@ def _register_jobs() -> None:
     import app.rosters.tasks  # noqa: F401
 
 
+def _register_personal_data() -> None:
+    # Imported for their side effect: each domain declares what it holds about a member
+    # (app/personal_data.py), for "download my data", erasure and retention to run over.
+    import app.members.personal_data  # noqa: F401
+    import app.newsletters.personal_data  # noqa: F401
+    import app.panels.personal_data  # noqa: F401
+    import app.rosters.personal_data  # noqa: F401
+    import app.surveys.personal_data  # noqa: F401
+
+
 def _register_blueprints(app: Flask) -> None:
     from app.auth.admin import bp as admin_bp
     from app.auth.routes import bp as auth_bp
@@ -112,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.panels.routes import bp as panels_bp
     from app.public.routes import bp as public_bp
     from app.representation.routes import bp as representation_bp
+    from app.rosters import involvement as _involvement  # noqa: F401  (a section of the member record page)
     from app.rosters import practice_pages as _practice_pages  # noqa: F401  (views on organisations_bp)
     from app.rosters.meeting_routes import bp as meetings_bp
     from app.rosters.public_routes import bp as events_bp

@@ -9,8 +9,10 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.clock import now
 from app.extensions import db
+from app.members.vocab import STATUSES
 from app.statistics.disclosure import new_record_key
 
 member_topic = db.Table(
@@ -89,6 +91,14 @@ class Member(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def set_status(self, status: str) -> None:
+        """Move to `status`, dated by the application's clock; the same status again changes nothing."""
+        if status not in STATUSES:
+            raise ValueError(status)
+        if self.status != status:
+            self.status = status
+            self.status_changed_at = clock.now()
 
     def live_consent(self, purpose: str) -> "Consent | None":
         for consent in self.consents:

@@ -1,11 +1,16 @@
-"""The retention policy: lapse members with no activity, erase those lapsed long enough."""
+"""The retention policy: lapse members with no activity, erase those lapsed long enough.
+
+Erasing runs every registered holder of personal data (app/members/erasure.py), so a member
+erased here loses their event places, say, as one erased on request does.
+"""
 
 from datetime import date, datetime
 
 from app.clock import today
 from app.extensions import db
+from app.members.erasure import erase_member
 from app.members.models import Member, MemberEvent
-from app.members.services import _set_status, erase_member, get_member
+from app.members.services import get_member
 from app.transactions import transactional
 
 
@@ -52,7 +57,7 @@ def apply_retention(on: date | None = None) -> dict[str, int]:
 @transactional
 def _lapse(member_id: int) -> None:
     member = get_member(member_id)
-    _set_status(member, "lapsed")
+    member.set_status("lapsed")
     db.session.add(MemberEvent(member=member, kind="lapsed", detail="Lapsed after a long time with no activity"))
 
 

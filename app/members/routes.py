@@ -11,6 +11,7 @@ from app.members import equality, forms
 from app.members import services as members
 from app.members.blueprint import bp
 from app.members.models import Member, MemberEvent
+from app.members.record_sections import sections_for
 from app.members.topics import all_topics
 from app.members.vocab import (
     COMMUNICATION_NEEDS,
@@ -104,14 +105,8 @@ def show_member(member_id: int):
         may_see_equality=may_see_equality,
         answers=_equality_rows(answers) if answers is not None else None,
         age_band=members.age_band_of(member),
-        involvement=_involvement(member),
+        sections=sections_for(member),
     )
-
-
-def _involvement(member):
-    from app.rosters import involvement  # rosters builds on members, so imported here, not at the top
-
-    return involvement.for_member(member, with_payments=can("payments.view"))
 
 
 def _equality_rows(answers) -> list[tuple[str, str]]:

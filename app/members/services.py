@@ -10,7 +10,8 @@ from app.clock import now, today
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import equality
-from app.members.models import Consent, EqualityAnswers, ErasureRecord, Member, MemberEvent, Topic
+from app.members.erasure import erase_member  # noqa: F401  (importable from here, as before)
+from app.members.models import Consent, EqualityAnswers, Member, MemberEvent, Topic
 from app.members.search import (  # noqa: F401  (importable from here, as before)
     SORTS,
     MemberFilter,
@@ -29,7 +30,6 @@ from app.members.vocab import (
     HOW_HEARD,
     SELF_REPORTED_AGE_BANDS,
     STAFF_CONSENT_METHODS,
-    STATUSES,
     age_on,
 )
 from app.transactions import transactional
@@ -208,14 +208,6 @@ def _event(member: Member, kind: str, detail: str = "", staff_user_id: int | Non
     member.last_activity_at = now()
 
 
-def _set_status(member: Member, status: str) -> None:
-    if status not in STATUSES:
-        raise ValueError(status)
-    if member.status != status:
-        member.status = status
-        member.status_changed_at = now()
-
-
 def _give_consent(member: Member, purpose: str, method: str, staff_user_id: int | None = None) -> Consent:
     if purpose not in CONSENT_PURPOSES:
         raise ValueError(purpose)
@@ -346,14 +338,14 @@ def confirm_email(member_id: int, rejoin_purposes=None, method: str = "web_form"
     if member is None or member.status == "erased":
         return None
     if member.status == "pending":
-        _set_status(member, "active")
+        member.set_status("active")
         member.confirmed_at = now()
         _event(member, "confirmed", "Confirmed their email address")
     elif member.status in ("unsubscribed", "lapsed") and rejoin_purposes:
         for purpose in rejoin_purposes:
             if purpose in CONTACT_PURPOSES:
                 _give_consent(member, purpose, method if method in CONSENT_METHODS else "web_form")
-        _set_status(member, "active")
+        member.set_status("active")
         member.confirmed_at = now()
         _event(member, "signed_up_again", "Signed up again and confirmed their email address")
     return member
@@ -425,9 +417,9 @@ def set_consents(member: Member, purposes, method: str, staff_user_id: int | Non
         elif _withdraw_consent(member, purpose, method):
             _event(member, "consent_withdrawn", f"Withdrew: {CONSENT_PURPOSES[purpose][0]}", staff_user_id)
     if not wanted and member.status == "active":
-        _set_status(member, "unsubscribed")
+        member.set_status("unsubscribed")
     elif wanted and member.status == "unsubscribed":
-        _set_status(member, "active")
+        member.set_status("active")
     if staff_user_id is not None:
         audit.record("change", "member", member.id, "contact consents: " + (", ".join(sorted(wanted)) or "none"))
 
@@ -460,59 +452,11 @@ def unsubscribe_all(member: Member, method: str = "web_form", staff_user_id: int
     for purpose in CONTACT_PURPOSES:
         _withdraw_consent(member, purpose, method)
     if member.status != "unsubscribed":
-        _set_status(member, "unsubscribed")
+        member.set_status("unsubscribed")
         how = f" (recorded by staff: {CONSENT_METHODS.get(method, method).lower()})" if staff_user_id else ""
         _event(member, "unsubscribed", "Unsubscribed from everything" + how, staff_user_id)
     if staff_user_id is not None:
         audit.record("unsubscribe", "member", member.id, f"method: {method}")
-
-
-def erase_member(member: Member, reason: str, staff_user_id: int | None = None) -> str:
-    """Remove every piece of personal data, keeping an anonymous row so counts still add up.
-
-    Places held at events still to come pass to people waiting, emailed once the erasure is saved
-    (a refused email never undoes it). Returns a sentence for staff on them, "" if none."""
-    from app.rosters import notices  # rosters builds on members, so imported here, not at the top
-
-    promoted = _erase_member(member, reason, staff_user_id)
-    return notices.tell_promoted(promoted)
-
-
-@transactional
-def _erase_member(member: Member, reason: str, staff_user_id: int | None):
-    if member.status == "erased":
-        return []
-    member_id = member.id
-    erased_key = member.email_normalised
-    db.session.execute(db.delete(EqualityAnswers).where(EqualityAnswers.member_id == member_id))
-    db.session.execute(db.delete(MemberEvent).where(MemberEvent.member_id == member_id))
-    member.email = None
-    member.email_normalised = None
-    member.first_name = ""
-    member.last_name = ""
-    member.phone = ""
-    member.postcode = ""
-    member.date_of_birth = None
-    member.age_band = None
-    member.practice_id = None
-    member.communication_needs = []
-    member.communication_language = ""
-    member.how_heard = ""
-    member.topics = []
-    for consent in member.consents:
-        if consent.withdrawn_at is None:
-            consent.withdrawn_at = now()
-            consent.withdrawn_method = "erasure"
-    from app.rosters import events  # rosters builds on members, so imported here, not at the top
-
-    promoted = events.erase_registrations(member_id, erased_key)
-    _set_status(member, "erased")
-    member.erased_at = now()
-    db.session.add(ErasureRecord(reason=reason))
-    db.session.add(MemberEvent(member_id=member_id, kind="erased", detail=f"Personal data erased ({reason})"))
-    audit.record("erase", "member", member_id, f"reason: {reason}")
-    log.info("member %s erased (%s)", member_id, reason)
-    return promoted
 
 
 @transactional

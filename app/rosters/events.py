@@ -14,6 +14,7 @@ from app import clock
 from app.audit import services as audit
 from app.errors import InvalidRequest
 from app.extensions import db
+from app.members import services as members
 from app.rosters.models import Attendance, Meeting, Payment, Registration
 from app.transactions import transactional
 from app.validation import FieldError, email_key, normalise_email
@@ -120,8 +121,6 @@ def register_and_join(meeting: Meeting, name: str, email: str, access_needs: str
     """Register, and with `join` sign up to the network too: both saved, or neither when refused.
 
     Returns (RegistrationResult, SignUpResult or None)."""
-    from app.members import services as members
-
     errors, email = check_registration(name, email, access_needs)
     if errors:
         raise InvalidRequest("There is a problem with your details.", 400, errors)

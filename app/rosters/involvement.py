@@ -1,12 +1,17 @@
-"""A member's part in the rosters, for their record page: groups, attendance and payments."""
+"""A member's part in the rosters, for their record page: groups, attendance and payments.
+
+Registered as the "groups" section of the member record page (app/members/record_sections.py).
+"""
 
 from dataclasses import dataclass
 
 from sqlalchemy import case, func
 
 from app import clock
+from app.auth.permissions import can
 from app.extensions import db
 from app.members.models import Member
+from app.members.record_sections import RecordSection, register_section
 from app.rosters import payments
 from app.rosters.models import Attendance, Meeting, Payment, RosterMembership
 from app.rosters.vocab import END_REASONS, MEMBERSHIP_STATUSES, ROLES
@@ -62,3 +67,10 @@ def for_member(member: Member, with_payments: bool = False) -> Involvement:
         statuses=MEMBERSHIP_STATUSES,
         reasons=END_REASONS,
     )
+
+
+def _record_section(member: Member) -> dict:
+    return {"involvement": for_member(member, with_payments=can("payments.view"))}
+
+
+register_section(RecordSection("groups", "rosters/_member_groups.html", _record_section))

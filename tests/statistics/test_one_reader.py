@@ -18,8 +18,9 @@ EQUALITY_TABLES = {"EqualityAnswers", "ResponseEquality"}
 ONE_PERSON_AT_A_TIME = {
     "app/members/models.py": "declares the table",
     "app/surveys/models.py": "declares the table",
-    "app/members/services.py": "records, shows (by role) and erases one member's answers",
-    "app/members/subject_access.py": "a member's own answers in 'download my data'",
+    "app/members/services.py": "records and shows (by role) one member's answers",
+    "app/members/personal_data.py": "a member's own answers in 'download my data', and erasing them",
+    "app/surveys/personal_data.py": "a respondent's own survey answers in 'download my data'",
     "app/surveys/equality_section.py": "the survey page's equality questions for one respondent",
     "app/surveys/responses.py": "stores and replaces one response's answers",
     "app/surveys/exports.py": "response-level export for staff allowed to see individual responses",
