@@ -88,6 +88,7 @@ def _register_models() -> None:
     import app.rosters.models  # noqa: F401
     import app.settings.models  # noqa: F401
     import app.surveys.equality_counts  # noqa: F401  (registers the respondents' source for disclosure control)
+    import app.surveys.message_kind  # noqa: F401  (registers survey invitations as a kind of bulletin)
     import app.surveys.models  # noqa: F401
     import app.surveys.populations  # noqa: F401  (registers a survey's respondents as a group to audit)
 

@@ -17,14 +17,16 @@ from app.members import services as members
 from app.members.models import Consent, Member, Topic
 from app.members.schemas import MAX_ID
 from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS, STATUSES
+from app.newsletters import kinds
 from app.newsletters.models import Audience, Suppression
 from app.organisations.models import Practice
 from app.transactions import transactional
 
 PURPOSE = "bulletin"
 
-# field -> what a valid value looks like; anything else in a filter is refused.
-ALLOWED_FIELDS = (
+# The fields every audience may filter on; kinds of message add their own (app/newsletters/kinds.py),
+# and anything else in a filter is refused.
+FILTER_FIELDS = (
     "topics",
     "practice_ids",
     "pcn_ids",
@@ -36,13 +38,14 @@ ALLOWED_FIELDS = (
     "roster_ids",
     # IMD 2025 deciles of where members live (needs the postcode lookup; 1 = most deprived).
     "imd_deciles",
-    # Surveys: members invited to a survey who have not finished it (reminders), and members who
-    # asked to hear its outcome ("you said, we did").
-    "survey_not_answered",
-    "survey_followers",
 )
 # Engagement: "opened any of the last N bulletins", N from this list.
 OPENED_LAST_CHOICES = (1, 2, 3, 6, 12)
+
+
+def allowed_fields() -> tuple[str, ...]:
+    """Every field a filter may use: the audience's own, then those the kinds of message add."""
+    return FILTER_FIELDS + tuple(kinds.audience_sources())
 
 
 def clean_filter(raw) -> dict:
@@ -52,11 +55,12 @@ def clean_filter(raw) -> dict:
     if not isinstance(raw, dict):
         raise InvalidRequest("The filter must be an object.", 400, {"filter": "Must be an object"})
     errors = {}
-    unknown = set(raw) - set(ALLOWED_FIELDS)
+    allowed = allowed_fields()
+    unknown = set(raw) - set(allowed)
     for name in sorted(unknown):
         errors[name] = "You cannot filter on this field"
     cleaned: dict = {}
-    for name in ALLOWED_FIELDS:
+    for name in allowed:
         values = raw.get(name)
         if values in (None, "", []):
             continue
@@ -71,7 +75,7 @@ def clean_filter(raw) -> dict:
     return cleaned
 
 
-def _ids(values: list, message: str) -> list[int]:
+def record_ids(values: list, message: str) -> list[int]:
     """Distinct ids in order, or ValueError(message) if one is not a whole number a database id could be."""
     try:
         ids = sorted({int(v) for v in values})
@@ -104,24 +108,19 @@ def _check_values(name: str, values: list) -> list:
         if any(d < 1 or d > 10 for d in deciles):
             raise ValueError("Choose deciles from 1 to 10")
         return deciles
-    if name in ("survey_not_answered", "survey_followers"):
-        from app.surveys.models import Survey
-
-        ids = _ids(values, "Choose a survey")
-        found = db.session.scalar(select(func.count()).select_from(Survey).where(Survey.id.in_(ids)))
-        if found != len(ids):
-            raise ValueError("Choose a survey")
-        return ids
+    source = kinds.audience_sources().get(name)
+    if source is not None:
+        return source.check(values)
     if name == "roster_ids":
         from app.rosters.models import Roster
 
-        ids = _ids(values, "Choose groups from the list")
+        ids = record_ids(values, "Choose groups from the list")
         found = db.session.scalar(select(func.count()).select_from(Roster).where(Roster.id.in_(ids)))
         if found != len(ids):
             raise ValueError("Choose groups from the list")
         return ids
     if name in ("practice_ids", "pcn_ids"):
-        ids = _ids(values, "Choose from the list")
+        ids = record_ids(values, "Choose from the list")
         if name == "practice_ids":
             found = db.session.scalar(select(func.count()).select_from(Practice).where(Practice.id.in_(ids)))
         else:
@@ -182,27 +181,10 @@ def _filter_conditions(filters: dict) -> list:
         from app.representation.deprivation import postcodes_in_deciles
 
         conditions.append(Member.search_postcode.in_(postcodes_in_deciles(filters["imd_deciles"])))
-    if filters.get("survey_not_answered"):
-        from app.surveys.models import Invitation
-
-        conditions.append(
-            exists().where(
-                Invitation.member_id == Member.id,
-                Invitation.survey_id.in_(filters["survey_not_answered"]),
-                Invitation.completed_at.is_(None),
-            )
-        )
-    if filters.get("survey_followers"):
-        from app.surveys.models import Follower
-
-        conditions.append(
-            exists().where(Follower.member_id == Member.id, Follower.survey_id.in_(filters["survey_followers"]))
-        )
+    for name, source in kinds.audience_sources().items():
+        if filters.get(name):
+            conditions.append(source.condition(filters[name]))
     return conditions
-
-
-# A survey invitation needs consent to be asked about surveys, not to the e-bulletin.
-SURVEY_PURPOSE = "surveys"
 
 
 # What an ordinary campaign may be about, as the sender chooses it: purpose -> who gets it.
@@ -213,11 +195,9 @@ CAMPAIGN_PURPOSES = {
 
 
 def purpose_of(campaign) -> str:
-    """The consent a campaign's recipients must have given: surveys for a survey's invitations,
-    else the purpose its sender chose (the e-bulletin unless they chose otherwise)."""
-    if getattr(campaign, "survey_id", None):
-        return SURVEY_PURPOSE
-    return getattr(campaign, "purpose", None) or PURPOSE
+    """The consent a campaign's recipients must have given: the one its kind needs (surveys for a
+    survey's invitations), else the purpose its sender chose (the e-bulletin unless they chose otherwise)."""
+    return kinds.kind_of(campaign).purpose or getattr(campaign, "purpose", None) or PURPOSE
 
 
 def _live_consent(purpose: str = PURPOSE):

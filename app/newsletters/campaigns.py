@@ -301,9 +301,9 @@ def _web_values(campaign_id: int) -> dict:
         "unsubscribe_url": f"{base}/preferences/new-link",
         "preferences_url": f"{base}/preferences/new-link",
         "web_version_url": rendering.web_version_url(campaign_id),
-        # Nobody's own invitation: the survey's start page, which tells an invitation-only reader
-        # to use the link in their email.
-        "survey_url": rendering.sample_values(campaign_id)["survey_url"],
+        # Nobody's own: a survey invitation's link is the survey's start page, which tells an
+        # invitation-only reader to use the link in their email.
+        **rendering.kind_samples(campaign_id),
     }
 
 

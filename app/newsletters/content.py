@@ -4,7 +4,7 @@ from flask import current_app
 from sqlalchemy import delete
 
 from app.extensions import db
-from app.newsletters import audiences, rendering
+from app.newsletters import audiences, kinds, rendering
 from app.newsletters.models import Campaign, Link
 from app.validation import FieldError, normalise_email
 
@@ -37,8 +37,7 @@ def checklist(campaign: Campaign, count_audience: bool = True) -> list[tuple[str
     # Every email carries one unsubscribe link: the content's own if it has one, else the footer's.
     where = "in the content" if rendering.has_unsubscribe_link(body) else "in the footer of every email"
     items.append(("Unsubscribe link", True, where))
-    if campaign.survey_id is not None or "survey_url" in rendering.merge_names(body):
-        items.append(_survey_check(campaign, body))
+    items.extend(_kind_checks(campaign, body))
     bad_links = [u for u in _links(body) if not u.startswith(("https://", "http://", "mailto:"))]
     items.append(("Links valid", not bad_links, "Links must start with https://, http:// or mailto:"))
     if campaign.audience is None:
@@ -49,17 +48,20 @@ def checklist(campaign: Campaign, count_audience: bool = True) -> list[tuple[str
     return items
 
 
-def _survey_check(campaign: Campaign, body: str) -> tuple[str, bool, str]:
-    """A survey invitation carries each person's link, and only while the survey is open."""
-    has_link = "survey_url" in rendering.merge_names(body)
-    if campaign.survey_id is None:
-        return ("Survey link", False, "Only a survey invitation can carry {{ survey_url }}")
-    if not has_link:
-        return ("Survey link", False, "Add {{ survey_url }} so each person gets their link to the survey")
-    from app.surveys.invitations import survey_problem
-
-    problem = survey_problem(campaign.survey_id)
-    return ("Survey link", not problem, problem)
+def _kind_checks(campaign: Campaign, body: str) -> list[tuple[str, bool, str]]:
+    """The checks the campaign's kind adds, and a failed one for each other kind whose merge fields
+    the content uses: only that kind fills them, so here they would reach the reader blank."""
+    kind = kinds.kind_of(campaign)
+    used = rendering.merge_names(body)
+    items = []
+    for other in kinds.kinds():
+        if other is not kind and used & set(other.merge_fields):
+            fields = ", ".join("{{ " + name + " }}" for name in sorted(used & set(other.merge_fields)))
+            what, why = (
+                other.elsewhere if other.elsewhere[0] else (other.label, f"Only {other.label} can carry {fields}")
+            )
+            items.append((what, False, why))
+    return items + kind.checks(campaign, body)
 
 
 NO_RECIPIENTS = "The audience has no recipients"

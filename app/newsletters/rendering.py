@@ -14,13 +14,16 @@ import nh3
 from flask import current_app, render_template
 
 from app import tokens
+from app.extensions import db
+from app.newsletters import kinds
+from app.newsletters.models import Campaign
 
+# The merge fields every campaign has; kinds of message add their own (app/newsletters/kinds.py).
 MERGE_FIELDS = {
     "first_name": "The recipient's first name",
     "preferences_url": "Their preferences page",
     "unsubscribe_url": "Their one-click unsubscribe page",
     "web_version_url": "The web version of this bulletin",
-    "survey_url": "The recipient's link to the survey (survey invitations and reminders only)",
 }
 _MERGE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _PLACEHOLDER = re.compile(r"%%([a-z_]+)%%")
@@ -28,9 +31,24 @@ _HREF = re.compile(r'href="(https?://[^"]+)"')
 _TAGS = nh3.ALLOWED_TAGS | {"table", "thead", "tbody", "tr", "td", "th", "img", "hr"}
 
 
+def known_merge_fields() -> set[str]:
+    """Every merge field a campaign of some kind can carry."""
+    return set(MERGE_FIELDS) | set(kinds.merge_field_kinds())
+
+
 def invalid_merge_fields(text: str) -> list[str]:
     """The {{ names }} in `text` that are not merge fields we know."""
-    return sorted({name for name in _MERGE.findall(text or "") if name not in MERGE_FIELDS})
+    known = known_merge_fields()
+    return sorted({name for name in _MERGE.findall(text or "") if name not in known})
+
+
+def merge_fields_hint() -> str:
+    """The merge fields a writer may use, as a hint beside the content: every campaign's, then each kind's."""
+    hint = "Merge fields: " + ", ".join("{{ " + name + " }}" for name in MERGE_FIELDS)
+    for kind in kinds.kinds():
+        if kind.merge_fields:
+            hint += f", and in {kind.label} " + ", ".join("{{ " + name + " }}" for name in kind.merge_fields)
+    return hint
 
 
 def merge_names(text: str) -> set[str]:
@@ -42,11 +60,13 @@ def has_unsubscribe_link(text: str) -> bool:
 
 
 def _placeholders(text: str, for_html: bool) -> str:
+    known = known_merge_fields()
+
     def swap(match):
         name = match.group(1)
         if name == "first_name" and for_html:
             return "%%first_name_html%%"
-        return f"%%{name}%%" if name in MERGE_FIELDS else ""
+        return f"%%{name}%%" if name in known else ""
 
     return _MERGE.sub(swap, text or "")
 
@@ -170,8 +190,7 @@ def batch_values(campaign_id: int, recipients: list[tuple[int, int, str]], used:
         columns["%%first_name%%"] = [name or "" for _, _, name in recipients]
     if "first_name_html" in used:
         columns["%%first_name_html%%"] = [html.escape(name or "") for _, _, name in recipients]
-    if "survey_url" in used:
-        columns["%%survey_url%%"] = _survey_urls(campaign_id, [m for _, m, _ in recipients])
+    columns.update(_kind_columns(campaign_id, [m for _, m, _ in recipients], used))
     keys = tuple(columns)
     return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
@@ -181,21 +200,20 @@ def placeholders(*templates: str) -> set[str]:
     return {name for template in templates for name in _PLACEHOLDER.findall(template or "")}
 
 
-def _survey_id(campaign_id: int) -> int | None:
-    from app.extensions import db
-    from app.newsletters.models import Campaign
-
-    return db.session.scalar(db.select(Campaign.survey_id).where(Campaign.id == campaign_id)) if campaign_id else None
+def _campaign(campaign_id: int | None) -> Campaign | None:
+    return db.session.get(Campaign, campaign_id) if campaign_id else None
 
 
-def _survey_urls(campaign_id: int, member_ids: list[int]) -> list[str]:
-    """Each recipient's own survey link when the campaign carries a survey's invitations, else blanks."""
-    survey_id = _survey_id(campaign_id)
-    if survey_id is None:
-        return [""] * len(member_ids)
-    from app.surveys.invitations import survey_urls
-
-    return survey_urls(survey_id, member_ids)
+def _kind_columns(campaign_id: int, member_ids: list[int], used: set[str]) -> dict[str, list[str]]:
+    """The values of the kinds' merge fields that `used` names: filled by the campaign's own kind,
+    blank for a field of another kind (which the checklist refuses before a send)."""
+    wanted = [name for name in kinds.merge_field_kinds() if name in used]
+    if not wanted:
+        return {}
+    campaign = _campaign(campaign_id)
+    kind = kinds.kind_of(campaign)
+    filled = kind.fill(campaign, member_ids) if set(wanted) & set(kind.merge_fields) else {}
+    return {f"%%{name}%%": filled.get(name) or [""] * len(member_ids) for name in wanted}
 
 
 def personalise(template: str, values: dict[str, str]) -> str:
@@ -214,14 +232,13 @@ def sample_values(campaign_id: int) -> dict[str, str]:
         "unsubscribe_url": f"{base}/unsubscribe/preview",
         "preferences_url": f"{base}/preferences/preview",
         "web_version_url": web_version_url(campaign_id) if campaign_id else f"{base}/",
-        "survey_url": _sample_survey_url(campaign_id),
+        **kind_samples(campaign_id),
     }
 
 
-def _sample_survey_url(campaign_id: int) -> str:
-    survey_id = _survey_id(campaign_id)
-    if survey_id is None:
-        return ""
-    from app.surveys.invitations import sample_survey_url
-
-    return sample_survey_url(survey_id)
+def kind_samples(campaign_id: int | None) -> dict[str, str]:
+    """Sample values of the kinds' merge fields: the campaign's own kind gives its own, the rest are blank."""
+    campaign = _campaign(campaign_id)
+    samples = {name: "" for name in kinds.merge_field_kinds()}
+    samples.update(kinds.kind_of(campaign).samples(campaign))
+    return samples

@@ -9,7 +9,7 @@ from app.auth.permissions import requires
 from app.errors import InvalidRequest
 from app.members import services as members
 from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS
-from app.newsletters import audiences, campaigns, content, exports, reports, sending
+from app.newsletters import audiences, campaigns, content, exports, kinds, reports, sending
 from app.newsletters.models import Audience, Template
 from app.organisations import services as organisations
 from app.representation import deprivation
@@ -39,8 +39,9 @@ def _campaign_form(campaign=None, errors=None, data=None):
         errors=errors or {},
         templates=campaigns.list_templates(),
         audiences=audiences.list_audiences(),
-        merge_fields=content.rendering.MERGE_FIELDS,
+        merge_fields_hint=content.rendering.merge_fields_hint(),
         purposes=audiences.CAMPAIGN_PURPOSES,
+        kind=kinds.kind_of(campaign),
     )
 
 
@@ -101,6 +102,7 @@ def campaign(campaign_id):
         progress=sending.progress(campaign.id),
         errors={},
         purposes=audiences.CAMPAIGN_PURPOSES,
+        kind=kinds.kind_of(campaign),
     )
 
 
@@ -163,6 +165,7 @@ def _campaign_page_with_errors(campaign_id, error: InvalidRequest):
         errors=errors,
         message=error.message,
         purposes=audiences.CAMPAIGN_PURPOSES,
+        kind=kinds.kind_of(campaign),
     ), (error.status if error.status < 500 else 400)
 
 
@@ -345,7 +348,7 @@ def template_edit(template_id=None):
 
 
 def _filter_from(form) -> dict:
-    chosen = {name: [v for v in form.getlist(name) if v] for name in audiences.ALLOWED_FIELDS}
+    chosen = {name: [v for v in form.getlist(name) if v] for name in audiences.allowed_fields()}
     return {name: values for name, values in chosen.items() if values}
 
 

@@ -1,10 +1,13 @@
 """marshmallow schemas for the bulletins API: what clients send and what they get back."""
 
+from functools import cache
+
 from marshmallow import RAISE, Schema, fields, validate
 
 from app.api.timestamps import Timestamp
 from app.members.schemas import MAX_ID
-from app.newsletters.audiences import ALLOWED_FIELDS, OPENED_LAST_CHOICES
+from app.newsletters import kinds
+from app.newsletters.audiences import OPENED_LAST_CHOICES
 from app.newsletters.campaigns import MAX_SEND_RATE
 
 ID = validate.Range(min=1, max=MAX_ID)
@@ -28,8 +31,8 @@ class TemplateOut(Schema):
     updated_at = Timestamp()
 
 
-class AudienceFilter(Schema):
-    """Only these fields may be filtered on; values are checked against the database too."""
+class AudienceFields(Schema):
+    """The fields every audience may filter on; values are checked against the database too."""
 
     class Meta:
         unknown = RAISE  # filtering on anything else is refused, field by field
@@ -51,24 +54,34 @@ class AudienceFilter(Schema):
         fields.Int(validate=validate.Range(1, 10)),
         metadata={"description": "IMD 2025 deciles where members live (1 = most deprived); needs the postcode lookup"},
     )
-    survey_not_answered = fields.List(
-        fields.Int(validate=ID), metadata={"description": "Invited to these surveys, not finished"}
-    )
-    survey_followers = fields.List(
-        fields.Int(validate=ID), metadata={"description": "Asked to hear these surveys' outcomes"}
-    )
+
+
+def audience_filter() -> type[Schema]:
+    """Only these fields may be filtered on: every audience's, and those the kinds of message add."""
+    return _audience_filter(tuple(kinds.audience_sources().values()))
+
+
+@cache
+def _audience_filter(sources: tuple) -> type[Schema]:
+    # Built when first used, after every kind has registered; one class per set of sources,
+    # so the API document names it once.
+    added = {
+        source.name: fields.List(fields.Int(validate=ID), metadata={"description": source.description})
+        for source in sources
+    }
+    return type("AudienceFilter", (AudienceFields,), added)
 
 
 class AudienceIn(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.Str(load_default="segment", validate=validate.OneOf(("list", "segment")))
     filter = fields.Nested(
-        AudienceFilter, load_default=dict, metadata={"description": "Any of: " + ", ".join(ALLOWED_FIELDS)}
+        audience_filter, load_default=dict, metadata={"description": "Any of the audience filter's fields"}
     )
 
 
 class CountIn(Schema):
-    filter = fields.Nested(AudienceFilter, load_default=dict, metadata={"description": "The filter an audience has"})
+    filter = fields.Nested(audience_filter, load_default=dict, metadata={"description": "The filter an audience has"})
 
 
 class CountOut(Schema):

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.mail.backends import DeliveryError
 from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, bulk_backend
 from app.members.models import Member
-from app.newsletters import audiences, campaigns, content
+from app.newsletters import audiences, campaigns, content, kinds
 from app.newsletters.models import Campaign, Delivery
 from app.newsletters.rendering import batch_values, personalise, placeholders, send_template, subject_template
 from app.transactions import transactional
@@ -77,11 +77,8 @@ def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
     if not total:
         # Everything above is rolled back: the campaign stays as it was.
         raise InvalidRequest("This campaign cannot be sent yet.", 400, {"Audience": content.NO_RECIPIENTS})
-    if campaign.survey_id is not None:
-        from app.surveys.invitations import record_invitations
-
-        # Invited exactly when the recipients are frozen: the same transaction, so never one without the other.
-        record_invitations(campaign_id, campaign.survey_id)
+    # What the campaign's kind records (a survey's invitations) is saved with the recipients or not at all.
+    kinds.kind_of(campaign).on_freeze(campaign, select(Delivery.member_id).where(Delivery.campaign_id == campaign_id))
     log.info("campaign %s frozen with %s deliveries", campaign_id, total)
     return total
 

@@ -1,19 +1,15 @@
 """Survey invitations and reminders, sent as bulletins.
 
 Inviting makes a draft campaign with survey_id set whose content carries {{ survey_url }};
-the communications team sends it from the bulletin pages. For a survey by invitation each
-recipient's link is their own signed [survey id, member id], and the Invitation rows are
-written in the same transaction that freezes the deliveries. Open and anonymous surveys
-get the public link: nothing in the email ties an answer to the person it was sent to.
+the communications team sends it from the bulletin pages. What such a campaign adds to a
+bulletin (each person's link, the Invitation rows written as its recipients are frozen, the
+consent it needs) is the survey invitation kind of message, in app/surveys/message_kind.py.
 """
 
 import logging
 
-from flask import current_app
-from sqlalchemy import and_, exists, func, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 
-from app import tokens
 from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
@@ -77,65 +73,6 @@ def survey_problem(survey_id: int) -> str:
     if survey.status != "open" or (survey.closes_at is not None and survey.closes_at <= now()):
         return "The survey is not open"
     return ""
-
-
-# ----- links in the email -----------------------------------------------------------------------------
-
-
-def _public_url(survey: Survey) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL']}/surveys/{survey.slug}"
-
-
-def survey_urls(survey_id: int, member_ids: list[int]) -> list[str]:
-    """Each recipient's survey link: their own signed invitation, or the public link for open and anonymous surveys."""
-    survey = db.session.get(Survey, survey_id)
-    if survey is None:
-        return [""] * len(member_ids)
-    base = _public_url(survey)
-    if survey.mode != "invitation":
-        return [base] * len(member_ids)
-    signed = tokens.sign_many("survey", [[survey.id, m] for m in member_ids])
-    return [f"{base}/invited/{token}" for token in signed]
-
-
-def sample_survey_url(survey_id: int) -> str:
-    """A link for previews and test sends: the survey's start page, nobody's invitation."""
-    survey = db.session.get(Survey, survey_id)
-    return _public_url(survey) if survey else ""
-
-
-# ----- recording who was invited --------------------------------------------------------------------
-
-
-def record_invitations(campaign_id: int, survey_id: int) -> int:
-    """Within the send's transaction: an Invitation for every frozen recipient not yet invited,
-    and last_reminded_at for those who were. Returns the number of new invitations."""
-    survey = db.session.get(Survey, survey_id)
-    if survey is None or survey.mode != "invitation":
-        return 0
-    moment = now()
-    recipients = select(Delivery.member_id).where(Delivery.campaign_id == campaign_id)
-    db.session.execute(
-        update(Invitation)
-        .where(Invitation.survey_id == survey_id, Invitation.member_id.in_(recipients))
-        .values(last_reminded_at=moment)
-        .execution_options(synchronize_session=False)
-    )
-    new = select(
-        literal(survey_id), Delivery.member_id, literal(campaign_id), literal(moment, type_=db.DateTime)
-    ).where(
-        Delivery.campaign_id == campaign_id,
-        ~exists().where(and_(Invitation.survey_id == survey_id, Invitation.member_id == Delivery.member_id)),
-    )
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(Invitation)
-        .from_select(["survey_id", "member_id", "campaign_id", "created_at"], new)
-        .on_conflict_do_nothing()
-    )
-    added = db.session.execute(statement).rowcount
-    log.info("campaign %s invited %s members to survey %s", campaign_id, added, survey_id)
-    return added
 
 
 # ----- making the draft bulletins ---------------------------------------------------------------------
