@@ -5,7 +5,7 @@ import os
 
 from flask import Flask, g
 
-from app import extensions
+from app import extensions, jobs
 from app.config import CONFIGS, INSTANCE_DIR, Config
 from app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -70,6 +70,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         g.pop("csrf_token", None)
 
     return app
+
+
+# A job run by a worker that has no app (a plain `rq worker`) builds one with this.
+jobs.set_app_factory(create_app)
 
 
 def _register_models() -> None:

@@ -121,6 +121,16 @@ def report_progress(done: int, total: int, **extra) -> None:
     job.save_meta()
 
 
+# How a worker with no application context (a plain `rq worker`) makes one: set by the app
+# package itself, which Python imports before any job module, so this module imports no domain.
+_make_app: Callable | None = None
+
+
+def set_app_factory(factory: Callable) -> None:
+    global _make_app
+    _make_app = factory
+
+
 def with_app_context(func):
     """Give a job an application context when the worker has none."""
 
@@ -128,9 +138,9 @@ def with_app_context(func):
     def wrapper(*args, **kwargs):
         if has_app_context():
             return func(*args, **kwargs)
-        from app import create_app
-
-        with create_app().app_context():
+        if _make_app is None:
+            raise RuntimeError("A background job needs the app: import the app package first")
+        with _make_app().app_context():
             return func(*args, **kwargs)
 
     return wrapper
