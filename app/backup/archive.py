@@ -226,6 +226,8 @@ class ArchiveReader:
             sizes[member.name] = member.size
         if listing is None:
             raise self._damaged("the list of contents at its end is missing")
+        if not self._ends_with_its_marker():
+            raise self._damaged("its end-of-archive marker is missing")
         try:
             expected = json.loads(listing)["files"]
         except (ValueError, KeyError, TypeError):
@@ -242,6 +244,16 @@ class ArchiveReader:
             raise self._damaged("the database is missing")
         folders = {key: into / FOLDERS / key for key in self.manifest.get("folders", [])}
         return Contents(self.manifest, into / database_name, folders)
+
+    def _ends_with_its_marker(self) -> bool:
+        """A whole tar ends with two zero blocks; a copy cut short after its last file has lost them."""
+        fileobj = self._tar.fileobj
+        try:
+            fileobj.seek(self._tar.offset)
+            tail = fileobj.read(2 * tarfile.BLOCKSIZE)
+        except _READ_ERRORS:
+            return False
+        return tail == bytes(2 * tarfile.BLOCKSIZE)
 
     def _read_member(self, member) -> bytes:
         try:

@@ -58,13 +58,18 @@ def test_a_file_that_is_not_a_backup_is_refused_and_nothing_changes(lived_in, tm
     assert _snapshot(lived_in) == before
 
 
-@pytest.mark.parametrize("keep", [0.3, 0.99, "header"])
+@pytest.mark.parametrize("keep", [0.3, "last file", "header", "end marker"])
 def test_a_truncated_backup_is_refused_and_nothing_changes(archive, lived_in, tmp_path, keep):
     data = archive.read_bytes()
     with tarfile.open(archive) as tar:
         last = tar.getmembers()[-1]
-    # Cut inside the database, inside the last file, or cleanly before the list of contents.
-    length = last.offset if keep == "header" else int(len(data) * keep)
+    # Cut inside the database, inside the last file, cleanly before the list of contents,
+    # or just after it, so that only the tar's end-of-archive marker is lost.
+    length = {
+        "last file": last.offset_data + last.size // 2,
+        "header": last.offset,
+        "end marker": last.offset_data + -(-last.size // tarfile.BLOCKSIZE) * tarfile.BLOCKSIZE,
+    }.get(keep) or int(len(data) * keep)
     cut = tmp_path / "cut.tar"
     cut.write_bytes(data[:length])
     before = _snapshot(lived_in)
