@@ -8,12 +8,14 @@ from flask import Flask, g
 from app import extensions, jobs
 from app.config import CONFIGS, INSTANCE_DIR, Config
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.limits import LimitedRequest, check_settings
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
     if config_class is None:
         config_class = CONFIGS[os.environ.get("INVOLVE_ENV", "development")]
     app = Flask(__name__, static_url_path="/assets", instance_path=str(INSTANCE_DIR))
+    app.request_class = LimitedRequest
     app.config.from_object(config_class)
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set (a long random string) in production")
@@ -37,6 +39,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
+    check_settings(app)
 
     from app.errors import register_error_handlers
     from app.security import register_security

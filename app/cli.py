@@ -76,6 +76,10 @@ def worker(burst, fork, max_jobs):
 
     schedule_daily()
     schedule_readership_refresh()
+    # Started after a crash (a supervisor restarting it): what the dead worker was running runs again now.
+    from app.jobs import recover_abandoned
+
+    recover_abandoned(queue)
     if fork:
         engine = db.engine
         # Each job runs in a forked child; it must not reuse the parent's database connections.

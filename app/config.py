@@ -93,7 +93,10 @@ class Config:
     # No breakdown of a population with fewer known answers than this (perturbed).
     DISCLOSURE_FLOOR = int(os.environ.get("DISCLOSURE_FLOOR", "50"))
 
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)))
+    # The most bytes any request may send (a form, an API call); refused with 413 before it is read.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
+    # File uploads (members, practices, baselines, panel pools) may send this much instead.
+    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
     # A SendGrid event batch is far smaller (it posts at most a few thousand events at a time).
     WEBHOOK_MAX_BYTES = int(os.environ.get("WEBHOOK_MAX_BYTES", str(5 * 1024 * 1024)))
     IMPORT_INLINE_MAX_ROWS = int(os.environ.get("IMPORT_INLINE_MAX_ROWS", "5000"))

@@ -25,20 +25,53 @@ TITLES = {
     403: "You do not have permission to see this page",
     404: "Page not found",
     405: "That is not allowed here",
-    413: "The file is too large",
+    413: "What you sent is too large",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
 }
 
 
-def render_error(status: int, message: str | None = None, errors: dict | None = None):
-    title = TITLES.get(status, "There is a problem")
+def render_error(status: int, message: str | None = None, errors: dict | None = None, title: str | None = None):
+    title = title or TITLES.get(status, "There is a problem")
     if wants_json():
         body = {"status": status, "message": message or title}
         if errors:
             body["errors"] = errors
         return jsonify(body), status
     return render_template("error.html", status=status, title=title, message=message), status
+
+
+def readable_size(size: int) -> str:
+    """2097152 -> "2 MB", 2621440 -> "2.5 MB", 500000 -> "488 KB"."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            amount = size / scale
+            return f"{amount:.0f} {unit}" if amount >= 10 else f"{round(amount, 1):g} {unit}"
+    return f"{size} bytes"
+
+
+def too_large() -> tuple[str, str]:
+    """The title and message of a 413, naming the limit that was passed."""
+    limit, sent = request.max_content_length, request.content_length
+    upload = request.mimetype == "multipart/form-data"
+    if limit is not None and (sent is None or sent > limit):
+        if wants_json():
+            return "The request is too large", (
+                f"The request body is too large: this address takes at most {readable_size(limit)} "
+                f"({limit} bytes). Send less at a time."
+            )
+        if upload:
+            return "The file is too large", (
+                f"The file is too large: this page takes files up to {readable_size(limit)}. "
+                "Split it into smaller files and upload each one."
+            )
+        return "What you sent is too large", (
+            f"What you sent is too large: this page takes up to {readable_size(limit)}. Send less at a time."
+        )
+    # Within the body limit: the form's text passed MAX_FORM_MEMORY_SIZE (or its fields MAX_FORM_PARTS).
+    text_limit = request.max_form_memory_size
+    up_to = f": this page takes up to {readable_size(text_limit)} of text" if text_limit else ""
+    return "What you sent is too large", f"The form holds too much text{up_to}. Send less at a time."
 
 
 def register_error_handlers(app) -> None:
@@ -54,7 +87,7 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        message = None
+        message = title = None
         data = getattr(error, "data", None)
         errors = None
         if isinstance(data, dict) and "messages" in data:
@@ -62,14 +95,12 @@ def register_error_handlers(app) -> None:
             errors = data["messages"]
             message = "The request has invalid fields."
         elif error.code == 413:
-            limit = request.max_content_length
-            size = f" (the limit is {limit / 1024 / 1024:g} MB)" if limit else ""
-            message = f"What you sent is too large{size}. Send less at a time."
+            title, message = too_large()
         elif error.code == 429:
             message = "You have tried too many times. Wait a while and try again."
         elif error.description and error.code not in (404, 500):
             message = error.description
-        response = make_response(render_error(error.code or 500, message, errors))
+        response = make_response(render_error(error.code or 500, message, errors, title))
         # Headers the status needs (Allow on 405, Retry-After on 429, WWW-Authenticate on 401) go with it.
         for name, value in error.get_headers():
             if name.lower() != "content-type":

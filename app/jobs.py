@@ -14,6 +14,7 @@ in `flask worker` alike.
 
 import functools
 import logging
+import os
 from collections.abc import Callable
 
 from flask import current_app, has_app_context
@@ -62,14 +63,16 @@ def _resolve(func: "Callable | str") -> Callable:
     return named(func) if isinstance(func, str) else func
 
 
-def enqueue(func, *args, job_timeout: int = 3600, **kwargs):
+def enqueue(func, *args, job_timeout: int = 3600, retry=None, job_id: str | None = None, **kwargs):
     """Run `func` (a job's name, or a function) on a worker if Redis is configured, else now.
 
+    `retry` (an `rq.Retry`) runs the job again after it fails or its worker dies, and
+    `job_id` names the RQ job; inline, the job runs once, now, and both are ignored.
     Returns the RQ job, or None when it ran inline.
     """
     func = _resolve(func)
     if current_app.config.get("REDIS_URL"):
-        return queue().enqueue(func, *args, job_timeout=job_timeout, **kwargs)
+        return queue().enqueue(func, *args, job_timeout=job_timeout, retry=retry, job_id=job_id, **kwargs)
     func(*args, **kwargs)
     return None
 
@@ -95,6 +98,66 @@ def enqueue_in(seconds: float, func, *args, job_timeout: int = 3600, **kwargs):
 
     func = _resolve(func)
     return queue().enqueue_in(timedelta(seconds=seconds), func, *args, job_timeout=job_timeout, **kwargs)
+
+
+def recover_abandoned(q) -> int:
+    """Hand back to RQ, as abandoned, the jobs that a worker on this machine was running when it died.
+
+    RQ finds a dead worker's job only when its lease runs out: for a worker that runs jobs in
+    its own process that is the job's whole time limit (an hour for an import), and then at
+    the next maintenance, up to ten minutes on. A worker started after a crash on the same
+    machine knows better: the process is gone. Its jobs are marked expired and RQ's own
+    cleanup of started jobs does the rest, retrying each while it has retries left and
+    failing it after that. Returns how many jobs were handed back.
+    """
+    import socket
+
+    from rq.executions import Execution
+    from rq.registry import StartedJobRegistry
+    from rq.worker import Worker
+
+    connection = q.connection
+    # Two workers starting together would both retry the same job.
+    if not connection.set(f"involve:recovering:{q.name}", os.getpid(), nx=True, ex=60):
+        return 0
+    try:
+        registry = StartedJobRegistry(queue=q)
+        host = socket.gethostname()
+        dead = []
+        for job_id, execution_id in registry.get_job_and_execution_ids(cleanup=False):
+            try:
+                worker_name = Execution.fetch(execution_id, job_id, connection).worker_name
+            except ValueError:
+                worker_name = ""  # the execution's own record has expired: nobody is keeping it alive
+            if not worker_name or _worker_died_here(
+                connection, Worker.redis_worker_namespace_prefix + worker_name, host
+            ):
+                dead.append(f"{job_id}:{execution_id}")
+        if dead:
+            log.warning("handing back %s job(s) of workers that died on this machine", len(dead))
+            connection.zadd(registry.key, dict.fromkeys(dead, 0), xx=True)
+            registry.cleanup()
+        return len(dead)
+    finally:
+        connection.delete(f"involve:recovering:{q.name}")
+
+
+def _worker_died_here(connection, key: str, host: str) -> bool:
+    hostname, pid = connection.hmget(key, "hostname", "pid")
+    if hostname is None or pid is None:
+        return True  # the worker's record has expired: it stopped sending heartbeats
+    if hostname.decode() != host:
+        return False  # another machine's worker: RQ's lease decides
+    pid = int(pid)
+    if pid == os.getpid():
+        return True  # a restarted container can give the new worker the dead one's process id
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def fetch_job(job_id: str):

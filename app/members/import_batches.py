@@ -4,15 +4,24 @@ The uploaded file is kept in the instance folder under a random name (never in
 a URL or a log) between preview and import, and deleted once imported, refused,
 discarded or expired. Big files are checked and imported by a background job
 that reports its progress; small ones, or any file when there is no Redis, now.
+
+A worker may die part-way (killed, out of memory, the machine restarted). The job
+is then run again, up to IMPORT_RETRIES times: the rows, the audit entry and the
+batch's new status are written in one transaction, so a run that dies has written
+nothing and the next one imports the whole file; a run that finds the batch
+already imported does nothing.
 """
 
 import logging
 import os
 import secrets
 import time
+import uuid
 from datetime import timedelta
 
 from flask import current_app
+from rq import Retry
+from sqlalchemy import update
 from werkzeug.datastructures import FileStorage
 
 from app import jobs
@@ -21,12 +30,15 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.import_models import ImportBatch
 from app.members.import_reader import FIELDS, SUPPORTED, ImportFileError, guess_mapping, peek_members_file
-from app.members.importer import ImportOptions, ImportReport, import_file, preview_file
+from app.members.importer import ImportOptions, ImportReport, plan_import, preview_file, write_import
 from app.transactions import transactional
 
 log = logging.getLogger(__name__)
 
 FINISHED = ("imported", "refused", "failed", "expired", "discarded")
+RUNNING = ("checking", "importing")
+# Runs after the first, for a job whose worker died or that failed unexpectedly.
+IMPORT_RETRIES = 3
 
 
 def upload_dir() -> str:
@@ -153,28 +165,49 @@ def _set_status(batch_id: int, status: str, **values) -> None:
         setattr(batch, name, value)
 
 
+def _move(batch_id: int, step: str, status: str, **values) -> bool:
+    """Move the batch from `step` to `status` in the caller's transaction, if no other run did first.
+
+    A conditional update, so two runs of one job cannot both finish it: on PostgreSQL the
+    second waits for the first to commit and then finds nothing to update; on SQLite it
+    takes the write lock, which the first holds until it commits.
+    """
+    table = ImportBatch.__table__
+    moved = db.session.execute(
+        update(table).where(table.c.id == batch_id, table.c.status == step).values(status=status, **values)
+    )
+    db.session.expire_all()
+    return moved.rowcount == 1
+
+
 def _dispatch(batch: ImportBatch, status: str) -> None:
-    # Save, then enqueue: the job finds the batch already in the state it acts on.
-    _set_status(batch.id, status, job_id=None, message="")
-    if runs_as_job(batch):
-        from redis.exceptions import RedisError
+    # Save, then enqueue: the job finds the batch already in the state it acts on, and its id
+    # is kept first so that a job finishing at once is not overtaken by the page's own update.
+    job_id = uuid.uuid4().hex if runs_as_job(batch) else None
+    _set_status(batch.id, status, job_id=job_id, message="")
+    if job_id is None:
+        run_batch(batch.id, status)
+        return
+    from redis.exceptions import RedisError
 
-        try:
-            job = jobs.enqueue(run_batch, batch.id, job_timeout=3600)
-        except RedisError:
-            log.exception("import %s could not be queued", batch.id)
-            _set_status(batch.id, "uploaded" if status == "checking" else "checked")
-            raise InvalidRequest("The background worker could not be reached. Nothing was imported; try again.", 503)
-        _set_status(batch.id, status, job_id=job.id)
-    else:
-        run_batch(batch.id)
+    try:
+        jobs.enqueue("members.import_batch", batch.id, status, job_timeout=3600, job_id=job_id, retry=Retry(max=IMPORT_RETRIES))
+    except RedisError:
+        log.exception("import %s could not be queued", batch.id)
+        _set_status(batch.id, "uploaded" if status == "checking" else "checked", job_id=None)
+        raise InvalidRequest("The background worker could not be reached. Nothing was imported; try again.", 503)
 
 
-@jobs.with_app_context
-def run_batch(batch_id: int) -> None:
-    """The job: check or import the batch's file according to its status. Running it twice is harmless."""
+@jobs.job("members.import_batch")
+def run_batch(batch_id: int, step: str | None = None) -> None:
+    """The job: check or import the batch's file (`step`: checking or importing). Running it twice is harmless."""
     batch = get_batch(batch_id)
-    if batch is None or batch.status not in ("checking", "importing"):
+    if batch is None:
+        return
+    if batch.status in FINISHED:
+        _delete_file(batch)  # a run that died between committing the import and deleting the file
+    step = step or batch.status
+    if step not in RUNNING or batch.status != step:
         return
     path = _file_path(batch)
     options = batch_options(batch)
@@ -183,29 +216,50 @@ def run_batch(batch_id: int) -> None:
         jobs.report_progress(done, total, message=message)
 
     try:
-        if batch.status == "checking":
+        if step == "checking":
             progress(0, batch.row_estimate, "Checking every row")
             report = preview_file(path, batch.file_kind, batch.mapping, options)
-            _set_status(batch_id, "checked", report=report.to_dict())
+            _move(batch_id, "checking", "checked", report=report.to_dict())
+            db.session.commit()
         else:
-            report = import_file(path, batch.file_kind, batch.mapping, options, progress, batch_id=batch_id)
-            final = "imported" if report.committed else "refused"
-            _set_status(batch_id, final, report=report.to_dict(), finished_at=now())
+            report = _import_batch(batch_id, path, batch.file_kind, batch.mapping, options, progress)
+            if report is None:
+                return  # another run of this job imported it
             _delete_file(get_batch(batch_id))
         progress(report.rows, report.rows, "Finished")
     except InvalidRequest as error:
         db.session.rollback()
-        _finish_failed(batch_id, error.message)
+        _finish_failed(batch_id, step, error.message)
     except Exception:
         db.session.rollback()
         log.exception("import %s failed", batch_id)
-        _finish_failed(batch_id, "Something went wrong while reading or importing the file. Nothing was imported.")
+        _finish_failed(
+            batch_id, step, "Something went wrong while reading or importing the file. Nothing was imported."
+        )
         raise
 
 
-def _finish_failed(batch_id: int, message: str) -> None:
-    _set_status(batch_id, "failed", message=message[:500], finished_at=now())
-    _delete_file(get_batch(batch_id))
+@transactional
+def _import_batch(batch_id: int, path: str, kind: str, mapping: dict, options: ImportOptions, progress):
+    """Import the file and mark the batch imported (or refused) in one transaction; None if another run did."""
+    plan = plan_import(path, kind, mapping, options, progress)
+    final = "refused" if plan.refused else "imported"
+    # Claimed before writing: a second run waits here, then finds the batch finished.
+    if not _move(batch_id, "importing", final, finished_at=now()):
+        db.session.rollback()
+        return None
+    report = plan.report if plan.refused else write_import(plan, options, progress, batch_id)
+    _move(batch_id, final, final, report=report.to_dict())
+    if plan.refused:
+        log.info("import %s refused: %s", batch_id, report.summary())
+    return report
+
+
+def _finish_failed(batch_id: int, step: str, message: str) -> None:
+    # Only the run's own step: a failing second run must not mark an imported batch failed.
+    if _move(batch_id, step, "failed", message=message[:500], finished_at=now()):
+        _delete_file(get_batch(batch_id))
+    db.session.commit()
 
 
 @transactional
@@ -263,4 +317,11 @@ def batch_progress(batch: ImportBatch) -> dict:
         data.update({k: meta[k] for k in ("done", "total", "message") if k in meta})
         if job.is_failed:
             data.update(finished=True, message="The job failed. Nothing was imported.")
+            # A job whose worker died more often than it is retried fails without running again.
+            _finish_failed(
+                batch.id,
+                batch.status,
+                "The background worker stopped every time it worked on this file. Nothing was imported; "
+                "upload the file again, and if it happens again ask for the worker's logs to be checked.",
+            )
     return data

@@ -89,18 +89,19 @@ class ImportReport:
 
 
 @dataclass
-class _Plan:
+class ImportPlan:
     checked: CheckedRows
     action: pd.Series  # new | update | skip | bad
     existing_id: pd.Series
     report: ImportReport
+    refused: bool = False  # bad rows, and staff chose to import nothing then
 
 
 def _no_progress(done: int, total: int, message: str) -> None:
     return None
 
 
-def _plan(members_file: MembersFile, mapping: dict[str, str], options: ImportOptions) -> _Plan:
+def _plan(members_file: MembersFile, mapping: dict[str, str], options: ImportOptions) -> ImportPlan:
     if not mapping.get("email") or mapping["email"] not in members_file.frame.columns:
         raise InvalidRequest(
             "The file has no column of email addresses. Name one column 'Email' or choose it on the column page. "
@@ -155,7 +156,7 @@ def _plan(members_file: MembersFile, mapping: dict[str, str], options: ImportOpt
             lines[skipped][:MAX_SKIPPED_LISTED], skip_reason[skipped][:MAX_SKIPPED_LISTED], strict=True
         )
     ]
-    return _Plan(checked=checked, action=action, existing_id=existing_id, report=report)
+    return ImportPlan(checked=checked, action=action, existing_id=existing_id, report=report)
 
 
 def preview_file(path: str, kind: str, mapping: dict[str, str], options: ImportOptions) -> ImportReport:
@@ -173,6 +174,17 @@ def import_file(
     batch_id: int | None = None,
 ) -> ImportReport:
     """Write every good row in one transaction, or nothing (bad rows and refuse_if_bad, or any failure)."""
+    plan = plan_import(path, kind, mapping, options, progress)
+    if plan.refused:
+        log.info("import %s refused: %s", batch_id or "(command line)", plan.report.summary())
+        return plan.report
+    return write_import(plan, options, progress, batch_id)
+
+
+def plan_import(
+    path: str, kind: str, mapping: dict[str, str], options: ImportOptions, progress: Progress = _no_progress
+) -> ImportPlan:
+    """Read and check every row and decide what each becomes; writes nothing."""
     errors = options.problems()
     if errors:
         raise InvalidRequest("State the consent the people in the file gave.", 400, errors)
@@ -180,10 +192,15 @@ def import_file(
     members_file = read_members_file(path, kind)
     progress(0, len(members_file.frame), "Checking every row")
     plan = _plan(members_file, mapping, options)
+    plan.refused = bool(plan.report.bad and options.refuse_if_bad)
+    return plan
+
+
+def write_import(
+    plan: ImportPlan, options: ImportOptions, progress: Progress = _no_progress, batch_id: int | None = None
+) -> ImportReport:
+    """Write the plan's rows and its audit entry in the caller's transaction, which commits or rolls back all."""
     report = plan.report
-    if report.bad and options.refuse_if_bad:
-        log.info("import %s refused: %s", batch_id or "(command line)", report.summary())
-        return report
     try:
         _write(plan, options, progress, batch_id)
     except IntegrityError:
@@ -194,11 +211,11 @@ def import_file(
     if options.staff_user_id and entry.staff_user_id is None:
         entry.staff_user_id = options.staff_user_id
     report.committed = True
-    log.info("import %s committed: %s", batch_id or "(command line)", report.summary())
+    log.info("import %s written: %s", batch_id or "(command line)", report.summary())
     return report
 
 
-def _write(plan: _Plan, options: ImportOptions, progress: Progress, batch_id: int | None) -> None:
+def _write(plan: ImportPlan, options: ImportOptions, progress: Progress, batch_id: int | None) -> None:
     clean = plan.checked.clean
     new_rows = clean[plan.action == "new"]
     update_rows = clean[plan.action == "update"].assign(member_id=plan.existing_id[plan.action == "update"])

@@ -17,6 +17,7 @@ from flask_login import current_user
 from app.auth.permissions import requires
 from app.clock import now
 from app.errors import InvalidRequest
+from app.limits import body_limit
 from app.members import export, forms
 from app.members import import_batches as batches
 from app.members.import_reader import FIELDS
@@ -41,6 +42,7 @@ def _form_choices():
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@body_limit("UPLOAD_MAX_BYTES")
 @requires("members.import")
 def import_start():
     errors, form = {}, request.form

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from app.auth.permissions import requires
 from app.errors import InvalidRequest
+from app.limits import body_limit
 from app.organisations import imports, services
 
 bp = Blueprint("organisations", __name__, url_prefix="/staff/organisations")
@@ -87,6 +88,7 @@ def place_new():
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@body_limit("UPLOAD_MAX_BYTES")
 @requires("organisations.edit")
 def import_file():
     errors, report, kind = {}, None, request.form.get("kind", "practices")

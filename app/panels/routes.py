@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.auth.permissions import requires
 from app.errors import InvalidRequest
+from app.limits import body_limit
 from app.panels import services
 from app.panels.selection import ALGORITHMS, TIME_LIMIT_DEFAULT, TIME_LIMIT_MAX, TIME_LIMIT_MIN
 from app.panels.summary import pool_summary
@@ -52,6 +53,7 @@ def _int(value, field, message):
 
 
 @bp.route("/", methods=["POST"])
+@body_limit("UPLOAD_MAX_BYTES")
 @requires("panels.draw")
 def create():
     form = request.form.to_dict()

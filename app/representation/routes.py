@@ -9,6 +9,7 @@ from app.auth import exact as exact_figures
 from app.auth.permissions import requires
 from app.clock import today
 from app.errors import InvalidRequest
+from app.limits import body_limit
 from app.representation import audit as engine
 from app.representation import baselines, deprivation, report, services
 from app.representation import ppg as ppg_comparison
@@ -130,6 +131,7 @@ def area():
 
 
 @bp.route("/area/custom", methods=["POST"])
+@body_limit("UPLOAD_MAX_BYTES")
 @requires("audit.run")
 def upload_custom():
     upload = request.files.get("file")
