@@ -1,16 +1,19 @@
 """A batch that loses its database or Redis part-way stops, and its rows are settled by the sweeper:
 neither marked failed (they may have gone) nor sent again blindly (they may not have)."""
 
+import json
 import time
+from datetime import timedelta
 
 import pytest
 import redis.exceptions
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
+from app.clock import now
 from app.extensions import db
-from app.newsletters import sending, sweeper
-from app.newsletters.models import Campaign, Delivery
+from app.newsletters import sending, sweeper, webhooks
+from app.newsletters.models import Campaign, Delivery, TrackingEvent, WebhookBatch
 from tests.factories import create_member
 from tests.newsletters.factories import create_campaign
 
@@ -95,3 +98,64 @@ def sending_ids(campaign_id):
     """Freeze the campaign's recipients without sending them yet; returns their delivery ids."""
     sending._freeze(campaign_id)
     return list(db.session.scalars(select(Delivery.id).where(Delivery.campaign_id == campaign_id)))
+
+
+def _processed_event(delivery_id: int, campaign_id: int) -> str:
+    return json.dumps(
+        [
+            {
+                "event": "processed",
+                "sg_event_id": f"event-{delivery_id}",
+                "sg_message_id": "message.filter0001",
+                "timestamp": int(time.time()),
+                "delivery_id": str(delivery_id),
+                "campaign_id": str(campaign_id),
+            }
+        ]
+    )
+
+
+def test_events_that_arrive_while_the_sweeper_records_a_backlog_still_count_as_evidence(app, sendgrid, monkeypatch):
+    create_member()
+    campaign = create_campaign()
+    (delivery_id,) = sending_ids(campaign.id)
+    lease_and_grace = app.config["BULLETIN_CLAIM_LEASE_SECONDS"] + app.config["BULLETIN_INDOUBT_GRACE_SECONDS"]
+    # SendGrid took the message; the worker died before it could say so.
+    claimed = now() - timedelta(seconds=lease_and_grace - 0.5)
+    db.session.execute(
+        update(Delivery).where(Delivery.id == delivery_id).values(status="sending", claim_token="t", claimed_at=claimed)
+    )
+    db.session.commit()
+    moment = [claimed + timedelta(seconds=lease_and_grace - 0.5)]
+    monkeypatch.setattr(sweeper, "now", lambda: moment[0])
+    recorded_before = webhooks.process_pending
+
+    def backlog():
+        recorded = recorded_before()
+        # Recording a backlog takes a second, during which the provider's event comes in.
+        moment[0] += timedelta(seconds=1)
+        webhooks._store(_processed_event(delivery_id, campaign.id), 1)
+        return recorded
+
+    monkeypatch.setattr(webhooks, "process_pending", backlog)
+    sweeper.sweep()
+    assert _statuses(campaign.id) == {"sending": 1}  # not queued again on the strength of events unread
+    monkeypatch.setattr(webhooks, "process_pending", recorded_before)
+    sweeper.sweep()
+    assert _statuses(campaign.id) == {"sent": 1}
+    assert sendgrid.counts() == {}
+
+
+def test_a_webhook_batch_cut_off_from_the_database_stays_pending_rather_than_set_aside(app, monkeypatch):
+    create_member()
+    campaign = create_campaign()
+    (delivery_id,) = sending_ids(campaign.id)
+    batch_id = webhooks._store(_processed_event(delivery_id, campaign.id), 1)
+    monkeypatch.setattr(webhooks, "process_batch", _connection_lost)
+    with pytest.raises(OperationalError):
+        webhooks.process_pending()
+    monkeypatch.undo()
+    batch = db.session.get(WebhookBatch, batch_id)
+    assert batch.processed_at is None and webhooks.NOTE_EVENT not in batch.body
+    assert webhooks.process_pending() == 1
+    assert db.session.scalar(select(TrackingEvent.kind).where(TrackingEvent.delivery_id == delivery_id)) == "processed"
