@@ -200,7 +200,16 @@ def with_app_context(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         if has_app_context():
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            except BaseException:
+                # A worker runs job after job in one application context: a job that failed
+                # part-way (a dropped connection, a refused write) must not hand its broken
+                # transaction to the next, which would then fail before it began.
+                from app.extensions import db
+
+                db.session.rollback()
+                raise
         if _make_app is None:
             raise RuntimeError("A background job needs the app: import the app package first")
         with _make_app().app_context():

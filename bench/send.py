@@ -8,7 +8,9 @@ It also prints where the CPU went per message (workers, the sendgrid client's ow
 share of that measured on the same payloads, the server, the freeze) and the highest
 ratio that split allows on this machine's cores.
 
-    .venv/bin/python bench/send.py [--recipients 100000] [--workers 2]
+    .venv/bin/python bench/send.py [--recipients 100000] [--workers 2] [--redis URL]
+
+It starts a Redis of its own unless given one (--redis or BENCH_REDIS_URL).
 """
 
 import argparse
@@ -97,8 +99,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:63799/7"))
+    parser.add_argument(
+        "--redis", default=os.environ.get("BENCH_REDIS_URL"), help="a Redis to use (default: one started for the run)"
+    )
     args = parser.parse_args()
+    own_redis = None
+    if not args.redis:
+        from tests.support.redis_server import RedisServer
+
+        own_redis = RedisServer().start()
+        args.redis = own_redis.url
 
     tmp = Path(tempfile.mkdtemp(prefix="involve-bench-send-"))
     port = free_port()
@@ -123,6 +133,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
+        if own_redis is not None:
+            own_redis.stop()
 
 
 def run(args, env, port, server) -> None:

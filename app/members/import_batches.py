@@ -191,7 +191,9 @@ def _dispatch(batch: ImportBatch, status: str) -> None:
     from redis.exceptions import RedisError
 
     try:
-        jobs.enqueue("members.import_batch", batch.id, status, job_timeout=3600, job_id=job_id, retry=Retry(max=IMPORT_RETRIES))
+        jobs.enqueue(
+            "members.import_batch", batch.id, status, job_timeout=3600, job_id=job_id, retry=Retry(max=IMPORT_RETRIES)
+        )
     except RedisError:
         log.exception("import %s could not be queued", batch.id)
         _set_status(batch.id, "uploaded" if status == "checking" else "checked", job_id=None)

@@ -15,8 +15,10 @@ import socket
 import time
 import uuid
 
+import redis.exceptions
 from flask import current_app
 from sqlalchemy import ColumnElement, bindparam, false, func, insert, literal, or_, select, text, update
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from app import jobs
 from app.clock import now
@@ -35,6 +37,15 @@ log = logging.getLogger(__name__)
 # Provider events that prove the provider took the message.
 ACCEPTED_EVENTS = ("processed", "delivered", "deferred", "bounce", "open", "click", "spamreport")
 UNFINISHED = ("queued", "sending", "in_doubt")
+# The database or Redis went away under a batch (a restart, a dropped connection, a lock held
+# too long): nothing can be written until it is back, so the batch stops where it is.
+INTERRUPTIONS = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
 
 
 def _worker_id() -> str:
@@ -222,17 +233,23 @@ def send_batch(campaign_id: int, ids, paced: bool = False) -> dict:
     Every statement names the batch's ids as well as the claim token, so the database
     reads the batch by its primary key rather than through an index of tokens.
     """
-    if not paced:
-        deferred = _pace(campaign_id, ids)
-        if deferred:
-            return deferred
     token = uuid.uuid4().hex
     batch = _among(ids)
-    claimed = _claim(campaign_id, batch, token)
+    try:
+        if not paced:
+            deferred = _pace(campaign_id, ids)
+            if deferred:
+                return deferred
+        claimed = _claim(campaign_id, batch, token)
+    except INTERRUPTIONS as exc:
+        # A claim whose commit was cut off may still have landed: the sweeper requeues such rows.
+        return _interrupted(campaign_id, token, 0, exc)
     if not claimed:
         return {"claimed": 0}
     try:
         return _send_claimed(campaign_id, token, batch)
+    except INTERRUPTIONS as exc:
+        return _interrupted(campaign_id, token, claimed, exc)
     except Exception as exc:  # noqa: BLE001 - a claimed row must never stay `sending` for ever
         db.session.rollback()
         where = exc.__traceback__
@@ -254,6 +271,27 @@ def send_batch(campaign_id: int, ids, paced: bool = False) -> dict:
         db.session.commit()
         _finish_if_done(campaign_id)
         return {"claimed": claimed, "failed": claimed}
+
+
+def _interrupted(campaign_id: int, token: str, claimed: int, exc: Exception) -> dict:
+    """Stop a batch whose database or Redis went away, leaving its claimed rows `sending`.
+
+    The provider may already have taken them, so marking them failed would hide a sent
+    message and queueing them again would repeat it. Once the claim lease has passed, the
+    sweeper settles them as it settles any interrupted send: sent where the provider's
+    evidence says so, queued again where there is none after the grace period, and put to
+    the sender (in doubt) for SMTP, which leaves no evidence.
+    """
+    db.session.rollback()
+    # The type only: a database error's text may quote an address.
+    log.warning(
+        "campaign %s batch %s (%s rows) interrupted by %s; left for the sweeper",
+        campaign_id,
+        token,
+        claimed,
+        type(exc).__name__,
+    )
+    return {"interrupted": claimed}
 
 
 def _send_claimed(campaign_id: int, token: str, batch: ColumnElement[bool]) -> dict:

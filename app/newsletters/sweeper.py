@@ -25,11 +25,14 @@ def sweep() -> dict:
     """Settle expired claims from provider evidence, requeue stalled sends, start due schedules."""
     from app.newsletters import webhooks
 
+    # The moment is taken before the stored webhook bodies are read: every event that had
+    # arrived by then is recorded first, so "no trace after the grace period" holds even when
+    # recording a backlog of events takes longer than the grace period itself.
+    moment = now()
     webhooks.process_pending()
     cfg = current_app.config
     lease = timedelta(seconds=cfg["BULLETIN_CLAIM_LEASE_SECONDS"])
     grace = timedelta(seconds=cfg["BULLETIN_INDOUBT_GRACE_SECONDS"])
-    moment = now()
     expired = db.session.execute(
         select(Delivery.id, Delivery.claimed_at).where(
             Delivery.status == "sending", Delivery.claimed_at < moment - lease

@@ -28,6 +28,7 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.models import Member
 from app.newsletters.models import Campaign, Delivery, Suppression, TrackingEvent, WebhookBatch
+from app.newsletters.sending import INTERRUPTIONS
 from app.transactions import transactional
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,11 @@ def process_pending() -> int:
     for batch_id in ids:
         try:
             recorded += process_batch(batch_id)
+        except INTERRUPTIONS:
+            # The database or Redis went away: the batch is fine and stays pending for the next
+            # run. Set aside, its processed events would be lost as evidence of what was sent.
+            db.session.rollback()
+            raise
         except Exception as error:
             db.session.rollback()
             log.exception("webhook batch %s failed and is set aside", batch_id)

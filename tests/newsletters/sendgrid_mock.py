@@ -1,12 +1,16 @@
 """A local HTTP server that speaks the SendGrid v3 Mail Send shape and checks every request.
 
-It records each recipient it accepted, can answer 429 / 500 / slowly on demand, and
-posts signed `processed` events back to an Event Webhook URL as SendGrid does.
+It records each recipient it accepted, can answer 429 / 500 / slowly on demand (`script`)
+or for a random share of requests (`fault_rate`, drawn from `fault_rng`; every fault given
+is counted in `faults`), and posts signed `processed` events back to an Event Webhook URL
+as SendGrid does. A slow answer comes after `slow_seconds`, once the messages are taken:
+longer than the client's SENDGRID_TIMEOUT, it leaves the client in doubt.
 Run standalone (for benchmarks): python -m tests.newsletters.sendgrid_mock PORT
 """
 
 import base64
 import json
+import random
 import threading
 import time
 import urllib.request
@@ -50,6 +54,10 @@ class SendGridMock:
         self.personalization_counts: list[int] = []
         self.last_body: dict | None = None  # the last request accepted, as parsed
         self.script: list = []  # answers to give before accepting: 429, 500, "slow"
+        self.fault_rate = 0.0  # the share of other requests answered 429, 500 or slowly, at random
+        self.fault_rng = random.Random()
+        self.faults: Counter = Counter()  # faults given, by kind: "429", "500", "slow"
+        self.slow_seconds = 6.0
         self.webhook_threads: list[threading.Thread] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -140,6 +148,10 @@ class SendGridMock:
                 with mock.lock:
                     mock.requests += 1
                     step = mock.script.pop(0) if mock.script else None
+                    if step is None and mock.fault_rate and mock.fault_rng.random() < mock.fault_rate:
+                        step = mock.fault_rng.choice((429, 500, "slow"))
+                    if step is not None:
+                        mock.faults[str(step)] += 1
                 if step == 429:
                     reset = str(int(time.time()) + 1)
                     return self._answer(429, b'{"errors":[{"message":"too many"}]}', {"X-RateLimit-Reset": reset})
@@ -181,7 +193,7 @@ class SendGridMock:
                     thread.start()
                 if step == "slow":
                     # Accepted, but the answer comes too late for the client: an in-doubt batch.
-                    time.sleep(6)
+                    time.sleep(mock.slow_seconds)
                 try:
                     self._answer(202, b"", {"X-Message-Id": message_id})
                 except OSError:
