@@ -13,7 +13,7 @@ from app.api.timestamps import rfc3339
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.schemas import MAX_ID
-from app.newsletters import audiences, campaigns, reports, sending
+from app.newsletters import audiences, campaigns, controls, reports, sending
 from app.newsletters.models import Audience, Template
 from app.newsletters.schemas import (
     AudienceIn,
@@ -179,9 +179,9 @@ def control(action):
 
 for path, action, doc in (
     ("send", sending.start_send, "Freeze the recipients and start sending now."),
-    ("pause", sending.pause, "Stop claiming new batches."),
-    ("resume", sending.resume, "Carry on sending what is still queued."),
-    ("cancel", sending.cancel, "Cancel, and every delivery not yet handed over."),
+    ("pause", controls.pause, "Stop claiming new batches."),
+    ("resume", controls.resume, "Carry on sending what is still queued."),
+    ("cancel", controls.cancel, "Cancel, and every delivery not yet handed over."),
     ("unschedule", campaigns.unschedule, "Back to draft."),
 ):
     post = control(action)

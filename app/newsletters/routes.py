@@ -9,7 +9,7 @@ from app.auth.permissions import requires
 from app.errors import InvalidRequest
 from app.members import services as members
 from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS
-from app.newsletters import audiences, campaigns, content, exports, kinds, reports, sending
+from app.newsletters import audiences, campaigns, content, controls, exports, kinds, reports, sending
 from app.newsletters.models import Audience, Template
 from app.organisations import services as organisations
 from app.representation import deprivation
@@ -99,7 +99,7 @@ def campaign(campaign_id):
         "newsletters/campaign.html",
         campaign=campaign,
         checks=checks,
-        progress=sending.progress(campaign.id),
+        progress=controls.progress(campaign.id),
         errors={},
         purposes=audiences.CAMPAIGN_PURPOSES,
         kind=kinds.kind_of(campaign),
@@ -110,7 +110,7 @@ def campaign(campaign_id):
 @requires("bulletins.view")
 def campaign_progress(campaign_id):
     campaign = campaigns.get_campaign(campaign_id)
-    return {"status": campaign.status, "reason": campaign.status_reason, **sending.progress(campaign.id)}
+    return {"status": campaign.status, "reason": campaign.status_reason, **controls.progress(campaign.id)}
 
 
 @bp.route("/campaigns/<int:campaign_id>/preview")
@@ -161,7 +161,7 @@ def _campaign_page_with_errors(campaign_id, error: InvalidRequest):
         "newsletters/campaign.html",
         campaign=campaign,
         checks=checks,
-        progress=sending.progress(campaign.id),
+        progress=controls.progress(campaign.id),
         errors=errors,
         message=error.message,
         purposes=audiences.CAMPAIGN_PURPOSES,
@@ -208,7 +208,9 @@ def campaign_cancel_confirm(campaign_id):
     campaign = campaigns.get_campaign(campaign_id)
     if campaign.status not in ("draft", "scheduled", "sending", "paused"):
         return _campaign_page_with_errors(campaign_id, InvalidRequest("This campaign can no longer be cancelled.", 409))
-    return render_template("newsletters/confirm_cancel.html", campaign=campaign, progress=sending.progress(campaign.id))
+    return render_template(
+        "newsletters/confirm_cancel.html", campaign=campaign, progress=controls.progress(campaign.id)
+    )
 
 
 @bp.route("/campaigns/<int:campaign_id>/send", methods=["POST"])
@@ -237,11 +239,11 @@ def campaign_schedule(campaign_id):
 def campaign_control(campaign_id, action):
     try:
         if action == "pause":
-            sending.pause(campaign_id)
+            controls.pause(campaign_id)
         elif action == "resume":
-            sending.resume(campaign_id)
+            controls.resume(campaign_id)
         elif action == "cancel":
-            sending.cancel(campaign_id)
+            controls.cancel(campaign_id)
         else:
             campaigns.unschedule(campaign_id)
     except InvalidRequest as error:
@@ -253,7 +255,7 @@ def campaign_control(campaign_id, action):
 @requires("bulletins.send")
 def campaign_in_doubt(campaign_id):
     try:
-        sending.settle_in_doubt(campaign_id, request.form.get("action", ""))
+        controls.settle_in_doubt(campaign_id, request.form.get("action", ""))
     except InvalidRequest as error:
         return _campaign_page_with_errors(campaign_id, error)
     return redirect(url_for(".campaign", campaign_id=campaign_id))

@@ -164,7 +164,7 @@ class CampaignOut(Schema):
         return purpose_of(campaign)
 
     def _progress(self, campaign):
-        from app.newsletters.sending import progress
+        from app.newsletters.controls import progress
 
         return progress(campaign.id)
 

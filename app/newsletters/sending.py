@@ -29,7 +29,7 @@ from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, bulk_backend
 from app.members.models import Member
 from app.newsletters import audiences, campaigns, content, kinds
 from app.newsletters.models import Campaign, Delivery
-from app.newsletters.rendering import batch_values, personalise, placeholders, send_template, subject_template
+from app.newsletters.rendering import batch_values, placeholders, send_template, subject_template
 from app.transactions import transactional
 
 log = logging.getLogger(__name__)
@@ -537,83 +537,3 @@ def _finish_if_done(campaign_id: int) -> bool:
     if done:
         jobs.enqueue("bulletins.refresh_stats", campaign_id)
     return bool(done)
-
-
-# ----- the sender's controls ------------------------------------------------
-
-
-def _move(campaign_id: int, from_statuses, to_status: str, **values) -> bool:
-    moved = db.session.execute(
-        update(Campaign)
-        .where(Campaign.id == campaign_id, Campaign.status.in_(from_statuses))
-        .values(status=to_status, **values)
-    ).rowcount
-    return moved == 1
-
-
-@transactional
-def pause(campaign_id: int) -> None:
-    """Stop claiming new batches; messages already handed over are not recalled."""
-    if not _move(campaign_id, ("sending",), "paused", status_reason="Paused by the sender"):
-        raise InvalidRequest("Only a campaign that is sending can be paused.", 409)
-
-
-def resume(campaign_id: int) -> int:
-    """Carry on sending the deliveries still queued; returns how many."""
-    started = db.session.scalar(select(Campaign.started_at).where(Campaign.id == campaign_id))
-    if started is None:
-        db.session.rollback()
-        # Never frozen: resuming would mark it sent with nobody sent to.
-        raise InvalidRequest("This campaign never started sending: send or schedule it instead.", 409)
-    if not _move(campaign_id, ("paused",), "sending", status_reason="", error_count=0):
-        db.session.rollback()
-        raise InvalidRequest("Only a paused campaign can be resumed.", 409)
-    db.session.commit()
-    count = enqueue_queued(campaign_id)
-    _finish_if_done(campaign_id)
-    return count
-
-
-@transactional
-def cancel(campaign_id: int) -> int:
-    """Cancel the campaign and every delivery not yet handed to the provider."""
-    if not _move(campaign_id, ("draft", "scheduled", "sending", "paused"), "cancelled", finished_at=now()):
-        raise InvalidRequest("This campaign can no longer be cancelled.", 409)
-    return db.session.execute(
-        update(Delivery)
-        .where(Delivery.campaign_id == campaign_id, Delivery.status == "queued")
-        .values(status="cancelled", reason="campaign cancelled")
-    ).rowcount
-
-
-def settle_in_doubt(campaign_id: int, action: str) -> int:
-    """The sender's decision on interrupted SMTP deliveries: resend them, or drop them."""
-    if action not in ("resend", "drop"):
-        raise InvalidRequest("Choose resend or drop.", 400, {"action": "Choose resend or drop"})
-    query = update(Delivery).where(Delivery.campaign_id == campaign_id, Delivery.status == "in_doubt")
-    if action == "resend":
-        count = db.session.execute(query.values(status="queued", claim_token=None, claimed_at=None)).rowcount
-    else:
-        count = db.session.execute(
-            query.values(status="failed", reason="dropped by the sender after an interrupted send")
-        ).rowcount
-    db.session.commit()
-    if action == "resend":
-        enqueue_queued(campaign_id)
-    _finish_if_done(campaign_id)
-    return count
-
-
-def progress(campaign_id: int) -> dict[str, int]:
-    """Deliveries by status, for the live progress view."""
-    rows = db.session.execute(
-        select(Delivery.status, func.count()).where(Delivery.campaign_id == campaign_id).group_by(Delivery.status)
-    ).all()
-    counts = {status: 0 for status in ("queued", "sending", "sent", "failed", "skipped", "cancelled", "in_doubt")}
-    counts.update({status: n for status, n in rows})
-    counts["total"] = sum(n for _, n in rows)
-    return counts
-
-
-def personalised_preview(campaign: Campaign, values: dict) -> tuple[str, str]:
-    return personalise(campaign.prepared_html or "", values), personalise(campaign.prepared_text or "", values)

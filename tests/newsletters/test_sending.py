@@ -10,7 +10,7 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import services as members
 from app.members.models import Member
-from app.newsletters import sending, sweeper
+from app.newsletters import controls, sending, sweeper
 from app.newsletters.models import Campaign, Delivery, Suppression
 from tests.factories import create_member
 from tests.newsletters.factories import create_audience, create_campaign
@@ -146,7 +146,7 @@ def test_smtp_in_doubt_rows_wait_for_the_sender(app, outbox):
     sweeper.sweep()
     assert set(_statuses(campaign.id).values()) == {"in_doubt"}
     app.config["MAIL_BACKEND"] = "outbox"
-    sending.settle_in_doubt(campaign.id, "resend")
+    controls.settle_in_doubt(campaign.id, "resend")
     assert len(outbox()) == 1
 
 
@@ -155,10 +155,10 @@ def test_pause_stops_sending_and_resume_finishes(app, outbox):
         create_member()
     campaign = create_campaign()
     sending._freeze(campaign.id)
-    sending.pause(campaign.id)
+    controls.pause(campaign.id)
     sending.enqueue_queued(campaign.id)
     assert outbox() == []
-    assert sending.resume(campaign.id) == 2
+    assert controls.resume(campaign.id) == 2
     assert len(outbox()) == 2
     assert db.session.get(Campaign, campaign.id).status == "sent"
 
@@ -167,7 +167,7 @@ def test_cancel_marks_the_rest_cancelled(app, outbox):
     create_member()
     campaign = create_campaign()
     sending._freeze(campaign.id)
-    assert sending.cancel(campaign.id) == 1
+    assert controls.cancel(campaign.id) == 1
     sending.enqueue_queued(campaign.id)
     assert outbox() == []
     assert set(_statuses(campaign.id).values()) == {"cancelled"}

@@ -9,7 +9,7 @@ from rq import Queue
 from sqlalchemy import select
 
 from app.extensions import db
-from app.newsletters import sending
+from app.newsletters import controls, sending
 from app.newsletters.models import Delivery
 from tests.factories import create_member
 from tests.newsletters.factories import create_campaign
@@ -109,7 +109,7 @@ def test_a_campaign_cancelled_while_its_batch_waits_out_a_429_sends_nothing_more
     def cancel_soon():
         time.sleep(0.5)
         with app.app_context():
-            sending.cancel(campaign.id)
+            controls.cancel(campaign.id)
 
     canceller = threading.Thread(target=cancel_soon)
     canceller.start()
@@ -129,7 +129,7 @@ def test_a_campaign_paused_while_its_batch_waits_out_a_429_keeps_the_rest_queued
     def pause_soon():
         time.sleep(0.5)
         with app.app_context():
-            sending.pause(campaign.id)
+            controls.pause(campaign.id)
 
     pauser = threading.Thread(target=pause_soon)
     pauser.start()

@@ -9,7 +9,7 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.models import Member
-from app.newsletters import campaigns, sending, sweeper
+from app.newsletters import campaigns, controls, sweeper
 from app.newsletters.models import Campaign, Delivery
 from tests.factories import create_member, create_staff_user, csrf_token, login
 from tests.newsletters.factories import create_campaign
@@ -57,5 +57,5 @@ def test_resume_refuses_a_campaign_that_never_started_sending(app, client):
     db.session.expire_all()
     assert db.session.get(Campaign, campaign.id).status == "paused"
     with pytest.raises(InvalidRequest):
-        sending.resume(campaign.id)
+        controls.resume(campaign.id)
     assert db.session.scalar(select(func.count()).select_from(Delivery)) == 0
