@@ -81,7 +81,9 @@ class Config:
     # Emails nobody signed in to ask for (confirmations, new links, "already signed up"): however
     # often and from however many places an address is typed, its owner gets at most this many a day.
     UNASKED_EMAILS_PER_DAY = int(os.environ.get("UNASKED_EMAILS_PER_DAY", "5"))
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per 15 minutes")
+    # Failed sign-ins only: per address the request comes from, and per email address tried.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "40 per 15 minutes")
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "10 per 15 minutes")
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or (os.environ.get("REDIS_URL") or "memory://")
@@ -133,6 +135,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SIGNUP_RATE_LIMIT = "1000 per minute"
     LOGIN_RATE_LIMIT = "1000 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "1000 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = ""
     PUBLIC_BASE_URL = "http://localhost"

@@ -123,6 +123,28 @@ class TestRateLimit:
         assert "too many" in refused.get_data(as_text=True).lower()
 
 
+class TestOfficeBehindOneGateway:
+    @pytest.fixture
+    def config_overrides(self):
+        return {"LOGIN_RATE_LIMIT": "6 per minute", "LOGIN_ADDRESS_RATE_LIMIT": "3 per minute"}
+
+    def test_sign_ins_that_work_never_lock_the_office_out(self, client):
+        people = [create_staff_user("comms") for _ in range(10)]
+        for person in people * 2:
+            assert sign_in(client, person.email).status_code == 302
+            client.post(
+                "/staff/logout", data={"csrf_token": csrf_token(client.get("/staff/account").get_data(as_text=True))}
+            )
+        assert sign_in(client, people[0].email).status_code == 302
+
+    def test_guessing_one_address_locks_that_address_not_the_colleague_beside_it(self, client):
+        target, colleague = create_staff_user("comms"), create_staff_user("comms")
+        for _ in range(3):
+            assert sign_in(client, target.email, "a guess").status_code == 400
+        assert sign_in(client, target.email).status_code == 429
+        assert sign_in(client, colleague.email).status_code == 302
+
+
 def test_set_up_two_factor_from_your_account(client, clock):
     user = create_staff_user("engagement")
     login(client, user)

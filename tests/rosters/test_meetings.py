@@ -92,7 +92,12 @@ def test_sign_in_sheet_lists_members(client):
     meeting = create_meeting(roster)
     login(client, create_staff_user("comms"))
     page = client.get(f"/staff/meetings/{meeting.id}/sign-in-sheet").get_data(as_text=True)
-    assert "Person0 Test0" in page and "Person1 Test1" in page and "@media print" in page
+    assert "Person0 Test0" in page and "Person1 Test1" in page
+    # Its layout comes from a stylesheet the Content-Security-Policy allows, not an inline style it blocks.
+    assert "<style" not in page
+    sheet = client.get("/static/css/sign-in-sheet.css")
+    assert "/static/css/sign-in-sheet.css" in page and sheet.status_code == 200
+    assert "@media print" in sheet.get_data(as_text=True) and "border: 1px solid" in sheet.get_data(as_text=True)
 
 
 def test_payments_total_per_member_per_financial_year():
