@@ -95,8 +95,8 @@ def test_sign_in_sheet_lists_members(client):
     assert "Person0 Test0" in page and "Person1 Test1" in page
     # Its layout comes from a stylesheet the Content-Security-Policy allows, not an inline style it blocks.
     assert "<style" not in page
-    sheet = client.get("/static/css/sign-in-sheet.css")
-    assert "/static/css/sign-in-sheet.css" in page and sheet.status_code == 200
+    sheet = client.get("/assets/css/sign-in-sheet.css")
+    assert "/assets/css/sign-in-sheet.css" in page and sheet.status_code == 200
     assert "@media print" in sheet.get_data(as_text=True) and "border: 1px solid" in sheet.get_data(as_text=True)
 
 
