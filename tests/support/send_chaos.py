@@ -255,6 +255,7 @@ def run(
     rng: random.Random,
     workers: int = 2,
     fault_seconds: tuple[float, float] | None = (1.0, 3.0),
+    fault_window: float = float("inf"),
     provider_fault_rate: float = 0.0,
     provider_delay: float = 0.0,
     timeout: float = 60.0,
@@ -262,11 +263,12 @@ def run(
 ) -> Figures:
     """Send `campaign_id` through `workers` RQ workers under fire; the figures once it is `sent`.
 
-    `fault_seconds` is the range the pause between two process faults is drawn from (None: no
-    process faults); `provider_fault_rate` the share of provider requests refused or answered
-    late; `provider_delay` the time the provider takes over every request. `sendgrid` must
-    post its events to the app's webhook. Raises TimeoutError, with the figures so far, if the
-    campaign is not sent within `timeout` seconds.
+        `fault_seconds` is the range the pause between two process faults is drawn from (None: no
+        process faults) and `fault_window` how long from the start they go on, after which the send
+    must recover and finish; `provider_fault_rate` the share of provider requests refused or answered
+        late; `provider_delay` the time the provider takes over every request. `sendgrid` must
+        post its events to the app's webhook. Raises TimeoutError, with the figures so far, if the
+        campaign is not sent within `timeout` seconds.
     """
     app.config["REDIS_URL"] = redis.url
     env = worker_environment(app.config)
@@ -308,7 +310,7 @@ def run(
                     worker.stop()
                     pool[index] = new_worker()
                     figures.worker_restarts += 1
-            if moment >= next_fault:
+            if moment >= next_fault and moment - started < fault_window:
                 journal.note(f"fault: {faults.inject()}")
                 next_fault = moment + rng.uniform(*fault_seconds)
             time.sleep(0.1)
