@@ -51,6 +51,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     register_cli(app)
 
+    from app.clock import in_uk, uk_time
+
+    app.jinja_env.filters["uk_time"] = uk_time
+    app.jinja_env.filters["in_uk"] = in_uk
+
     @app.context_processor
     def template_globals():
         from app.auth.permissions import can

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from flask import current_app
 from sqlalchemy import case, func, select, update
 
-from app.clock import now
+from app.clock import in_uk, now
 from app.extensions import db
 from app.members import equality
 from app.members.vocab import SELF_REPORTED_AGE_BANDS, age_on, self_reported_band_for_age
@@ -393,7 +393,7 @@ def activity_chart(points: list[dict], width: int = 640, height: int = 180, unit
         bars.append(
             {
                 "at": at,
-                "label": at.strftime(label_format),
+                "label": in_uk(at).strftime(label_format),
                 "open": opens,
                 "click": clicks,
                 "x": round(x, 1),

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from app.auth.permissions import requires
+from app.clock import from_uk
 from app.errors import InvalidRequest
 from app.members import services as members
 from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS
@@ -171,7 +172,7 @@ def _campaign_page_with_errors(campaign_id, error: InvalidRequest):
 
 def _scheduled_at(raw: str) -> datetime:
     try:
-        return datetime.fromisoformat(raw).replace(tzinfo=None)
+        return from_uk(datetime.fromisoformat(raw))
     except ValueError:
         raise InvalidRequest(
             "Enter a date and time.", 400, {"scheduled_at": "Enter a date and time, like 2026-03-01T09:00"}

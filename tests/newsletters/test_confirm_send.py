@@ -1,11 +1,11 @@
 """A send, a schedule and a cancel ask first, saying who will receive the campaign and who is left out."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
-from app.clock import now
+from app.clock import in_uk, now
 from app.extensions import db
 from app.newsletters.models import Campaign, Suppression
 from tests.factories import create_member, create_staff_user, csrf_token, login
@@ -63,18 +63,41 @@ def test_scheduling_asks_first_with_the_time(client, comms, outbox):
     at = (now() + timedelta(days=2)).replace(second=0, microsecond=0)
     form = client.get(f"/staff/bulletins/campaigns/{campaign.id}/schedule").get_data(as_text=True)
     assert "When should it go?" in form and 'name="scheduled_at"' in form
-    page = client.get(f"/staff/bulletins/campaigns/{campaign.id}/schedule?scheduled_at={at:%Y-%m-%dT%H:%M}")
+    page = client.get(f"/staff/bulletins/campaigns/{campaign.id}/schedule?scheduled_at={in_uk(at):%Y-%m-%dT%H:%M}")
     text = _text(page.get_data(as_text=True))
     assert "Schedule this campaign for 1 person?" in text and "Schedule for 1 person" in text
-    assert f"{at:%-d %B %Y at %H:%M} UTC" in text
+    assert f"{in_uk(at):%-d %B %Y at %H:%M %Z}" in text
     assert db.session.get(Campaign, campaign.id).status == "draft"
     done = client.post(
         f"/staff/bulletins/campaigns/{campaign.id}/schedule",
-        data={"csrf_token": csrf_token(page.get_data(as_text=True)), "scheduled_at": f"{at:%Y-%m-%dT%H:%M}"},
+        data={"csrf_token": csrf_token(page.get_data(as_text=True)), "scheduled_at": f"{in_uk(at):%Y-%m-%dT%H:%M}"},
     )
     assert done.status_code == 302
     scheduled = db.session.get(Campaign, campaign.id)
     assert scheduled.status == "scheduled" and scheduled.scheduled_at == at
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("2099-07-01T09:00", datetime(2099, 7, 1, 8, 0), "1 July 2099 at 09:00 BST"),
+        ("2099-12-01T09:00", datetime(2099, 12, 1, 9, 0), "1 December 2099 at 09:00 GMT"),
+    ],
+)
+def test_a_schedule_is_typed_and_shown_in_uk_time(client, comms, typed, stored, shown):
+    create_member()
+    campaign = create_campaign()
+    form = client.get(f"/staff/bulletins/campaigns/{campaign.id}/schedule").get_data(as_text=True)
+    assert "Schedule for (UK time)" in form
+    page = client.get(f"/staff/bulletins/campaigns/{campaign.id}/schedule?scheduled_at={typed}")
+    assert shown in _text(page.get_data(as_text=True))
+    client.post(
+        f"/staff/bulletins/campaigns/{campaign.id}/schedule",
+        data={"csrf_token": csrf_token(page.get_data(as_text=True)), "scheduled_at": typed},
+    )
+    assert db.session.get(Campaign, campaign.id).scheduled_at == stored
+    status = _text(client.get(f"/staff/bulletins/campaigns/{campaign.id}").get_data(as_text=True))
+    assert f"Scheduled for {shown.replace(' at ', ' ')}" in status
 
 
 def test_a_schedule_in_the_past_or_unreadable_is_refused_beside_the_field(client, comms):

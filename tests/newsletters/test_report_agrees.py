@@ -83,5 +83,5 @@ def test_an_hour_of_activity_is_charted_by_the_minute_with_labelled_axes(app, cl
     login(client, create_staff_user("analyst"))
     page = client.get(f"/staff/bulletins/campaigns/{campaign.id}/report").get_data(as_text=True)
     assert 'data-axis="y"' in page and 'data-axis="x"' in page
-    assert "Time (UTC), per 5 minutes" in page
+    assert "Time (UK time), per 5 minutes" in page
     assert f">{start:%-d %b %H:%M}</text>" in page
