@@ -5,13 +5,15 @@ this module only words them. Snapshots saved before disclosure control kept exac
 are published here from their rounded, suppressed counts, so no exact figure leaves either way.
 """
 
+import re
+
 from app.statistics import disclosure
 from app.statistics.suppression import suppress
 
 # Where to look for more people in each characteristic: areas and channels, never individuals'
 # special-category answers.
 CHANNELS = {
-    "age_band": "youth and student services, colleges, parent groups, social media, and older people's forums",
+    "age_band": "local groups and services used by people of these ages, and social media",
     "sex": "places and groups used mostly by the under-represented sex (e.g. men's sheds, parent and baby groups)",
     "broad_ethnic_group": "community, faith and voluntary organisations, and events in the areas where more people "
     "of the group live",
@@ -24,7 +26,32 @@ CHANNELS = {
     "food banks and door-to-door or local advertising there",
 }
 
+# Where people of an age are found, by the oldest age a band holds (a band is "Aged 20 to 24
+# years", "Aged 85 years and over" and the like).
+AGE_CHANNELS = (
+    (
+        24,
+        "youth and student services, colleges and sixth forms, youth councils, young carers' groups, and social media",
+    ),
+    (49, "workplaces, parent and toddler groups, nurseries and school gates, sports clubs, and social media"),
+    (64, "workplaces, community centres, carers' groups, faith groups, and local radio and newspapers"),
+    (200, "older people's forums, lunch clubs, libraries, GP practices and pharmacies, and printed materials"),
+)
+
 KEEP = ("key", "label", "base", "status", "message", "notes")
+
+
+def where_to_look(key: str, category: str) -> str:
+    """Areas and channels where more people of `category` may be found; for ages, ones used at that age."""
+    ages = [int(part) for part in re.findall(r"\d+", category)] if key == "age_band" else []
+    if ages:
+        youngest = 0 if "and under" in category else min(ages)
+        oldest = 200 if "and over" in category else max(ages)
+        first = next(text for top, text in AGE_CHANNELS if youngest <= top)
+        last = next(text for top, text in AGE_CHANNELS if oldest <= top)
+        # A band across two of the rows above ("Aged 60 to 69 years") gets the places of both.
+        return first if first == last else f"{first}; {last}"
+    return CHANNELS.get(key, "")
 
 
 def present(results: dict) -> list[dict]:
@@ -99,7 +126,7 @@ def recruitment_targets(results: dict) -> list[dict]:
                     "key": entry["key"],
                     "category": c["category"],
                     "more": disclosure.recruits_needed(c, entry["known"], c["population_share_value"]),
-                    "channels": CHANNELS.get(entry["key"], ""),
+                    "channels": where_to_look(entry["key"], c["category"]),
                     # Areas, never people's answers: deprivation comes from where someone lives.
                     "decile": int(c["category"]) if entry["key"] == "imd_decile" else None,
                 }
