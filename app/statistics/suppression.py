@@ -17,6 +17,11 @@ def _settings(below: int | None, round_to: int | None) -> tuple[int, int]:
     return (8 if below is None else below), (5 if round_to is None else round_to)
 
 
+def rounding() -> int:
+    """The ROUND_TO counts are rounded to (1: not rounded)."""
+    return _settings(None, None)[1]
+
+
 def is_small(count: int | None, below: int | None = None) -> bool:
     """True for a count that must be hidden (1 to SUPPRESS_BELOW - 1); None and 0 are not small."""
     below, _ = _settings(below, None)

@@ -15,7 +15,7 @@ from sqlalchemy import String, cast, func, select
 
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.statistics.suppression import SUPPRESSED, derived, is_small, share, suppress, suppress_table
+from app.statistics.suppression import SUPPRESSED, derived, is_small, rounding, share, suppress, suppress_table
 from app.surveys.models import Answer, Invitation, Response, Survey
 from app.surveys.questions import TEXT_KINDS, options_of
 
@@ -342,20 +342,28 @@ def tracking(survey) -> dict:
     }
 
 
+def _rate(part, whole) -> int | str:
+    if SUPPRESSED in (part, whole):
+        return SUPPRESSED
+    return round(100 * (part or 0) / whole) if whole else 0
+
+
 def present_tracking(raw: dict) -> dict:
     """Tracking figures as shown: counts suppressed, rates hidden when worked out from a hidden count."""
     completed, started, invited = raw["completed"], raw["started"], raw["invited"]
     target = raw["target"]
     peak = max([d["total"] for d in raw["days"]] + [target or 0, 1])
+    shown = {"invited": suppress(invited), "started": suppress(started), "completed": suppress(completed)}
     return {
         "mode": raw["mode"],
-        "invited": suppress(invited),
-        "started": suppress(started),
-        "completed": suppress(completed),
-        "completion_rate": share(completed, started) if started else None,
-        "response_rate": share(completed, invited) if invited else None,
+        **shown,
+        # Rates are worked out from the counts as shown, so the page adds up: 10 started and
+        # 10 completed (each rounded) reads 100%, never the 90% of the exact counts behind them.
+        "completion_rate": _rate(shown["completed"], shown["started"]) if started else None,
+        "response_rate": _rate(shown["completed"], shown["invited"]) if invited else None,
         "target": target,
-        "target_percent": share(completed, target) if target else None,
+        "target_percent": _rate(shown["completed"], target) if target else None,
+        "rounded_to": rounding(),
         "days": [
             {
                 "day": d["day"].isoformat(),

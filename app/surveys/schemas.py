@@ -103,6 +103,7 @@ class TrackingOut(Schema):
     completion_rate = fields.Raw(metadata={"description": 'Percent, "*" or null'})
     response_rate = fields.Raw(metadata={"description": 'Percent of invited, "*" or null'})
     target = fields.Int(allow_none=True)
+    rounded_to = fields.Int(metadata={"description": "Counts are rounded to the nearest this; 1 when not rounded"})
     days = fields.List(fields.Nested(DayOut))
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from app.surveys import analysis, themes
-from tests.factories import create_member
+from tests.factories import create_member, create_staff_user, login
 from tests.surveys.factories import TRANSPORT, create_survey, questions_of
 from tests.surveys.response_factories import create_response, create_responses, invite
 
@@ -135,6 +135,23 @@ def test_tracking_counts_invited_started_completed_and_days_against_target(app):
         ("2026-02-02", 0, 1),
         ("2026-02-03", 1, 2),
     ]
+
+
+class TestRoundedTracking:
+    @pytest.fixture
+    def config_overrides(self):
+        return {"SUPPRESS_BELOW": 8, "ROUND_TO": 5}
+
+    def test_rates_are_worked_out_from_the_counts_shown(self, client):
+        survey = create_survey()
+        for number in range(10):
+            create_response(survey, {}, completed=number < 9)
+        shown = analysis.present_tracking(analysis.tracking(survey))
+        # 10 started and 9 completed show as 10 and 10: the rate shown agrees with them.
+        assert (shown["started"], shown["completed"], shown["completion_rate"]) == (10, 10, 100)
+        login(client, create_staff_user("analyst"))
+        page = client.get(f"/staff/surveys/{survey.id}/results").get_data(as_text=True)
+        assert "Counts are rounded to the nearest 5" in page and "90%" not in page
 
 
 def test_free_text_search_paging_and_themes(app):
