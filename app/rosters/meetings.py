@@ -203,9 +203,13 @@ def mark_attendance(
     wanted.update({f"registration-{k}": v for k, v in (registration_marks or {}).items()})
     people = {p.key: p for p in sign_in_list(meeting)}
     errors = {}
+    # Meeting times are kept as the UK wall-clock time they were entered in.
+    not_started = meeting.starts_at > clock.in_uk(clock.now()).replace(tzinfo=None)
     for key, status in wanted.items():
         if status not in ATTENDANCE:
             errors[key] = "Choose attended, apologies or did not attend"
+        elif not_started and status != "apologies":
+            errors[key] = "This meeting has not started yet: only apologies can be recorded before it"
         elif key not in people:
             errors[key] = "This person is not a member of the group or registered for the event"
     if errors:

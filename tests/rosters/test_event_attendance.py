@@ -3,10 +3,12 @@
 import io
 from datetime import date, datetime, timedelta
 
+import pytest
 from openpyxl import load_workbook
 
 from app import clock
 from app.audit.models import AuditLogEntry
+from app.errors import InvalidRequest
 from app.extensions import db
 from app.rosters import events, meetings
 from app.rosters.models import Attendance
@@ -19,7 +21,22 @@ def _event_with_registrants():
     member = create_member(first_name="Mo", last_name="Member", email="mo@example.org")
     events.register(event, "Mo Member", "mo@example.org", member_id=member.id)
     bob = events.register(event, "Bob Brown", "bob@example.org").registration
+    # The day comes: attendance is taken once the event has begun.
+    event.starts_at = clock.now() - timedelta(hours=1)
+    db.session.commit()
     return event, member, bob
+
+
+def test_only_apologies_can_be_recorded_before_a_meeting_starts():
+    roster, person = create_roster(), create_member()
+    add(roster, person)
+    meeting = create_meeting(roster, clock.now() + timedelta(days=2))
+    with pytest.raises(InvalidRequest) as refused:
+        meetings.mark_attendance(meeting, {person.id: "attended"})
+    assert "has not started yet" in refused.value.errors[f"member-{person.id}"]
+    assert meetings.attendance_for(meeting) == {}
+    meetings.mark_attendance(meeting, {person.id: "apologies"})
+    assert meetings.attendance_for(meeting)[person.id].status == "apologies"
 
 
 def test_registrant_who_is_not_a_member_is_on_the_sign_in_sheet_and_can_be_marked(client):
