@@ -8,7 +8,7 @@ from app.extensions import db
 from app.members.models import Member
 from app.newsletters import controls, sending
 from app.newsletters.models import Campaign, Delivery
-from tests.factories import create_member
+from tests.factories import create_member, create_staff_user, login
 from tests.newsletters.factories import create_campaign
 
 
@@ -71,3 +71,18 @@ def test_retry_is_refused_while_sending_or_when_nothing_failed(app, outbox):
     with pytest.raises(InvalidRequest, match="finished sending or is paused"):
         controls.retry_failed(draft.id)
     assert db.session.get(Campaign, campaign.id).status == "sent"
+
+
+def test_the_page_asks_first_naming_the_number_and_the_api_retries_once(app, client, api, outbox, tmp_path):
+    campaign, members = _send_while_the_provider_refuses(app, tmp_path)
+    login(client, create_staff_user("comms"))
+    page = client.get(f"/staff/bulletins/campaigns/{campaign.id}")
+    assert "Retry failed deliveries" in page.get_data(as_text=True)
+    confirm = client.get(f"/staff/bulletins/campaigns/{campaign.id}/retry-failed").get_data(as_text=True)
+    assert "Retry 3 failed deliveries" in confirm and outbox() == []
+
+    first = api.post(f"/api/v1/campaigns/{campaign.id}/retry-failed")
+    assert first.status_code == 200 and first.get_json()["recipients"] == 3
+    again = api.post(f"/api/v1/campaigns/{campaign.id}/retry-failed")
+    assert again.status_code == 409 and "no failed deliveries" in again.get_json()["message"]
+    assert len(outbox()) == 3
