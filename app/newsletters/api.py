@@ -183,15 +183,21 @@ for path, action, doc in (
     ("resume", controls.resume, "Carry on sending what is still queued."),
     ("cancel", controls.cancel, "Cancel, and every delivery not yet handed over."),
     ("unschedule", campaigns.unschedule, "Back to draft."),
+    (
+        "retry-failed",
+        controls.retry_failed,
+        "Queue the failed deliveries again, once each, skipping anyone no longer able to receive it; "
+        "recipients is how many were queued. 409 when nothing failed or the campaign is not sent or paused.",
+    ),
 ):
     post = control(action)
     post.__doc__ = doc
     view = type(
-        f"Campaign{path.title()}",
+        f"Campaign{path.title().replace('-', '')}",
         (MethodView,),
         {"post": authenticate("bulletins.send")(bp.response(200, SendOut)(post))},
     )
-    bp.route(f"/campaigns/<int:campaign_id>/{path}", endpoint=f"campaign_{path}")(view)
+    bp.route(f"/campaigns/<int:campaign_id>/{path}", endpoint=f"campaign_{path.replace('-', '_')}")(view)
 
 
 @bp.route("/campaigns/<int:campaign_id>/report")

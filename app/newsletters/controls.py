@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
+from app.newsletters import audiences
 from app.newsletters.models import Campaign, Delivery
 from app.newsletters.sending import _finish_if_done, enqueue_queued
 from app.transactions import transactional
@@ -86,3 +87,57 @@ def progress(campaign_id: int) -> dict[str, int]:
     counts.update({status: n for status, n in rows})
     counts["total"] = sum(n for _, n in rows)
     return counts
+
+
+RETRYABLE_FROM = ("sent", "paused")
+
+
+def retry_failed(campaign_id: int) -> int:
+    """Put the failed deliveries back in the queue once the cause is fixed; returns how many.
+
+    Only rows still failed move, in one conditional UPDATE, so two retries at once queue
+    each row once. Anyone no longer able to receive this campaign (unsubscribed, erased,
+    suppressed since) is skipped with the reason, never retried.
+    """
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise InvalidRequest("There is no such campaign.", 404)
+    purpose = audiences.purpose_of(campaign)
+    if not _move(campaign_id, RETRYABLE_FROM, "sending", status_reason="", error_count=0, finished_at=None):
+        db.session.rollback()
+        raise InvalidRequest("Only a campaign that has finished sending or is paused can retry failed deliveries.", 409)
+    failed = (Delivery.campaign_id == campaign_id, Delivery.status == "failed")
+    eligible = Delivery.member_id.in_(audiences.recipients_query({}, purpose))
+    db.session.execute(
+        update(Delivery)
+        .where(*failed, ~eligible)
+        .values(status="skipped", reason="not retried: no longer subscribed or able to receive this campaign")
+        .execution_options(synchronize_session=False)
+    )
+    count = db.session.execute(
+        update(Delivery)
+        .where(*failed, eligible)
+        .values(status="queued", claim_token=None, claimed_at=None, attempts=0, reason="")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not count:
+        db.session.rollback()
+        raise InvalidRequest("There are no failed deliveries to retry.", 409)
+    db.session.commit()
+    enqueue_queued(campaign_id)
+    _finish_if_done(campaign_id)
+    return count
+
+
+def retryable(campaign_id: int) -> int:
+    """How many failed deliveries a retry would queue again (those still able to receive)."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.status not in RETRYABLE_FROM:
+        return 0
+    return db.session.scalar(
+        select(func.count()).where(
+            Delivery.campaign_id == campaign_id,
+            Delivery.status == "failed",
+            Delivery.member_id.in_(audiences.recipients_query({}, audiences.purpose_of(campaign))),
+        )
+    )

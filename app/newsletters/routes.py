@@ -214,6 +214,27 @@ def campaign_cancel_confirm(campaign_id):
     )
 
 
+@bp.route("/campaigns/<int:campaign_id>/retry-failed")
+@requires("bulletins.send")
+def campaign_retry_confirm(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    count = controls.retryable(campaign.id)
+    if not count:
+        return _campaign_page_with_errors(campaign_id, InvalidRequest("There are no failed deliveries to retry.", 409))
+    return render_template("newsletters/confirm_retry.html", campaign=campaign, count=count)
+
+
+@bp.route("/campaigns/<int:campaign_id>/retry-failed", methods=["POST"])
+@requires("bulletins.send")
+def campaign_retry(campaign_id):
+    try:
+        count = controls.retry_failed(campaign_id)
+    except InvalidRequest as error:
+        return _campaign_page_with_errors(campaign_id, error)
+    flash(f"Retrying {count:,} failed deliveries.")
+    return redirect(url_for(".campaign", campaign_id=campaign_id))
+
+
 @bp.route("/campaigns/<int:campaign_id>/send", methods=["POST"])
 @requires("bulletins.send")
 def campaign_send(campaign_id):
