@@ -42,6 +42,17 @@ def test_unsubscribe_from_everything_is_immediate(client):
     assert not any(members.has_live_consent(member, p) for p in ("bulletin", "involvement", "surveys"))
 
 
+def test_after_unsubscribing_the_page_says_so_and_offers_no_second_unsubscribe(client):
+    member = create_member("m@example.org")
+    path, token = _open(client, member)
+    assert "Unsubscribe from everything" in page_text(client.get(path))
+    client.post(path + "/unsubscribe", data={"csrf_token": token})
+    text = page_text(client.get(path))
+    assert "Unsubscribe from everything" not in text
+    assert "You are unsubscribed from everything" in text
+    assert "To subscribe again" in text
+
+
 def test_unsubscribe_needs_the_form_token(client):
     member = create_member("m@example.org")
     path, _ = _open(client, member)
