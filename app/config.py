@@ -77,7 +77,11 @@ class Config:
     # How long the sign-up form waits between its first step and the equality questions.
     SIGNUP_STEP_MAX_AGE = int(os.environ.get("SIGNUP_STEP_MAX_AGE", "3600"))
 
-    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "10 per hour")
+    # Sign-ups and requests for a new link that were accepted (a form sent back with mistakes
+    # marked costs nothing): per network address, which a whole venue's Wi-Fi shares, and per
+    # email address typed.
+    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "60 per hour")
+    SIGNUP_ADDRESS_RATE_LIMIT = os.environ.get("SIGNUP_ADDRESS_RATE_LIMIT", "4 per hour")
     # Emails nobody signed in to ask for (confirmations, new links, "already signed up"): however
     # often and from however many places an address is typed, its owner gets at most this many a day.
     UNASKED_EMAILS_PER_DAY = int(os.environ.get("UNASKED_EMAILS_PER_DAY", "5"))
@@ -134,6 +138,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SIGNUP_RATE_LIMIT = "1000 per minute"
+    SIGNUP_ADDRESS_RATE_LIMIT = "1000 per minute"
     LOGIN_RATE_LIMIT = "1000 per minute"
     LOGIN_ADDRESS_RATE_LIMIT = "1000 per minute"
     RATELIMIT_STORAGE_URI = "memory://"

@@ -1,5 +1,8 @@
 """Errors raised by services and how they reach a person or an API client."""
 
+import math
+import time
+
 from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -74,6 +77,29 @@ def too_large() -> tuple[str, str]:
     return "What you sent is too large", f"The form holds too much text{up_to}. Send less at a time."
 
 
+def wait_in_words(seconds: float) -> str:
+    """How long to wait, as a person says it, never less than it is: 61 seconds -> "2 minutes"."""
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours, minutes = divmod(minutes, 60)
+    words = f"{hours} hour{'s' if hours != 1 else ''}"
+    return words + (f" {minutes} minute{'s' if minutes != 1 else ''}" if minutes else "")
+
+
+def _seconds_until_retry() -> int | None:
+    """How long until the limit this request passed lets it through again, when it is known."""
+    from app.extensions import limiter
+
+    try:
+        breached = limiter.current_limit
+    except RuntimeError:
+        return None
+    if breached is None:
+        return None
+    return max(1, math.ceil(breached.reset_at - time.time()))
+
+
 def register_error_handlers(app) -> None:
     @app.errorhandler(InvalidRequest)
     def invalid_request(error: InvalidRequest):
@@ -97,7 +123,11 @@ def register_error_handlers(app) -> None:
         elif error.code == 413:
             title, message = too_large()
         elif error.code == 429:
-            message = "You have tried too many times. Wait a while and try again."
+            wait = _seconds_until_retry()
+            if wait is None:
+                message = "You have tried too many times. Wait a while and try again."
+            else:
+                message = f"You have tried too many times. Try again in {wait_in_words(wait)}."
         elif error.description and error.code not in (404, 500):
             message = error.description
         response = make_response(render_error(error.code or 500, message, errors, title))
@@ -105,6 +135,10 @@ def register_error_handlers(app) -> None:
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value
+        if error.code == 429 and "Retry-After" not in response.headers:
+            wait = _seconds_until_retry()
+            if wait is not None:
+                response.headers["Retry-After"] = str(wait)
         return response
 
     @app.errorhandler(Exception)

@@ -2,14 +2,14 @@
 
 import json
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 
 from app.errors import InvalidRequest
 from app.extensions import limiter
 from app.members import services as members
 from app.members import subject_access
 from app.members.vocab import CONSENT_PURPOSES
-from app.public import bp
+from app.public import bp, rate_limits
 from app.public import services as journey
 from app.public.forms import (
     SIGNUP_FIELDS,
@@ -29,10 +29,6 @@ def _bad_link():
 
 def _member_or_none(token: str):
     return journey.member_from_link("preferences", token)
-
-
-def _limit() -> str:
-    return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
 def _preferences_page(member, token: str, errors=None, status: int = 200):
@@ -184,7 +180,13 @@ def preferences_erase(token: str):
 
 
 @bp.route("/preferences/new-link", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(rate_limits.per_network_address, methods=["POST"], deduct_when=rate_limits.real_attempt)
+@limiter.limit(
+    rate_limits.per_email_address,
+    key_func=rate_limits.email_address_key,
+    methods=["POST"],
+    deduct_when=rate_limits.real_attempt,
+)
 def preferences_new_link():
     if request.method in ("GET", "HEAD"):
         return render_template("public/new_link.html", errors={}, values={})

@@ -1,6 +1,6 @@
 """The Get Involved journey: details, equality questions, check your email, confirm."""
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 
 from app.errors import InvalidRequest
 from app.extensions import limiter
@@ -14,16 +14,12 @@ from app.members.vocab import (
     SELF_REPORTED_AGE_BANDS,
 )
 from app.organisations.services import all_practices
-from app.public import bp
+from app.public import bp, rate_limits
 from app.public import services as journey
 from app.public.forms import HONEYPOT, SIGNUP_FIELDS, ordered, read_details, read_equality
 
 SESSION_KEY = "signup_step"
 CONTACT_PURPOSES = [(p, CONSENT_PURPOSES[p][1]) for p in members.CONTACT_PURPOSES]
-
-
-def _signup_limit() -> str:
-    return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
 def details_choices() -> dict:
@@ -66,7 +62,13 @@ def _details_page(values, errors=None, status=200):
 
 
 @bp.route("/get-involved", methods=["GET", "POST"])
-@limiter.limit(_signup_limit, methods=["POST"])
+@limiter.limit(rate_limits.per_network_address, methods=["POST"], deduct_when=rate_limits.real_attempt)
+@limiter.limit(
+    rate_limits.per_email_address,
+    key_func=rate_limits.email_address_key,
+    methods=["POST"],
+    deduct_when=rate_limits.real_attempt,
+)
 def get_involved():
     if request.method in ("GET", "HEAD"):
         return _details_page(request.form)
@@ -92,6 +94,7 @@ def get_involved():
 
 
 @bp.route("/get-involved/about-you", methods=["GET", "POST"])
+@limiter.limit(rate_limits.per_network_address, methods=["POST"], deduct_when=rate_limits.real_attempt)
 def equality_step():
     token = session.get(SESSION_KEY)
     if not token:
@@ -126,6 +129,7 @@ def check_email():
 
 
 @bp.route("/get-involved/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(rate_limits.per_network_address, methods=["POST"], deduct_when=rate_limits.real_attempt)
 def confirm(token: str):
     asked = journey.confirm_request(token)
     if asked is None:
