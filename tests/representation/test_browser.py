@@ -40,3 +40,28 @@ def test_audit_and_panel_pages_have_no_accessibility_violations(live_server, pag
         assert _violations(page) == [], path
     page.goto(server + "/staff/representation/?on=2026-06-01")
     assert page.get_by_text("Under-represented").count() > 0
+
+
+@pytest.mark.browser
+def test_every_column_of_the_audit_tables_is_in_view_on_a_laptop_screen(live_server, page):
+    load_area()
+    on = date(2026, 6, 1)
+    for i in range(60):
+        create_member(date_of_birth=born_years_before(on, 20 + i), equality={"ethnic_group": "white", "sex": "female"})
+    user = create_staff_user("engagement")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server + "/staff/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.goto(live_server + "/staff/representation/?on=2026-06-01")
+    regions = page.locator(".involve-table-scroll")
+    assert regions.count() > 0
+    # Nothing is hidden behind a sideways scroll (NHS.UK tables stand 2 px out on each side):
+    # Ratio, Gap, interval and Flag are on screen.
+    hidden = regions.evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 8).map(e => [e.scrollWidth, e.clientWidth])"
+    )
+    assert hidden == []
+    assert page.get_by_role("columnheader", name="Flag").first.is_visible()
