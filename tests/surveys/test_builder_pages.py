@@ -315,3 +315,13 @@ def test_garbage_in_any_field_gets_a_message_not_an_error_page(staff):
     assert follow.show_if == {} and question.position == 1
     assert [q.text for q in builder.questions_of(survey)] == ["Do you drive?", "Where do you park?"]
     assert survey.title == "Travelling to your GP"
+
+
+def test_a_published_survey_says_when_it_opened_not_that_it_opens_when_published(staff):
+    client, _ = staff
+    survey = create_draft()
+    add(first_page(survey), "short_text")
+    assert "Opens when published" in text(client.get(f"/staff/surveys/{survey.id}"))
+    services.publish(survey)
+    page = text(client.get(f"/staff/surveys/{survey.id}"))
+    assert "Opens when published" not in page and "Opened when published," in page
