@@ -219,8 +219,6 @@ def campaign_cancel_confirm(campaign_id):
 def campaign_retry_confirm(campaign_id):
     campaign = campaigns.get_campaign(campaign_id)
     count = controls.retryable(campaign.id)
-    if not count:
-        return _campaign_page_with_errors(campaign_id, InvalidRequest("There are no failed deliveries to retry.", 409))
     return render_template("newsletters/confirm_retry.html", campaign=campaign, count=count)
 
 

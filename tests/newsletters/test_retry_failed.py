@@ -86,3 +86,12 @@ def test_the_page_asks_first_naming_the_number_and_the_api_retries_once(app, cli
     again = api.post(f"/api/v1/campaigns/{campaign.id}/retry-failed")
     assert again.status_code == 409 and "no failed deliveries" in again.get_json()["message"]
     assert len(outbox()) == 3
+
+
+def test_the_retry_page_says_when_there_is_nothing_to_retry(client):
+    login(client, create_staff_user("comms"))
+    campaign = create_campaign()
+    page = client.get(f"/staff/bulletins/campaigns/{campaign.id}/retry-failed")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "There are no failed deliveries to retry" in text and 'type="submit">Retry' not in text
