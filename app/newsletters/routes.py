@@ -43,6 +43,7 @@ def _campaign_form(campaign=None, errors=None, data=None):
         merge_fields_hint=content.rendering.merge_fields_hint(),
         purposes=audiences.CAMPAIGN_PURPOSES,
         kind=kinds.kind_of(campaign),
+        editors=campaigns.EDITORS,
     )
 
 
@@ -63,7 +64,15 @@ def _form_data(campaign=None) -> dict:
         "anonymous_tracking": campaign.anonymous_tracking,
         "send_rate": campaign.send_rate or "",
         "purpose": campaign.purpose,
+        "editor": campaign.editor,
     }
+
+
+def _after_saving(campaign) -> str:
+    """A campaign written as blocks goes on to its block editor; one in Markdown back to its page."""
+    if campaign.editor == "blocks":
+        return url_for(".campaign_blocks", campaign_id=campaign.id)
+    return url_for(".campaign", campaign_id=campaign.id)
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
@@ -74,7 +83,7 @@ def campaign_new():
             campaign = campaigns.save_campaign(request.form.to_dict(), staff_user_id=current_user.id)
         except InvalidRequest as error:
             return _campaign_form(errors=error.errors, data=request.form.to_dict()), 400
-        return redirect(url_for(".campaign", campaign_id=campaign.id))
+        return redirect(_after_saving(campaign))
     return _campaign_form()
 
 
@@ -87,7 +96,7 @@ def campaign_edit(campaign_id):
             campaigns.save_campaign(request.form.to_dict(), campaign)
         except InvalidRequest as error:
             return _campaign_form(campaign, error.errors or {"name": error.message}, request.form.to_dict()), 400
-        return redirect(url_for(".campaign", campaign_id=campaign.id))
+        return redirect(_after_saving(campaign))
     return _campaign_form(campaign, data=_form_data(campaign))
 
 
