@@ -109,6 +109,11 @@ class Config:
     # Uploaded member files wait here between preview and import (default: instance/imports).
     # With workers on other machines, point this at a folder they share.
     IMPORT_DIR = os.environ.get("IMPORT_DIR", "")
+    # Pictures for bulletins (default: instance/bulletin-images), served publicly to every reader's mail client.
+    IMAGES_DIR = os.environ.get("IMAGES_DIR", "")
+    BULLETIN_IMAGE_MAX_BYTES = int(os.environ.get("BULLETIN_IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
+    # Width times height before resizing: a small file can unpack into a picture too big to handle.
+    BULLETIN_IMAGE_MAX_PIXELS = int(os.environ.get("BULLETIN_IMAGE_MAX_PIXELS", str(40_000_000)))
     IMPORT_FILE_MAX_AGE = int(os.environ.get("IMPORT_FILE_MAX_AGE", str(24 * 3600)))
 
     # Where `flask backup` finds pg_dump and pg_restore when they are not on PATH (e.g. /usr/lib/postgresql/16/bin).

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.mail.backends import DeliveryError, backend
 from app.mail.message import Message
 from app.members.schemas import MAX_ID
-from app.newsletters import audiences, content, rendering
+from app.newsletters import audiences, blocks, content, rendering
 from app.newsletters.models import Audience, Campaign, Template
 from app.transactions import transactional
 from app.validation import FieldError, normalise_email
@@ -63,6 +63,8 @@ def save_template(name: str, body_markdown: str, template: Template | None = Non
 
 
 EDITABLE = ("draft", "scheduled")
+# How the content is written: Markdown in one box, or a list of blocks (app/newsletters/blocks.py).
+EDITORS = {"markdown": "In Markdown", "blocks": "As blocks: headings, paragraphs, images and buttons"}
 # Far beyond any provider's rate; a bigger number is a typing slip.
 MAX_SEND_RATE = 100_000
 
@@ -128,6 +130,9 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     purpose = data.get("purpose") or (campaign.purpose if campaign is not None else "bulletin")
     if purpose not in audiences.CAMPAIGN_PURPOSES:
         errors["purpose"] = "Choose who may receive it: people who asked for the e-bulletin or for involvement news"
+    editor = data.get("editor") or (campaign.editor if campaign is not None else "markdown")
+    if editor not in EDITORS:
+        errors["editor"] = "Choose how to write the content: in Markdown or as blocks"
     if errors:
         raise InvalidRequest("There is a problem with the campaign.", 400, errors)
     if campaign is None:
@@ -146,6 +151,28 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     campaign.anonymous_tracking = bool(data.get("anonymous_tracking"))
     campaign.send_rate = send_rate
     campaign.purpose = purpose
+    campaign.editor = editor
+    db.session.flush()
+    return campaign
+
+
+@transactional
+def save_blocks(campaign: Campaign, raw) -> Campaign:
+    """Replace a draft's content with these blocks, all of them checked first; nothing changes if one is wrong."""
+    if campaign.status not in EDITABLE:
+        raise InvalidRequest("A campaign cannot be changed once it has started sending.", 409)
+    clean, errors = blocks.check(raw)
+    for index, block in enumerate(clean if not errors else []):
+        for name in ("text", "alt", "left", "right"):
+            unknown = rendering.invalid_merge_fields(block.get(name, ""))
+            if unknown:
+                errors[blocks.field_name(index, name)] = f"Block {index + 1}: unknown merge fields: " + ", ".join(
+                    "{{ " + n + " }}" for n in unknown
+                )
+    if errors:
+        raise InvalidRequest("There is a problem with the content.", 400, errors)
+    campaign.editor = "blocks"
+    campaign.blocks = clean
     db.session.flush()
     return campaign
 
@@ -259,9 +286,9 @@ def test_send(campaign_id: int, address: str) -> str:
         address = normalise_email(address)
     except FieldError as exc:
         raise InvalidRequest("Enter the address to send the test to.", 400, {"address": str(exc)}) from None
-    invalid = rendering.invalid_merge_fields(campaign.body_markdown)
-    if invalid:
-        raise InvalidRequest("The content has unknown merge fields.", 400, _check_body(campaign.body_markdown))
+    written = rendering.source_text(campaign)
+    if rendering.invalid_merge_fields(written):
+        raise InvalidRequest("The content has unknown merge fields.", 400, _check_body(written))
     problems = header_problems(campaign.subject, campaign.from_name)
     if problems:
         raise InvalidRequest("Edit the campaign: its subject or from name cannot be sent.", 400, problems)
@@ -287,6 +314,10 @@ def web_version(campaign_id: int, token: str | None) -> tuple[Campaign, str] | N
                 return None
         except tokens.BadToken:
             return None
+    if rendering.is_blocks(campaign):
+        return campaign, rendering.clean_html(
+            rendering.personalise(rendering.body_html(campaign), _web_values(campaign.id))
+        )
     return campaign, rendering.sanitise_html(
         rendering.personalise(rendering.content_html(campaign.body_markdown), _web_values(campaign.id))
     )

@@ -4,7 +4,7 @@ from flask import current_app
 from sqlalchemy import delete
 
 from app.extensions import db
-from app.newsletters import audiences, kinds, rendering
+from app.newsletters import audiences, blocks, kinds, rendering
 from app.newsletters.models import Campaign, Link
 from app.validation import FieldError, normalise_email
 
@@ -24,8 +24,9 @@ def checklist(campaign: Campaign, count_audience: bool = True) -> list[tuple[str
     except FieldError:
         from_ok = False
     items.append(("From name and address", from_ok, "Enter a valid from address"))
-    body = campaign.body_markdown or ""
-    items.append(("Content", bool(body.strip()), "Write the bulletin's content"))
+    body = rendering.source_text(campaign)
+    written = bool(campaign.blocks) if rendering.is_blocks(campaign) else bool(body.strip())
+    items.append(("Content", written, "Write the bulletin's content"))
     invalid = sorted(set(rendering.invalid_merge_fields(body)) | set(rendering.invalid_merge_fields(campaign.subject)))
     items.append(
         (
@@ -38,7 +39,8 @@ def checklist(campaign: Campaign, count_audience: bool = True) -> list[tuple[str
     where = "in the content" if rendering.has_unsubscribe_link(body) else "in the footer of every email"
     items.append(("Unsubscribe link", True, where))
     items.extend(_kind_checks(campaign, body))
-    bad_links = [u for u in _links(body) if not u.startswith(("https://", "http://", "mailto:"))]
+    addresses = blocks.links(campaign.blocks) if rendering.is_blocks(campaign) else _links(body)
+    bad_links = [u for u in addresses if not u.startswith(("https://", "http://", "mailto:"))]
     items.append(("Links valid", not bad_links, "Links must start with https://, http:// or mailto:"))
     if campaign.audience is None:
         items.append(("Audience", False, "Choose an audience"))
@@ -92,7 +94,7 @@ def prepare(campaign: Campaign) -> None:
             positions[url] = link.id
         return positions[url]
 
-    body_html = rendering.rewrite_links(rendering.content_html(campaign.body_markdown), register)
+    body_html = rendering.rewrite_links(rendering.body_html(campaign), register)
     hidden = Link(campaign_id=campaign.id, url=current_app.config["PUBLIC_BASE_URL"] + "/", position=0, hidden=True)
     db.session.add(hidden)
     db.session.flush()
@@ -119,7 +121,7 @@ def preview_headers(campaign: Campaign) -> dict[str, str]:
 def preview(campaign: Campaign) -> tuple[str, str]:
     """HTML and plain text as a recipient would see them, with sample values and untracked links."""
     web = rendering.web_version_url(campaign.id) if campaign.id else ""
-    body_html = rendering.content_html(campaign.body_markdown)
+    body_html = rendering.body_html(campaign)
     html = rendering.wrap(campaign, body_html, None, web)
     text = rendering.plain_text(campaign, web)
     values = rendering.sample_values(campaign.id)

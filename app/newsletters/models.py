@@ -54,6 +54,10 @@ class Campaign(db.Model):
     preheader: Mapped[str] = mapped_column(db.String(200), default="", server_default="")
     reply_to: Mapped[str] = mapped_column(db.String(254), default="", server_default="")
     body_markdown: Mapped[str] = mapped_column(db.Text, default="")
+    # "markdown": the content is body_markdown; "blocks": it is `blocks`, a list checked by
+    # app/newsletters/blocks.py (headings, paragraphs, images, buttons, dividers, columns).
+    editor: Mapped[str] = mapped_column(db.String(10), default="markdown", server_default="markdown")
+    blocks: Mapped[list | None] = mapped_column(db.JSON)
     template_id: Mapped[int | None] = mapped_column(db.ForeignKey("bulletin_template.id"))
     audience_id: Mapped[int | None] = mapped_column(db.ForeignKey("audience.id"))
     status: Mapped[str] = mapped_column(db.String(20), default="draft", index=True)
@@ -193,4 +197,20 @@ class Suppression(db.Model):
     email_normalised: Mapped[str] = mapped_column(db.String(254), unique=True)
     reason: Mapped[str] = mapped_column(db.String(20))  # bounce, complaint, unsubscribe
     campaign_id: Mapped[int | None] = mapped_column(db.ForeignKey("campaign.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class BulletinImage(db.Model):
+    """An uploaded picture for bulletins, re-encoded without its metadata; its alt text lives in each block."""
+
+    __tablename__ = "bulletin_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random, so the public address tells nothing and cannot be guessed.
+    file_name: Mapped[str] = mapped_column(db.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(db.String(20))
+    width: Mapped[int]
+    height: Mapped[int]
+    size_bytes: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=now)

@@ -1,12 +1,14 @@
 """Public endpoints of bulletins: one-click unsubscribe, tracking, the webhook, web versions."""
 
 import logging
+import os
+import re
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_from_directory
 
 from app.extensions import csrf
 from app.limits import body_limit
-from app.newsletters import campaigns, rendering, tracking, webhooks
+from app.newsletters import campaigns, images, rendering, tracking, webhooks
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,19 @@ def unsubscribe(token):
         return render_template("newsletters/link_invalid.html"), 404
     purpose = tracking.unsubscribe_purpose(tracking.unsubscribe_target(token))
     return render_template("newsletters/unsubscribed.html", purpose=purpose), 200
+
+
+@bp.route("/bulletin-images/<name>")
+def bulletin_image(name):
+    """A bulletin's picture: the name is random and never reused, so every cache may keep it for a year."""
+    if not re.fullmatch(images.FILE_NAME, name):
+        abort(404)
+    image = images.by_file_name(name)
+    if image is None or not os.path.isfile(os.path.join(images.folder(), image.file_name)):
+        abort(404)
+    response = send_from_directory(images.folder(), image.file_name, mimetype=image.content_type, max_age=31536000)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 @bp.route("/t/o/<token>.gif")

@@ -15,7 +15,7 @@ from flask import current_app, render_template
 
 from app import tokens
 from app.extensions import db
-from app.newsletters import kinds
+from app.newsletters import blocks, kinds
 from app.newsletters.models import Campaign
 
 # The merge fields every campaign has; kinds of message add their own (app/newsletters/kinds.py).
@@ -91,6 +91,29 @@ def content_html(markdown_text: str) -> str:
     return sanitise_html(_placeholders(markdown_text, for_html=True))
 
 
+def is_blocks(campaign) -> bool:
+    return getattr(campaign, "editor", "markdown") == "blocks"
+
+
+def source_text(campaign) -> str:
+    """What the writer typed, as text: the Markdown, or every block's words and addresses."""
+    return blocks.text_of(campaign.blocks) if is_blocks(campaign) else (campaign.body_markdown or "")
+
+
+def body_html(campaign, for_html: bool = True) -> str:
+    """The content as sanitised HTML with placeholders, from its Markdown or its blocks."""
+    if is_blocks(campaign):
+        return blocks.to_html(campaign.blocks, lambda text: _placeholders(text, for_html=for_html))
+    if for_html:
+        return content_html(campaign.body_markdown)
+    return sanitise_html(_placeholders(campaign.body_markdown, for_html=False))
+
+
+def clean_html(body: str) -> str:
+    """HTML already written (blocks rendered, placeholders filled) with anything unsafe removed, for a web page."""
+    return nh3.clean(body or "", tags=_TAGS)
+
+
 def rewrite_links(body_html: str, register) -> str:
     """Send every http(s) link through the click tracker; `register(url)` returns its link id."""
     base = current_app.config["PUBLIC_BASE_URL"]
@@ -112,7 +135,7 @@ def wrap(campaign, body_html: str, hidden_link_id: int | None, web_version_url: 
         preheader=_placeholders(campaign.preheader or "", for_html=True),
         body_html=body_html,
         # One unsubscribe link per email: the footer's, unless the content has its own.
-        footer_unsubscribe=not has_unsubscribe_link(campaign.body_markdown),
+        footer_unsubscribe=not has_unsubscribe_link(source_text(campaign)),
         hidden_link_url=f"{base}/t/c/%%click%%/{hidden_link_id}" if hidden_link_id else None,
         open_pixel_url=f"{base}/t/o/%%open%%.gif" if hidden_link_id else None,
         web_version_url=web_version_url,
@@ -145,8 +168,8 @@ def plain_text(campaign, web_version_url: str) -> str:
         "email/bulletin.txt",
         campaign=campaign,
         subject=_placeholders(campaign.subject, for_html=False),
-        body_text=text_from_html(sanitise_html(_placeholders(campaign.body_markdown, for_html=False))),
-        footer_unsubscribe=not has_unsubscribe_link(campaign.body_markdown),
+        body_text=text_from_html(body_html(campaign, for_html=False)),
+        footer_unsubscribe=not has_unsubscribe_link(source_text(campaign)),
         web_version_url=web_version_url,
     )
 

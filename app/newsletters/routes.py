@@ -2,15 +2,16 @@
 
 from datetime import datetime
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import requires
 from app.clock import from_uk
 from app.errors import InvalidRequest
+from app.limits import body_limit
 from app.members import services as members
 from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS
-from app.newsletters import audiences, campaigns, content, controls, exports, kinds, reports, sending
+from app.newsletters import audiences, campaigns, content, controls, exports, images, kinds, reports, sending
 from app.newsletters.models import Audience, Template
 from app.organisations import services as organisations
 from app.representation import deprivation
@@ -43,6 +44,7 @@ def _campaign_form(campaign=None, errors=None, data=None):
         merge_fields_hint=content.rendering.merge_fields_hint(),
         purposes=audiences.CAMPAIGN_PURPOSES,
         kind=kinds.kind_of(campaign),
+        editors=campaigns.EDITORS,
     )
 
 
@@ -63,7 +65,15 @@ def _form_data(campaign=None) -> dict:
         "anonymous_tracking": campaign.anonymous_tracking,
         "send_rate": campaign.send_rate or "",
         "purpose": campaign.purpose,
+        "editor": campaign.editor,
     }
+
+
+def _after_saving(campaign) -> str:
+    """A campaign written as blocks goes on to its block editor; one in Markdown back to its page."""
+    if campaign.editor == "blocks":
+        return url_for(".campaign_blocks", campaign_id=campaign.id)
+    return url_for(".campaign", campaign_id=campaign.id)
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
@@ -74,7 +84,7 @@ def campaign_new():
             campaign = campaigns.save_campaign(request.form.to_dict(), staff_user_id=current_user.id)
         except InvalidRequest as error:
             return _campaign_form(errors=error.errors, data=request.form.to_dict()), 400
-        return redirect(url_for(".campaign", campaign_id=campaign.id))
+        return redirect(_after_saving(campaign))
     return _campaign_form()
 
 
@@ -87,7 +97,7 @@ def campaign_edit(campaign_id):
             campaigns.save_campaign(request.form.to_dict(), campaign)
         except InvalidRequest as error:
             return _campaign_form(campaign, error.errors or {"name": error.message}, request.form.to_dict()), 400
-        return redirect(url_for(".campaign", campaign_id=campaign.id))
+        return redirect(_after_saving(campaign))
     return _campaign_form(campaign, data=_form_data(campaign))
 
 
@@ -364,6 +374,43 @@ def template_edit(template_id=None):
             ), 400
         return redirect(url_for(".templates"))
     return render_template("newsletters/template_form.html", template=template, data=data, errors={})
+
+
+# ----- images --------------------------------------------------------------
+
+
+def _images_page(errors=None, status=200):
+    return render_template(
+        "newsletters/images.html",
+        images=images.list_images(),
+        errors=errors or {},
+        max_mb=f"{current_app.config['BULLETIN_IMAGE_MAX_BYTES'] / 1024 / 1024:g}",
+        image_url=images.public_url,
+    ), status
+
+
+def _read_image(upload) -> bytes:
+    """The uploaded file, read only one byte past the size limit (enough to refuse it)."""
+    return upload.read(current_app.config["BULLETIN_IMAGE_MAX_BYTES"] + 1) if upload else b""
+
+
+@bp.route("/images")
+@requires("bulletins.view")
+def images_list():
+    return _images_page()
+
+
+@bp.route("/images", methods=["POST"])
+@requires("bulletins.edit")
+@body_limit("UPLOAD_MAX_BYTES")
+def image_upload():
+    upload = request.files.get("image")
+    try:
+        images.upload(_read_image(upload), staff_user_id=current_user.id)
+    except InvalidRequest as error:
+        return _images_page(error.errors, 400)
+    flash("Image uploaded.")
+    return redirect(url_for(".images_list"))
 
 
 # ----- audiences -----------------------------------------------------------

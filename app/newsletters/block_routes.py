@@ -1,0 +1,126 @@
+"""The block editor: a server-rendered form that works with the keyboard alone and without script.
+
+Every button posts the whole form. "Add", "Move up", "Move down" and "Remove" show the
+changed list again without saving anything; only "Save" checks every block and saves them
+all at once. An image chosen in a block is uploaded whichever button is pressed, so it is
+not lost while the rest of the bulletin is still being written.
+"""
+
+import re
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.permissions import requires
+from app.errors import InvalidRequest
+from app.limits import body_limit
+from app.newsletters import blocks, campaigns, images, rendering
+from app.newsletters.routes import bp
+
+# The fields each kind of block shows, besides its type.
+FIELDS = {
+    "heading": ("text",),
+    "paragraph": ("text",),
+    "image": ("image_id", "alt"),
+    "button": ("text", "url"),
+    "divider": (),
+    "columns": ("left", "right"),
+}
+_TYPE_FIELD = re.compile(r"blocks-(\d{1,4})-type")
+# What a new block starts with, and which of its fields takes the focus.
+FIRST_FIELD = {"heading": "text", "paragraph": "text", "image": "file", "button": "text", "columns": "left"}
+
+
+def _from_form(form, files) -> tuple[list[dict], dict[int, str]]:
+    """The blocks as posted, in order, and {position: message} for an image upload that was refused."""
+    posted = sorted(int(m.group(1)) for key in form if (m := _TYPE_FIELD.fullmatch(key)))
+    found, refused = [], {}
+    for position, number in enumerate(posted[: blocks.MAX_BLOCKS]):
+        kind = form.get(f"blocks-{number}-type", "")
+        block = {"type": kind}
+        for name in FIELDS.get(kind, ()):
+            block[name] = form.get(f"blocks-{number}-{name}", "")
+        if kind == "image":
+            block["decorative"] = bool(form.get(f"blocks-{number}-decorative"))
+            upload = files.get(f"blocks-{number}-file")
+            if upload and upload.filename:
+                try:
+                    data = upload.read(current_app.config["BULLETIN_IMAGE_MAX_BYTES"] + 1)
+                    block["image_id"] = str(images.upload(data, staff_user_id=current_user.id).id)
+                except InvalidRequest as error:
+                    refused[position] = next(iter(error.errors.values()), error.message)
+        found.append(block)
+    return found, refused
+
+
+def _apply(action: str, found: list[dict]) -> tuple[int | None, str | None]:
+    """Carry out an add, move or remove on the list; (position, field) to focus afterwards."""
+    verb, _, what = action.partition("-")
+    if verb == "add" and what in blocks.TYPES and len(found) < blocks.MAX_BLOCKS:
+        found.append({"type": what, **{name: "" for name in FIELDS[what]}})
+        return len(found) - 1, FIRST_FIELD.get(what, "remove")
+    if not what.isdigit() or not 0 <= int(what) < len(found):
+        return None, None
+    index = int(what)
+    if verb == "up" and index > 0:
+        found[index - 1], found[index] = found[index], found[index - 1]
+        return index - 1, "up" if index - 1 > 0 else "down"
+    if verb == "down" and index < len(found) - 1:
+        found[index + 1], found[index] = found[index], found[index + 1]
+        return index + 1, "down" if index + 1 < len(found) - 1 else "up"
+    if verb == "remove":
+        del found[index]
+        return (min(index, len(found) - 1), "remove") if found else (None, None)
+    return None, None
+
+
+def _editor(campaign, found, errors, focus=(None, None), status=200):
+    return render_template(
+        "newsletters/blocks_form.html",
+        campaign=campaign,
+        blocks=found,
+        errors=errors,
+        focus=focus,
+        types=blocks.TYPES,
+        images=images.list_images(),
+        image_of=images.get,
+        merge_fields_hint=rendering.merge_fields_hint(),
+    ), status
+
+
+@bp.route("/campaigns/<int:campaign_id>/blocks", methods=["GET", "POST"])
+@requires("bulletins.edit")
+@body_limit("UPLOAD_MAX_BYTES")
+def campaign_blocks(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    if campaign.status not in campaigns.EDITABLE:
+        raise InvalidRequest("A campaign cannot be changed once it has started sending.", 409)
+    if request.method == "GET":
+        return _editor(campaign, [dict(b) for b in campaign.blocks or []] if campaign.editor == "blocks" else [], {})
+    found, refused = _from_form(request.form, request.files)
+    action = request.form.get("action", "save")
+    if action != "save":
+        focus = _apply(action, found)
+        # A refused upload stays beside its block only while the blocks keep their places.
+        errors = {blocks.field_name(i, "file"): m for i, m in refused.items()} if action.startswith("add") else {}
+        return _editor(campaign, found, errors, focus)
+    errors = {blocks.field_name(i, "file"): m for i, m in refused.items()}
+    try:
+        if errors:
+            raise InvalidRequest("There is a problem with the content.", 400, {**blocks.check(found)[1], **errors})
+        campaigns.save_blocks(campaign, found)
+    except InvalidRequest as error:
+        merged = {**(error.errors or {"blocks": error.message}), **errors}
+        return _editor(campaign, found, _in_order(merged), status=400)
+    flash("Content saved.")
+    return redirect(url_for(".campaign", campaign_id=campaign.id))
+
+
+def _in_order(errors: dict[str, str]) -> dict[str, str]:
+    """Errors in the order their fields appear on the page, as the error summary lists them."""
+
+    def place(key: str):
+        match = re.fullmatch(r"blocks-(\d+)-(\w+)", key)
+        return (int(match.group(1)), key) if match else (-1, key)
+
+    return dict(sorted(errors.items(), key=lambda item: place(item[0])))
