@@ -1,12 +1,13 @@
 """What a campaign says: the pre-send checklist and the frozen content."""
 
 from flask import current_app
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from app.extensions import db
+from app.members.models import Member
 from app.newsletters import audiences, blocks, kinds, rendering
 from app.newsletters.models import Campaign, Link
-from app.validation import FieldError, normalise_email
+from app.validation import FieldError, email_key, normalise_email
 
 
 def checklist(campaign: Campaign, count_audience: bool = True) -> list[tuple[str, bool, str]]:
@@ -105,9 +106,33 @@ def prepare(campaign: Campaign) -> None:
     campaign.prepared_text = text.replace("%%web_version_url%%", web)
 
 
-def preview_headers(campaign: Campaign) -> dict[str, str]:
-    """The envelope of the preview: subject, sender and recipient as the sample reader would see them."""
-    values = rendering.sample_values(campaign.id)
+def sample_member(campaign: Campaign, address: str):
+    """The member of the campaign's audience a preview is shown for, found by email address.
+
+    Raises FieldError when the address is not an address or its owner would not receive the campaign.
+    """
+    address = normalise_email(address)
+    if campaign.audience is None:
+        raise FieldError("Choose an audience for the campaign first")
+    receives = audiences.recipients_query(campaign.audience.filter or {}, audiences.purpose_of(campaign))
+    member = db.session.scalar(
+        select(Member).where(Member.email_normalised == email_key(address), Member.id.in_(receives))
+    )
+    if member is None:
+        raise FieldError(f"Nobody with the address {address} would receive this campaign")
+    return member
+
+
+def _values(campaign: Campaign, member=None) -> dict[str, str]:
+    if member is None:
+        return rendering.sample_values(campaign.id)
+    return rendering.member_values(campaign.id, member.id, member.first_name)
+
+
+def preview_headers(campaign: Campaign, member=None) -> dict[str, str]:
+    """The envelope of the preview: subject, sender and recipient as the sample reader
+    (or the chosen member) would see them."""
+    values = _values(campaign, member)
     return {
         "subject": rendering.personalise(rendering.subject_template(campaign.subject), values),
         "from_name": campaign.from_name
@@ -118,11 +143,12 @@ def preview_headers(campaign: Campaign) -> dict[str, str]:
     }
 
 
-def preview(campaign: Campaign) -> tuple[str, str]:
-    """HTML and plain text as a recipient would see them, with sample values and untracked links."""
+def preview(campaign: Campaign, member=None) -> tuple[str, str]:
+    """HTML and plain text as a recipient would see them, with sample values (or the chosen
+    member's own) and untracked links."""
     web = rendering.web_version_url(campaign.id) if campaign.id else ""
     body_html = rendering.body_html(campaign)
     html = rendering.wrap(campaign, body_html, None, web)
     text = rendering.plain_text(campaign, web)
-    values = rendering.sample_values(campaign.id)
+    values = _values(campaign, member)
     return rendering.personalise(html, values), rendering.personalise(text, values)

@@ -259,6 +259,18 @@ def sample_values(campaign_id: int) -> dict[str, str]:
     }
 
 
+def member_values(campaign_id: int, member_id: int, first_name: str) -> dict[str, str]:
+    """The preview's values for one chosen member of the audience: their own merge fields, still nobody's links."""
+    values = sample_values(campaign_id)
+    values["first_name"] = first_name or ""
+    values["first_name_html"] = html.escape(first_name or "")
+    campaign = _campaign(campaign_id)
+    kind = kinds.kind_of(campaign)
+    for name, column in kind.fill(campaign, [member_id]).items():
+        values[name] = (column or [""])[0] or ""
+    return values
+
+
 def kind_samples(campaign_id: int | None) -> dict[str, str]:
     """Sample values of the kinds' merge fields: the campaign's own kind gives its own, the rest are blank."""
     campaign = _campaign(campaign_id)

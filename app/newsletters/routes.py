@@ -124,35 +124,6 @@ def campaign_progress(campaign_id):
     return {"status": campaign.status, "reason": campaign.status_reason, **controls.progress(campaign.id)}
 
 
-@bp.route("/campaigns/<int:campaign_id>/preview")
-@requires("bulletins.view")
-def campaign_preview(campaign_id):
-    campaign = campaigns.get_campaign(campaign_id)
-    view = request.args.get("view")
-    html, text = content.preview(campaign)
-    if view not in ("desktop", "mobile", "text"):
-        return render_template(
-            "newsletters/preview.html", campaign=campaign, text=text, **content.preview_headers(campaign)
-        )
-    if view == "text":
-        return render_template("newsletters/preview_text.html", campaign=campaign, text=text)
-    width = 375 if view == "mobile" else 640
-    # The email's own inline styles need a looser policy than staff pages; nothing here runs script.
-    page = html.replace("<body", f'<body data-preview-width="{width}"', 1)
-    if view == "mobile":
-        page = page.replace("</head>", f"<style>body{{max-width:{width}px;margin:0 auto}}</style></head>", 1)
-    return Response(
-        page,
-        headers={
-            # Shown in a sandboxed frame of the preview page, on this site only.
-            "Content-Security-Policy": (
-                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; frame-ancestors 'self'"
-            ),
-            "X-Frame-Options": "SAMEORIGIN",
-        },
-    )
-
-
 @bp.route("/campaigns/<int:campaign_id>/test", methods=["POST"])
 @requires("bulletins.send")
 def campaign_test_send(campaign_id):
