@@ -72,7 +72,7 @@ class Templates(MethodView):
     @bp.arguments(TemplateIn)
     @bp.response(201, TemplateOut)
     def post(self, data):
-        return campaigns.save_template(data["name"], data["body_markdown"])
+        return campaigns.save_template(data["name"], data["body_markdown"], brand=data)
 
 
 @bp.route("/bulletin-templates/<int:template_id>")
@@ -86,7 +86,7 @@ class TemplateItem(MethodView):
     @bp.arguments(TemplateIn)
     @bp.response(200, TemplateOut)
     def put(self, data, template_id):
-        return campaigns.save_template(data["name"], data["body_markdown"], _template(template_id))
+        return campaigns.save_template(data["name"], data["body_markdown"], _template(template_id), brand=data)
 
 
 @bp.route("/audiences")

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.mail.backends import DeliveryError, backend
 from app.mail.message import Message
 from app.members.schemas import MAX_ID
-from app.newsletters import audiences, blocks, content, rendering
+from app.newsletters import audiences, blocks, branding, content, rendering
 from app.newsletters.models import Audience, Campaign, Template
 from app.transactions import transactional
 from app.validation import FieldError, normalise_email
@@ -42,14 +42,21 @@ def _check_body(body: str) -> dict[str, str]:
 
 
 @transactional
-def save_template(name: str, body_markdown: str, template: Template | None = None) -> Template:
-    """A template whose merge fields are all known; its HTML is sanitised whenever it is rendered."""
+def save_template(
+    name: str, body_markdown: str, template: Template | None = None, brand: dict | None = None
+) -> Template:
+    """A template whose merge fields are all known; its HTML is sanitised whenever it is rendered.
+
+    `brand` holds its colours and logo (app/newsletters/branding.py); None keeps them as they are.
+    """
     errors = {}
     if not (name or "").strip():
         errors["name"] = "Enter a name"
     elif len(name.strip()) > 200:
         errors["name"] = "Name must be 200 characters or fewer"
     errors.update(_check_body(body_markdown))
+    brand_values, brand_errors = branding.clean(brand) if brand is not None else ({}, {})
+    errors.update(brand_errors)
     if errors:
         raise InvalidRequest("There is a problem with the template.", 400, errors)
     if template is None:
@@ -57,6 +64,8 @@ def save_template(name: str, body_markdown: str, template: Template | None = Non
         db.session.add(template)
     template.name = name.strip()
     template.body_markdown = body_markdown
+    for field, value in brand_values.items():
+        setattr(template, field, value)
     template.updated_at = now()
     db.session.flush()
     return template

@@ -26,8 +26,16 @@ class Template(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(db.String(200))
     body_markdown: Mapped[str] = mapped_column(db.Text, default="")
+    # Branding: the header band and buttons (white text on them), and a logo in the header.
+    # Unset means the NHS blue and green. A sent bulletin keeps the branding it was sent with.
+    brand_colour: Mapped[str | None] = mapped_column(db.String(7))
+    button_colour: Mapped[str | None] = mapped_column(db.String(7))
+    logo_image_id: Mapped[int | None] = mapped_column(db.ForeignKey("bulletin_image.id", ondelete="SET NULL"))
+    logo_alt: Mapped[str | None] = mapped_column(db.String(200))
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now)
+
+    logo = relationship("BulletinImage")
 
 
 class Audience(db.Model):

@@ -15,7 +15,7 @@ from flask import current_app, render_template
 
 from app import tokens
 from app.extensions import db
-from app.newsletters import blocks, kinds
+from app.newsletters import blocks, branding, kinds
 from app.newsletters.models import Campaign
 
 # The merge fields every campaign has; kinds of message add their own (app/newsletters/kinds.py).
@@ -131,6 +131,7 @@ def wrap(campaign, body_html: str, hidden_link_id: int | None, web_version_url: 
     page = render_template(
         "email/bulletin.html",
         campaign=campaign,
+        brand=branding.of_template(campaign.template),
         subject=_placeholders(campaign.subject, for_html=True),
         preheader=_placeholders(campaign.preheader or "", for_html=True),
         body_html=body_html,

@@ -1,6 +1,7 @@
 """Staff pages for bulletins: campaigns, templates, audiences, sending controls, readership."""
 
 from datetime import datetime
+from functools import partial
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -334,17 +335,20 @@ def template_edit(template_id=None):
     template = db.session.get(Template, template_id) if template_id else None
     if template_id and template is None:
         raise InvalidRequest("There is no such template.", 404)
-    data = {"name": template.name, "body_markdown": template.body_markdown} if template else {}
+    data = {}
+    if template:
+        data = {"name": template.name, "body_markdown": template.body_markdown, "logo_alt": template.logo_alt or ""}
+        data.update(brand_colour=template.brand_colour or "", button_colour=template.button_colour or "")
+        data["logo_image_id"] = template.logo_image_id or ""
+    page = partial(render_template, "newsletters/template_form.html", template=template, pictures=images.list_images())
     if request.method == "POST":
         data = request.form.to_dict()
         try:
-            campaigns.save_template(data.get("name", ""), data.get("body_markdown", ""), template)
+            campaigns.save_template(data.get("name", ""), data.get("body_markdown", ""), template, brand=data)
         except InvalidRequest as error:
-            return render_template(
-                "newsletters/template_form.html", template=template, data=data, errors=error.errors
-            ), 400
+            return page(data=data, errors=error.errors), 400
         return redirect(url_for(".templates"))
-    return render_template("newsletters/template_form.html", template=template, data=data, errors={})
+    return page(data=data, errors={})
 
 
 # ----- images --------------------------------------------------------------

@@ -18,15 +18,36 @@ ONE_LINE = validate.Regexp(
 )
 
 
+COLOUR = {
+    "allow_none": True,
+    "load_default": None,
+    "validate": validate.Regexp(r"^#[0-9a-fA-F]{6}$"),
+    "metadata": {"description": "#rrggbb, with a contrast of at least 4.5:1 with white; null for the NHS colour"},
+}
+
+
 class TemplateIn(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     body_markdown = fields.Str(required=True, metadata={"description": "Markdown; merge fields as {{ first_name }}"})
+    brand_colour = fields.Str(**COLOUR)
+    button_colour = fields.Str(**COLOUR)
+    logo_image_id = fields.Int(allow_none=True, load_default=None, validate=ID)
+    logo_alt = fields.Str(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=200),
+        metadata={"description": "Needed with a logo"},
+    )
 
 
 class TemplateOut(Schema):
     id = fields.Int()
     name = fields.Str()
     body_markdown = fields.Str()
+    brand_colour = fields.Str(allow_none=True)
+    button_colour = fields.Str(allow_none=True)
+    logo_image_id = fields.Int(allow_none=True)
+    logo_alt = fields.Str(allow_none=True)
     created_at = Timestamp()
     updated_at = Timestamp()
 
