@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from app.extensions import db
-from app.newsletters import sending, sweeper
+from app.newsletters import batches, sending, sweeper
 from app.newsletters.models import Campaign, Delivery
 from tests.support.send_worker import SendWorker, worker_environment
 
@@ -185,7 +185,7 @@ def _holding_claims() -> set[int]:
     try:
         ids = db.session.scalars(sa.select(Delivery.worker_id).where(Delivery.status == "sending").distinct()).all()
         db.session.commit()
-    except sending.INTERRUPTIONS:
+    except batches.INTERRUPTIONS:
         db.session.rollback()
         return set()
     return {int(pid) for pid in (i.rpartition(":")[2] for i in ids if i) if pid.isdecimal()}
@@ -231,7 +231,7 @@ class _Sweeper(threading.Thread):
                     self.sweeps += 1
                     if any(settled.values()):
                         self.journal.note(f"sweep: {settled}")
-                except sending.INTERRUPTIONS as exc:
+                except batches.INTERRUPTIONS as exc:
                     db.session.rollback()
                     self.interrupted += 1
                     self.journal.note(f"sweep interrupted by {type(exc).__name__}")
@@ -354,7 +354,7 @@ def _status(campaign_id: int) -> str | None:
         status = db.session.scalar(sa.select(Campaign.status).where(Campaign.id == campaign_id))
         db.session.commit()
         return status
-    except sending.INTERRUPTIONS:
+    except batches.INTERRUPTIONS:
         db.session.rollback()
         return None
 
