@@ -148,7 +148,7 @@ def run(args, env, port, server) -> None:
     from app.extensions import db
     from app.mail.bulk import JSON_UTF8, SendGridBulk
     from app.members.models import Member
-    from app.newsletters import audiences, campaigns, sending
+    from app.newsletters import audiences, batches, campaigns, sending
     from app.newsletters.models import Campaign, Delivery
     from app.newsletters.rendering import placeholders
 
@@ -226,11 +226,11 @@ def run(args, env, port, server) -> None:
             .where(Delivery.campaign_id == campaign_id)
             .order_by(Delivery.id)
         ).all()
-        message = sending.bulk_message(campaign)
+        message = batches.bulk_message(campaign)
         used = placeholders(message.text, message.html)
         backend = SendGridBulk()
         payloads = [
-            backend.encoded_body(message, sending._recipients(campaign, rows[i : i + 1000], used)).encode()
+            backend.encoded_body(message, batches._recipients(campaign, rows[i : i + 1000], used)).encode()
             for i in range(0, len(rows), 1000)
         ]
         # The fastest of three passes: "as fast as one client can send them".

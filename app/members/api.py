@@ -20,21 +20,8 @@ from app.members.schemas import (
 
 bp = ApiBlueprint("members_api", __name__, url_prefix="/api/v1/members", description="Members of the network")
 
-_DETAIL_FIELDS = (
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "postcode",
-    "date_of_birth",
-    "age_band",
-    "practice_id",
-    "contact_type",
-    "communication_needs",
-    "communication_language",
-    "how_heard",
-    "topics",
-)
+# What the API takes: every detail, with communication needs and topics (lists).
+_DETAIL_FIELDS = (*members.DETAILS, "communication_needs", "topics")
 
 
 def _duplicate(message: str):
@@ -50,14 +37,7 @@ def _member_or_404(member_id: int) -> Member:
 
 def _input_for(member: Member | None, payload: dict) -> members.MemberInput:
     """Details to validate: the member's current ones (if any) overlaid with what was sent."""
-    data = members.MemberInput(email="")
-    if member is not None:
-        for name in _DETAIL_FIELDS:
-            if name == "topics":
-                data.topics = [t.slug for t in member.topics]
-            else:
-                setattr(data, name, getattr(member, name))
-        data.communication_needs = list(member.communication_needs or [])
+    data = members.input_from(member) if member is not None else members.MemberInput(email="")
     for name in _DETAIL_FIELDS:
         if name in payload:
             value = payload[name]

@@ -6,20 +6,13 @@ counts the rows; no other module reads members' equality answers to count them.
 
 from sqlalchemy import String, cast, select
 
+from app.members import equality
 from app.members.models import EqualityAnswers, Member
 from app.organisations.models import PCN, Practice
 from app.statistics import disclosure
 
-ANSWER_COLUMNS = (
-    "ethnic_group",
-    "ethnic_background",
-    "sex",
-    "gender_identity_same",
-    "sexual_orientation",
-    "disability",
-    "disability_impact",
-    "religion",
-)
+# Every equality question's answer (not the free text given with some of them).
+ANSWER_COLUMNS = tuple(equality.QUESTIONS)
 
 
 def _condition(selection):

@@ -122,6 +122,32 @@ class MemberInput:
     topics: list = field(default_factory=list)  # slugs
 
 
+# The details of which a member has one value each, copied as they are between a member and MemberInput.
+DETAILS = (
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "postcode",
+    "date_of_birth",
+    "age_band",
+    "practice_id",
+    "contact_type",
+    "communication_language",
+    "how_heard",
+)
+
+
+def input_from(member: Member) -> MemberInput:
+    """A member's current details as input, so that a change to some of them is validated with the rest."""
+    data = MemberInput(email="")
+    for name in DETAILS:
+        setattr(data, name, getattr(member, name))
+    data.communication_needs = list(member.communication_needs or [])
+    data.topics = [t.slug for t in member.topics]
+    return data
+
+
 # (field, label, the column's length)
 TEXT_LIMITS = (
     ("first_name", "First name", 100),
@@ -172,19 +198,7 @@ def check_member_input(data: MemberInput) -> dict[str, str]:
 def _apply(member: Member, data: MemberInput) -> list[str]:
     """Copy validated input onto a member; return the names of fields that changed."""
     changed = []
-    for name in (
-        "email",
-        "first_name",
-        "last_name",
-        "phone",
-        "postcode",
-        "date_of_birth",
-        "age_band",
-        "practice_id",
-        "contact_type",
-        "communication_language",
-        "how_heard",
-    ):
+    for name in DETAILS:
         value = getattr(data, name)
         if getattr(member, name) != value:
             setattr(member, name, value)

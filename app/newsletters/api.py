@@ -13,7 +13,7 @@ from app.api.timestamps import rfc3339
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.schemas import MAX_ID
-from app.newsletters import audiences, campaigns, controls, reports, sending
+from app.newsletters import audiences, campaigns, controls, group_readership, reports, sending
 from app.newsletters.models import Audience, Template
 from app.newsletters.schemas import (
     AudienceIn,
@@ -206,7 +206,7 @@ class CampaignReport(MethodView):
     @bp.response(200, ReportOut)
     def get(self, campaign_id):
         campaign = campaigns.get_campaign(campaign_id)
-        readership = reports.readership(campaign.id)
+        readership = group_readership.readership(campaign.id)
         return _plain(
             {
                 "summary": reports.summary(campaign),

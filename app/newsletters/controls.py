@@ -11,8 +11,9 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.newsletters import audiences
+from app.newsletters.batches import _finish_if_done
 from app.newsletters.models import Campaign, Delivery
-from app.newsletters.sending import _finish_if_done, enqueue_queued
+from app.newsletters.sending import enqueue_queued
 from app.transactions import transactional
 
 

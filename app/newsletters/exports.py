@@ -3,7 +3,7 @@
 import csv
 import io
 
-from app.newsletters import reports
+from app.newsletters import group_readership, reports
 from app.spreadsheets import escape_cell
 
 
@@ -30,10 +30,10 @@ def report_rows(campaign) -> list[list]:
     rows.append(["Summary", "sector benchmark click rate", "", f"{low}-{high}"])
     for link in reports.link_clicks(campaign.id):
         rows.append(["Clicks per link", link["url"], link["human"], ""])
-    readership = reports.readership(campaign.id)
+    readership = group_readership.readership(campaign.id)
     if readership["message"]:
         rows.append(["Readership by group", readership["message"], "", ""])
-    for key, label in reports.GROUPS.items():
+    for key, label in group_readership.GROUPS.items():
         for entry in readership["groups"][key]:
             rate = entry["read_rate"]
             rows.append(

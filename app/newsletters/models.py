@@ -2,7 +2,7 @@
 
 A Delivery row is the unit of "sent exactly once": UNIQUE(campaign_id, member_id)
 freezes the recipient list, and its status moves queued -> sending -> sent | failed
-only through conditional updates in app/newsletters/sending.py.
+only through conditional updates in app/newsletters/batches.py.
 """
 
 from datetime import datetime

@@ -12,7 +12,18 @@ from app.errors import InvalidRequest
 from app.limits import body_limit
 from app.members import services as members
 from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS
-from app.newsletters import audiences, campaigns, content, controls, exports, images, kinds, reports, sending
+from app.newsletters import (
+    audiences,
+    campaigns,
+    content,
+    controls,
+    exports,
+    group_readership,
+    images,
+    kinds,
+    reports,
+    sending,
+)
 from app.newsletters.models import Audience, Template
 from app.organisations import services as organisations
 from app.representation import deprivation
@@ -287,7 +298,7 @@ def campaign_report_refresh(campaign_id):
 @requires("bulletins.report")
 def campaign_report(campaign_id):
     campaign = campaigns.get_campaign(campaign_id)
-    readership = reports.readership(campaign.id)
+    readership = group_readership.readership(campaign.id)
     summary = reports.summary(campaign)
     activity, chart = reports.report_activity(campaign.id)
     return render_template(
@@ -299,7 +310,7 @@ def campaign_report(campaign_id):
         chart=chart,
         groups=readership["groups"],
         groups_message=readership["message"],
-        group_names=reports.GROUPS,
+        group_names=group_readership.GROUPS,
         previous=reports.trends(),
     )
 

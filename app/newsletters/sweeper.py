@@ -16,8 +16,9 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.mail.bulk import OutboxBulk
+from app.newsletters.batches import _finish_if_done
 from app.newsletters.models import Campaign, Delivery, TrackingEvent
-from app.newsletters.sending import ACCEPTED_EVENTS, _finish_if_done, enqueue_queued, start_send
+from app.newsletters.sending import ACCEPTED_EVENTS, enqueue_queued, start_send
 from app.transactions import transactional
 
 

@@ -5,12 +5,12 @@ so none of them imports this one.
 """
 
 from app.jobs import job
-from app.newsletters import reports, sending, sweeper, webhooks
+from app.newsletters import batches, reports, sweeper, webhooks
 
 
 @job("bulletins.send_batch")
 def send_batch(campaign_id: int, delivery_ids: list[int], paced: bool = False) -> dict:
-    return sending.send_batch(campaign_id, delivery_ids, paced=paced)
+    return batches.send_batch(campaign_id, delivery_ids, paced=paced)
 
 
 @job("bulletins.process_webhook_batch")

@@ -27,8 +27,8 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.models import Member
+from app.newsletters.batches import INTERRUPTIONS
 from app.newsletters.models import Campaign, Delivery, Suppression, TrackingEvent, WebhookBatch
-from app.newsletters.sending import INTERRUPTIONS
 from app.transactions import transactional
 
 log = logging.getLogger(__name__)

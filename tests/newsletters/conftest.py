@@ -1,18 +1,14 @@
 """Fixtures for bulletin tests: a local SendGrid server, the app served over HTTP, a real RQ worker."""
 
 import os
-import subprocess
-import sys
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from tests.newsletters.sendgrid_mock import API_KEY, SendGridMock, make_key_pair
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.worker import SENDING, Worker
 
 
 def redis_url() -> str:
@@ -85,65 +81,12 @@ def redis_queue(app):
     connection.close()
 
 
-class Worker:
-    """`flask worker` in its own process group, so SIGKILL takes the work horse with it."""
-
-    def __init__(self, app):
-        cfg = app.config
-        self.env = {
-            **os.environ,
-            "INVOLVE_ENV": "production",
-            "SECRET_KEY": cfg["SECRET_KEY"],
-            "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
-            "REDIS_URL": cfg["REDIS_URL"],
-            "RQ_QUEUE": cfg["RQ_QUEUE"],
-            "PUBLIC_BASE_URL": cfg["PUBLIC_BASE_URL"],
-            "OUTBOX_DIR": cfg["OUTBOX_DIR"],
-            "LOG_LEVEL": "WARNING",
-        }
-        for name in (
-            "MAIL_BACKEND",
-            "SENDGRID_HOST",
-            "SENDGRID_API_KEY",
-            "SENDGRID_WEBHOOK_PUBLIC_KEY",
-            "SENDGRID_TIMEOUT",
-            "BULLETIN_BATCH_SIZE",
-            "BULLETIN_CLAIM_LEASE_SECONDS",
-            "BULLETIN_INDOUBT_GRACE_SECONDS",
-            "BULLETIN_RETRY_BACKOFF_SECONDS",
-            "BULLETIN_MAX_ERRORS",
-        ):
-            self.env[name] = str(cfg[name])
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
-            cwd=ROOT,
-            env=self.env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        return self
-
-    def kill(self):
-        import signal
-
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.kill()
-
-
 @pytest.fixture
 def worker(app, redis_queue):
     workers = []
 
     def make():
-        w = Worker(app)
+        w = Worker(app, settings=SENDING)
         workers.append(w)
         return w
 

@@ -7,7 +7,7 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.newsletters import pacing, sending
+from app.newsletters import batches, pacing, sending
 from app.newsletters.models import Delivery
 from tests.factories import create_member
 from tests.newsletters.factories import create_campaign
@@ -43,8 +43,8 @@ def test_a_batch_whose_turn_is_far_off_goes_back_on_the_queue_for_its_time(app, 
     sending.start_send(campaign.id)  # two batch jobs wait on Redis; no worker runs them here
     ids = list(db.session.scalars(select(Delivery.id).where(Delivery.campaign_id == campaign.id).order_by(Delivery.id)))
 
-    assert sending.send_batch(campaign.id, ids[:30])["sent"] == 30
-    later = sending.send_batch(campaign.id, ids[30:])
+    assert batches.send_batch(campaign.id, ids[:30])["sent"] == 30
+    later = batches.send_batch(campaign.id, ids[30:])
     assert later["deferred"] == 30 and 25 < later["wait_seconds"] <= 30
     scheduled = ScheduledJobRegistry(queue=Queue(app.config["RQ_QUEUE"], connection=redis_queue))
     assert len(scheduled.get_job_ids()) == 1

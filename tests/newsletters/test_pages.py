@@ -127,20 +127,20 @@ def test_report_and_exports_are_open_to_analysts_but_campaigns_are_not(client, o
 
 
 def test_readership_by_group_of_a_small_campaign_shows_nothing(app, outbox):
-    from app.newsletters import reports
+    from app.newsletters import group_readership
 
     for _ in range(3):
         create_member()
     campaign = create_campaign()
     sending.start_send(campaign.id)
-    assert reports.readership_by_group(campaign.id, "age_band") == []
-    assert reports.readership(campaign.id)["message"].startswith("Fewer than 50 people received this bulletin")
+    assert group_readership.readership_by_group(campaign.id, "age_band") == []
+    assert group_readership.readership(campaign.id)["message"].startswith("Fewer than 50 people received this bulletin")
 
 
 def test_readership_by_deprivation_decile_shows_which_areas_read(app, outbox):
     import io
 
-    from app.newsletters import reports
+    from app.newsletters import group_readership
     from app.newsletters.models import Delivery
     from app.representation import deprivation
     from app.statistics import disclosure
@@ -163,7 +163,7 @@ def test_readership_by_deprivation_decile_shows_which_areas_read(app, outbox):
     def shown(people):
         return str(disclosure.publish(disclosure.total(disclosure.Cell(1, p.record_key) for p in people)).shown)
 
-    rows = reports.readership_by_group(campaign.id, "imd_decile")
+    rows = group_readership.readership_by_group(campaign.id, "imd_decile")
     assert rows == [
         {
             "group": "Decile 1 (most deprived)",

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from app.clock import now
 from app.extensions import db
 from app.members.models import Member
-from app.newsletters import reports, sending
+from app.newsletters import group_readership, sending
 from app.newsletters.models import Delivery
 from app.statistics import disclosure
 from tests.factories import create_member, create_staff_user, csrf_token, login
@@ -60,7 +60,7 @@ def test_a_campaign_under_the_floor_shows_no_breakdown_and_no_number(client, out
     sheet_rows = [list(r) for r in book.active.iter_rows(values_only=True)]
     assert not [r for r in sheet_rows if r[0] == "Readership by primary care network"]
 
-    report = reports.readership(campaign.id)
+    report = group_readership.readership(campaign.id)
     assert report["status"] == "too_small" and all(rows == [] for rows in report["groups"].values())
 
 
@@ -76,8 +76,8 @@ def test_readership_figures_are_what_disclosure_control_publishes(client, outbox
         "clickers": "0",
         "read_rate": min(rate, 100),
     }
-    assert reports.readership_by_group(campaign.id, "pcn") == [expected]
-    assert reports.readership_by_group(campaign.id, "age_band") == [expected]  # nobody gave an age
+    assert group_readership.readership_by_group(campaign.id, "pcn") == [expected]
+    assert group_readership.readership_by_group(campaign.id, "age_band") == [expected]  # nobody gave an age
 
     login(client, create_staff_user("analyst"))
     page = client.get(f"/staff/bulletins/campaigns/{campaign.id}/report").get_data(as_text=True)
@@ -94,8 +94,8 @@ def test_readership_figures_are_what_disclosure_control_publishes(client, outbox
 
 def test_the_same_readers_always_show_the_same_figures(app, outbox):
     campaign = _campaign_read_by(60, 30)
-    first = reports.readership(campaign.id)
-    assert first == reports.readership(campaign.id)
+    first = group_readership.readership(campaign.id)
+    assert first == group_readership.readership(campaign.id)
     # A second bulletin to the same people, read by the same people: the same cells, the same figures.
     again = create_campaign(name="April bulletin")
     sending.start_send(again.id)
@@ -106,7 +106,7 @@ def test_the_same_readers_always_show_the_same_figures(app, outbox):
         .values(first_open_at=now())
     )
     db.session.commit()
-    assert reports.readership(again.id) == first
+    assert group_readership.readership(again.id) == first
 
 
 def test_a_hidden_cell_shows_no_rate_and_no_flag(client, outbox):
@@ -118,7 +118,7 @@ def test_a_hidden_cell_shows_no_rate_and_no_flag(client, outbox):
     db.session.execute(update(Delivery).where(Delivery.campaign_id == campaign.id).values(first_open_at=now()))
     db.session.commit()
     assert _published(few).hidden
-    row = {r["group"]: r for r in reports.readership_by_group(campaign.id, "pcn")}["Axe PCN"]
+    row = {r["group"]: r for r in group_readership.readership_by_group(campaign.id, "pcn")}["Axe PCN"]
     assert row == {"group": "Axe PCN", "recipients": "*", "readers": "*", "clickers": "*", "read_rate": None}
 
     login(client, create_staff_user("analyst"))

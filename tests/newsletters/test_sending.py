@@ -10,7 +10,7 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import services as members
 from app.members.models import Member
-from app.newsletters import controls, sending, sweeper
+from app.newsletters import batches, controls, sending, sweeper
 from app.newsletters.models import Campaign, Delivery, Suppression
 from tests.factories import create_member
 from tests.newsletters.factories import create_audience, create_campaign
@@ -73,8 +73,8 @@ def test_running_a_batch_twice_sends_each_recipient_once(app, outbox, config_ove
     app.config["REDIS_URL"] = ""
     sending._freeze(campaign.id)
     ids = list(db.session.scalars(select(Delivery.id).where(Delivery.campaign_id == campaign.id)))
-    sending.send_batch(campaign.id, ids)
-    sending.send_batch(campaign.id, ids)
+    batches.send_batch(campaign.id, ids)
+    batches.send_batch(campaign.id, ids)
     assert len(outbox()) == 3
 
 
@@ -114,7 +114,7 @@ def test_sweeper_confirms_from_the_outbox_instead_of_sending_again(app, outbox):
     sending._freeze(campaign.id)
     first = db.session.scalar(select(Delivery.id).where(Delivery.member_id == a.id))
     # The worker handed `a` over and died before marking anything.
-    sending.send_batch(campaign.id, [first])
+    batches.send_batch(campaign.id, [first])
     db.session.execute(update(Delivery).where(Delivery.id == first).values(status="queued"))
     db.session.commit()
     _crash_after_claim(campaign.id, minutes_ago=120)
@@ -243,7 +243,7 @@ def test_a_batch_of_scattered_ids_sends_to_exactly_those_recipients(app, outbox)
     ids = list(db.session.scalars(select(Delivery.id).where(Delivery.campaign_id == campaign.id).order_by(Delivery.id)))
     chosen = [ids[0], ids[2], ids[3], ids[6]]
 
-    assert sending.send_batch(campaign.id, chosen)["sent"] == 4
+    assert batches.send_batch(campaign.id, chosen)["sent"] == 4
 
     by_id = dict(db.session.execute(select(Delivery.id, Delivery.status)).all())
     assert [by_id[i] for i in ids] == ["sent", "queued", "sent", "sent", "queued", "queued", "sent"]
@@ -262,7 +262,7 @@ def test_the_rest_of_a_send_with_gaps_between_its_rows_goes_to_each_remaining_re
     campaign = create_campaign()
     sending._freeze(campaign.id)
     ids = list(db.session.scalars(select(Delivery.id).where(Delivery.campaign_id == campaign.id).order_by(Delivery.id)))
-    sending.send_batch(campaign.id, [ids[0], ids[2], ids[3], ids[6]])
+    batches.send_batch(campaign.id, [ids[0], ids[2], ids[3], ids[6]])
     sent_first = len(outbox())
 
     # Rows 1, 4 and 5 are left queued, with sent rows between them: the batches are made from their ids.

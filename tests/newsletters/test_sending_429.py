@@ -9,7 +9,7 @@ from rq import Queue
 from sqlalchemy import select
 
 from app.extensions import db
-from app.newsletters import controls, sending
+from app.newsletters import batches, controls, sending
 from app.newsletters.models import Delivery
 from tests.factories import create_member
 from tests.newsletters.factories import create_campaign
@@ -82,7 +82,7 @@ def _statuses(campaign):
 def test_a_reset_already_past_is_waited_out_not_hammered_and_the_batch_is_put_off(app, limiter):
     campaign, ids = _frozen_batch()
 
-    outcome = sending.send_batch(campaign.id, ids)
+    outcome = batches.send_batch(campaign.id, ids)
 
     # A second at a time within a 2.5 s allowance: two waits, three requests, not fifty.
     assert limiter.requests == 3
@@ -94,7 +94,7 @@ def test_a_reset_already_past_is_waited_out_not_hammered_and_the_batch_is_put_of
 def test_a_batch_put_off_by_the_rate_limit_is_scheduled_for_the_reset(app, limiter, redis_queue):
     campaign, ids = _frozen_batch()
 
-    sending.send_batch(campaign.id, ids)
+    batches.send_batch(campaign.id, ids)
 
     assert limiter.requests == 1  # a 30 s reset is more than the allowance: no waiting at all
     assert _statuses(campaign) == ["queued"]
@@ -113,7 +113,7 @@ def test_a_campaign_cancelled_while_its_batch_waits_out_a_429_sends_nothing_more
 
     canceller = threading.Thread(target=cancel_soon)
     canceller.start()
-    sending.send_batch(campaign.id, ids)
+    batches.send_batch(campaign.id, ids)
     canceller.join()
 
     assert limiter.requests == 1
@@ -133,7 +133,7 @@ def test_a_campaign_paused_while_its_batch_waits_out_a_429_keeps_the_rest_queued
 
     pauser = threading.Thread(target=pause_soon)
     pauser.start()
-    sending.send_batch(campaign.id, ids)
+    batches.send_batch(campaign.id, ids)
     pauser.join()
 
     assert limiter.requests == 1

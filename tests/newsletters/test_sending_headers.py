@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.newsletters import sending
+from app.newsletters import batches, sending
 from app.newsletters.models import Campaign, Delivery
 from tests.factories import create_member, create_staff_user, csrf_token, login
 from tests.newsletters.factories import create_audience, create_campaign
@@ -72,7 +72,7 @@ def test_a_batch_that_breaks_unexpectedly_fails_its_rows_and_pauses_the_campaign
     def broken(*args, **kwargs):
         raise RuntimeError("private.reader@example.org could not be encoded")
 
-    monkeypatch.setattr(sending, "bulk_message", broken)
+    monkeypatch.setattr(batches, "bulk_message", broken)
     sending.start_send(campaign.id)
 
     db.session.expire_all()

@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.clock import now
 from app.extensions import db
-from app.newsletters import sending, sweeper, webhooks
+from app.newsletters import batches, sending, sweeper, webhooks
 from app.newsletters.models import Campaign, Delivery, TrackingEvent, WebhookBatch
 from tests.factories import create_member
 from tests.newsletters.factories import create_campaign
@@ -51,9 +51,9 @@ def test_a_batch_cut_off_from_the_database_after_sendgrid_took_it_is_confirmed_n
 ):
     people = [create_member(email=f"reader{i}@example.org") for i in range(3)]
     campaign = create_campaign()
-    monkeypatch.setattr(sending, "_record_result", _connection_lost)
+    monkeypatch.setattr(batches, "_record_result", _connection_lost)
 
-    outcome = sending.send_batch(campaign.id, sending_ids(campaign.id))
+    outcome = batches.send_batch(campaign.id, sending_ids(campaign.id))
 
     assert outcome == {"interrupted": 3}
     assert _statuses(campaign.id) == {"sending": 3}  # in doubt: SendGrid has them
@@ -67,16 +67,16 @@ def test_a_batch_cut_off_from_the_database_after_sendgrid_took_it_is_confirmed_n
 def test_a_batch_that_loses_redis_before_it_sends_is_sent_once_after_its_lease(app, sendgrid, served, monkeypatch):
     people = [create_member() for _ in range(3)]
     campaign = create_campaign()
-    real = sending._deliver
+    real = batches._deliver
 
     def redis_gone(*args, **kwargs):
         raise redis.exceptions.ConnectionError("Connection refused")
 
-    monkeypatch.setattr(sending, "_deliver", redis_gone)
-    assert sending.send_batch(campaign.id, sending_ids(campaign.id)) == {"interrupted": 3}
+    monkeypatch.setattr(batches, "_deliver", redis_gone)
+    assert batches.send_batch(campaign.id, sending_ids(campaign.id)) == {"interrupted": 3}
     assert sendgrid.counts() == {}
     assert _statuses(campaign.id) == {"sending": 3}
-    monkeypatch.setattr(sending, "_deliver", real)
+    monkeypatch.setattr(batches, "_deliver", real)
 
     # No trace at the provider: once the lease and the grace period have passed, they go again.
     assert _sweep_until(lambda: _statuses(campaign.id) == {"sent": 3})
@@ -86,8 +86,8 @@ def test_a_batch_that_loses_redis_before_it_sends_is_sent_once_after_its_lease(a
 def test_a_claim_cut_off_from_the_database_leaves_the_rows_to_be_sent_later(app, sendgrid, served, monkeypatch):
     people = [create_member() for _ in range(2)]
     campaign = create_campaign()
-    monkeypatch.setattr(sending, "_claim", _connection_lost)
-    assert sending.send_batch(campaign.id, sending_ids(campaign.id)) == {"interrupted": 0}
+    monkeypatch.setattr(batches, "_claim", _connection_lost)
+    assert batches.send_batch(campaign.id, sending_ids(campaign.id)) == {"interrupted": 0}
     assert _statuses(campaign.id) == {"queued": 2}
     monkeypatch.undo()
     assert _sweep_until(lambda: _statuses(campaign.id) == {"sent": 2})

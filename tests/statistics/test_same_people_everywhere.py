@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from app.clock import now
 from app.extensions import db
-from app.newsletters import reports, sending
+from app.newsletters import group_readership, sending
 from app.newsletters.models import Delivery
 from app.representation import services
 from app.statistics import disclosure
@@ -60,7 +60,7 @@ def test_one_group_shows_one_figure_in_the_audit_the_readership_and_a_survey(app
 
     audit = {c["key"]: c for c in services.run_audit("active", on=ON)["characteristics"]}["sex"]
     in_audit = {row["category"]: row["count"] for row in audit["categories"]}["Female"]
-    read = {row["group"]: row for row in reports.readership_by_group(campaign.id, "sex")}["Female"]
+    read = {row["group"]: row for row in group_readership.readership_by_group(campaign.id, "sex")}["Female"]
     table = crosstab.present(crosstab.crosstab(survey, str(travel.id), "sex"))
     in_survey = next(c for c in table["columns"] if c["group"] == "Female")["n"]
 

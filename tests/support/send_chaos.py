@@ -21,9 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from app.extensions import db
-from app.newsletters import sending, sweeper
+from app.newsletters import batches, sending, sweeper
 from app.newsletters.models import Campaign, Delivery
-from tests.support.send_worker import SendWorker, worker_environment
+from tests.support.worker import SENDING, Worker
 
 KILL_WORKER = "kill_worker"
 RESTART_REDIS = "restart_redis"
@@ -117,7 +117,7 @@ def insert_recipients(n: int, prefix: str = "reader") -> list[str]:
 class _Faults:
     """Injects the process faults, each kind in turn of a shuffled round, so none is left out for long."""
 
-    def __init__(self, kinds, rng: random.Random, workers: list[SendWorker], redis, database_url: str):
+    def __init__(self, kinds, rng: random.Random, workers: list[Worker], redis, database_url: str):
         self.kinds = kinds
         self.rng = rng
         self.workers = workers
@@ -143,7 +143,7 @@ class _Faults:
 
     def kill_worker(self) -> str:
         """SIGKILL a worker in the middle of a batch if one is, else one that has finished starting up."""
-        alive = [w for w in self.workers if w.alive]
+        alive = [w for w in self.workers if w.running]
         holding = _holding_claims()
         candidates = [w for w in alive if w.process.pid in holding] or [
             w for w in alive if time.monotonic() - w.started_at > STARTUP_SECONDS
@@ -185,7 +185,7 @@ def _holding_claims() -> set[int]:
     try:
         ids = db.session.scalars(sa.select(Delivery.worker_id).where(Delivery.status == "sending").distinct()).all()
         db.session.commit()
-    except sending.INTERRUPTIONS:
+    except batches.INTERRUPTIONS:
         db.session.rollback()
         return set()
     return {int(pid) for pid in (i.rpartition(":")[2] for i in ids if i) if pid.isdecimal()}
@@ -231,7 +231,7 @@ class _Sweeper(threading.Thread):
                     self.sweeps += 1
                     if any(settled.values()):
                         self.journal.note(f"sweep: {settled}")
-                except sending.INTERRUPTIONS as exc:
+                except batches.INTERRUPTIONS as exc:
                     db.session.rollback()
                     self.interrupted += 1
                     self.journal.note(f"sweep interrupted by {type(exc).__name__}")
@@ -271,17 +271,16 @@ def run(
         campaign is not sent within `timeout` seconds.
     """
     app.config["REDIS_URL"] = redis.url
-    env = worker_environment(app.config)
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
     journal = _Journal(log_dir / "supervisor.log" if log_dir is not None else None)
     started_workers = 0
 
-    def new_worker() -> SendWorker:
+    def new_worker() -> Worker:
         nonlocal started_workers
         started_workers += 1
         log = log_dir / f"worker-{started_workers}.log" if log_dir is not None else None
-        return SendWorker(env, log).start()
+        return Worker(app, settings=SENDING, log=log).start()
 
     sendgrid.fault_rate = provider_fault_rate
     sendgrid.fault_rng = random.Random(rng.random())
@@ -305,7 +304,7 @@ def run(
             if moment - started > timeout:
                 break
             for index, worker in enumerate(pool):
-                if not worker.alive:
+                if not worker.running:
                     journal.note(f"worker {worker.process.pid} exited with {worker.process.returncode}; started again")
                     worker.stop()
                     pool[index] = new_worker()
@@ -332,7 +331,7 @@ def run(
     return figures
 
 
-def _wait_for_workers(url: str, pool: list[SendWorker], seconds: float = 60.0) -> None:
+def _wait_for_workers(url: str, pool: list[Worker], seconds: float = 60.0) -> None:
     """Until every worker of `pool` has registered with Redis (workers killed before may still be listed)."""
     from redis import Redis
     from rq import Worker
@@ -354,7 +353,7 @@ def _status(campaign_id: int) -> str | None:
         status = db.session.scalar(sa.select(Campaign.status).where(Campaign.id == campaign_id))
         db.session.commit()
         return status
-    except sending.INTERRUPTIONS:
+    except batches.INTERRUPTIONS:
         db.session.rollback()
         return None
 

@@ -4,9 +4,27 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# The settings a worker needs to send bulletins as the app under test would.
+SENDING = (
+    "MAIL_BACKEND",
+    "SENDGRID_HOST",
+    "SENDGRID_API_KEY",
+    "SENDGRID_WEBHOOK_PUBLIC_KEY",
+    "SENDGRID_TIMEOUT",
+    "BULLETIN_BATCH_SIZE",
+    "BULLETIN_CLAIM_LEASE_SECONDS",
+    "BULLETIN_INDOUBT_GRACE_SECONDS",
+    "BULLETIN_MAX_ATTEMPTS",
+    "BULLETIN_RETRY_BACKOFF_SECONDS",
+    "BULLETIN_MAX_RATE_LIMIT_WAIT_SECONDS",
+    "BULLETIN_MAX_ERRORS",
+    "BULLETIN_SEND_RATE",
+)
 
 
 class Worker:
@@ -37,6 +55,7 @@ class Worker:
         self.log = log
         self.process = None
         self.starts = 0
+        self.started_at = 0.0
 
     def start(self):
         output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115 (kept by the child)
@@ -53,6 +72,7 @@ class Worker:
             if self.log:
                 output.close()
         self.starts += 1
+        self.started_at = time.monotonic()
         return self
 
     @property
@@ -61,7 +81,12 @@ class Worker:
 
     def kill(self):
         """SIGKILL the worker and all it started: no handler runs, no transaction is finished."""
-        os.killpg(self.process.pid, signal.SIGKILL)
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # nothing of it is left
         self.process.wait()
 
     def restart(self):
@@ -70,5 +95,5 @@ class Worker:
         return self.start()
 
     def stop(self):
-        if self.running:
-            self.kill()
+        """Stop the worker, and whatever it left running (its scheduler) if it had died already."""
+        self.kill()
