@@ -91,7 +91,7 @@ def preview_page(survey_id: int, number: int):
         survey=survey,
         page=page,
         number=number,
-        total=flow.page_count(survey),
+        progress=flow.progress(survey, number, answers),
         questions=questions,
         values=values,
         errors=errors,
