@@ -197,3 +197,26 @@ def test_analysts_cannot_tag_or_open_the_delete_page(client):
         f"/staff/surveys/{survey.id}/themes/tags", data={"csrf_token": token, "theme_id": parking.id, "answer_id": "1"}
     )
     assert reply.status_code == 403
+
+
+def test_a_paper_reply_replacing_an_unfinished_online_one_keeps_its_number(client):
+    from werkzeug.datastructures import MultiDict
+
+    from app.surveys import responses as answering
+    from app.surveys.numbering import response_numbers
+    from tests.factories import create_member
+
+    survey = create_survey(mode="invitation")
+    travel = questions_of(survey)[0]
+    started = create_member(email="started@example.org")
+    unfinished = create_response(survey, {travel.id: "car"}, member=started, invited=True, completed=False)
+    later = create_response(survey, {travel.id: "bus"})
+    assert response_numbers(survey.id) == {unfinished.id: 1, later.id: 2}
+
+    form = MultiDict({"channel": "paper", "invited_email": "started@example.org", f"q{travel.id}": "walk"})
+    entered = answering.enter_response(survey.id, form, None)
+
+    assert entered.id == unfinished.id and entered.channel == "paper" and entered.completed_at is not None
+    assert response_numbers(survey.id) == {unfinished.id: 1, later.id: 2}
+    given = db.session.scalars(db.select(Answer.value).where(Answer.response_id == entered.id)).all()
+    assert given == ["walk"]
