@@ -8,10 +8,9 @@ from app.auth import exact as exact_figures
 from app.auth.permissions import can, requires
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.members import services as members
 from app.members.vocab import CONTACT_TYPES
 from app.organisations import services as organisations
-from app.rosters import composition, review, services
+from app.rosters import candidates, composition, eligibility, review, services
 from app.rosters.forms import date_field, whole_number
 from app.rosters.vocab import END_REASONS, ROLES, ROSTER_KINDS
 
@@ -148,12 +147,9 @@ def history(roster_id: int):
 @requires("rosters.edit")
 def add_member(roster_id: int):
     found = _roster_or_404(roster_id)
-    errors, candidates = {}, []
-    query = (request.values.get("q") or "").strip()
-    if query:
-        candidates = list(
-            db.session.scalars(members.filtered_query(members.MemberFilter(q=query, sort="name")).limit(20))
-        )
+    errors = {}
+    query = (request.values.get("q") or "").strip()[:200]
+    offered = candidates.candidates(found, query)
     if request.method == "POST":
         form = request.form
         member_id = whole_number(form, "member_id", errors)
@@ -181,7 +177,8 @@ def add_member(roster_id: int):
         errors=errors,
         form=request.form,
         q=query,
-        candidates=candidates,
+        candidates=offered,
+        rules=eligibility.eligibility_rules(found),
         roles=ROLES,
     ), (400 if errors else 200)
 

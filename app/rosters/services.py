@@ -17,8 +17,9 @@ from app.audit import services as audit
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.models import Member
-from app.members.vocab import CONTACT_TYPES, SELF_REPORTED_AGE_BANDS, age_on
+from app.members.vocab import CONTACT_TYPES
 from app.organisations.models import PCN, Practice
+from app.rosters.eligibility import eligibility_problems
 from app.rosters.models import Roster, RosterMembership
 from app.rosters.vocab import END_REASONS, ROLES, ROSTER_KINDS
 from app.transactions import transactional
@@ -205,51 +206,6 @@ def set_archived(roster: Roster, archived: bool) -> None:
     """Archive (no new members, kept for history) or restore a roster."""
     roster.archived_at = clock.now() if archived else None
     audit.record("change", "roster", roster.id, "archived" if archived else "restored")
-
-
-# ----- eligibility ---------------------------------------------------------
-
-
-def _age_range_text(roster: Roster) -> str:
-    if roster.min_age is not None and roster.max_age is not None:
-        return f"aged {roster.min_age} to {roster.max_age}"
-    if roster.max_age is not None:
-        return f"aged {roster.max_age} or under"
-    return f"aged {roster.min_age} or over"
-
-
-def eligibility_problems(roster: Roster, member: Member, on: date | None = None) -> list[str]:
-    """Why `member` may not belong to `roster` on a date: an empty list means eligible."""
-    on = on or clock.today()
-    problems = []
-    if roster.min_age is not None or roster.max_age is not None:
-        low = roster.min_age if roster.min_age is not None else 0
-        high = roster.max_age if roster.max_age is not None else 200
-        if member.date_of_birth:
-            age = age_on(member.date_of_birth, on)
-            if not low <= age <= high:
-                problems.append(f"The group is for people {_age_range_text(roster)}; this member is {age}.")
-        elif member.age_band in SELF_REPORTED_AGE_BANDS:
-            _, band_low, band_high = SELF_REPORTED_AGE_BANDS[member.age_band]
-            band_high = 200 if band_high is None else band_high
-            if not (low <= band_low and band_high <= high):
-                problems.append(
-                    f"The group is for people {_age_range_text(roster)}; add the member's date of birth to show they are."
-                )
-        else:
-            problems.append(f"The group is for people {_age_range_text(roster)}; the member's age is not known.")
-    if roster.practice_id is not None and member.practice_id != roster.practice_id:
-        problems.append(f"The group is for patients of {roster.practice.name}.")
-    if roster.pcn_id is not None:
-        member_pcn = member.practice.pcn_id if member.practice else None
-        if member_pcn != roster.pcn_id:
-            problems.append(f"The group is for patients of practices in {roster.pcn.name}.")
-    if roster.contact_types and member.contact_type not in roster.contact_types:
-        allowed = ", ".join(CONTACT_TYPES[c].lower() for c in roster.contact_types)
-        problems.append(f"The group is for contacts of these types: {allowed}.")
-    if member.status not in ("active", "pending"):
-        problems.append("The member is not an active member of the network.")
-    return problems
 
 
 # ----- memberships ---------------------------------------------------------

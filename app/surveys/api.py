@@ -14,6 +14,7 @@ from app.audit import services as audit_log
 from app.extensions import db
 from app.surveys import analysis, crosstab, themes
 from app.surveys.models import Answer, Response, Survey
+from app.surveys.numbering import response_numbers
 from app.surveys.questions import options_of
 from app.surveys.schemas import (
     CrosstabOut,
@@ -86,6 +87,7 @@ def _responses(survey, query) -> dict:
         )
         for response_id, question_id, value in rows:
             answers.setdefault(response_id, {})[str(question_id)] = value
+    numbers = response_numbers(survey.id, [r.id for r in chosen])
     items = []
     for r in chosen:
         if survey.anonymous:
@@ -102,7 +104,9 @@ def _responses(survey, query) -> dict:
             }
             if r.member_id is not None:
                 item["member_id"] = r.member_id
-        items.append({"id": r.id, "channel": r.channel, "answers": answers.get(r.id, {}), **item})
+        items.append(
+            {"id": r.id, "number": numbers[r.id], "channel": r.channel, "answers": answers.get(r.id, {}), **item}
+        )
     audit_log.record("view", "survey", survey.id, f"API responses page {page}: {len(items)} responses")
     db.session.commit()
     return {"items": items, "page": page, "per_page": per_page, "total": total, "pages": max(1, -(-total // per_page))}

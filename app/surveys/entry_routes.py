@@ -13,6 +13,7 @@ from app.members.models import Member
 from app.surveys import equality_section, flow
 from app.surveys import responses as answering
 from app.surveys.models import CHANNELS, Response
+from app.surveys.numbering import response_numbers
 from app.surveys.questions import condition_met, options_of, visible_questions
 
 bp = Blueprint("survey_entry", __name__, url_prefix="/staff/surveys")
@@ -91,7 +92,7 @@ def preview_page(survey_id: int, number: int):
         survey=survey,
         page=page,
         number=number,
-        total=flow.page_count(survey),
+        progress=flow.progress(survey, number, answers),
         questions=questions,
         values=values,
         errors=errors,
@@ -177,6 +178,7 @@ def responses(survey_id: int):
     if identified:
         ids = {r.member_id for r in found.items if r.member_id}
         people = {m.id: m for m in db.session.scalars(select(Member).where(Member.id.in_(ids)))} if ids else {}
+    numbers = response_numbers(survey.id, [r.id for r in found.items])
     audit.record("view", "survey_responses", survey.id, f"page {found.page}")
     db.session.commit()
     return render_template(
@@ -185,5 +187,6 @@ def responses(survey_id: int):
         found=found,
         identified=identified,
         people=people,
+        numbers=numbers,
         channels=CHANNELS,
     )

@@ -20,6 +20,7 @@ from app.members.vocab import SELF_REPORTED_AGE_BANDS
 from app.spreadsheets import escape_cell
 from app.surveys import analysis, themes
 from app.surveys.models import CHANNELS, Answer, Response, ResponseEquality
+from app.surveys.numbering import response_numbers
 from app.surveys.questions import KINDS, options_of
 
 STYLES = ("labels", "codes")
@@ -105,7 +106,7 @@ def response_rows(survey, style: str = "labels", include_equality: bool = False)
         raise InvalidRequest("Choose labels or codes.", 400, {"style": "Choose labels or codes"})
     columns = _columns(survey, style)
     anonymous = survey.anonymous
-    header = ["response_id", "channel", "status", "started", "completed"]
+    header = ["response_number", "channel", "status", "started", "completed"]
     if not anonymous:
         header += ["member_id", "invitation_id"]
     header += [c[0] for c in columns]
@@ -124,6 +125,7 @@ def response_rows(survey, style: str = "labels", include_equality: bool = False)
         for e in db.session.scalars(select(ResponseEquality).join(Response).where(Response.survey_id == survey.id))
     }
     rows = [header]
+    numbers = response_numbers(survey.id)
     responses = db.session.scalars(select(Response).where(Response.survey_id == survey.id).order_by(Response.id))
     for response in responses:
 
@@ -134,7 +136,7 @@ def response_rows(survey, style: str = "labels", include_equality: bool = False)
             return moment.date().isoformat() if anonymous else moment.isoformat(timespec="seconds")
 
         row = [
-            response.id,
+            numbers[response.id],
             response.channel if style == "codes" else CHANNELS.get(response.channel, response.channel),
             "complete" if response.completed_at else "partial",
             when(response.started_at),

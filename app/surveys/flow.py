@@ -78,6 +78,44 @@ def first_page(survey, answers: dict | None = None) -> int | None:
     return next_page(survey, 0, answers or {})
 
 
+def progress(survey, number: int, answers: dict) -> tuple[int, int]:
+    """(place of page `number`, pages in all) counting only pages this respondent sees.
+
+    Pages already ruled out by earlier answers are not counted. A page that depends on a
+    question not yet reached is counted until that question is answered, so the total can
+    only go down as the respondent goes on, and a page keeps the same place.
+    """
+    place = total = 0
+    for n in range(1, page_count(survey) + 1):
+        if n == number or (page_shown(survey, n, answers) if n < number else _may_be_shown(survey, n, number, answers)):
+            total += 1
+            if n <= number:
+                place = total
+    return place, total
+
+
+def _may_be_shown(survey, n: int, current: int, answers: dict) -> bool:
+    page = page_at(survey, n)
+    if page_shown(survey, n, answers):
+        return True
+    if not (condition_met(page.show_if, answers) or _undecided(survey, page.show_if, current, answers)):
+        return False
+    return any(
+        condition_met(q.show_if, answers) or _undecided(survey, q.show_if, current, answers)
+        for q in page.questions
+        if not q.hidden
+    )
+
+
+def _undecided(survey, condition: dict | None, current: int, answers: dict) -> bool:
+    """The condition looks at a question on this page or a later one that has no answer yet."""
+    source_id = _source_id(condition or {})
+    if source_id is None or not is_empty(answers.get(source_id)):
+        return False
+    source = next((q for q in survey.questions if q.id == source_id), None)
+    return source is not None and page_of(survey, source) >= current
+
+
 def check_questions(questions, form, answers: dict) -> tuple[dict, dict]:
     """Check submitted answers to `questions` in order, applying skip logic as it goes.
 

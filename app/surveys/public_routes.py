@@ -223,7 +223,7 @@ def _page(survey, response, number, answers, values=None, errors=None, status=20
             survey=survey,
             page=page,
             number=number,
-            total=flow.page_count(survey),
+            progress=flow.progress(survey, number, answers),
             questions=questions,
             values=values,
             errors=errors or {},

@@ -348,11 +348,12 @@ def check_all(survey: Survey, form) -> tuple[dict, dict]:
     return known, errors
 
 
-def _invitation_for_entry(survey: Survey, address: str, errors: dict) -> Invitation | None:
-    """The unanswered invitation of the person whose address staff typed, for an invitation survey."""
+def _invitation_for_entry(survey: Survey, address: str, errors: dict) -> tuple[Invitation | None, Response | None]:
+    """The unanswered invitation of the person whose address staff typed, for an invitation survey,
+    and the response they started online and never finished, if any."""
     address = (address or "").strip()
     if survey.mode != "invitation" or not address:
-        return None
+        return None, None
     from app.members import services as members
     from app.validation import FieldError, normalise_email
 
@@ -360,7 +361,7 @@ def _invitation_for_entry(survey: Survey, address: str, errors: dict) -> Invitat
         member = members.find_by_email(normalise_email(address))
     except FieldError as exc:
         errors["invited_email"] = str(exc)
-        return None
+        return None, None
     invitation = None
     if member is not None:
         invitation = db.session.scalar(
@@ -368,18 +369,12 @@ def _invitation_for_entry(survey: Survey, address: str, errors: dict) -> Invitat
         )
     if invitation is None:
         errors["invited_email"] = "Nobody with that email address was invited to this survey"
-        return None
+        return None, None
     online = db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
     if online is not None and online.completed_at is not None:
         errors["invited_email"] = "This person has already answered: their invitation was used"
-        return None
-    if online is not None and not errors:
-        # Started online and never finished: the complete answers on paper take its place.
-        db.session.execute(delete(Answer).where(Answer.response_id == online.id))
-        db.session.execute(delete(ResponseEquality).where(ResponseEquality.response_id == online.id))
-        db.session.delete(online)
-        db.session.flush()
-    return invitation
+        return None, None
+    return invitation, online
 
 
 @transactional
@@ -395,7 +390,7 @@ def enter_response(survey_id: int, form, staff_user_id: int | None) -> Response:
     consented = form.get("consent") == "yes"
     if survey.consent_question and not consented:
         errors["consent"] = "Confirm the respondent agreed to take part"
-    invitation = _invitation_for_entry(survey, form.get("invited_email", ""), errors)
+    invitation, online = _invitation_for_entry(survey, form.get("invited_email", ""), errors)
     answers, answer_errors = check_all(survey, form)
     errors.update(answer_errors)
     equality_answers = {}
@@ -404,21 +399,24 @@ def enter_response(survey_id: int, form, staff_user_id: int | None) -> Response:
         errors.update(equality_errors)
     if errors:
         raise InvalidRequest("There is a problem with the response.", 400, errors)
-    response = Response(
-        survey_id=survey.id,
-        channel=channel,
-        entered_by_id=staff_user_id,
-        consented=consented or not survey.consent_question,
-        page_reached=flow.page_count(survey) + 1,
-        started_at=stamp(survey),
-        completed_at=stamp(survey),
-    )
+    # Started online and never finished: the complete answers on paper take its place, in the
+    # same row, so the response keeps the number staff may already have seen.
+    response = online or Response(survey_id=survey.id)
+    response.channel = channel
+    response.entered_by_id = staff_user_id
+    response.consented = consented or not survey.consent_question
+    response.page_reached = flow.page_count(survey) + 1
+    response.resume_hash = ""
+    response.started_at = stamp(survey)
+    response.completed_at = stamp(survey)
     if invitation is not None:
         response.member_id, response.invitation_id = invitation.member_id, invitation.id
         invitation.started_at = invitation.started_at or now()
         invitation.completed_at = now()
     db.session.add(response)
     db.session.flush()
+    if online is not None:
+        db.session.execute(delete(ResponseEquality).where(ResponseEquality.response_id == online.id))
     _write_answers(response, answers)
     if any(equality_answers.values()):
         db.session.add(ResponseEquality(response_id=response.id, **{k: v or None for k, v in equality_answers.items()}))

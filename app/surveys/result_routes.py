@@ -97,13 +97,50 @@ def rename_theme(survey_id, theme_id):
     return _back_to_text(survey.id, theme.question_id)
 
 
-@bp.route("/<int:survey_id>/themes/<int:theme_id>/delete", methods=["POST"])
+@bp.route("/<int:survey_id>/themes/<int:theme_id>/delete", methods=["GET", "POST"])
 @requires("surveys.responses")
 def delete_theme(survey_id, theme_id):
     survey = analysis.get_survey(survey_id)
-    question_id = themes.get_theme(survey, theme_id).question_id
-    themes.delete_theme(survey, theme_id)
-    flash("Theme deleted; the answers are unchanged.", "success")
+    theme = themes.get_theme(survey, theme_id)
+    if request.method == "POST":
+        question_id, name = theme.question_id, theme.name
+        themes.delete_theme(survey, theme_id)
+        flash(f"Theme “{name}” deleted; the answers are unchanged.", "success")
+        return _back_to_text(survey.id, question_id)
+    return render_template(
+        "surveys/results/theme_delete.html",
+        survey=survey,
+        theme=theme,
+        question=themes.text_question(survey, theme.question_id),
+        tagged=themes.tagged_count(theme),
+        back={k: v for k, v in request.args.items() if k in ("q", "page", "theme") and v},
+    )
+
+
+@bp.route("/<int:survey_id>/themes/tags", methods=["POST"])
+@requires("surveys.responses")
+def tag_many(survey_id):
+    """Several answers tagged (or untagged) with one theme at once, or one tag removed."""
+    survey = analysis.get_survey(survey_id)
+    question_id = request.form.get("question_id", "")
+    one = request.form.get("remove_one", "")
+    if one:
+        answer_id, _, theme_id = one.partition(":")
+        answer_ids, tagged, action = [answer_id], False, "remove"
+    else:
+        theme_id, action = request.form.get("theme_id", ""), request.form.get("action", "add")
+        answer_ids, tagged = request.form.getlist("answer_id"), action != "remove"
+    try:
+        changed = themes.set_tags(survey, theme_id, answer_ids, tagged)
+    except InvalidRequest as error:
+        flash(error.message, "error")
+        return _back_to_text(survey.id, question_id)
+    name = themes.get_theme(survey, int(theme_id)).name
+    count = f"{changed} answer{'' if changed == 1 else 's'}"
+    if tagged:
+        flash(f"Theme “{name}” added to {count}." if changed else f"The answers already had “{name}”.", "success")
+    else:
+        flash(f"Theme “{name}” removed from {count}." if changed else f"None of them had “{name}”.", "success")
     return _back_to_text(survey.id, question_id)
 
 

@@ -164,6 +164,9 @@ class ResponseQuery(Schema):
 
 class ResponseOut(Schema):
     id = fields.Int()
+    number = fields.Int(
+        metadata={"description": "The response's number within the survey, as on the staff pages and in the CSV"}
+    )
     channel = fields.Str()
     started_at = fields.Raw(metadata={"description": "ISO date-time; a date only for anonymous surveys"})
     completed_at = fields.Raw(allow_none=True)

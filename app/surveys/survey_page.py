@@ -41,15 +41,50 @@ def public_url(survey) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL']}/surveys/{survey.slug}"
 
 
+def _skip_logic(pages: list, everything: list, numbers: dict) -> dict:
+    """Who depends on whom, for links both ways between a deciding question and what it shows.
+
+    sources: {("page"|"question", id): the question deciding it}; decides: {question id: [(anchor,
+    name)]}; possible: the pages and questions with an earlier question to depend on (or a
+    condition to remove), which are the only ones offered a skip logic page.
+    """
+    by_id = {q.id: q for q in everything}
+    sources, decides, possible = {}, {}, set()
+    seen_before_page = False
+    for number, (page, questions) in enumerate(pages, start=1):
+        targets = [("page", page, f"Page {number}" + (f": {page.title}" if page.title else ""), seen_before_page)]
+        for question in questions:
+            earlier = any(not q.hidden for q in everything[: numbers[question.id] - 1])
+            targets.append(("question", question, f"Question {numbers[question.id]}: {question.text}", earlier))
+        for kind, thing, name, earlier in targets:
+            if earlier or thing.show_if:
+                possible.add((kind, thing.id))
+            source = by_id.get(_source_of(thing.show_if))
+            if source is not None:
+                sources[(kind, thing.id)] = source
+                decides.setdefault(source.id, []).append((f"{kind}-{thing.id}", name))
+        seen_before_page = seen_before_page or any(not q.hidden for q in questions)
+    return {"sources": sources, "decides": decides, "possible": possible}
+
+
+def _source_of(condition) -> int | None:
+    try:
+        return int((condition or {}).get("question_id"))
+    except (TypeError, ValueError):
+        return None
+
+
 def survey_page(survey, errors: dict | None = None, status: int = 200):
     """The survey page, with a refused action's message at the top when there is one."""
     pages = builder.layout(survey)
     everything = [q for _, questions in pages for q in questions]
+    numbers = {q.id: n for n, q in enumerate(everything, start=1)}
     return render_template(
         "surveys/staff/survey.html",
         survey=survey,
         pages=pages,
-        numbers={q.id: n for n, q in enumerate(everything, start=1)},
+        numbers=numbers,
+        skip=_skip_logic(pages, everything, numbers),
         answers=builder.answer_counts(survey),
         conditions={
             **{("page", p.id): describe_condition(p.show_if, everything) for p, _ in pages},

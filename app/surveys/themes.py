@@ -14,11 +14,14 @@ from app.extensions import db
 from app.statistics.suppression import suppress
 from app.surveys.analysis import questions_in_order
 from app.surveys.models import Answer, AnswerTheme, Response, Theme
+from app.surveys.numbering import response_numbers
 from app.surveys.questions import TEXT_KINDS
 from app.transactions import transactional
 
 PER_PAGE = 25
 THEME_NAME_MAX = 100
+# More than a page of answers at once is a mistake in the form, not a choice.
+BULK_MAX = 500
 
 
 @dataclass
@@ -65,7 +68,7 @@ def text_question(survey, question_id) -> object:
 def text_answers(question, search: str = "", page: int = 1, theme_id: int | None = None) -> TextPage:
     """One page of a question's free-text answers from complete responses, oldest first, filtered by words or theme."""
     query = (
-        select(Answer.id, Answer.value, Response.channel, Response.completed_at)
+        select(Answer.id, Answer.value, Answer.response_id, Response.channel, Response.completed_at)
         .join(Response, Response.id == Answer.response_id)
         .where(Answer.question_id == question.id, Response.completed_at.is_not(None))
         .order_by(Response.completed_at, Answer.id)
@@ -88,9 +91,11 @@ def text_answers(question, search: str = "", page: int = 1, theme_id: int | None
         )
         for answer_id, tagged in pairs:
             tags.setdefault(answer_id, set()).add(tagged)
+    numbers = response_numbers(question.survey_id, [r.response_id for r in chosen])
     result.items = [
         {
             "answer_id": r.id,
+            "number": numbers.get(r.response_id),
             "text": r.value,
             "channel": r.channel,
             "completed_on": r.completed_at.date().isoformat(),
@@ -187,6 +192,8 @@ def delete_theme(survey, theme_id: int) -> None:
 def _answer_of(theme: Theme, answer_id) -> int:
     try:
         answer_id = int(answer_id)
+        if not 0 < answer_id < 2**31:
+            raise ValueError(answer_id)
     except (TypeError, ValueError) as error:
         raise InvalidRequest("Choose an answer to tag.", 400, {"answer_id": "Choose an answer"}) from error
     found = db.session.scalar(select(Answer.id).where(Answer.id == answer_id, Answer.question_id == theme.question_id))
@@ -197,13 +204,64 @@ def _answer_of(theme: Theme, answer_id) -> int:
     return found
 
 
+def tagged_count(theme: Theme) -> int:
+    """How many answers carry the theme (the tags deleting it would remove)."""
+    return db.session.scalar(select(func.count()).select_from(AnswerTheme).where(AnswerTheme.theme_id == theme.id))
+
+
 @transactional
 def set_tag(survey, theme_id: int, answer_id, tagged: bool) -> None:
     """The answer carries the theme (tagged) or not; tagging twice changes nothing."""
     theme = get_theme(survey, theme_id)
-    answer_id = _answer_of(theme, answer_id)
-    existing = db.session.get(AnswerTheme, (answer_id, theme.id))
-    if tagged and existing is None:
-        db.session.add(AnswerTheme(answer_id=answer_id, theme_id=theme.id))
-    elif not tagged and existing is not None:
-        db.session.delete(existing)
+    _set_tags(survey, theme, [_answer_of(theme, answer_id)], tagged)
+
+
+@transactional
+def set_tags(survey, theme_id, answer_ids: list, tagged: bool) -> int:
+    """Every chosen answer carries the theme (tagged) or none does; all or nothing.
+
+    Returns how many answers changed. Any answer that is not one of the theme's question's
+    answers refuses the whole request, so nothing is half-tagged.
+    """
+    try:
+        theme_id = int(theme_id)
+        if not 0 < theme_id < 2**31:
+            raise ValueError(theme_id)
+        theme = get_theme(survey, theme_id)
+    except (TypeError, ValueError, InvalidRequest) as error:
+        raise InvalidRequest("Choose a theme.", 400, {"theme_id": "Choose a theme"}) from error
+    if not answer_ids:
+        raise InvalidRequest("Select at least one answer.", 400, {"answer_id": "Select at least one answer"})
+    if len(answer_ids) > BULK_MAX:
+        raise InvalidRequest(
+            f"Select at most {BULK_MAX} answers.", 400, {"answer_id": f"Select at most {BULK_MAX} answers"}
+        )
+    chosen = sorted({_answer_of(theme, answer_id) for answer_id in answer_ids})
+    return _set_tags(survey, theme, chosen, tagged)
+
+
+def _set_tags(survey, theme: Theme, answer_ids: list[int], tagged: bool) -> int:
+    carrying = set(
+        db.session.scalars(
+            select(AnswerTheme.answer_id).where(AnswerTheme.theme_id == theme.id, AnswerTheme.answer_id.in_(answer_ids))
+        )
+    )
+    changed = [a for a in answer_ids if (a not in carrying) == tagged]
+    for answer_id in changed:
+        if tagged:
+            db.session.add(AnswerTheme(answer_id=answer_id, theme_id=theme.id))
+        else:
+            db.session.execute(
+                AnswerTheme.__table__.delete().where(
+                    AnswerTheme.theme_id == theme.id, AnswerTheme.answer_id == answer_id
+                )
+            )
+    if changed:
+        listed = ", ".join(str(a) for a in changed)
+        audit_log.record(
+            "change",
+            "survey_theme",
+            theme.id,
+            f"survey {survey.id}: {'tagged' if tagged else 'untagged'} {len(changed)} answer(s): {listed}",
+        )
+    return len(changed)

@@ -1,5 +1,7 @@
 """The staff results pages: what each role sees, figures on the page, themes and the outcome form."""
 
+import re
+
 import pytest
 
 from app.audit.models import AuditLogEntry
@@ -62,7 +64,7 @@ def test_engagement_reads_searches_and_tags_free_text(app, client):
     assert response.status_code == 302
     theme = db.session.scalar(db.select(Theme))
     assert theme.name == "Walking"
-    answer_id = int(page.split("Answer ")[1].split(" ")[0])
+    answer_id = int(re.search(r'id="answer-(\d+)"', page).group(1))
     client.post(
         f"/staff/surveys/{survey.id}/themes/{theme.id}/tag",
         data={"csrf_token": token, "answer_id": answer_id, "action": "tag"},

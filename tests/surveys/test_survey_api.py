@@ -102,3 +102,17 @@ def test_the_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     for path in ("", "/{survey_id}", "/{survey_id}/results", "/{survey_id}/responses"):
         assert f"/api/v1/surveys{path}" in paths
+
+
+def test_responses_carry_the_number_staff_see_on_the_pages_and_in_the_csv(client):
+    other = _survey()
+    create_responses(other, 3, answers={questions_of(other)[0].id: "bus"})
+    survey = _survey()
+    travel = questions_of(survey)[0]
+    create_response(survey, {travel.id: "car"}, completed=False)
+    create_response(survey, {travel.id: "walk"})
+
+    body = client.get(f"/api/v1/surveys/{survey.id}/responses", headers=_headers("engagement")).get_json()
+
+    [item] = body["items"]
+    assert item["number"] == 2 and item["answers"] == {str(travel.id): "walk"}
