@@ -112,11 +112,11 @@ def test_a_comms_officer_builds_previews_sends_and_reports_on_a_bulletin_with_th
         _press(page, f"button[value=add-{kind}]")
         expect(page.locator("legend", has_text=f"Block {number + 1}: {kind.capitalize()}")).to_be_visible()
         # The new block's first field has the focus.
-        assert _focused(page, f"#blocks-{number}-text"), kind
+        expect(page.locator(f"#blocks-{number}-text")).to_be_focused()
         page.keyboard.type(words)
     _press(page, "button[value=add-image]")
     expect(page.locator("legend", has_text="Block 3: Image")).to_be_visible()
-    assert _focused(page, "#blocks-2-file")
+    expect(page.locator("#blocks-2-file")).to_be_focused()
     page.set_input_files("#blocks-2-file", _picture(tmp_path))
     _no_violations(page, "block editor with an image block")
 
@@ -141,7 +141,7 @@ def test_a_comms_officer_builds_previews_sends_and_reports_on_a_bulletin_with_th
     page.keyboard.type("A nurse giving a vaccine at a clinic")
     _press(page, "button[value=add-button]")
     expect(page.locator("legend", has_text="Block 4: Button")).to_be_visible()
-    assert _focused(page, "#blocks-3-text")
+    expect(page.locator("#blocks-3-text")).to_be_focused()
     page.keyboard.type("Find a clinic")
     page.keyboard.press("Tab")
     assert _focused(page, "#blocks-3-url")
