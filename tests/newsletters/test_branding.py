@@ -2,6 +2,7 @@
 
 import html
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -101,3 +102,22 @@ def test_the_api_reads_and_writes_branding_and_refuses_low_contrast(api):
     )
     assert refused.status_code == 422 and "contrast" in refused.get_json()["errors"]["brand_colour"]
     assert [t["name"] for t in api.get("/api/v1/bulletin-templates").get_json()] == ["T"]
+
+
+@pytest.mark.parametrize("button_colour", [None, "#330072"])
+def test_a_button_shows_white_words_without_underline_on_its_colour(app, outbox, button_colour):
+    create_member()
+    brand = {"button_colour": button_colour} if button_colour else {}
+    template = campaigns.save_template("Monthly", "Hello {{ first_name }}", brand=brand)
+    campaign = create_campaign(template_id=template.id, body="", editor="blocks")
+    campaigns.save_blocks(campaign, [{"type": "button", "text": "Find a clinic", "url": "https://example.org/clinics"}])
+    sending.start_send(campaign.id)
+    [message] = outbox()
+    cell = re.search(
+        r'<td class="block-button-cell" style="([^"]*)"><a class="block-button-link"[^>]* style="([^"]*)"',
+        message["html"],
+    )
+    assert f"background-color: {button_colour or '#007f3b'}" in cell.group(1)
+    # White on every allowed button colour: the link colour of the content would be blue on the button.
+    assert "color: #ffffff" in cell.group(2) and "#005eb8" not in cell.group(2)
+    assert "text-decoration: none" in cell.group(2)
