@@ -59,6 +59,8 @@ class Member(db.Model):
     date_of_birth: Mapped[date | None]
     age_band: Mapped[str | None] = mapped_column(db.String(20), index=True)
     practice_id: Mapped[int | None] = mapped_column(db.ForeignKey("practice.id"), index=True)
+    # The event or venue where the person signed up on a shared device (source "event").
+    signup_event_id: Mapped[int | None] = mapped_column(db.ForeignKey("signup_event.id"), index=True)
     contact_type: Mapped[str] = mapped_column(db.String(30), default="resident", index=True)
     communication_needs: Mapped[list] = mapped_column(db.JSON, default=list)
     communication_language: Mapped[str] = mapped_column(db.String(100), default="")
@@ -84,6 +86,7 @@ class Member(db.Model):
     )
 
     practice = relationship("Practice")
+    signup_event = relationship("SignUpEvent")
     topics = relationship("Topic", secondary=member_topic, order_by="Topic.position")
     consents = relationship("Consent", back_populates="member", order_by="Consent.given_at")
     events = relationship("MemberEvent", back_populates="member", order_by="MemberEvent.at.desc()")
@@ -164,6 +167,29 @@ class MemberEvent(db.Model):
 
     member = relationship("Member", back_populates="events")
     staff_user = relationship("StaffUser")
+
+
+class SignUpEvent(db.Model):
+    """An event or venue where people sign up on one shared device, until it ends or staff close it.
+
+    It names no one: how many signed up there is a count, kept as sign-ups happen.
+    """
+
+    __tablename__ = "signup_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(db.String(120))
+    opened_at: Mapped[datetime] = mapped_column(default=now)
+    ends_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    opened_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("staff_user.id"))
+    sign_up_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    opened_by = relationship("StaffUser")
+
+    def is_open(self, at: datetime | None = None) -> bool:
+        """Taking sign-ups: not closed by staff, and its end time not yet reached."""
+        return self.closed_at is None and (at or clock.now()) < self.ends_at
 
 
 class ErasureRecord(db.Model):
