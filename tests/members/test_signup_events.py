@@ -37,3 +37,20 @@ def test_an_event_needs_a_name_and_an_end_in_the_coming_week(app):
     with pytest.raises(InvalidRequest):
         signup_events.open_signup_event("Fair", clock.now() + timedelta(days=8), None)
     assert signup_events.recent_signup_events() == []
+
+
+def test_a_sign_up_at_an_event_is_counted_there_and_kept_as_the_members_source(app):
+    from app.members import services as members
+
+    members.ensure_default_topics()
+    event = signup_events.open_signup_event("Library drop-in", clock.now() + timedelta(hours=2), None)
+    result = members.sign_up(
+        members.MemberInput(email="e1@example.org", first_name="A", last_name="B", postcode="WV1 1AA"),
+        ["bulletin"],
+        method="event",
+        signup_event_id=event.id,
+    )
+    assert result.created and result.send_confirmation
+    assert result.member.signup_event_id == event.id and result.member.source == "event"
+    assert [c.method for c in result.member.consents] == ["event"]
+    assert signup_events.get_signup_event(event.id).sign_up_count == 1
