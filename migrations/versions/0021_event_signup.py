@@ -1,7 +1,7 @@
 """Event sign-up: an event or venue where people join on one shared device, and the members who joined there
 
-Revision ID: 0022_event_signup
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-07 07:10:00.000000
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-07 07:10:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022_event_signup"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
@@ -20,7 +20,10 @@ def upgrade():
         "signup_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
-        sa.Column("opened_at", sa.DateTime(), nullable=False),
+        sa.Column("place", sa.String(length=120), server_default="", nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("opened_at", sa.DateTime(), nullable=True),
         sa.Column("ends_at", sa.DateTime(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.Column("opened_by_id", sa.Integer(), nullable=True),
@@ -29,6 +32,21 @@ def upgrade():
             ["opened_by_id"], ["staff_user.id"], name=op.f("fk_signup_event_opened_by_id_staff_user")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signup_event")),
+    )
+    op.create_table(
+        "signup_event_topic",
+        sa.Column("signup_event_id", sa.Integer(), nullable=False),
+        sa.Column("topic_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["signup_event_id"],
+            ["signup_event.id"],
+            name=op.f("fk_signup_event_topic_signup_event_id_signup_event"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["topic_id"], ["topic.id"], name=op.f("fk_signup_event_topic_topic_id_topic"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("signup_event_id", "topic_id", name=op.f("pk_signup_event_topic")),
     )
     # Added in place, not by copying the table: the member table has computed columns that
     # SQLite's copy-and-rename would try to add twice, and SQLite takes a foreign key only inline.
@@ -50,4 +68,5 @@ def downgrade():
     if op.get_bind().dialect.name != "sqlite":
         op.drop_constraint("fk_member_signup_event_id_signup_event", "member", type_="foreignkey")
     op.drop_column("member", "signup_event_id")
+    op.drop_table("signup_event_topic")
     op.drop_table("signup_event")
