@@ -123,3 +123,18 @@ def test_only_the_teams_that_keep_the_member_list_run_sign_up_events(app):
     assert comms.get("/staff/signup-events").status_code == 403
     assert comms.get("/staff/signup-events/new").status_code == 403
     assert "/staff/login" in app.test_client().get("/staff/signup-events").headers["Location"]
+
+
+def test_a_members_record_names_the_event_they_signed_up_at(app):
+    client = _staff(app)
+    _add(client)
+    event = db.session.scalar(db.select(SignUpEvent))
+    _press(client, event, "open")
+    result = members.sign_up(
+        members.MemberInput(email="nadia@example.org", first_name="Nadia", last_name="Ali", postcode="WV1 1AA"),
+        ["bulletin"],
+        method="event",
+        signup_event_id=event.id,
+    )
+    page = page_text(client.get(f"/staff/members/{result.member.id}"))
+    assert "Signed up at" in page and "Health fair</a>, Civic Hall, Wolverhampton" in page
