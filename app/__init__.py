@@ -126,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.admin import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.members import routes as _member_pages  # noqa: F401  (views on members_bp)
+    from app.members import signup_event_routes as _signup_event_pages  # noqa: F401  (views on members_bp)
     from app.members import topic_routes as _topic_pages  # noqa: F401  (views on members_bp)
     from app.members.blueprint import bp as members_bp
     from app.members.transfer_routes import bp as member_transfer_bp

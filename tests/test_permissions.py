@@ -71,6 +71,13 @@ def _topic():
     return db.session.scalar(db.select(Topic).order_by(Topic.id))
 
 
+def _signup_event():
+    # Not yet open: setting up a device for it is refused, so no signed-in client is signed out by the walk.
+    from app.members import signup_events
+
+    return signup_events.create_signup_event(f"Fair {next(_seq)}", "Civic Hall", signup_events._uk_today(), [], None).id
+
+
 # parameter name -> a function that makes a real object and returns the value for the URL
 MAKERS = {
     "member_id": lambda: create_member(equality={"sex": "female"}, practice_id=_practice().id).id,
@@ -87,6 +94,7 @@ MAKERS = {
     "page_id": lambda: _survey_part("page"),
     "question_id": lambda: _survey_part("question"),
     "bank_question_id": lambda: _bank_question(),
+    "signup_event_id": _signup_event,
 }
 
 

@@ -105,6 +105,7 @@ NOT_PERSONAL = [
     ("tracking_event", ("reason",), "why an open or click was judged human or machine"),
     ("suppression", ("reason",), "bounce, complaint or unsubscribe"),
     ("webhook_batch", ("body_sha256",), "a digest, so a body sent twice is stored once"),
+    ("signup_event", ("name",), "an event or venue where people sign up, named by staff"),
     ("panel_draw", ("message",), "what a draw reported: infeasible quotas, a time-out"),
 ]
 

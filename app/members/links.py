@@ -28,3 +28,11 @@ def confirm_url(member: Member, rejoin_purposes=None, method: str = "web_form") 
 def preferences_url(member: Member) -> str:
     """The member's own preferences page; it expires after PREFERENCES_TOKEN_MAX_AGE seconds."""
     return _absolute("/preferences/" + tokens.sign("preferences", {"m": member.id}))
+
+
+def event_signup_url(event) -> str:
+    """The sign-up link of an event, for people's own phones (its QR code): it names the event,
+    signed, and counts a sign-up there while the event is open."""
+    from app.members.signup_events import device_token
+
+    return _absolute("/get-involved/at/" + device_token(event))

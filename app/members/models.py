@@ -59,6 +59,8 @@ class Member(db.Model):
     date_of_birth: Mapped[date | None]
     age_band: Mapped[str | None] = mapped_column(db.String(20), index=True)
     practice_id: Mapped[int | None] = mapped_column(db.ForeignKey("practice.id"), index=True)
+    # The event or venue where the person signed up on a shared device (source "event").
+    signup_event_id: Mapped[int | None] = mapped_column(db.ForeignKey("signup_event.id"), index=True)
     contact_type: Mapped[str] = mapped_column(db.String(30), default="resident", index=True)
     communication_needs: Mapped[list] = mapped_column(db.JSON, default=list)
     communication_language: Mapped[str] = mapped_column(db.String(100), default="")
@@ -84,6 +86,7 @@ class Member(db.Model):
     )
 
     practice = relationship("Practice")
+    signup_event = relationship("SignUpEvent")
     topics = relationship("Topic", secondary=member_topic, order_by="Topic.position")
     consents = relationship("Consent", back_populates="member", order_by="Consent.given_at")
     events = relationship("MemberEvent", back_populates="member", order_by="MemberEvent.at.desc()")
@@ -164,6 +167,54 @@ class MemberEvent(db.Model):
 
     member = relationship("Member", back_populates="events")
     staff_user = relationship("StaffUser")
+
+
+signup_event_topic = db.Table(
+    "signup_event_topic",
+    db.Column("signup_event_id", db.ForeignKey("signup_event.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("topic_id", db.ForeignKey("topic.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class SignUpEvent(db.Model):
+    """An event or venue where people sign up on one shared device, while staff have it open.
+
+    It names no one: how many signed up there is a count, kept as sign-ups happen. Sign-ups
+    stop when staff close it or at its end (the end of the day it is held, unless set sooner).
+    """
+
+    __tablename__ = "signup_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(db.String(120))
+    place: Mapped[str] = mapped_column(db.String(120), default="", server_default="")
+    held_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    # None until staff first open it for sign-ups.
+    opened_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    opened_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("staff_user.id"))
+    sign_up_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    opened_by = relationship("StaffUser")
+    # Ticked already on the sign-up form at this event; the person can untick them.
+    topics = relationship("Topic", secondary=signup_event_topic, order_by="Topic.position")
+
+    def is_open(self, at: datetime | None = None) -> bool:
+        """Taking sign-ups: opened by staff, not closed since, and its end time not yet reached."""
+        return self.opened_at is not None and self.closed_at is None and (at or clock.now()) < self.ends_at
+
+    def has_ended(self, at: datetime | None = None) -> bool:
+        return (at or clock.now()) >= self.ends_at
+
+    def status(self, at: datetime | None = None) -> str:
+        """In words: "Open for sign-ups", "Not open yet", "Closed" or "Ended"."""
+        if self.is_open(at):
+            return "Open for sign-ups"
+        if self.has_ended(at):
+            return "Ended"
+        return "Not open yet" if self.opened_at is None else "Closed"
 
 
 class ErasureRecord(db.Model):

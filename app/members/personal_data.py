@@ -29,6 +29,7 @@ def export(member: Member) -> dict:
             "date_of_birth": member.date_of_birth.isoformat() if member.date_of_birth else None,
             "age_band": SELF_REPORTED_AGE_BANDS[member.age_band][0] if member.age_band else None,
             "gp_practice": member.practice.name if member.practice else None,
+            "signed_up_at": member.signup_event.name if member.signup_event else None,
             "contact_type": CONTACT_TYPES.get(member.contact_type, member.contact_type),
             "communication_needs": [COMMUNICATION_NEEDS.get(n, n) for n in member.communication_needs or []],
             "communication_language": member.communication_language,
@@ -71,6 +72,7 @@ def erase(member: Member) -> None:
     member.date_of_birth = None
     member.age_band = None
     member.practice_id = None
+    member.signup_event_id = None
     member.communication_needs = []
     member.communication_language = ""
     member.how_heard = ""
@@ -96,6 +98,7 @@ register(
                 "date_of_birth",
                 "age_band",
                 "practice_id",
+                "signup_event_id",
                 "communication_needs",
                 "communication_language",
                 "how_heard",

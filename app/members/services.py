@@ -21,6 +21,7 @@ from app.members.search import (  # noqa: F401  (importable from here, as before
     record_list_viewed,
     search_condition,
 )
+from app.members.signup_events import count_sign_up
 from app.members.vocab import (
     COMMUNICATION_NEEDS,
     CONSENT_METHODS,
@@ -298,16 +299,25 @@ class SignUpResult:
 
 @transactional
 def sign_up(
-    data: MemberInput, purposes, equality_answers: dict | None = None, method: str = "web_form"
+    data: MemberInput,
+    purposes,
+    equality_answers: dict | None = None,
+    method: str = "web_form",
+    signup_event_id: int | None = None,
 ) -> SignUpResult:
     """Record a sign-up. A known address is left as it is (nothing reveals membership);
     the confirmation is sent again only while the member is still pending, and an active
-    member is told by email (never on screen) with a fresh preferences link."""
-    return record_sign_up(data, purposes, equality_answers, method)
+    member is told by email (never on screen) with a fresh preferences link. A sign-up at
+    an event (`signup_event_id`) is counted there and a new member keeps it as their source."""
+    return record_sign_up(data, purposes, equality_answers, method, signup_event_id)
 
 
 def record_sign_up(
-    data: MemberInput, purposes, equality_answers: dict | None = None, method: str = "web_form"
+    data: MemberInput,
+    purposes,
+    equality_answers: dict | None = None,
+    method: str = "web_form",
+    signup_event_id: int | None = None,
 ) -> SignUpResult:
     """sign_up without the commit, for a caller that saves it together with other rows or not at all."""
     errors = check_member_input(data)
@@ -318,6 +328,8 @@ def record_sign_up(
         errors.update(check_equality_answers(equality_answers))
     if errors:
         raise InvalidRequest("There is a problem with the details given.", 400, errors)
+    if signup_event_id is not None:
+        count_sign_up(signup_event_id)
     existing = find_by_email(data.email)
     if existing is not None:
         if existing.status == "pending":
@@ -328,7 +340,7 @@ def record_sign_up(
                 existing, False, True, rejoin_purposes=[p for p in purposes if p in CONTACT_PURPOSES], method=method
             )
         return SignUpResult(existing, created=False, send_confirmation=False, send_preferences_link=True)
-    member = Member(status="pending", source=method, communication_needs=[])
+    member = Member(status="pending", source=method, communication_needs=[], signup_event_id=signup_event_id)
     _apply(member, data)
     db.session.add(member)
     for purpose in purposes:

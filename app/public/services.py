@@ -27,6 +27,9 @@ from app.validation import FieldError, normalise_email
 
 log = logging.getLogger(__name__)
 
+# The sources a person's own sign-up gives a new member: the website, or a device or link at an event.
+SIGNUP_SOURCES = ("web_form", "event")
+
 
 def _step_max_age() -> int:
     return current_app.config["SIGNUP_STEP_MAX_AGE"]
@@ -68,7 +71,11 @@ def member_for_signup_token(token: str | None) -> Member | None:
         return None
     since = now() - timedelta(seconds=_step_max_age() + 60)
     candidates = db.session.scalars(
-        db.select(Member).where(Member.status == "pending", Member.source == "web_form", Member.created_at >= since)
+        db.select(Member).where(
+            Member.status == "pending",
+            Member.source.in_(SIGNUP_SOURCES),
+            Member.created_at >= since,
+        )
     )
     for member in candidates:
         if hmac.compare_digest(_reference(member), reference):

@@ -4,7 +4,7 @@ from flask import redirect, render_template, request, session, url_for
 
 from app.errors import InvalidRequest
 from app.extensions import limiter
-from app.members import equality
+from app.members import equality, signup_events
 from app.members import services as members
 from app.members.vocab import (
     COMMUNICATION_NEEDS,
@@ -14,7 +14,7 @@ from app.members.vocab import (
     SELF_REPORTED_AGE_BANDS,
 )
 from app.organisations.services import all_practices
-from app.public import bp, rate_limits
+from app.public import bp, event_mode, rate_limits
 from app.public import services as journey
 from app.public.forms import HONEYPOT, SIGNUP_FIELDS, ordered, read_details, read_equality
 
@@ -48,17 +48,48 @@ def equality_choices() -> dict:
     }
 
 
-def _details_page(values, errors=None, status=200):
+def _details_page(values, errors=None, status=200, event=None, token=None):
     return (
         render_template(
             "public/get_involved.html",
             values=values,
             errors=errors or {},
             purposes=CONTACT_PURPOSES,
+            event=event,
+            action=url_for("public.event_link_signup", token=token) if event else url_for("public.get_involved"),
             **details_choices(),
         ),
         status,
     )
+
+
+def read_sign_up(form) -> tuple[members.MemberInput, list[str], dict]:
+    """The details and contact purposes of a sign-up form, with its mistakes in page order."""
+    data, errors = read_details(form)
+    purposes = form.getlist("purposes")
+    if not set(purposes) <= set(members.CONTACT_PURPOSES):
+        # Only a tampered form sends another value; keeping the rest would store less than was asked.
+        errors["purposes"] = "Choose what you would like us to contact you about from the list"
+    elif not purposes:
+        errors["purposes"] = "Choose at least one thing you would like us to contact you about"
+    return data, purposes, ordered(errors, SIGNUP_FIELDS)
+
+
+def take_sign_up(form, event=None) -> tuple[members.SignUpResult | None, dict]:
+    """Sign a person up from a form (at `event`, if given) and queue their confirmation email;
+    or the form's mistakes, with nothing saved."""
+    data, purposes, errors = read_sign_up(form)
+    if errors:
+        return None, errors
+    try:
+        if event is None:
+            result = members.sign_up(data, purposes)
+        else:
+            result = members.sign_up(data, purposes, method="event", signup_event_id=event.id)
+    except InvalidRequest as exc:
+        return None, ordered(exc.errors, SIGNUP_FIELDS)
+    journey.queue_confirmation(result)
+    return result, {}
 
 
 @bp.route("/get-involved", methods=["GET", "POST"])
@@ -71,24 +102,40 @@ def _details_page(values, errors=None, status=200):
 )
 def get_involved():
     if request.method in ("GET", "HEAD"):
+        if event_mode.device_event() is not None:
+            # A device shared at an event shows that event's form, which keeps no one's answers.
+            return redirect(url_for("public.event_device_signup"))
         return _details_page(request.form)
     if request.form.get(HONEYPOT):
         # A bot filled the field people cannot see: answer as if all went well, keep nothing.
         return redirect(url_for("public.check_email"))
-    data, errors = read_details(request.form)
-    purposes = request.form.getlist("purposes")
-    if not set(purposes) <= set(members.CONTACT_PURPOSES):
-        # Only a tampered form sends another value; keeping the rest would store less than was asked.
-        errors["purposes"] = "Choose what you would like us to contact you about from the list"
-    elif not purposes:
-        errors["purposes"] = "Choose at least one thing you would like us to contact you about"
+    result, errors = take_sign_up(request.form)
     if errors:
-        return _details_page(request.form, ordered(errors, SIGNUP_FIELDS), 400)
-    try:
-        result = members.sign_up(data, purposes)
-    except InvalidRequest as exc:
-        return _details_page(request.form, ordered(exc.errors, SIGNUP_FIELDS), 400)
-    journey.queue_confirmation(result)
+        return _details_page(request.form, errors, 400)
+    session[SESSION_KEY] = journey.signup_token(result)
+    return redirect(url_for("public.equality_step"))
+
+
+@bp.route("/get-involved/at/<token>", methods=["GET", "POST"])
+@limiter.limit(rate_limits.per_network_address, methods=["POST"], deduct_when=rate_limits.real_attempt)
+@limiter.limit(
+    rate_limits.per_email_address,
+    key_func=rate_limits.email_address_key,
+    methods=["POST"],
+    deduct_when=rate_limits.real_attempt,
+)
+def event_link_signup(token: str):
+    """An event's sign-up link (its QR code), on a person's own phone: the usual two steps, counted at the event."""
+    event, refusal = signup_events.read_device_token(token)
+    if refusal is not None:
+        return event_mode.refusal_page(event, refusal, own_phone=True)
+    if request.method in ("GET", "HEAD"):
+        return _details_page(event_mode.preselected(event), event=event, token=token)
+    if request.form.get(HONEYPOT):
+        return redirect(url_for("public.check_email"))
+    result, errors = take_sign_up(request.form, event)
+    if errors:
+        return _details_page(request.form, errors, 400, event=event, token=token)
     session[SESSION_KEY] = journey.signup_token(result)
     return redirect(url_for("public.equality_step"))
 

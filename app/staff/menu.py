@@ -6,6 +6,7 @@ STAFF_MENU: list[tuple[str, str, str]] = [
     ("meetings.index", "Meetings", "rosters.view"),
     ("organisations.practices", "Practices", "organisations.view"),
     ("members.topics", "Topics", "members.edit"),
+    ("members.signup_events", "Sign-up events", "members.view"),
     ("bulletins.campaigns", "Bulletins", "bulletins.view"),
     ("bulletins.readership", "Readership", "bulletins.report"),
     ("staff.outbox", "Outbox", "outbox.view"),

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from werkzeug.routing import AnyConverter
 
 from app.mail import Message, backend
+from app.members import signup_events
 from app.newsletters import campaigns
 from app.panels import services as panels
 from app.representation import services as representation
@@ -66,6 +67,8 @@ def _make_data(admin) -> dict:
     travel, text, grid = questions_of(survey)
     create_response(survey, {travel.id: "bus", text.id: "More buses please", grid.id: {"speed": "agree"}})
     saved = bank.save_to_bank(travel)
+    fair = signup_events.create_signup_event("Health fair", "Civic Hall", signup_events._uk_today(), [], admin.id)
+    signup_events.reopen_signup_event(fair, admin.id)
     message_id = backend().send(Message(to="axe.member@example.org", subject="Hello", text="Hi", html="<p>Hi</p>"))
     return {
         "member_id": member.id,
@@ -84,6 +87,7 @@ def _make_data(admin) -> dict:
         "page_id": survey.pages[1].id,
         "question_id": text.id,
         "bank_question_id": saved.id,
+        "signup_event_id": fair.id,
     }
 
 

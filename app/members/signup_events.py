@@ -1,0 +1,236 @@
+"""Event sign-up: staff open an event or venue for sign-ups on one shared device until it ends.
+
+Staff create an event for a day (name, place, date, topics to tick already), open it for
+sign-ups, and close it again. A device is set up from a signed token that names the event
+and until when it may be used; the event's own row says whether it is still open, so
+closing it stops every device, and every phone that scanned its code, at once.
+"""
+
+import logging
+from datetime import UTC, date, datetime, timedelta
+from enum import Enum
+
+from app import clock, tokens
+from app.audit import services as audit
+from app.errors import InvalidRequest
+from app.extensions import db
+from app.members.models import SignUpEvent, Topic
+from app.transactions import transactional
+
+log = logging.getLogger(__name__)
+
+# An event opened on the spot runs for a day or a weekend.
+LONGEST = timedelta(days=7)
+# Events are planned up to a year ahead; a date beyond that is a typing mistake.
+FURTHEST_AHEAD = timedelta(days=366)
+# A shared device stays in event mode for a working day at most, even if the event runs on.
+DEVICE_HOURS = timedelta(hours=12)
+NAME_LONGEST = 120
+# A token is refused after this long whatever it says; the time inside it is what usually ends it.
+TOKEN_MAX_AGE = int((FURTHEST_AHEAD + LONGEST).total_seconds())
+
+
+class Refusal(Enum):
+    """Why a device link does not set up event mode."""
+
+    INVALID = "invalid"
+    NOT_OPEN = "not_open"
+    ENDED = "ended"
+
+
+def _uk_today() -> date:
+    return clock.in_uk(clock.now()).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """Midnight at the end of `day` in UK time, as the database keeps it (naive UTC)."""
+    following = day + timedelta(days=1)
+    return clock.from_uk(datetime(following.year, following.month, following.day))
+
+
+def _check_name(errors: dict, field: str, value: str, what: str, required: bool = True) -> str:
+    value = " ".join((value or "").split())
+    if not value and required:
+        errors[field] = f"Enter the {what}"
+    elif len(value) > NAME_LONGEST:
+        errors[field] = f"The {what} must be {NAME_LONGEST} characters or fewer"
+    return value
+
+
+def check_event_input(name: str, ends_at: datetime | None) -> dict[str, str]:
+    """{field: message} for an event sign-up that cannot be opened as given."""
+    errors = {}
+    _check_name(errors, "name", name, "name of the event or venue")
+    if ends_at is not None:
+        if ends_at <= clock.now():
+            errors["ends"] = "The end time must be in the future"
+        elif ends_at > clock.now() + LONGEST:
+            errors["ends"] = "An event sign-up can run for up to 7 days"
+    return errors
+
+
+def _topics(topic_ids) -> list[Topic]:
+    ids = {i for i in topic_ids or () if type(i) is int}
+    if not ids:
+        return []
+    return list(db.session.scalars(db.select(Topic).where(Topic.id.in_(ids), Topic.active)))
+
+
+@transactional
+def create_signup_event(
+    name: str, place: str, held_on: date | None, topic_ids, staff_user_id: int | None
+) -> SignUpEvent:
+    """Add an event for a day, not yet open: sign-ups there can run until the end of that day (UK time)."""
+    errors: dict[str, str] = {}
+    name = _check_name(errors, "name", name, "name of the event")
+    place = _check_name(errors, "place", place, "place where it is held")
+    if held_on is None:
+        errors.setdefault("held_on", "Enter the date of the event")
+    elif held_on < _uk_today():
+        errors["held_on"] = "The date of the event must be today or in the future"
+    elif held_on > _uk_today() + FURTHEST_AHEAD:
+        errors["held_on"] = "The date of the event must be within the next year"
+    topics = _topics(topic_ids)
+    if len(topics) != len(set(topic_ids or ())):
+        errors["topics"] = "Choose topics from the list"
+    if errors:
+        raise InvalidRequest("There is a problem with the event.", 400, errors)
+    event = SignUpEvent(
+        name=name,
+        place=place,
+        held_on=held_on,
+        ends_at=end_of_day(held_on),
+        opened_by_id=staff_user_id,
+        created_at=clock.now(),
+        topics=topics,
+    )
+    db.session.add(event)
+    db.session.flush()
+    audit.record("create", "signup_event", event.id)
+    return event
+
+
+@transactional
+def open_signup_event(name: str, ends_at: datetime | None, staff_user_id: int | None) -> SignUpEvent:
+    """Open an event sign-up now that takes sign-ups until `ends_at` (naive UTC) or until closed."""
+    errors = check_event_input(name, ends_at)
+    if ends_at is None:
+        errors["ends"] = "Enter the date and time the event ends"
+    if errors:
+        raise InvalidRequest("There is a problem with the event sign-up.", 400, errors)
+    at = clock.now()
+    event = SignUpEvent(
+        name=" ".join(name.split()),
+        held_on=_uk_today(),
+        ends_at=ends_at,
+        opened_by_id=staff_user_id,
+        created_at=at,
+        opened_at=at,
+    )
+    db.session.add(event)
+    db.session.flush()
+    audit.record("create", "signup_event", event.id, "opened for sign-ups")
+    return event
+
+
+@transactional
+def reopen_signup_event(event: SignUpEvent, staff_user_id: int | None) -> None:
+    """Take sign-ups from now until the event's end; an event past its end cannot be opened."""
+    if event.has_ended():
+        raise InvalidRequest("This event has ended, so it cannot be opened for sign-ups again.", 409)
+    if event.is_open():
+        return
+    event.opened_at = clock.now()
+    event.closed_at = None
+    event.opened_by_id = staff_user_id or event.opened_by_id
+    audit.record("change", "signup_event", event.id, "opened for sign-ups")
+
+
+@transactional
+def close_signup_event(event: SignUpEvent, staff_user_id: int | None) -> None:
+    """Stop taking sign-ups now; closing an event already ended or closed changes nothing."""
+    if not event.is_open():
+        return
+    event.closed_at = clock.now()
+    audit.record("change", "signup_event", event.id, "closed for sign-ups")
+
+
+def get_signup_event(event_id: int) -> SignUpEvent | None:
+    return db.session.get(SignUpEvent, event_id)
+
+
+def recent_signup_events(limit: int = 50) -> list[SignUpEvent]:
+    """The latest events, the one held latest first."""
+    query = db.select(SignUpEvent).order_by(SignUpEvent.held_on.desc(), SignUpEvent.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def _stamp(moment: datetime) -> int:
+    return int(moment.replace(tzinfo=UTC).timestamp())
+
+
+def device_token(event: SignUpEvent, until: datetime | None = None) -> str:
+    """The signed token a sign-up link (and a shared device's cookie) carries: the event's id and
+    the time it stops working (the event's end, or `until` if sooner), nothing else."""
+    ends = min(event.ends_at, until) if until else event.ends_at
+    return tokens.sign("event_device", {"e": event.id, "u": _stamp(ends)})
+
+
+def device_cookie(event: SignUpEvent) -> tuple[str, int]:
+    """The token for a shared device's cookie and how many seconds it lasts: until the event
+    ends, and never longer than a working day."""
+    until = min(event.ends_at, clock.now() + DEVICE_HOURS)
+    return device_token(event, until), max(1, int((until - clock.now()).total_seconds()))
+
+
+def read_device_token(token: str | None) -> tuple[SignUpEvent | None, Refusal | None]:
+    """The event a token names and why it cannot be used now, if so. The event is given even
+    when refused (not open yet, ended) so a page can name it; a forged token names none."""
+    try:
+        data = tokens.verify("event_device", token or "", max_age=TOKEN_MAX_AGE)
+    except tokens.BadToken as exc:
+        return None, (Refusal.ENDED if exc.expired else Refusal.INVALID)
+    event_id = data.get("e") if isinstance(data, dict) else None
+    until = data.get("u") if isinstance(data, dict) else None
+    if type(event_id) is not int or type(until) is not int or not 0 < event_id < 2**31:
+        return None, Refusal.INVALID
+    event = get_signup_event(event_id)
+    if event is None:
+        return None, Refusal.INVALID
+    if _stamp(clock.now()) >= until or event.has_ended() or event.closed_at is not None:
+        return event, Refusal.ENDED
+    if not event.is_open():
+        return event, Refusal.NOT_OPEN
+    return event, None
+
+
+def event_for_device_token(token: str | None) -> tuple[SignUpEvent | None, Refusal | None]:
+    """The open event a device token names, or why not: forged or unknown, or the event is over."""
+    event, refusal = read_device_token(token)
+    return (None, refusal) if refusal else (event, None)
+
+
+def count_sign_up(event_id: int) -> None:
+    """One more sign-up at the event, counted in the caller's transaction."""
+    db.session.execute(
+        db.update(SignUpEvent).where(SignUpEvent.id == event_id).values(sign_up_count=SignUpEvent.sign_up_count + 1)
+    )
+
+
+# The cookie that keeps a shared device in event mode: the device token, signed, nothing else.
+DEVICE_COOKIE = "involve_event_device"
+
+
+def code_image(url: str, kind: str) -> bytes:
+    """A QR code of `url` as an SVG (for the screen) or a PNG (for printing), black on white."""
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    code = segno.make(url, error="m")
+    if kind == "svg":
+        code.save(out, kind="svg", scale=8, border=4, dark="#000", light="#fff", xmldecl=False, title="QR code")
+    else:
+        code.save(out, kind="png", scale=12, border=4, dark="#000", light="#fff")
+    return out.getvalue()
