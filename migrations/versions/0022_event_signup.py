@@ -1,7 +1,7 @@
 """Event sign-up: an event or venue where people join on one shared device, and the members who joined there
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-07 07:10:00.000000
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-07 07:10:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
