@@ -177,6 +177,12 @@ def control(action):
     return post
 
 
+def _pick_winner(campaign_id: int) -> int:
+    held = controls.progress(campaign_id)["held"]
+    controls.pick_winner(campaign_id)
+    return held - controls.progress(campaign_id)["held"]
+
+
 for path, action, doc in (
     ("send", sending.start_send, "Freeze the recipients and start sending now."),
     ("pause", controls.pause, "Stop claiming new batches."),
@@ -188,6 +194,12 @@ for path, action, doc in (
         controls.retry_failed,
         "Queue the failed deliveries again, once each, skipping anyone no longer able to receive it; "
         "recipients is how many were queued. 409 when nothing failed or the campaign is not sent or paused.",
+    ),
+    (
+        "pick-winner",
+        _pick_winner,
+        "End a subject line test now: the subject with more human opens (or clicks) goes to everyone held back; "
+        "recipients is how many. 409 when the campaign has no test or is not sending or paused.",
     ),
 ):
     post = control(action)

@@ -24,14 +24,14 @@ from app.extensions import db
 from app.mail.backends import DeliveryError
 from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, bulk_backend
 from app.members.models import Member
-from app.newsletters import audiences
+from app.newsletters import audiences, subject_test
 from app.newsletters.models import Campaign, Delivery
 from app.newsletters.rendering import batch_values, placeholders, send_template, subject_template
 
 log = logging.getLogger(__name__)
 
 # Deliveries whose fate is not settled yet: a campaign with any of these left is still sending.
-UNFINISHED = ("queued", "sending", "in_doubt")
+UNFINISHED = ("queued", "sending", "in_doubt", "held")
 # The database or Redis went away under a batch (a restart, a dropped connection, a lock held
 # too long): nothing can be written until it is back, so the batch stops where it is.
 INTERRUPTIONS = (
@@ -212,6 +212,7 @@ def _send_claimed(campaign_id: int, token: str, batch: ColumnElement[bool]) -> d
             Member.email,
             Member.first_name,
             audiences.may_receive(audiences.purpose_of(campaign)),
+            Delivery.variant,
         )
         .join(Member, Member.id == Delivery.member_id)
         .where(batch, Delivery.claim_token == token, Delivery.status == "sending")
@@ -222,7 +223,8 @@ def _send_claimed(campaign_id: int, token: str, batch: ColumnElement[bool]) -> d
         # Unsubscribed, bounced or withdrew consent since the send began: honoured at once.
         _mark(token, _among(gone), "skipped", reason="no longer subscribed when their turn came")
         db.session.commit()
-    message = bulk_message(campaign)
+    # A batch holds one subject's deliveries (sending.enqueue_queued).
+    message = bulk_message(campaign, rows[0].variant if rows else None)
     recipients = _recipients(
         campaign, [r for r in rows if r[4]], placeholders(message.subject, message.text, message.html)
     )
@@ -234,10 +236,10 @@ def _send_claimed(campaign_id: int, token: str, batch: ColumnElement[bool]) -> d
     return {"claimed": len(rows), **outcome}
 
 
-def bulk_message(campaign: Campaign) -> BulkMessage:
-    """The one message of a campaign that every recipient's values fill in."""
+def bulk_message(campaign: Campaign, variant: str | None = None) -> BulkMessage:
+    """The one message of a campaign (of one subject of a subject line test) that every recipient's values fill in."""
     return BulkMessage(
-        subject=subject_template(campaign.subject),
+        subject=subject_template(subject_test.subject_of(campaign, variant)),
         text=send_template(campaign.prepared_text),
         html=send_template(campaign.prepared_html),
         from_address=campaign.from_address,

@@ -10,9 +10,9 @@ from sqlalchemy import func, select, update
 from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.newsletters import audiences
+from app.newsletters import audiences, subject_test
 from app.newsletters.batches import _finish_if_done
-from app.newsletters.models import Campaign, Delivery
+from app.newsletters.models import DELIVERY_STATUSES, Campaign, Delivery
 from app.newsletters.sending import enqueue_queued
 from app.transactions import transactional
 
@@ -56,7 +56,7 @@ def cancel(campaign_id: int) -> int:
         raise InvalidRequest("This campaign can no longer be cancelled.", 409)
     return db.session.execute(
         update(Delivery)
-        .where(Delivery.campaign_id == campaign_id, Delivery.status == "queued")
+        .where(Delivery.campaign_id == campaign_id, Delivery.status.in_(("queued", "held")))
         .values(status="cancelled", reason="campaign cancelled")
     ).rowcount
 
@@ -84,7 +84,7 @@ def progress(campaign_id: int) -> dict[str, int]:
     rows = db.session.execute(
         select(Delivery.status, func.count()).where(Delivery.campaign_id == campaign_id).group_by(Delivery.status)
     ).all()
-    counts = {status: 0 for status in ("queued", "sending", "sent", "failed", "skipped", "cancelled", "in_doubt")}
+    counts = {status: 0 for status in DELIVERY_STATUSES}
     counts.update({status: n for status, n in rows})
     counts["total"] = sum(n for _, n in rows)
     return counts
@@ -142,3 +142,22 @@ def retryable(campaign_id: int) -> int:
             Delivery.member_id.in_(audiences.recipients_query({}, audiences.purpose_of(campaign))),
         )
     )
+
+
+def pick_winner(campaign_id: int) -> str | None:
+    """End a subject line test now, or when its wait is over: the winner goes to everyone held back.
+
+    Returns "a" or "b", or None when the campaign has no test or its winner was already picked.
+    """
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise InvalidRequest("There is no such campaign.", 404)
+    if not campaign.subject_b:
+        raise InvalidRequest("This campaign has no subject line test.", 409)
+    if campaign.status not in ("sending", "paused"):
+        raise InvalidRequest("The winner can be picked only while the campaign is sending or paused.", 409)
+    winner = subject_test.decide(campaign_id)
+    if winner and campaign.status == "sending":
+        enqueue_queued(campaign_id)
+    _finish_if_done(campaign_id)
+    return winner

@@ -15,7 +15,7 @@ from app.extensions import db
 CAMPAIGN_STATUSES = ("draft", "scheduled", "sending", "paused", "sent", "cancelled")
 # in_doubt: the claim lease expired and nothing says whether the provider took the
 # message (SMTP leaves no trace); the sender decides to resend or drop.
-DELIVERY_STATUSES = ("queued", "sending", "sent", "failed", "skipped", "cancelled", "in_doubt")
+DELIVERY_STATUSES = ("queued", "sending", "sent", "failed", "skipped", "cancelled", "in_doubt", "held")
 
 
 class Template(db.Model):
@@ -61,6 +61,15 @@ class Campaign(db.Model):
     # The line an inbox shows after the subject; merge fields allowed.
     preheader: Mapped[str] = mapped_column(db.String(200), default="", server_default="")
     reply_to: Mapped[str] = mapped_column(db.String(254), default="", server_default="")
+    # A subject line test (app/newsletters/subject_test.py): a second subject, each subject's sample
+    # of the audience in per cent, what picks the winner and after how long; then the winner.
+    subject_b: Mapped[str] = mapped_column(db.String(200), default="", server_default="")
+    test_percent: Mapped[int | None]
+    test_metric: Mapped[str | None] = mapped_column(db.String(10))
+    test_wait_hours: Mapped[int | None]
+    test_decide_at: Mapped[datetime | None]
+    test_winner: Mapped[str | None] = mapped_column(db.String(1))
+    test_decided_at: Mapped[datetime | None]
     body_markdown: Mapped[str] = mapped_column(db.Text, default="")
     # "markdown": the content is body_markdown; "blocks": it is `blocks`, a list checked by
     # app/newsletters/blocks.py (headings, paragraphs, images, buttons, dividers, columns).
@@ -108,6 +117,8 @@ class Delivery(db.Model):
     campaign_id: Mapped[int] = mapped_column(db.ForeignKey("campaign.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(db.ForeignKey("member.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(db.String(12), default="queued")
+    # Which subject of a subject line test it carries: "a", "b", or None when there is no test.
+    variant: Mapped[str | None] = mapped_column(db.String(1))
     claimed_at: Mapped[datetime | None]
     claim_token: Mapped[str | None] = mapped_column(db.String(40))
     worker_id: Mapped[str | None] = mapped_column(db.String(100))

@@ -23,6 +23,7 @@ from app.newsletters import (
     kinds,
     reports,
     sending,
+    subject_test,
 )
 from app.newsletters.models import Audience, Template
 from app.organisations import services as organisations
@@ -30,6 +31,11 @@ from app.representation import deprivation
 from app.rosters import services as rosters
 
 bp = Blueprint("bulletins", __name__, url_prefix="/staff/bulletins")
+
+
+@bp.context_processor
+def _subject_test_helpers():
+    return {"sample_size": subject_test.sample_size, "subject_test_results": subject_test.results}
 
 
 # ----- campaigns -----------------------------------------------------------
@@ -57,6 +63,7 @@ def _campaign_form(campaign=None, errors=None, data=None):
         purposes=audiences.CAMPAIGN_PURPOSES,
         kind=kinds.kind_of(campaign),
         editors=campaigns.EDITORS,
+        metrics=subject_test.METRICS,
     )
 
 
@@ -78,6 +85,10 @@ def _form_data(campaign=None) -> dict:
         "send_rate": campaign.send_rate or "",
         "purpose": campaign.purpose,
         "editor": campaign.editor,
+        "subject_b": campaign.subject_b,
+        "test_percent": campaign.test_percent or "",
+        "test_metric": campaign.test_metric or "opens",
+        "test_wait_hours": campaign.test_wait_hours or "",
     }
 
 
@@ -223,6 +234,21 @@ def campaign_retry(campaign_id):
     except InvalidRequest as error:
         return _campaign_page_with_errors(campaign_id, error)
     flash(f"Retrying {count:,} failed deliveries.")
+    return redirect(url_for(".campaign", campaign_id=campaign_id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/pick-winner", methods=["POST"])
+@requires("bulletins.send")
+def campaign_pick_winner(campaign_id):
+    try:
+        winner = controls.pick_winner(campaign_id)
+    except InvalidRequest as error:
+        return _campaign_page_with_errors(campaign_id, error)
+    flash(
+        f"Subject {winner.upper()} won; it is going to everyone held back."
+        if winner
+        else "The winner was already picked."
+    )
     return redirect(url_for(".campaign", campaign_id=campaign_id))
 
 

@@ -147,6 +147,29 @@ class CampaignIn(Schema):
         validate=validate.OneOf(["bulletin", "involvement"]),
         metadata={"description": "The consent recipients must have given: bulletin (default) or involvement"},
     )
+    subject_b = fields.Str(
+        load_default="",
+        validate=[validate.Length(max=200), ONE_LINE],
+        metadata={"description": "A second subject for a subject line test; empty for none"},
+    )
+    test_percent = fields.Int(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=1, max=45),
+        metadata={"description": "Each subject's sample, per cent of the audience (10 when null)"},
+    )
+    test_metric = fields.Str(
+        allow_none=True,
+        load_default=None,
+        validate=validate.OneOf(["opens", "clicks"]),
+        metadata={"description": "What picks the winner (opens when null)"},
+    )
+    test_wait_hours = fields.Int(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=1, max=72),
+        metadata={"description": "Hours before the winner is picked (4 when null)"},
+    )
 
 
 class ScheduleIn(Schema):
@@ -175,6 +198,12 @@ class CampaignOut(Schema):
     is_public = fields.Bool()
     anonymous_tracking = fields.Bool()
     send_rate = fields.Int(allow_none=True)
+    subject_b = fields.Str()
+    test_percent = fields.Int(allow_none=True)
+    test_metric = fields.Str(allow_none=True)
+    test_wait_hours = fields.Int(allow_none=True)
+    test_decide_at = Timestamp(allow_none=True)
+    test_winner = fields.Str(allow_none=True, metadata={"description": "a or b once picked"})
     purpose = fields.Method("_purpose", metadata={"description": "bulletin, involvement, or surveys for invitations"})
     created_at = Timestamp()
     progress = fields.Method("_progress", metadata={"description": "Deliveries by status"})

@@ -18,7 +18,7 @@ from app import jobs
 from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.newsletters import audiences, campaigns, content, kinds
+from app.newsletters import audiences, campaigns, content, kinds, subject_test
 from app.newsletters.batches import job_timeout
 from app.newsletters.models import Campaign, Delivery
 from app.transactions import transactional
@@ -67,6 +67,8 @@ def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
     if not total:
         # Everything above is rolled back: the campaign stays as it was.
         raise InvalidRequest("This campaign cannot be sent yet.", 400, {"Audience": content.NO_RECIPIENTS})
+    if campaign.subject_b:
+        subject_test.split(campaign, total)
     # What the campaign's kind records (a survey's invitations) is saved with the recipients or not at all.
     kinds.kind_of(campaign).on_freeze(campaign, select(Delivery.member_id).where(Delivery.campaign_id == campaign_id))
     log.info("campaign %s frozen with %s deliveries", campaign_id, total)
@@ -101,7 +103,13 @@ def enqueue_queued(campaign_id: int) -> int:
     first, last, count = db.session.execute(
         select(func.min(Delivery.id), func.max(Delivery.id), func.count()).where(*queued)
     ).one()
-    if count and last - first + 1 == count:
+    if db.session.get(Campaign, campaign_id).subject_b:
+        # A subject line test's samples: each batch holds one subject's deliveries.
+        batches = []
+        for variant in (Delivery.variant == "a", Delivery.variant == "b", Delivery.variant.is_(None)):
+            ids = list(db.session.scalars(select(Delivery.id).where(*queued, variant).order_by(Delivery.id)))
+            batches += [ids[i : i + size] for i in range(0, len(ids), size)]
+    elif count and last - first + 1 == count:
         # One unbroken run of ids, as a fresh send's are: each batch is a range, and no id need be read.
         batches = [range(lo, min(lo + size, last + 1)) for lo in range(first, last + 1, size)]
     else:
