@@ -2,12 +2,12 @@
 
 import json
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 
 from app.errors import InvalidRequest
 from app.extensions import limiter
+from app.members import readable_export, subject_access
 from app.members import services as members
-from app.members import subject_access
 from app.members.vocab import CONSENT_PURPOSES
 from app.public import bp, rate_limits
 from app.public import services as journey
@@ -156,11 +156,23 @@ def preferences_download(token: str):
     member = _member_or_none(token)
     if member is None:
         return _bad_link()
-    body = json.dumps(subject_access.export_member_data(member), indent=2, ensure_ascii=False)
+    data = subject_access.export_member_data(member)
+    # The form offers a page to read (the default there), a spreadsheet, or JSON for computers.
+    kind = request.form.get("format", "json")
+    if kind == "page":
+        body, mimetype, name = (
+            readable_export.as_page(data, current_app.config["ORGANISATION_NAME"]),
+            "text/html",
+            "html",
+        )
+    elif kind == "csv":
+        body, mimetype, name = readable_export.as_csv(data), "text/csv", "csv"
+    else:
+        body, mimetype, name = json.dumps(data, indent=2, ensure_ascii=False), "application/json", "json"
     return Response(
         body,
-        mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="my-data.json"'},
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="my-data.{name}"', "Cache-Control": "no-store"},
     )
 
 

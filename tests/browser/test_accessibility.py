@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.members import links
+from app.members import links, readable_export, subject_access
 from app.members import services as members
 from tests.browser.conftest import axe_violations
 from tests.factories import create_member, create_practice
@@ -64,6 +64,9 @@ def test_every_public_page_has_no_axe_violations(live_server, page):
     _check(page, prefs, "preferences")
     _check(page, prefs + "/details", "preferences: details")
     _check(page, prefs + "/equality", "preferences: equality")
+    # The readable copy of their data they download opens as a page of its own.
+    page.set_content(readable_export.as_page(subject_access.export_member_data(member), "NHS Example ICB"))
+    assert axe_violations(page) == [], "download my data, as a page"
     _check(page, prefs + "/erase", "preferences: erase")
     page.goto(prefs)
     page.click("text=Unsubscribe from everything >> nth=-1")
