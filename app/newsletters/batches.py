@@ -24,7 +24,7 @@ from app.extensions import db
 from app.mail.backends import DeliveryError
 from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, bulk_backend
 from app.members.models import Member
-from app.newsletters import audiences, subject_test
+from app.newsletters import audiences, subject_split
 from app.newsletters.models import Campaign, Delivery
 from app.newsletters.rendering import batch_values, placeholders, send_template, subject_template
 
@@ -239,7 +239,7 @@ def _send_claimed(campaign_id: int, token: str, batch: ColumnElement[bool]) -> d
 def bulk_message(campaign: Campaign, variant: str | None = None) -> BulkMessage:
     """The one message of a campaign (of one subject of a subject line test) that every recipient's values fill in."""
     return BulkMessage(
-        subject=subject_template(subject_test.subject_of(campaign, variant)),
+        subject=subject_template(subject_split.subject_of(campaign, variant)),
         text=send_template(campaign.prepared_text),
         html=send_template(campaign.prepared_html),
         from_address=campaign.from_address,

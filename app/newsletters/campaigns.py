@@ -13,7 +13,7 @@ from app.extensions import db
 from app.mail.backends import DeliveryError, backend
 from app.mail.message import Message
 from app.members.schemas import MAX_ID
-from app.newsletters import audiences, blocks, branding, content, rendering, subject_test
+from app.newsletters import audiences, blocks, branding, content, rendering, subject_split
 from app.newsletters.models import Audience, Campaign, Template
 from app.transactions import transactional
 from app.validation import FieldError, normalise_email
@@ -142,7 +142,7 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     editor = data.get("editor") or (campaign.editor if campaign is not None else "markdown")
     if editor not in EDITORS:
         errors["editor"] = "Choose how to write the content: in Markdown or as blocks"
-    test, test_errors = subject_test.clean(data, _subject_b_problem)
+    test, test_errors = subject_split.clean(data, _subject_b_problem)
     errors.update(test_errors)
     if errors:
         raise InvalidRequest("There is a problem with the campaign.", 400, errors)
@@ -199,7 +199,7 @@ def _subject_b_problem(text: str) -> str:
         return "Subject B must be 200 characters or fewer"
     if _has_control(text):
         return "Subject B must be one line of text, without line breaks or control characters"
-    return subject_test.merge_field_problems(text)
+    return subject_split.merge_field_problems(text)
 
 
 def header_problems(subject: str, from_name: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.newsletters import audiences, subject_test
+from app.newsletters import audiences, subject_split
 from app.newsletters.batches import _finish_if_done
 from app.newsletters.models import DELIVERY_STATUSES, Campaign, Delivery
 from app.newsletters.sending import enqueue_queued
@@ -156,7 +156,7 @@ def pick_winner(campaign_id: int) -> str | None:
         raise InvalidRequest("This campaign has no subject line test.", 409)
     if campaign.status not in ("sending", "paused"):
         raise InvalidRequest("The winner can be picked only while the campaign is sending or paused.", 409)
-    winner = subject_test.decide(campaign_id)
+    winner = subject_split.decide(campaign_id)
     if winner and campaign.status == "sending":
         enqueue_queued(campaign_id)
     _finish_if_done(campaign_id)

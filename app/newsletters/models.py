@@ -61,7 +61,7 @@ class Campaign(db.Model):
     # The line an inbox shows after the subject; merge fields allowed.
     preheader: Mapped[str] = mapped_column(db.String(200), default="", server_default="")
     reply_to: Mapped[str] = mapped_column(db.String(254), default="", server_default="")
-    # A subject line test (app/newsletters/subject_test.py): a second subject, each subject's sample
+    # A subject line test (app/newsletters/subject_split.py): a second subject, each subject's sample
     # of the audience in per cent, what picks the winner and after how long; then the winner.
     subject_b: Mapped[str] = mapped_column(db.String(200), default="", server_default="")
     test_percent: Mapped[int | None]

@@ -23,7 +23,7 @@ from app.newsletters import (
     kinds,
     reports,
     sending,
-    subject_test,
+    subject_split,
 )
 from app.newsletters.models import Audience, Template
 from app.organisations import services as organisations
@@ -35,7 +35,7 @@ bp = Blueprint("bulletins", __name__, url_prefix="/staff/bulletins")
 
 @bp.context_processor
 def _subject_test_helpers():
-    return {"sample_size": subject_test.sample_size, "subject_test_results": subject_test.results}
+    return {"sample_size": subject_split.sample_size, "subject_test_results": subject_split.results}
 
 
 # ----- campaigns -----------------------------------------------------------
@@ -63,7 +63,7 @@ def _campaign_form(campaign=None, errors=None, data=None):
         purposes=audiences.CAMPAIGN_PURPOSES,
         kind=kinds.kind_of(campaign),
         editors=campaigns.EDITORS,
-        metrics=subject_test.METRICS,
+        metrics=subject_split.METRICS,
     )
 
 

@@ -18,7 +18,7 @@ from app import jobs
 from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.newsletters import audiences, campaigns, content, kinds, subject_test
+from app.newsletters import audiences, campaigns, content, kinds, subject_split
 from app.newsletters.batches import job_timeout
 from app.newsletters.models import Campaign, Delivery
 from app.transactions import transactional
@@ -68,7 +68,7 @@ def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
         # Everything above is rolled back: the campaign stays as it was.
         raise InvalidRequest("This campaign cannot be sent yet.", 400, {"Audience": content.NO_RECIPIENTS})
     if campaign.subject_b:
-        subject_test.split(campaign, total)
+        subject_split.split(campaign, total)
     # What the campaign's kind records (a survey's invitations) is saved with the recipients or not at all.
     kinds.kind_of(campaign).on_freeze(campaign, select(Delivery.member_id).where(Delivery.campaign_id == campaign_id))
     log.info("campaign %s frozen with %s deliveries", campaign_id, total)

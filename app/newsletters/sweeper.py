@@ -16,7 +16,7 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.mail.bulk import OutboxBulk
-from app.newsletters import controls, subject_test
+from app.newsletters import controls, subject_split
 from app.newsletters.batches import _finish_if_done
 from app.newsletters.models import Campaign, Delivery, TrackingEvent
 from app.newsletters.sending import ACCEPTED_EVENTS, enqueue_queued, start_send
@@ -69,7 +69,7 @@ def sweep() -> dict:
             enqueue_queued(campaign_id)
         _finish_if_done(campaign_id)
     settled["started"] = start_due_campaigns()
-    settled["winners_picked"] = sum(1 for campaign_id in subject_test.due() if controls.pick_winner(campaign_id))
+    settled["winners_picked"] = sum(1 for campaign_id in subject_split.due() if controls.pick_winner(campaign_id))
     return settled
 
 
