@@ -1,13 +1,21 @@
-"""Signed tokens for links in emails: one scheme, a salt per purpose.
+"""Tokens for links in emails: opaque, authenticated, a key per purpose.
 
-Tokens carry ids only, never an email address. Confirm, preferences and
-invitation tokens expire; unsubscribe tokens do not (RFC 8058 clients may POST
-long after the send).
+Tokens carry ids only, never an email address, and nothing in them can be read
+without the app's key: the ids and the time they were made are encrypted with a
+keystream drawn from their own MAC (a synthetic-IV construction on keyed BLAKE2b),
+so a link says nothing about whose it is, and changing one character of it makes
+it invalid. Confirm, preferences and invitation tokens expire; unsubscribe tokens
+do not (RFC 8058 clients may POST long after the send).
+
+Links sent before tokens were opaque still work: the signed (readable) tokens of
+itsdangerous and the short "ids-time-tag" tokens are still verified, never made.
 """
 
+import base64
 import binascii
 import functools
 import hmac
+import json
 import re
 import time
 from hashlib import blake2b
@@ -56,13 +64,90 @@ def _cached_serializer(secret: str, purpose: str) -> URLSafeTimedSerializer:
 
 
 def sign(purpose: str, data) -> str:
-    """A URL-safe token for `data` (ids only) that only this app can have made."""
-    return _serializer(purpose).dumps(data)
+    """An opaque, URL-safe token for `data` (ids only, as JSON) that only this app can have made or read."""
+    text = json.dumps(data, separators=(",", ":"), sort_keys=True)
+    return _seal(purpose, [text], f"|{int(time.time()):x}")[0]
+
+
+_OPAQUE = "x"  # neither a legacy short token (hex and "-") nor a signed one (has a ".") starts with it
+_MAX_TOKEN = 400
+
+
+@functools.lru_cache(maxsize=64)
+def _opaque_keys(secret: str, purpose: str) -> tuple[bytes, bytes]:
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown token purpose {purpose!r}")
+    return (
+        hmac.digest(secret.encode(), f"involve.opaque.mac.{purpose}".encode(), "sha256"),
+        hmac.digest(secret.encode(), f"involve.opaque.key.{purpose}".encode(), "sha256"),
+    )
+
+
+def _keystream(enc: "blake2b", tag: bytes, length: int) -> bytes:
+    """`length` bytes drawn from the keyed state `enc` (copied, so its key is hashed once) and the tag."""
+    blocks = b""
+    counter = 0
+    while len(blocks) < length:
+        block = enc.copy()
+        block.update(tag + counter.to_bytes(4, "big"))
+        blocks += block.digest()
+        counter += 1
+    return blocks[:length]
+
+
+def _xor(data: bytes, stream: bytes) -> bytes:
+    return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(data), "big")
+
+
+def _seal(purpose: str, texts: list[str], stamp: str) -> list[str]:
+    mac_key, enc_key = _opaque_keys(current_app.config["SECRET_KEY"], purpose)
+    mac = blake2b(key=mac_key, digest_size=_TAG_BYTES)
+    enc = blake2b(key=enc_key, digest_size=64)
+    out = []
+    for text in texts:
+        plain = (text + stamp).encode()
+        tag = mac.copy()
+        tag.update(plain)
+        tag = tag.digest()
+        sealed = tag + _xor(plain, _keystream(enc, tag, len(plain)))
+        out.append(_OPAQUE + base64.urlsafe_b64encode(sealed).rstrip(b"=").decode())
+    return out
+
+
+def _open(purpose: str, token: str, max_age: int | None):
+    try:
+        body = token[1:]
+        sealed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (binascii.Error, ValueError, UnicodeError) as exc:
+        raise BadToken() from exc
+    # Only the one spelling this app writes: base64 leaves spare bits in the last character.
+    if len(sealed) <= _TAG_BYTES or base64.urlsafe_b64encode(sealed).rstrip(b"=").decode() != body:
+        raise BadToken()
+    tag, cipher = sealed[:_TAG_BYTES], sealed[_TAG_BYTES:]
+    mac_key, enc_key = _opaque_keys(current_app.config["SECRET_KEY"], purpose)
+    plain = _xor(cipher, _keystream(blake2b(key=enc_key, digest_size=64), tag, len(cipher)))
+    if not hmac.compare_digest(blake2b(plain, key=mac_key, digest_size=_TAG_BYTES).digest(), tag):
+        raise BadToken()
+    try:
+        text, stamp = plain.decode().rsplit("|", 1)
+        made = int(stamp, 16)
+        data = json.loads(text)
+    except (UnicodeError, ValueError) as exc:
+        raise BadToken() from exc
+    if max_age is not None and time.time() - made > max_age:
+        raise BadToken(expired=True)
+    return data
 
 
 def verify(purpose: str, token: str, max_age: int | None = None):
     """The data in a token, or BadToken: never any other exception."""
-    if isinstance(token, str) and "." not in token and len(token) <= 200:
+    if not isinstance(token, str) or len(token) > _MAX_TOKEN:
+        raise BadToken()
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown token purpose {purpose!r}")
+    if token.startswith(_OPAQUE):
+        return _open(purpose, token, max_age)
+    if "." not in token and len(token) <= 200:
         # Every serializer token has a "."; a short token without one is a compact one.
         return _verify_compact(purpose, token, max_age)
     try:
@@ -74,29 +159,23 @@ def verify(purpose: str, token: str, max_age: int | None = None):
 
 
 def sign_many(purpose: str, items: list) -> list[str]:
-    """Short tokens for many ids at once (each item an int or a list of ints), checked by verify().
+    """Opaque tokens for many ids at once (each item an int or a list of ints), checked by verify().
 
-    A bulk send signs tokens for every recipient, and every byte of them travels in
-    each message several times: a keyed BLAKE2b MAC over the ids and the time, in hex,
-    is both the cheapest token to make and the shortest to carry.
+    A bulk send makes a token for every recipient, and every byte of it travels in each
+    message several times: keyed BLAKE2b for the tag and the keystream is both cheap to
+    make and short to carry.
     """
-    mac = blake2b(key=_compact_key(current_app.config["SECRET_KEY"], purpose), digest_size=_TAG_BYTES)
-    stamp = f"-{int(time.time()):x}"
     formats: dict[int, str] = {}
-    out = []
+    texts = []
     for item in items:
         if type(item) is int:
-            message = f"{item:x}{stamp}"
+            texts.append(str(item))
         else:
             spec = formats.get(len(item))
             if spec is None:
-                spec = formats[len(item)] = "-".join(["%x"] * len(item)) + stamp
-            message = spec % tuple(item)
-        # A copy of the keyed state skips hashing the key again for every token.
-        tag = mac.copy()
-        tag.update(message.encode())
-        out.append(f"{message}-{_tag_text(tag.digest())}")
-    return out
+                spec = formats[len(item)] = "[" + ",".join(["%d"] * len(item)) + "]"
+            texts.append(spec % tuple(item))
+    return _seal(purpose, texts, f"|{int(time.time()):x}")
 
 
 def _tag_text(digest: bytes) -> str:

@@ -154,3 +154,20 @@ def test_asking_for_a_new_link_with_a_malformed_address_says_so(client, outbox):
     response = client.post("/preferences/new-link", data={"csrf_token": token, "email": "not an address"})
     assert response.status_code == 400 and "correct format" in page_text(response)
     assert outbox() == []
+
+
+def test_the_first_screen_shows_topics_and_communication_needs_with_change_links(client):
+    member = create_member(
+        "topics@example.org", first_name="Tia", topics=["mental-health"], communication_needs=["large_print"]
+    )
+    path, _ = _open(client, member)
+    page = client.get(path).get_data(as_text=True)
+    details = page.split('id="your-details"', 1)[1].split("</dl>", 1)[0]
+    assert "Topics you are interested in" in details and "<li>Mental health</li>" in details
+    assert "How you need us to communicate" in details and "<li>Large print</li>" in details
+    assert f'href="{path}/details#topics"' in details and f'href="{path}/details#communication_needs"' in details
+
+    plain = create_member("plain@example.org")
+    path, _ = _open(client, plain)
+    details = client.get(path).get_data(as_text=True).split('id="your-details"', 1)[1].split("</dl>", 1)[0]
+    assert "None chosen" in details and "No particular needs" in details
