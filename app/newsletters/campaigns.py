@@ -314,12 +314,20 @@ def test_send(campaign_id: int, address: str) -> str:
     if problems:
         raise InvalidRequest("Edit the campaign: its subject or from name cannot be sent.", 400, problems)
     html, text = content.preview(campaign)
-    subject = rendering.personalise(rendering.subject_template(campaign.subject), rendering.sample_values(campaign.id))
-    message = Message(to=address, subject=f"[Test] {subject}", text=text, html=html, category="bulletin_test")
-    try:
-        return backend().send(message)
-    except DeliveryError as exc:
-        raise InvalidRequest(f"The test could not be sent: {exc}", 502) from None
+    values = rendering.sample_values(campaign.id)
+    # A subject line test sends one copy with each subject.
+    subjects = [("[Test]", campaign.subject)]
+    if campaign.subject_b:
+        subjects = [("[Test, subject A]", campaign.subject), ("[Test, subject B]", campaign.subject_b)]
+    sent = []
+    for label, written_subject in subjects:
+        subject = rendering.personalise(rendering.subject_template(written_subject), values)
+        message = Message(to=address, subject=f"{label} {subject}", text=text, html=html, category="bulletin_test")
+        try:
+            sent.append(backend().send(message))
+        except DeliveryError as exc:
+            raise InvalidRequest(f"The test could not be sent: {exc}", 502) from None
+    return sent[0]
 
 
 def web_version(campaign_id: int, token: str | None) -> tuple[Campaign, str] | None:

@@ -149,3 +149,12 @@ def test_the_api_sets_up_a_test_and_picks_the_winner(api, outbox):
     assert picked.status_code == 200 and picked.get_json()["recipients"] == 6
     assert picked.get_json()["campaign"]["test_winner"] == "a"
     assert _subjects(outbox) == {"One": 8, "Two": 2}
+
+
+def test_a_test_send_of_a_subject_test_sends_one_copy_with_each_subject(client, comms, outbox):
+    campaign = _tested(members=1, subject_b="B for {{ first_name }}")
+    url = f"/staff/bulletins/campaigns/{campaign.id}"
+    sent = _post(client, url + "/test", {"address": "me@example.nhs.uk"}, page=url)
+    assert sent.status_code == 302
+    assert sorted(m["subject"] for m in outbox()) == ["[Test, subject A] A: winter news", "[Test, subject B] B for Sam"]
+    assert {m["to"] for m in outbox()} == {"me@example.nhs.uk"}
