@@ -108,14 +108,14 @@ def sites(tmp_path, migrated_sqlite_file):
 
 
 def _no_postgresql_server() -> None:
-    """Skip a test that needs PostgreSQL when there is no server, except under CI, where it fails.
+    """Fail a test that needs PostgreSQL when there is no server, as the rest of the suite does.
 
-    make test always starts a server, so in CI its absence is a broken run, not a test to leave out.
+    make test always starts one, so its absence is a broken run, not a test to leave out.
     """
-    reason = "needs a PostgreSQL server in TEST_POSTGRES_URL (`bash scripts/services.sh start DIR` prints it)"
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-        pytest.fail(f"{reason}; CI is set, where a missing server fails the run instead of skipping", pytrace=False)
-    pytest.skip(reason)
+    pytest.fail(
+        "needs a PostgreSQL server in TEST_POSTGRES_URL (`bash scripts/services.sh start DIR` prints it)",
+        pytrace=False,
+    )
 
 
 def _admin(server: str, statement: str) -> None:

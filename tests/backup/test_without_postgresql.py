@@ -1,6 +1,6 @@
-"""Without a PostgreSQL server the PostgreSQL backup tests are skipped locally, and fail under CI.
+"""Without a PostgreSQL server the PostgreSQL backup tests fail and say why, under CI or not.
 
-make test always starts a server, so a CI run that has none is broken: it must not pass with
+make test always starts a server, so a run that has none is broken: it must not pass with
 the PostgreSQL half of the backup tests quietly left out.
 """
 
@@ -39,8 +39,8 @@ def test_under_ci_a_missing_postgresql_server_fails_the_run():
     assert "needs a PostgreSQL server in TEST_POSTGRES_URL" in run.stdout
 
 
-def test_outside_ci_a_missing_postgresql_server_skips_the_test_and_says_why():
+def test_outside_ci_a_missing_postgresql_server_fails_too_and_says_why():
     run = _run_without_a_server()
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert "1 skipped" in run.stdout
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "1 failed" in run.stdout
     assert "needs a PostgreSQL server in TEST_POSTGRES_URL" in run.stdout
