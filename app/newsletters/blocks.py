@@ -209,7 +209,7 @@ def to_html(blocks: list[dict] | None, fill: Callable[[str], str]) -> str:
             )
         elif kind == "columns":
             cells = "".join(
-                f'<td class="block-column" width="50%" valign="top">{_paragraphs(block[side], fill)}</td>'
+                f'<td class="block-column stack-column" width="50%" valign="top">{_paragraphs(block[side], fill)}</td>'
                 for side in ("left", "right")
             )
             out.append(

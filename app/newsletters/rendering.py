@@ -141,7 +141,8 @@ def wrap(campaign, body_html: str, hidden_link_id: int | None, web_version_url: 
         open_pixel_url=f"{base}/t/o/%%open%%.gif" if hidden_link_id else None,
         web_version_url=web_version_url,
     )
-    return css_inline.inline(page)
+    # The @media rule stays in the <style>: inline styles cannot say "on a phone".
+    return css_inline.inline(page, keep_at_rules=True)
 
 
 _LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.S)
