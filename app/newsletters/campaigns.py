@@ -175,13 +175,11 @@ def save_blocks(campaign: Campaign, raw) -> Campaign:
     if campaign.status not in EDITABLE:
         raise InvalidRequest("A campaign cannot be changed once it has started sending.", 409)
     clean, errors = blocks.check(raw)
-    for index, block in enumerate(clean if not errors else []):
-        for name in ("text", "alt", "left", "right"):
-            unknown = rendering.invalid_merge_fields(block.get(name, ""))
-            if unknown:
-                errors[blocks.field_name(index, name)] = f"Block {index + 1}: unknown merge fields: " + ", ".join(
-                    "{{ " + n + " }}" for n in unknown
-                )
+    for key, text in blocks.written(clean if not errors else []):
+        unknown = rendering.invalid_merge_fields(text)
+        if unknown:
+            number = int(key.split("-")[1]) + 1
+            errors[key] = f"Block {number}: unknown merge fields: " + ", ".join("{{ " + n + " }}" for n in unknown)
     if errors:
         raise InvalidRequest("There is a problem with the content.", 400, errors)
     campaign.editor = "blocks"
