@@ -6,15 +6,20 @@ all at once. An image chosen in a block is uploaded whichever button is pressed,
 not lost while the rest of the bulletin is still being written.
 """
 
+import copy
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.permissions import requires
 from app.errors import InvalidRequest
+from app.extensions import db
 from app.limits import body_limit
 from app.newsletters import blocks, campaigns, images, news_block, rendering
+from app.newsletters.models import Template
 from app.newsletters.routes import bp
 
 # The fields each kind of block shows, besides its type.
@@ -139,10 +144,21 @@ def _apply(action: str, found: list[dict]) -> tuple[int | None, str | None]:
     return None, None
 
 
-def _editor(campaign, found, errors, focus=(None, None), status=200):
+@dataclass
+class _Owner:
+    """What the blocks being edited belong to: a campaign or a template."""
+
+    name: str
+    blocks: list[dict]
+    save: Callable[[list], object]
+    back_url: str
+    back_text: str
+
+
+def _editor(owner: _Owner, found, errors, focus=(None, None), status=200):
     return render_template(
         "newsletters/blocks_form.html",
-        campaign=campaign,
+        owner=owner,
         blocks=found,
         errors=errors,
         focus=focus,
@@ -153,15 +169,10 @@ def _editor(campaign, found, errors, focus=(None, None), status=200):
     ), status
 
 
-@bp.route("/campaigns/<int:campaign_id>/blocks", methods=["GET", "POST"])
-@requires("bulletins.edit")
-@body_limit("UPLOAD_MAX_BYTES")
-def campaign_blocks(campaign_id):
-    campaign = campaigns.get_campaign(campaign_id)
-    if campaign.status not in campaigns.EDITABLE:
-        raise InvalidRequest("A campaign cannot be changed once it has started sending.", 409)
+def _edit(owner: _Owner):
+    """The one block editor, for a campaign's content or a template's."""
     if request.method == "GET":
-        return _editor(campaign, [dict(b) for b in campaign.blocks or []] if campaign.editor == "blocks" else [], {})
+        return _editor(owner, copy.deepcopy(owner.blocks), {})
     found, refused = _from_form(request.form, request.files)
     action = request.form.get("action", "save")
     if action != "save":
@@ -172,17 +183,53 @@ def campaign_blocks(campaign_id):
             if action.startswith(("add", "item-add"))
             else {}
         )
-        return _editor(campaign, found, errors, focus)
+        return _editor(owner, found, errors, focus)
     errors = {blocks.field_name(i, f): m for (i, f), m in refused.items()}
     try:
         if errors:
             raise InvalidRequest("There is a problem with the content.", 400, {**blocks.check(found)[1], **errors})
-        campaigns.save_blocks(campaign, found)
+        owner.save(found)
     except InvalidRequest as error:
         merged = {**(error.errors or {"blocks": error.message}), **errors}
-        return _editor(campaign, found, _in_order(merged), status=400)
+        return _editor(owner, found, _in_order(merged), status=400)
     flash("Content saved.")
-    return redirect(url_for(".campaign", campaign_id=campaign.id))
+    return redirect(owner.back_url)
+
+
+@bp.route("/campaigns/<int:campaign_id>/blocks", methods=["GET", "POST"])
+@requires("bulletins.edit")
+@body_limit("UPLOAD_MAX_BYTES")
+def campaign_blocks(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    if campaign.status not in campaigns.EDITABLE:
+        raise InvalidRequest("A campaign cannot be changed once it has started sending.", 409)
+    return _edit(
+        _Owner(
+            name=campaign.name,
+            blocks=(campaign.blocks or []) if campaign.editor == "blocks" else [],
+            save=lambda found: campaigns.save_blocks(campaign, found),
+            back_url=url_for(".campaign", campaign_id=campaign.id),
+            back_text="Back to the campaign",
+        )
+    )
+
+
+@bp.route("/templates/<int:template_id>/blocks", methods=["GET", "POST"])
+@requires("bulletins.edit")
+@body_limit("UPLOAD_MAX_BYTES")
+def template_blocks(template_id):
+    template = db.session.get(Template, template_id)
+    if template is None:
+        raise InvalidRequest("There is no such template.", 404)
+    return _edit(
+        _Owner(
+            name=template.name,
+            blocks=(template.blocks or []) if template.editor == "blocks" else [],
+            save=lambda found: campaigns.save_template_blocks(template, found),
+            back_url=url_for(".template_edit", template_id=template.id),
+            back_text="Back to the template",
+        )
+    )
 
 
 def _in_order(errors: dict[str, str]) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """Templates and campaigns: writing, scheduling, test sends, the web version and archive."""
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,13 +44,20 @@ def _check_body(body: str) -> dict[str, str]:
 
 @transactional
 def save_template(
-    name: str, body_markdown: str, template: Template | None = None, brand: dict | None = None
+    name: str,
+    body_markdown: str,
+    template: Template | None = None,
+    brand: dict | None = None,
+    editor: str | None = None,
 ) -> Template:
     """A template whose merge fields are all known; its HTML is sanitised whenever it is rendered.
 
     `brand` holds its colours and logo (app/newsletters/branding.py); None keeps them as they are.
+    `editor` is how its content is written, "markdown" or "blocks"; None keeps it as it is.
     """
     errors = {}
+    if editor is not None and editor not in EDITORS:
+        errors["editor"] = "Choose how to write the content: in Markdown or as blocks"
     if not (name or "").strip():
         errors["name"] = "Enter a name"
     elif len(name.strip()) > 200:
@@ -64,6 +72,7 @@ def save_template(
         db.session.add(template)
     template.name = name.strip()
     template.body_markdown = body_markdown
+    template.editor = editor or template.editor or "markdown"
     for field, value in brand_values.items():
         setattr(template, field, value)
     template.updated_at = now()
@@ -121,8 +130,15 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     template_id = _id(data.get("template_id"))
     if template_id and db.session.get(Template, template_id) is None:
         errors["template_id"] = "Choose a template from the list"
-    if template_id and not body.strip() and not errors.get("template_id"):
-        body = db.session.get(Template, template_id).body_markdown
+    starting_blocks = None
+    if template_id and not errors.get("template_id"):
+        chosen = db.session.get(Template, template_id)
+        fresh = campaign is None or (not campaign.blocks and not (campaign.body_markdown or "").strip())
+        if chosen.editor == "blocks" and fresh and not body.strip():
+            # A campaign started from a block template starts with its own copy of the blocks.
+            starting_blocks = copy.deepcopy(chosen.blocks or [])
+        elif not body.strip():
+            body = chosen.body_markdown
     errors.update(_check_body(body))
     audience_id = _id(data.get("audience_id"))
     if audience_id and db.session.get(Audience, audience_id) is None:
@@ -163,6 +179,8 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     campaign.send_rate = send_rate
     campaign.purpose = purpose
     campaign.editor = editor
+    if starting_blocks is not None:
+        campaign.editor, campaign.blocks = "blocks", starting_blocks
     for field, value in test.items():
         setattr(campaign, field, value)
     db.session.flush()
@@ -174,6 +192,24 @@ def save_blocks(campaign: Campaign, raw) -> Campaign:
     """Replace a draft's content with these blocks, all of them checked first; nothing changes if one is wrong."""
     if campaign.status not in EDITABLE:
         raise InvalidRequest("A campaign cannot be changed once it has started sending.", 409)
+    campaign.editor = "blocks"
+    campaign.blocks = checked_blocks(raw)
+    db.session.flush()
+    return campaign
+
+
+@transactional
+def save_template_blocks(template: Template, raw) -> Template:
+    """Replace a template's content with these blocks, all checked first; nothing changes if one is wrong."""
+    template.blocks = checked_blocks(raw)
+    template.editor = "blocks"
+    template.updated_at = now()
+    db.session.flush()
+    return template
+
+
+def checked_blocks(raw) -> list[dict]:
+    """The blocks cleaned, or InvalidRequest naming every refused field, merge fields included."""
     clean, errors = blocks.check(raw)
     for key, text in blocks.written(clean if not errors else []):
         unknown = rendering.invalid_merge_fields(text)
@@ -182,10 +218,7 @@ def save_blocks(campaign: Campaign, raw) -> Campaign:
             errors[key] = f"Block {number}: unknown merge fields: " + ", ".join("{{ " + n + " }}" for n in unknown)
     if errors:
         raise InvalidRequest("There is a problem with the content.", 400, errors)
-    campaign.editor = "blocks"
-    campaign.blocks = clean
-    db.session.flush()
-    return campaign
+    return clean
 
 
 def _has_control(value: str) -> bool:
