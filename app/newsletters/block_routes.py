@@ -235,8 +235,13 @@ def template_blocks(template_id):
 def _in_order(errors: dict[str, str]) -> dict[str, str]:
     """Errors in the order their fields appear on the page, as the error summary lists them."""
 
+    order = ("type", *ITEM_FIELDS[:3], "file", *ITEM_FIELDS[3:])
+
     def place(key: str):
-        match = re.fullmatch(r"blocks-(\d+)-([\w-]+)", key)
-        return (int(match.group(1)), key) if match else (-1, key)
+        match = re.fullmatch(r"blocks-(\d+)-(?:items-(\d+)-)?([\w-]+)", key)
+        if not match:
+            return (-1, -1, 0, key)
+        field = match.group(3)
+        return (int(match.group(1)), int(match.group(2) or -1), order.index(field) if field in order else 99, key)
 
     return dict(sorted(errors.items(), key=lambda item: place(item[0])))

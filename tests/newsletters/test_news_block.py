@@ -161,3 +161,11 @@ def test_an_image_uploaded_for_an_item_is_kept_with_it(app, client, comms):
     db.session.expire_all()
     [item] = db.session.get(Campaign, campaign.id).blocks[0]["items"]
     assert item["alt"] == "Our new clinic" and images.get(item["image_id"]).width == 800
+
+
+def test_the_error_summary_lists_an_item_s_problems_in_the_order_of_its_fields(app, client, comms):
+    campaign = create_campaign(body="", editor="blocks")
+    data = {"blocks-0-type": "news", **_item(0, 0, url="ftp://x", link_text="Go"), **_item(0, 1), "action": "save"}
+    text = _post(client, campaign, data).get_data(as_text=True)
+    links = re.findall(r'<a href="#(blocks-[^"]+)"', text)
+    assert links == ["blocks-0-items-0-title", "blocks-0-items-0-url", "blocks-0-items-1-title"]
