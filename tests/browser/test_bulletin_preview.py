@@ -58,3 +58,10 @@ def test_two_columns_stack_in_the_mobile_preview_and_sit_side_by_side_on_the_des
     assert abs(second["x"] - first["x"]) < 2 and first["width"] > 300
     first, second = boxes("desktop", 1024)
     assert abs(second["y"] - first["y"]) < 2 and second["x"] > first["x"] + first["width"] - 1
+    # On the preview page itself, the phone-sized frame stacks them and the desktop one does not.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server}/staff/bulletins/campaigns/{campaign.id}/preview")
+    for title, stacked in (("The email on a phone", True), ("The email on a desktop screen", False)):
+        cells = page.frame_locator(f"iframe[title='{title}']").locator(".stack-column")
+        first, second = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+        assert (second["y"] >= first["y"] + first["height"] - 1) is stacked, title
