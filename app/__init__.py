@@ -55,6 +55,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     app.jinja_env.filters["uk_time"] = uk_time
     app.jinja_env.filters["in_uk"] = in_uk
+    from app.validation import postal_lines
+
+    app.jinja_env.filters["postal_lines"] = postal_lines
 
     @app.context_processor
     def template_globals():

@@ -1,0 +1,29 @@
+"""Postal addresses of members, for information sent by post in large print, easy read or Braille
+
+Revision ID: 0027
+Revises: 0023
+Create Date: 2026-12-07 12:45:00.000000
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0027"
+down_revision = "0023"
+branch_labels = None
+depends_on = None
+
+ADDRESS = (("address_line_1", 100), ("address_line_2", 100), ("address_line_3", 100), ("town", 60))
+
+
+def upgrade():
+    with op.batch_alter_table("member") as batch:
+        for name, length in ADDRESS:
+            batch.add_column(sa.Column(name, sa.String(length=length), nullable=False, server_default=""))
+
+
+def downgrade():
+    with op.batch_alter_table("member") as batch:
+        for name, _ in reversed(ADDRESS):
+            batch.drop_column(name)
