@@ -1,4 +1,5 @@
-"""Postal addresses of members, for information sent by post in large print, easy read or Braille
+"""Postal addresses of members, for information sent by post in large print, easy read or Braille;
+a campaign's easy read version
 
 Revision ID: 0027
 Revises: 0023
@@ -21,9 +22,13 @@ def upgrade():
     with op.batch_alter_table("member") as batch:
         for name, length in ADDRESS:
             batch.add_column(sa.Column(name, sa.String(length=length), nullable=False, server_default=""))
+    with op.batch_alter_table("campaign") as batch:
+        batch.add_column(sa.Column("easy_read", sa.JSON(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("campaign") as batch:
+        batch.drop_column("easy_read")
     with op.batch_alter_table("member") as batch:
         for name, _ in reversed(ADDRESS):
             batch.drop_column(name)
