@@ -19,9 +19,9 @@ ADDRESS = (("address_line_1", 100), ("address_line_2", 100), ("address_line_3", 
 
 
 def upgrade():
-    with op.batch_alter_table("member") as batch:
-        for name, length in ADDRESS:
-            batch.add_column(sa.Column(name, sa.String(length=length), nullable=False, server_default=""))
+    # Not a batch: SQLite would copy the member table, whose computed search keys it cannot copy.
+    for name, length in ADDRESS:
+        op.add_column("member", sa.Column(name, sa.String(length=length), nullable=False, server_default=""))
     with op.batch_alter_table("campaign") as batch:
         batch.add_column(sa.Column("easy_read", sa.JSON(), nullable=True))
 
@@ -29,6 +29,5 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("campaign") as batch:
         batch.drop_column("easy_read")
-    with op.batch_alter_table("member") as batch:
-        for name, _ in reversed(ADDRESS):
-            batch.drop_column(name)
+    for name, _ in reversed(ADDRESS):
+        op.drop_column("member", name)
