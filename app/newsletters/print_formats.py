@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import segno
 from flask import current_app, render_template
 from lxml import html as lxml_html
-from sqlalchemy import func, select
+from sqlalchemy import cast, func, select
 
 from app.audit import services as audit
 from app.clock import now
@@ -51,8 +51,11 @@ class NeedCount:
 def _audience_members(campaign: Campaign) -> list:
     if campaign.audience is None:
         return []
+    member = audiences.Member
     query = audiences.postal_query(campaign.audience.filter or {}, audiences.purpose_of(campaign))
-    return list(db.session.scalars(query.order_by(func.lower(audiences.Member.last_name), audiences.Member.id)))
+    # Only those with a need recorded (a list with a quoted code in it), the same way on every database.
+    query = query.where(cast(member.communication_needs, db.String).like('%"%'))
+    return list(db.session.scalars(query.order_by(func.lower(member.last_name), member.id)))
 
 
 def need_counts(campaign: Campaign) -> list[NeedCount]:
