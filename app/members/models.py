@@ -56,6 +56,11 @@ class Member(db.Model):
     last_name: Mapped[str] = mapped_column(db.String(100), default="")
     phone: Mapped[str] = mapped_column(db.String(30), default="")
     postcode: Mapped[str] = mapped_column(db.String(8), default="", index=True)
+    # A UK postal address, for information sent by post (large print, easy read, Braille); the postcode above.
+    address_line_1: Mapped[str] = mapped_column(db.String(100), default="", server_default="")
+    address_line_2: Mapped[str] = mapped_column(db.String(100), default="", server_default="")
+    address_line_3: Mapped[str] = mapped_column(db.String(100), default="", server_default="")
+    town: Mapped[str] = mapped_column(db.String(60), default="", server_default="")
     date_of_birth: Mapped[date | None]
     age_band: Mapped[str | None] = mapped_column(db.String(20), index=True)
     practice_id: Mapped[int | None] = mapped_column(db.ForeignKey("practice.id"), index=True)

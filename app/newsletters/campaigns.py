@@ -1,6 +1,7 @@
 """Templates and campaigns: writing, scheduling, test sends, the web version and archive."""
 
 import copy
+import html
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -374,13 +375,15 @@ def web_version(campaign_id: int, token: str | None) -> tuple[Campaign, str] | N
                 return None
         except tokens.BadToken:
             return None
+    return campaign, readable_html(campaign)
+
+
+def readable_html(campaign: Campaign, first_name: str = "reader") -> str:
+    """The content as a reader sees it on the web version and in print: nobody's own links."""
+    values = {**_web_values(campaign.id), "first_name": first_name, "first_name_html": html.escape(first_name)}
     if rendering.is_blocks(campaign):
-        return campaign, rendering.clean_html(
-            rendering.personalise(rendering.body_html(campaign), _web_values(campaign.id))
-        )
-    return campaign, rendering.sanitise_html(
-        rendering.personalise(rendering.content_html(campaign.body_markdown), _web_values(campaign.id))
-    )
+        return rendering.clean_html(rendering.personalise(rendering.body_html(campaign), values))
+    return rendering.sanitise_html(rendering.personalise(rendering.content_html(campaign.body_markdown), values))
 
 
 def _web_values(campaign_id: int) -> dict:

@@ -79,6 +79,8 @@ class Campaign(db.Model):
     # app/newsletters/blocks.py (headings, paragraphs, images, buttons, dividers, columns).
     editor: Mapped[str] = mapped_column(db.String(10), default="markdown", server_default="markdown")
     blocks: Mapped[list | None] = mapped_column(db.JSON)
+    # The easy read version staff wrote (app/newsletters/easy_read.py): [{"text", "image_id", "alt"}].
+    easy_read: Mapped[list | None] = mapped_column(db.JSON)
     template_id: Mapped[int | None] = mapped_column(db.ForeignKey("bulletin_template.id"))
     audience_id: Mapped[int | None] = mapped_column(db.ForeignKey("audience.id"))
     status: Mapped[str] = mapped_column(db.String(20), default="draft", index=True)
