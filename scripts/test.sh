@@ -14,6 +14,8 @@ fc-list 2>/dev/null | grep -qi liberation || need+=(fonts-liberation)
 # WeasyPrint (PDF reports) needs Pango.
 ldconfig -p 2>/dev/null | grep -q libpango-1.0.so || need+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so || need+=(libpangoft2-1.0-0)
+# The board paper's PDF tests read its text and render a page (pdftotext, pdftoppm).
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
