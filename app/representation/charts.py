@@ -32,10 +32,12 @@ def _x(value: float, top: float, left: int = LEFT) -> float:
     return round(left + (WIDTH - left - RIGHT) * min(value, top) / top, 1)
 
 
-def _text(x, y, words, size=12, anchor="start", weight="normal", fill=DARK) -> str:
-    return Markup('<text x="{}" y="{}" font-size="{}" text-anchor="{}" font-weight="{}" fill="{}">{}</text>').format(
-        x, y, size, anchor, weight, fill, words
-    )
+def _text(x, y, words, size=12, anchor="start", weight="normal", fill=DARK) -> Markup:
+    # A white outline under the letters keeps them clear of the grid lines behind.
+    return Markup(
+        '<text x="{}" y="{}" font-size="{}" text-anchor="{}" font-weight="{}" fill="{}" '
+        'stroke="#ffffff" stroke-width="3" paint-order="stroke">{}</text>'
+    ).format(x, y, size, anchor, weight, fill, words)
 
 
 def _rect(x, y, width, height, fill) -> Markup:
@@ -67,7 +69,8 @@ def _frame(chart_id: str, title: str, description: str, height: int, body: list[
     return Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" class="involve-svg" role="img" aria-labelledby="{0}-title {0}-desc" '
         'viewBox="0 0 {1} {2}" width="{1}" height="{2}" font-family="Liberation Sans, Arial, sans-serif">'
-        '<title id="{0}-title">{3}</title><desc id="{0}-desc">{4}</desc>{5}</svg>'
+        '<title id="{0}-title">{3}</title><desc id="{0}-desc">{4}</desc>'
+        '<rect x="0" y="0" width="{1}" height="{2}" fill="#ffffff"/>{5}</svg>'
     ).format(chart_id, WIDTH, height, title, description, Markup("").join(body))
 
 
@@ -77,7 +80,7 @@ def _legend(y: int, items) -> list[Markup]:
         if kind == "bar":
             parts.append(_rect(x, y - 9, 12, 10, colour))
         elif kind == "tick":
-            parts.append(_rect(x + 4, y - 12, 3, 16, colour))
+            parts.append(_rect(x + 4, y - 11, 3, 14, colour))
         else:
             parts.append(_line(x, y - 4, x + 12, y - 4, colour))
         parts.append(_text(x + 17, y, words, 11))
@@ -131,7 +134,7 @@ def share_chart(entry: dict) -> Markup | None:
                 _line(x2, bar_y + 1, x2, bar_y + 11, GREY),
             ]
         px = _x(row.get("population_share_value") or 0.0, top)
-        body.append(_rect(px - 1.5, bar_y - 4, 3, 20, DARK))
+        body.append(_rect(px - 1.5, bar_y - 2, 3, 16, DARK))
         if row.get("flag") == "under":
             under.append(name)
     description = (

@@ -106,8 +106,9 @@ def test_each_characteristic_has_an_accessible_svg_chart_beside_its_table(client
     )
     assert '<title id="chart-broad_ethnic_group-title">Ethnic group (5 broad groups): members against population' in svg
     assert f"Under-represented: {ASIAN}" in svg.split("<desc")[1]
-    # A red bar for no one would be empty: the under-represented group's population mark and interval are drawn.
-    assert svg.count('fill="#212b32"') >= len(_ethnic(saved.results)["categories"])
+    # Every group has its population mark; the group with no members shows a sliver of red.
+    assert svg.count('width="3" height="16" fill="#212b32"') == len(_ethnic(saved.results)["categories"])
+    assert re.search(r'<rect x="8" y="[\d.]+" width="2.0" height="12" fill="#d5281b"/>', svg)
     assert "<table" in block and f'<th scope="row" class="nhsuk-table__cell">{ASIAN}</th>' in block
     # No script draws it, and nothing is styled inline (the CSP allows neither).
     assert "<script" not in _section(html, "characteristics")
@@ -208,6 +209,13 @@ def test_the_pdf_has_a_contents_list_page_numbers_and_a_page_that_is_not_blank(c
     for heading, number in listed.items():
         # The page a contents line names holds that heading.
         assert heading in pages[int(number) - 1]
+    # No heading stands alone at the foot of a page: the last line above the page number is never one.
+    html = client.get(f"/staff/representation/audits/{now.id}/board").get_data(as_text=True)
+    headings = {re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", html, re.S)}
+    assert {"Age", "Recruitment plan", "Sign-up events planned or open"} <= headings
+    for number, page in enumerate(pages[:total], start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip() and f"Page {number} of" not in line]
+        assert lines[-1] not in headings, (number, lines[-1])
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "3", "-l", "3", str(pdf), str(tmp_path / "page")], check=True)
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
     assert ImageStat.Stat(image).var[0] > 100
