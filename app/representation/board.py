@@ -123,7 +123,7 @@ def changes(saved: Audit, shown: list[dict], previous: Audit | None) -> dict:
             change = round(100 * (row["share_value"] - old_row["share_value"]))
             if change:
                 moves.append((abs(change), change, name, old_row["share"], row["share"]))
-    when = previous.audit_date.isoformat()
+    when = previous.audit_date.strftime("%d %B %Y")
     sentences = [
         f"Compared with the audit of {when} ({previous.title}): {saved.results.get('people')} people in the group, "
         f"against {previous.results.get('people')} then."
