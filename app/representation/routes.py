@@ -12,7 +12,7 @@ from app.clock import today
 from app.errors import InvalidRequest
 from app.limits import body_limit
 from app.representation import audit as engine
-from app.representation import baselines, board, deprivation, report, services
+from app.representation import baselines, board, board_docx, deprivation, report, services
 from app.representation import ppg as ppg_comparison
 
 bp = Blueprint("representation", __name__, url_prefix="/staff/representation")
@@ -236,6 +236,20 @@ def board_paper(audit_id):
     return render_template(
         "representation/board.html", paper=board.paper(found), attribution=baselines.ATTRIBUTION, pdf=False
     )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.route("/audits/<int:audit_id>/board.docx")
+@requires("reports.view")
+def board_word(audit_id):
+    """The board paper as a Word document, to edit before the meeting."""
+    found = services.get_audit(audit_id)
+    body = board_docx.board_docx(board.paper(found))
+    services.record_export("board paper docx", found.id)
+    filename = f"board-paper-{found.audit_date.isoformat()}.docx"
+    return Response(body, mimetype=DOCX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/audits/<int:audit_id>/board.pdf")

@@ -219,3 +219,36 @@ def test_the_pdf_has_a_contents_list_page_numbers_and_a_page_that_is_not_blank(c
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "3", "-l", "3", str(pdf), str(tmp_path / "page")], check=True)
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
     assert ImageStat.Stat(image).var[0] > 100
+
+
+def test_the_board_paper_downloads_as_a_word_document(client):
+    import io
+
+    from docx import Document
+
+    _, now = _two_years()
+    login(client, create_staff_user("analyst"))
+    response = client.get(f"/staff/representation/audits/{now.id}/board.docx")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("wordprocessingml.document")
+    document = Document(io.BytesIO(response.data))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == ["Summary", "The largest gaps"]
+    for heading in (
+        "Members against the population",
+        "Year on year",
+        "Recruitment plan",
+        "Method and disclosure control",
+    ):
+        assert heading in headings
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert paper_gap(now) in text
+    target = next(t for t in report.recruitment_targets(now.results) if t["more"] != "*")
+    cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
+    assert [f"{target['category']} ({target['characteristic']})", str(target["more"]), target["channels"]] in cells
+
+
+def paper_gap(saved):
+    from app.representation import board
+
+    return board.paper(saved)["gaps"][0]["sentence"]
