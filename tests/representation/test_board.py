@@ -194,7 +194,9 @@ def test_the_pdf_has_a_contents_list_page_numbers_and_a_page_that_is_not_blank(c
     pages = text.split("\f")
     total = len([p for p in pages if p.strip()])
     assert total >= 5
+    # The summary is the whole of page 1; the contents list is page 2.
     assert "The largest gaps" in pages[0] and "What changed since last year" in pages[0]
+    assert "Contents" not in pages[0] and "Contents" in pages[1]
     assert f"Page 1 of {total}" in pages[0] and f"Page {total} of {total}" in text
     contents = next(p for p in pages if "Contents" in p)
     listed = dict(
@@ -252,3 +254,46 @@ def paper_gap(saved):
     from app.representation import board
 
     return board.paper(saved)["gaps"][0]["sentence"]
+
+
+def test_a_snapshot_saved_before_disclosure_control_is_compared_by_its_protected_counts(client):
+    from app.representation.models import Audit
+
+    load_area()
+    _white(80)
+    _asian(40)
+    now = services.save_annual_audit("Annual audit 2026", on=THIS_YEAR)
+    ethnic = _ethnic(now.results)
+    population = {r["category"]: r["population_share_value"] for r in ethnic["categories"]}
+    exact = {category: 0 for category in population} | {"White": 93, ASIAN: 7}
+    old = {
+        "people": 100,
+        "characteristics": [
+            {
+                "key": "broad_ethnic_group",
+                "label": ethnic["label"],
+                "base": ethnic["base"],
+                "status": "ok",
+                "known": 100,
+                "unknown": 0,
+                "notes": [],
+                "categories": [
+                    {"category": c, "count": n, "population_share": population[c]} for c, n in exact.items()
+                ],
+            }
+        ],
+    }
+    db.session.add(
+        Audit(title="Audit 2024", audit_date=date(2024, 6, 1), population_kind="active", inputs={}, results=old)
+    )
+    db.session.commit()
+    trend = _section(_page(client, now), "trend")
+    row = trend.split('id="trend-broad_ethnic_group"')[1].split(f"{ASIAN}</th>")[1].split("</tr>")[0]
+    shares = re.findall(r">([^<]*)</td>", row)
+    # 7 people is a small number: hidden, and so is the change worked out from it; 7% is never shown.
+    assert shares[0] == "*" and shares[-1] == "*" and "7%" not in row
+    white = trend.split('id="trend-broad_ethnic_group"')[1].split("White</th>")[1].split("</tr>")[0]
+    # Worked out from the rounded counts (93 of 100 is published as 95 of 100), not the exact 93%.
+    from app.statistics.suppression import suppress
+
+    assert re.findall(r">([^<]*)</td>", white)[0] == f"{round(100 * suppress(93) / suppress(100))}%" != "93%"
