@@ -125,8 +125,8 @@ def changes(saved: Audit, shown: list[dict], previous: Audit | None) -> dict:
                 moves.append((abs(change), change, name, old_row["share"], row["share"]))
     when = previous.audit_date.strftime("%d %B %Y")
     sentences = [
-        f"Compared with the audit of {when} ({previous.title}): {saved.results.get('people')} people in the group, "
-        f"against {previous.results.get('people')} then."
+        f"Compared with the audit of {when} ({previous.title}): {report.people(saved.results)} people in the group, "
+        f"against {report.people(previous.results)} then."
     ]
     if no_longer:
         sentences.append(f"No longer under-represented: {'; '.join(no_longer)}.")
