@@ -33,11 +33,9 @@ def _x(value: float, top: float, left: int = LEFT) -> float:
 
 
 def _text(x, y, words, size=12, anchor="start", weight="normal", fill=DARK) -> Markup:
-    # A white outline under the letters keeps them clear of the grid lines behind.
-    return Markup(
-        '<text x="{}" y="{}" font-size="{}" text-anchor="{}" font-weight="{}" fill="{}" '
-        'stroke="#ffffff" stroke-width="3" paint-order="stroke">{}</text>'
-    ).format(x, y, size, anchor, weight, fill, words)
+    return Markup('<text x="{}" y="{}" font-size="{}" text-anchor="{}" font-weight="{}" fill="{}">{}</text>').format(
+        x, y, size, anchor, weight, fill, words
+    )
 
 
 def _rect(x, y, width, height, fill) -> Markup:
@@ -60,7 +58,8 @@ def _axis(top: float, y0: int, y1: int, left: int = LEFT) -> list[Markup]:
     ticks = int(round(top / step))
     for i in range(ticks + 1):
         x = _x(i * step, top, left)
-        parts.append(_line(x, y0, x, y1, "#d8dde0", 1))
+        # Pale enough that the group names written across them stay easy to read.
+        parts.append(_line(x, y0, x, y1, "#e8edee", 1))
         parts.append(_text(x, y1 + 14, f"{round(100 * i * step)}%", 10, "middle"))
     return parts
 
