@@ -14,10 +14,11 @@ fc-list 2>/dev/null | grep -qi liberation || need+=(fonts-liberation)
 # WeasyPrint (PDF reports) needs Pango.
 ldconfig -p 2>/dev/null | grep -q libpango-1.0.so || need+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so || need+=(libpangoft2-1.0-0)
-# Braille (BRF) files: liblouis, its tables and its Python binding; PDF pages to PNG in the tests.
+# Braille (BRF) files: liblouis, its tables and its Python binding.
 ldconfig -p 2>/dev/null | grep -q liblouis.so.20 || need+=(liblouis20)
 [ -f /usr/share/liblouis/tables/en-ueb-g2.ctb ] || need+=(liblouis-data)
 [ -f /usr/lib/python3/dist-packages/louis/__init__.py ] || need+=(python3-louis)
+# PDF tests read text and render pages (pdftotext, pdftoppm).
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"

@@ -165,6 +165,16 @@ def recent_signup_events(limit: int = 50) -> list[SignUpEvent]:
     return list(db.session.scalars(query))
 
 
+def planned_signup_events() -> list[SignUpEvent]:
+    """Events still to come or open now (not ended, not closed), the soonest first."""
+    query = (
+        db.select(SignUpEvent)
+        .where(SignUpEvent.ends_at > clock.now(), SignUpEvent.closed_at.is_(None))
+        .order_by(SignUpEvent.held_on, SignUpEvent.id)
+    )
+    return list(db.session.scalars(query))
+
+
 def _stamp(moment: datetime) -> int:
     return int(moment.replace(tzinfo=UTC).timestamp())
 
