@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale, gettext
 
 from app import tokens
 from app.clock import now
 from app.extensions import db
+from app.i18n import member_locale
 from app.jobs import enqueue, with_app_context
 from app.mail import send_transactional
 from app.mail.backends import DeliveryError
@@ -26,6 +28,12 @@ from app.members.vocab import CONSENT_METHODS
 from app.validation import FieldError, normalise_email
 
 log = logging.getLogger(__name__)
+
+
+def N_(text: str) -> str:
+    """Marks an email's subject for the catalogues; _send translates it into the member's language."""
+    return text
+
 
 # The sources a person's own sign-up gives a new member: the website, or a device or link at an event.
 SIGNUP_SOURCES = ("web_form", "event")
@@ -125,16 +133,18 @@ def _organisation() -> str:
 
 
 def _send(member: Member, subject: str, template: str, **context) -> None:
+    """Send in the member's language when we have a translation of it (Welsh, Urdu), else in English."""
     try:
-        send_transactional(
-            member.email,
-            subject,
-            template,
-            member=member,
-            organisation_name=_organisation(),
-            preferences_url=links.preferences_url(member),
-            **context,
-        )
+        with force_locale(member_locale(member.communication_language)):
+            send_transactional(
+                member.email,
+                gettext(subject),
+                template,
+                member=member,
+                organisation_name=_organisation(),
+                preferences_url=links.preferences_url(member),
+                **context,
+            )
     except DeliveryError:
         # The person can ask again (sign up again, or ask for a new link); nothing else depends on it.
         log.warning("could not send %s email to member %s", template, member.id)
@@ -150,7 +160,7 @@ def send_confirmation(member_id: int, rejoin_purposes=None, method: str = "web_f
         return
     _send(
         member,
-        "Confirm your email address",
+        N_("Confirm your email address"),
         "confirm",
         confirm_url=links.confirm_url(member, rejoin_purposes, method),
         days=max(1, current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400),
@@ -163,7 +173,7 @@ def send_preferences_link(member_id: int) -> None:
     member = members.get_member(member_id)
     if member is None or member.status == "erased" or not member.email or not _may_email(member.id):
         return
-    _send(member, "Your link to manage your preferences", "preferences_link")
+    _send(member, N_("Your link to manage your preferences"), "preferences_link")
 
 
 @with_app_context
@@ -172,7 +182,7 @@ def send_already_signed_up(member_id: int) -> None:
     member = members.get_member(member_id)
     if member is None or member.status != "active" or not member.email or not _may_email(member.id):
         return
-    _send(member, "You are already signed up", "already_signed_up")
+    _send(member, N_("You are already signed up"), "already_signed_up")
 
 
 def _may_email(member_id: int) -> bool:

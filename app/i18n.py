@@ -1,0 +1,105 @@
+"""Languages of the public pages: English, Welsh and Urdu, from gettext catalogues.
+
+A person picks a language with the switch on every public page (a `lang` query that
+is then kept in a cookie); otherwise their browser's Accept-Language header chooses among
+the supported ones; otherwise English. Staff pages are always in English.
+"""
+
+from urllib.parse import urlencode
+
+from flask import Flask, has_request_context, request
+from flask_babel import Babel, get_locale, gettext
+
+# Each language in its own name, as the switch shows it.
+LANGUAGES = {"en": "English", "cy": "Cymraeg", "ur": "اردو"}
+RIGHT_TO_LEFT = {"ur"}
+DEFAULT = "en"
+COOKIE = "involve_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+# Blueprints whose pages residents see, and so are shown in the chosen language.
+# Pages without a blueprint (a 404 for an unknown address) count as public too.
+PUBLIC_BLUEPRINTS = {None, "public", "consultations", "survey_public"}
+
+# What a member may have written as their language, mapped to a catalogue we have.
+_MEMBER_LANGUAGES = {
+    "cy": "cy",
+    "welsh": "cy",
+    "cymraeg": "cy",
+    "ur": "ur",
+    "urdu": "ur",
+    "اردو": "ur",
+}
+
+babel = Babel()
+
+
+def _supported(code: str | None) -> str | None:
+    code = (code or "").strip().lower()
+    return code if code in LANGUAGES else None
+
+
+def select_locale() -> str:
+    if not has_request_context() or request.blueprint not in PUBLIC_BLUEPRINTS:
+        return DEFAULT
+    if "lang" in request.args:
+        # An unknown code asks for a language we do not have: English, not the cookie's.
+        return _supported(request.args.get("lang")) or DEFAULT
+    chosen = _supported(request.cookies.get(COOKIE))
+    if chosen:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT) or DEFAULT
+
+
+def member_locale(language: str | None) -> str:
+    """The catalogue to write to a member in, from their communication language; English when we have none."""
+    return _MEMBER_LANGUAGES.get((language or "").strip().lower(), DEFAULT)
+
+
+def current_language() -> str:
+    return str(get_locale() or DEFAULT)
+
+
+def text_direction() -> str:
+    return "rtl" if current_language() in RIGHT_TO_LEFT else "ltr"
+
+
+def language_links() -> list[dict]:
+    """The switch: this page again in each language, keeping any other query parameters."""
+    current = current_language()
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    links = []
+    for code, name in LANGUAGES.items():
+        href = request.path + "?" + urlencode([*kept, ("lang", code)])
+        links.append({"code": code, "name": name, "href": href, "current": code == current})
+    return links
+
+
+def translated(text: str | None) -> str | None:
+    """A message made elsewhere (an error page's title), in the page's language when the catalogue has it."""
+    return gettext(text) if text else text
+
+
+def _remember_choice(response):
+    if request.blueprint in PUBLIC_BLUEPRINTS and "lang" in request.args:
+        code = _supported(request.args.get("lang")) or DEFAULT
+        response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", secure=request.is_secure)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    babel.init_app(app, locale_selector=select_locale)
+    # Whitespace inside {% trans %} blocks is collapsed, as `pybabel extract` (babel.cfg) does.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.after_request(_remember_choice)
+    app.jinja_env.filters["translated"] = translated
+
+    @app.context_processor
+    def _language_globals():
+        public = not has_request_context() or request.blueprint in PUBLIC_BLUEPRINTS
+        return {
+            "current_language": current_language(),
+            "text_direction": text_direction(),
+            "language_links": language_links if public else None,
+        }
