@@ -8,7 +8,7 @@ the supported ones; otherwise English. Staff pages are always in English.
 from urllib.parse import urlencode
 
 from flask import Flask, has_request_context, request
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, get_locale, gettext, refresh
 
 # Each language in its own name, as the switch shows it.
 LANGUAGES = {"en": "English", "cy": "Cymraeg", "ur": "اردو"}
@@ -92,6 +92,9 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # Whitespace inside {% trans %} blocks is collapsed, as `pybabel extract` (babel.cfg) does.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # The locale is cached on the app context; one held open across requests (as the tests do)
+    # would otherwise carry one request's language into the next.
+    app.before_request(refresh)
     app.after_request(_remember_choice)
     app.jinja_env.filters["translated"] = translated
 

@@ -38,6 +38,8 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
 fi
 
 .venv/bin/ruff check app tests bench migrations scripts
+# The Welsh and Urdu catalogues are compiled here, not committed (app/translations/*/LC_MESSAGES/*.mo).
+.venv/bin/pybabel -q compile -d app/translations
 
 tmp=$(mktemp -d /tmp/involve-test.XXXXXX)
 chmod 755 "$tmp"
