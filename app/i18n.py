@@ -7,7 +7,7 @@ the supported ones; otherwise English. Staff pages are always in English.
 
 from urllib.parse import urlencode
 
-from flask import Flask, has_request_context, request
+from flask import Flask, before_render_template, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext, refresh
 
 # Each language in its own name, as the switch shows it.
@@ -20,6 +20,21 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 # Blueprints whose pages residents see, and so are shown in the chosen language.
 # Pages without a blueprint (a 404 for an unknown address) count as public too.
 PUBLIC_BLUEPRINTS = {None, "public", "consultations", "survey_public"}
+
+# Public pages whose text is not in the catalogues yet: shown in English, marked lang="en" and
+# left to right, whatever language was chosen, rather than English text marked as Welsh or Urdu.
+# Take a template off this list once its text is marked for translation and translated.
+NOT_YET_TRANSLATED = {
+    "public/get_involved.html",
+    "public/equality.html",
+    "public/equality_timed_out.html",
+    "public/check_email.html",
+    "public/confirm.html",
+    "public/event_signup.html",
+    "public/preferences.html",
+    "public/preferences_details.html",
+    "public/preferences_equality.html",
+}
 
 # What a member may have written as their language, mapped to a catalogue we have.
 _MEMBER_LANGUAGES = {
@@ -41,6 +56,8 @@ def _supported(code: str | None) -> str | None:
 
 def select_locale() -> str:
     if not has_request_context() or request.blueprint not in PUBLIC_BLUEPRINTS:
+        return DEFAULT
+    if g.get("involve_english_page"):
         return DEFAULT
     if "lang" in request.args:
         # An unknown code asks for a language we do not have: English, not the cookie's.
@@ -80,6 +97,18 @@ def translated(text: str | None) -> str | None:
     return gettext(text) if text else text
 
 
+def _new_request() -> None:
+    g.pop("involve_english_page", None)
+    refresh()
+
+
+def _english_if_not_yet_translated(app, template, context, **extra) -> None:
+    if template.name in NOT_YET_TRANSLATED and has_request_context():
+        g.involve_english_page = True
+        refresh()
+        context.update(current_language=DEFAULT, text_direction="ltr")
+
+
 def _remember_choice(response):
     if request.blueprint in PUBLIC_BLUEPRINTS and "lang" in request.args:
         code = _supported(request.args.get("lang")) or DEFAULT
@@ -94,8 +123,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     # The locale is cached on the app context; one held open across requests (as the tests do)
     # would otherwise carry one request's language into the next.
-    app.before_request(refresh)
+    app.before_request(_new_request)
     app.after_request(_remember_choice)
+    before_render_template.connect(_english_if_not_yet_translated, app)
     app.jinja_env.filters["translated"] = translated
 
     @app.context_processor

@@ -158,6 +158,17 @@ def test_without_a_choice_the_browser_language_is_used_among_the_supported_ones(
     assert _html_tag(client.get("/", headers={"Accept-Language": "cy"})) == ("en", "ltr")
 
 
+@pytest.mark.parametrize("language", ["cy", "ur"])
+def test_pages_not_yet_translated_say_they_are_english_and_keep_the_choice(client, language):
+    client.set_cookie("involve_lang", language)
+    response = client.get("/get-involved")
+    assert response.status_code == 200
+    assert _html_tag(response) == ("en", "ltr")
+    assert "Skip to main content" in page_text(response) and "css/rtl.css" not in page_text(response)
+    # The choice is kept: the next translated page is in the chosen language.
+    assert _html_tag(client.get("/privacy")) == (language, "ltr" if language == "cy" else "rtl")
+
+
 def test_staff_pages_stay_in_english_with_no_language_switch(client):
     client.set_cookie("involve_lang", "cy")
     response = client.get("/staff/login?lang=ur")
