@@ -68,9 +68,10 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT) or DEFAULT
 
 
-def member_locale(language: str | None) -> str:
-    """The catalogue to write to a member in, from their communication language; English when we have none."""
-    return _MEMBER_LANGUAGES.get((language or "").strip().lower(), DEFAULT)
+def member_locale(language: str | None, page_language: str | None = None) -> str:
+    """The catalogue to write to a member in: their communication language when we have it, else the
+    language of the page they asked from, else English."""
+    return _MEMBER_LANGUAGES.get((language or "").strip().lower()) or _supported(page_language) or DEFAULT
 
 
 def current_language() -> str:

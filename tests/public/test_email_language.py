@@ -3,7 +3,8 @@
 import pytest
 
 from app.public import services as journey
-from tests.factories import create_member
+from tests.factories import create_member, csrf_token
+from tests.public.helpers import confirm_path, signup_form
 
 
 @pytest.mark.parametrize(
@@ -46,8 +47,8 @@ def test_the_confirmation_email_is_in_urdu_for_an_urdu_speaker(app, outbox):
     assert 'lang="ur" dir="rtl"' in message["html"] and "عزیز Ayesha،" in message["text"]
 
 
-def test_an_email_sent_while_a_page_is_shown_in_another_language_follows_the_member(app, client, outbox):
-    """A Welsh page asking for a link for an English-speaking member sends English, and the page stays Welsh."""
+def test_forcing_the_members_language_leaves_the_page_in_its_own(app, client, outbox):
+    """An email rendered during a Welsh request, for someone with no language of ours, is English; the page stays Welsh."""
     member = create_member("m@example.org", communication_language="")
     with app.test_request_context("/preferences/new-link?lang=cy"):
         journey.send_preferences_link(member.id)
@@ -56,3 +57,35 @@ def test_an_email_sent_while_a_page_is_shown_in_another_language_follows_the_mem
         assert current_language() == "cy"
     [message] = outbox()
     assert message["subject"] == "Your link to manage your preferences"
+
+
+def test_asking_for_a_link_from_a_welsh_page_gets_a_welsh_email(app, client, outbox):
+    create_member("m@example.org", communication_language="")
+    client.set_cookie("involve_lang", "cy")
+    page = client.get("/preferences/new-link")
+    client.post(
+        "/preferences/new-link", data={"csrf_token": csrf_token(page.get_data(as_text=True)), "email": "m@example.org"}
+    )
+    [message] = outbox()
+    assert message["subject"] == "Eich dolen i reoli eich dewisiadau"
+
+
+def test_the_members_own_language_wins_over_the_page(app, client, outbox):
+    create_member("m@example.org", communication_language="Urdu")
+    client.set_cookie("involve_lang", "cy")
+    page = client.get("/preferences/new-link")
+    client.post(
+        "/preferences/new-link", data={"csrf_token": csrf_token(page.get_data(as_text=True)), "email": "m@example.org"}
+    )
+    [message] = outbox()
+    assert message["subject"] == "آپ کی ترجیحات کا انتظام کرنے کا لنک"
+
+
+def test_signing_up_after_choosing_urdu_sends_the_confirmation_in_urdu_and_its_link_works(app, client, outbox):
+    client.set_cookie("involve_lang", "ur")
+    response = client.post("/get-involved", data=signup_form(client, communication_language=""))
+    assert response.status_code == 302
+    [message] = outbox()
+    assert message["subject"] == "اپنے ای میل ایڈریس کی تصدیق کریں"
+    confirmed = client.get(confirm_path(message))
+    assert confirmed.status_code == 200
