@@ -85,10 +85,13 @@ def text_direction() -> str:
 def language_links() -> list[dict]:
     """The switch: this page again in each language, keeping any other query parameters."""
     current = current_language()
-    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    path, kept = request.path, [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    if request.url_rule is None or "GET" not in (request.url_rule.methods or ()):
+        # The answer to a form that cannot be opened again by its address (unsubscribe): the home page.
+        path, kept = "/", []
     links = []
     for code, name in LANGUAGES.items():
-        href = request.path + "?" + urlencode([*kept, ("lang", code)])
+        href = path + "?" + urlencode([*kept, ("lang", code)])
         links.append({"code": code, "name": name, "href": href, "current": code == current})
     return links
 

@@ -126,6 +126,15 @@ def test_the_switch_keeps_the_rest_of_the_address(client):
     assert "Ymgyngoriadau blaenorol" in text
 
 
+def test_the_switch_on_the_answer_to_a_post_only_form_leads_home_not_to_an_error(client):
+    response = _open(client, "unsubscribed")
+    html = response.get_data(as_text=True)
+    assert 'href="/?lang=cy"' in html and "/unsubscribe?lang" not in html
+    assert client.get("/?lang=cy").status_code == 200
+    # A form that can be opened by its address again keeps its address.
+    assert 'href="/preferences/new-link?lang=ur"' in _open(client, "link_sent").get_data(as_text=True)
+
+
 def test_urdu_pages_load_the_right_to_left_stylesheet_and_others_do_not(client):
     assert "css/rtl.css" in client.get("/?lang=ur").get_data(as_text=True)
     assert "css/rtl.css" not in client.get("/?lang=cy").get_data(as_text=True)
