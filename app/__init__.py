@@ -31,6 +31,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     limiter.init_app(app)
     # Through the module: the name `app.api` is the API package, not the flask-smorest extension.
     extensions.api.init_app(app)
+    from app import i18n
+
+    i18n.init_app(app)
 
     _register_models()
     _register_jobs()

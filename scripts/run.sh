@@ -61,6 +61,8 @@ fi
 export FLASK_APP=wsgi INVOLVE_ENV=${INVOLVE_ENV:-development}
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
 
+# The Welsh and Urdu catalogues of the public pages (app/translations), compiled from their .po files.
+.venv/bin/pybabel -q compile -d app/translations
 .venv/bin/flask db upgrade
 .venv/bin/flask baselines load --serve E08000031
 if [ "$INVOLVE_ENV" = production ]; then

@@ -11,6 +11,8 @@ command -v redis-server >/dev/null || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v npm >/dev/null || need+=(nodejs npm)
 fc-list 2>/dev/null | grep -qi liberation || need+=(fonts-liberation)
+# A font with every Urdu letter, for the right-to-left pages in the browser tests and their screenshots.
+fc-list :lang=ur 2>/dev/null | grep -q . || need+=(fonts-sil-scheherazade)
 # WeasyPrint (PDF reports) needs Pango.
 ldconfig -p 2>/dev/null | grep -q libpango-1.0.so || need+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so || need+=(libpangoft2-1.0-0)
@@ -47,6 +49,8 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
 fi
 
 .venv/bin/ruff check app tests bench migrations scripts
+# The Welsh and Urdu catalogues are compiled here, not committed (app/translations/*/LC_MESSAGES/*.mo).
+.venv/bin/pybabel -q compile -d app/translations
 
 tmp=$(mktemp -d /tmp/involve-test.XXXXXX)
 chmod 755 "$tmp"
