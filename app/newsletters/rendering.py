@@ -109,9 +109,13 @@ def body_html(campaign, for_html: bool = True) -> str:
     return sanitise_html(_placeholders(campaign.body_markdown, for_html=False))
 
 
+# Layout classes the web version's stylesheet uses (two columns stack on a phone, as in the email).
+_WEB_CLASSES = {"td": {"block-column", "stack-column"}}
+
+
 def clean_html(body: str) -> str:
     """HTML already written (blocks rendered, placeholders filled) with anything unsafe removed, for a web page."""
-    return nh3.clean(body or "", tags=_TAGS)
+    return nh3.clean(body or "", tags=_TAGS, allowed_classes=_WEB_CLASSES)
 
 
 def rewrite_links(body_html: str, register) -> str:

@@ -65,3 +65,25 @@ def test_two_columns_stack_in_the_mobile_preview_and_sit_side_by_side_on_the_des
         cells = page.frame_locator(f"iframe[title='{title}']").locator(".stack-column")
         first, second = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
         assert (second["y"] >= first["y"] + first["height"] - 1) is stacked, title
+
+
+def test_two_columns_stack_on_a_phone_in_the_public_web_version(app, live_server, page):
+    from app.extensions import db
+    from app.newsletters import campaigns
+
+    campaign = create_campaign(body="", editor="blocks", is_public=True)
+    campaigns.save_blocks(campaign, [{"type": "columns", "left": "Monday mornings", "right": "Friday evenings"}])
+    campaign.status = "sent"
+    db.session.commit()
+
+    def boxes(width):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server}/bulletins/{campaign.id}")
+        cells = page.locator(".involve-bulletin .stack-column")
+        return cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+
+    first, second = boxes(375)
+    assert second["y"] >= first["y"] + first["height"] - 1, "the second column is below the first"
+    first, second = boxes(1024)
+    assert abs(second["y"] - first["y"]) < 2 and second["x"] > first["x"] + first["width"] - 1
+    assert axe_violations(page) == []
