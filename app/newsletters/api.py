@@ -67,8 +67,11 @@ def _checked(data: dict) -> None:
 
 def _save_template(data: dict, template: Template | None = None) -> Template:
     _checked(data)
-    editor = "blocks" if data.get("blocks") is not None else None
-    template = campaigns.save_template(data["name"], data["body_markdown"], template, brand=data, editor=editor)
+    editor = "blocks" if data.get("blocks") is not None else data.get("editor")
+    body = data["body_markdown"]
+    if body is None:
+        body = template.body_markdown if template is not None else ""
+    template = campaigns.save_template(data["name"], body, template, brand=data, editor=editor)
     if data.get("blocks") is not None:
         campaigns.save_template_blocks(template, data["blocks"])
     return template
@@ -76,7 +79,7 @@ def _save_template(data: dict, template: Template | None = None) -> Template:
 
 def _save_campaign(data: dict, campaign: Campaign | None = None) -> Campaign:
     _checked(data)
-    fields = {k: v for k, v in data.items() if k != "blocks"}
+    fields = {k: v for k, v in data.items() if k != "blocks" and (k != "editor" or v is not None)}
     if data.get("blocks") is not None:
         fields["editor"] = "blocks"
     campaign = campaigns.save_campaign(fields, campaign)

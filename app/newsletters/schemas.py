@@ -27,10 +27,23 @@ COLOUR = {
 }
 
 
+EDITOR = {
+    "allow_none": True,
+    "load_default": None,
+    "validate": validate.OneOf(["markdown", "blocks"]),
+    "metadata": {"description": "Which content is used: markdown or blocks. Sending blocks chooses blocks"},
+}
+
+
 class TemplateIn(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
-    body_markdown = fields.Str(required=True, metadata={"description": "Markdown; merge fields as {{ first_name }}"})
+    body_markdown = fields.Str(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Markdown; merge fields as {{ first_name }}. Null or left out keeps what is there"},
+    )
     blocks = block_list(allow_none=True, load_default=None)
+    editor = fields.Str(**EDITOR)
     brand_colour = fields.Str(**COLOUR)
     button_colour = fields.Str(**COLOUR)
     logo_image_id = fields.Int(allow_none=True, load_default=None, validate=ID)
@@ -142,6 +155,7 @@ class CampaignIn(Schema):
     )
     body_markdown = fields.Str(load_default="")
     blocks = block_list(allow_none=True, load_default=None)
+    editor = fields.Str(**EDITOR)
     template_id = fields.Int(allow_none=True, load_default=None, validate=ID)
     audience_id = fields.Int(allow_none=True, load_default=None, validate=ID)
     is_public = fields.Bool(load_default=False)

@@ -106,3 +106,29 @@ def test_a_template_s_blocks_are_written_and_read_and_a_campaign_from_it_copies_
     assert db.session.get(Template, template["id"]).name == "Monthly"
     campaign = api.post("/api/v1/campaigns", json={"name": "June", "template_id": template["id"]}).get_json()
     assert campaign["editor"] == "blocks" and campaign["blocks"] == template["blocks"]
+
+
+def test_a_template_can_be_written_as_blocks_alone_and_switched_back_to_markdown(api):
+    created = api.post("/api/v1/bulletin-templates", json={"name": "Block template", "blocks": BLOCKS[:2]})
+    assert created.status_code == 201, created.get_json()
+    template_id = created.get_json()["id"]
+    assert created.get_json()["editor"] == "blocks" and created.get_json()["body_markdown"] == ""
+    back = api.put(
+        f"/api/v1/bulletin-templates/{template_id}",
+        json={"name": "Block template", "body_markdown": "Hello {{ first_name }}", "editor": "markdown"},
+    ).get_json()
+    assert back["editor"] == "markdown" and back["body_markdown"] == "Hello {{ first_name }}"
+    # Leaving the Markdown out keeps it.
+    kept = api.put(f"/api/v1/bulletin-templates/{template_id}", json={"name": "Renamed"}).get_json()
+    assert kept["body_markdown"] == "Hello {{ first_name }}" and kept["name"] == "Renamed"
+
+
+def test_a_campaign_written_as_blocks_can_be_switched_back_to_markdown(api):
+    campaign_id = api.post("/api/v1/campaigns", json={"name": "Winter", "blocks": BLOCKS[:1]}).get_json()["id"]
+    back = api.put(
+        f"/api/v1/campaigns/{campaign_id}",
+        json={"name": "Winter", "body_markdown": "Hello", "editor": "markdown"},
+    ).get_json()
+    assert back["editor"] == "markdown" and back["body_markdown"] == "Hello"
+    refused = api.put(f"/api/v1/campaigns/{campaign_id}", json={"name": "Winter", "editor": "word"})
+    assert refused.status_code == 400
