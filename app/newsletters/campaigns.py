@@ -37,10 +37,8 @@ def list_templates() -> list[Template]:
 
 
 def _check_body(body: str) -> dict[str, str]:
-    invalid = rendering.invalid_merge_fields(body)
-    if invalid:
-        return {"body_markdown": "Unknown merge fields: " + ", ".join("{{ " + n + " }}" for n in invalid)}
-    return {}
+    problem = rendering.unknown_merge_fields_message(body)
+    return {"body_markdown": problem} if problem else {}
 
 
 @transactional
@@ -106,9 +104,9 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     if len(from_name) > 200:
         errors["from_name"] = "From name must be 200 characters or fewer"
     errors.update(header_problems(subject, from_name))
-    unknown = rendering.invalid_merge_fields(subject)
-    if unknown and "subject" not in errors:
-        errors["subject"] = "Unknown merge field in the subject: " + ", ".join("{{ " + n + " }}" for n in unknown)
+    problem = rendering.unknown_merge_fields_message(subject, "the subject")
+    if problem and "subject" not in errors:
+        errors["subject"] = problem
     from_address = (data.get("from_address") or "").strip()
     if from_address:
         try:
@@ -119,8 +117,7 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     if len(preheader) > 200:
         errors["preheader"] = "Preheader must be 200 characters or fewer"
     elif rendering.invalid_merge_fields(preheader):
-        unknown = rendering.invalid_merge_fields(preheader)
-        errors["preheader"] = "Unknown merge field in the preheader: " + ", ".join("{{ " + n + " }}" for n in unknown)
+        errors["preheader"] = rendering.unknown_merge_fields_message(preheader, "the preheader")
     reply_to = (data.get("reply_to") or "").strip()
     if reply_to:
         try:

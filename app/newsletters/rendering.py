@@ -42,6 +42,15 @@ def invalid_merge_fields(text: str) -> list[str]:
     return sorted({name for name in _MERGE.findall(text or "") if name not in known})
 
 
+def unknown_merge_fields_message(text: str, where: str = "") -> str:
+    """'Unknown merge fields: {{ x }}' (or '... in `where`'), naming each unknown field; empty if none."""
+    unknown = invalid_merge_fields(text)
+    if not unknown:
+        return ""
+    names = ", ".join("{{ " + name + " }}" for name in unknown)
+    return f"Unknown merge field in {where}: {names}" if where else f"Unknown merge fields: {names}"
+
+
 def merge_fields_hint() -> str:
     """The merge fields a writer may use, as a hint beside the content: every campaign's, then each kind's."""
     hint = "Merge fields: " + ", ".join("{{ " + name + " }}" for name in MERGE_FIELDS)
