@@ -207,9 +207,11 @@ def save_page(response_id: int, number: int, form) -> int | None:
     if errors:
         raise InvalidRequest("There is a problem with your answers.", 400, errors)
     merged = before | {qid: v for qid, v in values.items() if v is not None}
-    _write_answers(response, merged)
     following = flow.next_page(survey, number, merged)
+    # Everything is worked out before the first write, so the database is written to (and, on
+    # SQLite, locked for writing) only for the few statements that store the page.
     response.page_reached = max(response.page_reached, following or flow.page_count(survey) + 1)
+    _write_answers(response, merged)
     return following
 
 
