@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from app.errors import InvalidRequest
 from app.extensions import limiter
 from app.members.vocab import CONSENT_PURPOSES
-from app.surveys import equality_section, flow, respondents, structure
+from app.surveys import equality_section, flow, respondents
 from app.surveys import responses as answering
 from app.surveys.models import MODES
 from app.surveys.questions import options_of
@@ -48,7 +48,7 @@ def _survey_or_404(slug: str):
     state = answering.availability(survey)
     if state != "open":
         return None, (render_template("surveys/public/closed.html", survey=survey, state=state), 200)
-    return structure.load(survey), None
+    return survey, None
 
 
 def _current(survey):

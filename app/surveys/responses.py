@@ -40,7 +40,8 @@ def find_open_survey(slug: str) -> Survey | None:
     """The published survey at this public address (open, closed or not yet open), or None."""
     if not slug or len(slug) > 40:
         return None
-    survey = db.session.scalar(select(Survey).where(Survey.slug == slug))
+    # Its pages and questions come with it: the public pages walk them on every request.
+    survey = structure.by_slug(slug)
     if survey is None or survey.status == "draft":
         return None
     return survey
