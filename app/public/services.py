@@ -1,21 +1,14 @@
-"""The public journey's own operations: carrying a sign-up between steps, the
-emails it sends, and turning links back into members.
+"""The public journey's own operations: the emails it sends, and turning links back into members.
 
 Member records themselves change only through app.members.services.
 """
 
-import hashlib
-import hmac
 import logging
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app, url_for
 
 from app import tokens
-from app.clock import now
-from app.extensions import db
 from app.jobs import enqueue, with_app_context
 from app.mail import send_transactional
 from app.mail.backends import DeliveryError
@@ -26,61 +19,6 @@ from app.members.vocab import CONSENT_METHODS
 from app.validation import FieldError, normalise_email
 
 log = logging.getLogger(__name__)
-
-# The sources a person's own sign-up gives a new member: the website, or a device or link at an event.
-SIGNUP_SOURCES = ("web_form", "event")
-
-
-def _step_max_age() -> int:
-    return current_app.config["SIGNUP_STEP_MAX_AGE"]
-
-
-def _reference(member: Member) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    message = f"signup-step:{member.id}:{member.created_at.isoformat()}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
-
-
-def signup_token(result: members.SignUpResult) -> str:
-    """A short-lived token for the equality step. It names the new member only as an
-    HMAC; for an address already known it holds random bytes of the same shape, so
-    the token reveals nothing and can never reach the existing record."""
-    reference = _reference(result.member) if result.created else secrets.token_hex(16)
-    return tokens.sign("signup", {"r": reference})
-
-
-def signup_token_expired(token: str | None) -> bool:
-    """Whether a genuine sign-up token has run out of time (true for new and known addresses alike)."""
-    try:
-        tokens.verify("signup", token or "", max_age=_step_max_age())
-    except tokens.BadToken as exc:
-        return exc.expired
-    return False
-
-
-def member_for_signup_token(token: str | None) -> Member | None:
-    """The pending member a sign-up token was made for, or None (expired, forged, known address)."""
-    if not token:
-        return None
-    try:
-        data = tokens.verify("signup", token, max_age=_step_max_age())
-    except tokens.BadToken:
-        return None
-    reference = data.get("r") if isinstance(data, dict) else None
-    if not isinstance(reference, str):
-        return None
-    since = now() - timedelta(seconds=_step_max_age() + 60)
-    candidates = db.session.scalars(
-        db.select(Member).where(
-            Member.status == "pending",
-            Member.source.in_(SIGNUP_SOURCES),
-            Member.created_at >= since,
-        )
-    )
-    for member in candidates:
-        if hmac.compare_digest(_reference(member), reference):
-            return member
-    return None
 
 
 @dataclass

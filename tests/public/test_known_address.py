@@ -13,13 +13,14 @@ from tests.public.helpers import (
     preferences_path,
     press_confirm,
     signup_form,
+    submit_answers,
 )
 
 ANSWERS = {"ethnic_group": "white", "ethnic_background": "white_irish", "religion": "none", "equality_consent": "yes"}
 
 
 def _journey(app, email: str) -> list[tuple[int, str, str]]:
-    """Step 1, step 2 with answers, and the page after, as a fresh visitor sees them."""
+    """Step 1, step 2 with answers, check your answers, and the page after Submit, as a fresh visitor sees them."""
     client = app.test_client()
     seen = []
     step1 = client.post("/get-involved", data=signup_form(client, email=email, first_name="Mallory"))
@@ -28,6 +29,9 @@ def _journey(app, email: str) -> list[tuple[int, str, str]]:
     step2 = client.post("/get-involved/about-you", data=equality_form(client, **ANSWERS))
     seen.append(step2)
     seen.append(client.get(step2.headers["Location"]))
+    sent = submit_answers(client)
+    seen.append(sent)
+    seen.append(client.get(sent.headers["Location"]))
     return [
         (r.status_code, r.headers.get("Location", ""), re.sub(r'value="[^"]*"', "", page_text(r)).replace(email, ""))
         for r in seen
