@@ -38,16 +38,30 @@ def details_choices() -> dict:
     }
 
 
-def equality_choices() -> dict:
-    """The equality questions with their answers, backgrounds labelled with their group."""
+def equality_choices(values=None) -> dict:
+    """The equality questions with their answers; each ethnic group's backgrounds are asked
+    under it (revealed when it is chosen), with a box to describe an "any other" background."""
     backgrounds = [
         (code, f"{equality.ETHNIC_GROUPS[group][0]}: {label}")
         for code, (group, label, _) in equality.ETHNIC_BACKGROUNDS.items()
     ]
+    chosen = (values or {}).get("ethnic_background") or ""
+    group = (values or {}).get("ethnic_group") or equality.ETHNIC_BACKGROUNDS.get(chosen, ("white",))[0]
+    by_group = {g: equality.backgrounds_of(g) for g in equality.ETHNIC_GROUPS}
+    # The error summary links to #ethnic_background and #ethnic_other: the first background of
+    # the group chosen, and the box under the background chosen, have those ids.
+    anchor_group = group if group in by_group else "white"
+    described = chosen if chosen in equality.DESCRIBED_BACKGROUNDS else equality.DESCRIBED_BACKGROUNDS[0]
     return {
         "questions": {name: question for name, (question, _, _) in equality.QUESTIONS.items()},
         "choices": {name: equality.choices(name) for name in equality.QUESTIONS}
         | {"ethnic_background": backgrounds + [(equality.PREFER_NOT_TO_SAY, "Prefer not to say")]},
+        "backgrounds_by_group": by_group,
+        "background_anchor_group": anchor_group,
+        "background_ids": {code: "ethnic_background-" + code for code in equality.ETHNIC_BACKGROUNDS}
+        | {by_group[anchor_group][0][0]: "ethnic_background"},
+        "described_backgrounds": equality.DESCRIBED_BACKGROUNDS,
+        "described_anchor": described,
         "consent_wording": CONSENT_PURPOSES["equality_monitoring"][1],
     }
 
@@ -183,7 +197,7 @@ def _equality_page(draft, values, errors=None, status=200):
             action=url_for("public.equality_step", change=1) if change else url_for("public.equality_step"),
             back_url=url_for("public.check_answers") if change else _details_url(draft),
             skip_url=url_for("public.skip_equality"),
-            **equality_choices(),
+            **equality_choices(values),
         ),
         status,
     )

@@ -179,7 +179,7 @@ def test_background_must_belong_to_the_group_chosen(client):
     form = equality_form(client, ethnic_group="white", ethnic_background="black_african", equality_consent="yes")
     response = client.post("/get-involved/about-you", data=form)
     assert response.status_code == 400
-    assert "belongs to the ethnic group" in _error_beside(page_text(response), "ethnic_background")
+    assert "is not one of the White backgrounds" in _error_beside(page_text(response), "ethnic_background")
 
 
 def test_skipping_the_equality_step_stores_no_answers(client):
