@@ -26,6 +26,8 @@ class ConfirmRequest:
     member: Member
     rejoin_purposes: list[str]
     method: str
+    # The choices of a second sign-up that confirming applies, if any.
+    change_id: int | None = None
 
 
 def confirm_request(token: str) -> ConfirmRequest | None:
@@ -37,7 +39,8 @@ def confirm_request(token: str) -> ConfirmRequest | None:
     purposes = data.get("p")
     purposes = [p for p in purposes if p in members.CONTACT_PURPOSES] if isinstance(purposes, list) else []
     method = data.get("h") if data.get("h") in CONSENT_METHODS else "web_form"
-    return ConfirmRequest(member, purposes, method)
+    change = data.get("c")
+    return ConfirmRequest(member, purposes, method, change if type(change) is int else None)
 
 
 def member_from_link(purpose: str, token: str) -> Member | None:
@@ -79,7 +82,7 @@ def _send(member: Member, subject: str, template: str, **context) -> None:
 
 
 @with_app_context
-def send_confirmation(member_id: int, rejoin_purposes=None, method: str = "web_form") -> None:
+def send_confirmation(member_id: int, rejoin_purposes=None, method: str = "web_form", change_id=None) -> None:
     """Email the double opt-in link, only while the member is still pending (or, to rejoin,
     still unsubscribed or lapsed)."""
     member = members.get_member(member_id)
@@ -90,7 +93,7 @@ def send_confirmation(member_id: int, rejoin_purposes=None, method: str = "web_f
         member,
         "Confirm your email address",
         "confirm",
-        confirm_url=links.confirm_url(member, rejoin_purposes, method),
+        confirm_url=links.confirm_url(member, rejoin_purposes, method, change_id),
         days=max(1, current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400),
     )
 
@@ -105,12 +108,20 @@ def send_preferences_link(member_id: int) -> None:
 
 
 @with_app_context
-def send_already_signed_up(member_id: int) -> None:
-    """Tell an active member who signed up again that they already are, with a fresh preferences link."""
+def send_already_signed_up(member_id: int, change_id: int | None = None) -> None:
+    """Tell an active member who signed up again that they already are, with a fresh preferences link,
+    and a link to confirm the topics and answers they chose this time, if they chose any."""
     member = members.get_member(member_id)
     if member is None or member.status != "active" or not member.email or not _may_email(member.id):
         return
-    _send(member, "You are already signed up", "already_signed_up")
+    confirm_url = links.confirm_url(member, change_id=change_id) if change_id is not None else None
+    _send(
+        member,
+        "You are already signed up",
+        "already_signed_up",
+        confirm_url=confirm_url,
+        days=max(1, current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400),
+    )
 
 
 def _may_email(member_id: int) -> bool:
@@ -131,9 +142,9 @@ def queue_confirmation(result: members.SignUpResult) -> None:
     """Save first, then send: the job reloads the member and checks it is still pending
     (or, for someone already signed up, still active)."""
     if result.send_confirmation:
-        enqueue(send_confirmation, result.member.id, result.rejoin_purposes, result.method)
+        enqueue(send_confirmation, result.member.id, result.rejoin_purposes, result.method, result.pending_change_id)
     elif result.send_preferences_link:
-        enqueue(send_already_signed_up, result.member.id)
+        enqueue(send_already_signed_up, result.member.id, result.pending_change_id)
 
 
 def request_preferences_link(address: str) -> None:

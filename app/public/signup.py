@@ -9,7 +9,7 @@ from flask import redirect, render_template, request, url_for
 
 from app.errors import InvalidRequest
 from app.extensions import limiter
-from app.members import equality, signup_events
+from app.members import equality, pending_changes, signup_events
 from app.members import services as members
 from app.members.vocab import (
     COMMUNICATION_NEEDS,
@@ -124,9 +124,9 @@ def take_sign_up(details, answers_form=None, event=None) -> tuple[members.SignUp
     answers = kept_equality(answers_form)
     try:
         if event is None:
-            result = members.sign_up(data, purposes, answers)
+            result = pending_changes.sign_up(data, purposes, answers)
         else:
-            result = members.sign_up(data, purposes, answers, method="event", signup_event_id=event.id)
+            result = pending_changes.sign_up(data, purposes, answers, method="event", signup_event_id=event.id)
     except InvalidRequest as exc:
         return None, ordered(exc.errors, SIGNUP_FIELDS)
     journey.queue_confirmation(result)
@@ -302,5 +302,5 @@ def confirm(token: str):
     if request.method in ("GET", "HEAD"):
         # Mail scanners follow every link in a message; only the person pressing the button confirms.
         return render_template("public/confirm.html")
-    member = members.confirm_email(asked.member.id, asked.rejoin_purposes, asked.method)
+    member = pending_changes.confirm(asked.member.id, asked.rejoin_purposes, asked.method, asked.change_id)
     return render_template("public/confirmed.html", preferences_url=journey.preferences_path(member))

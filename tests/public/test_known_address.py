@@ -47,12 +47,14 @@ def test_known_active_address_looks_the_same_and_changes_nothing(app, outbox):
     assert known.first_name == "Alex" and known.status == "active"
     assert db.session.get(EqualityAnswers, known.id) is None
     assert known.live_consent("equality_monitoring") is None
-    # the new address gets a confirmation; the active member an email with a fresh preferences link
+    # the new address gets a confirmation; the active member an email with a fresh preferences link,
+    # and a link to keep what was chosen this time (tests/public/test_second_visit.py)
     messages = {m["to"]: m for m in outbox()}
     assert sorted(messages) == ["known@example.org", "stranger@example.org"]
     told = messages["known@example.org"]
     assert told["subject"] == "You are already signed up"
-    assert "/get-involved/confirm/" not in told["text"] and "already signed up" in told["text"]
+    assert "already signed up" in told["text"] and "keep the topics" in told["text"]
+    assert "/get-involved/confirm/" in told["text"]
 
 
 def test_known_pending_address_gets_the_confirmation_again_but_no_changes(app, outbox):
