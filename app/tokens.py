@@ -24,7 +24,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 # "event_device" sets a shared tablet into event sign-up mode (the link staff show as a QR code).
-# "signup" keeps a sign-up's answers between the steps of the form, sealed in the session until it is sent.
+# "signup" is no longer made: a sign-up in progress is kept in the session (app/public/drafts.py).
 # "recipient" is one bulletin recipient's token ([campaign, delivery, member]): their open pixel,
 # click links and one-click unsubscribe all carry it, so a send signs one token, not three.
 PURPOSES = {
@@ -139,10 +139,9 @@ def _open(purpose: str, token: str, max_age: int | None):
     return data
 
 
-def verify(purpose: str, token: str, max_age: int | None = None, longest: int = _MAX_TOKEN):
-    """The data in a token, or BadToken: never any other exception. A token longer than
-    `longest` characters is refused unread (links are short; a sign-up kept between steps is not)."""
-    if not isinstance(token, str) or len(token) > longest:
+def verify(purpose: str, token: str, max_age: int | None = None):
+    """The data in a token, or BadToken: never any other exception."""
+    if not isinstance(token, str) or len(token) > _MAX_TOKEN:
         raise BadToken()
     if purpose not in PURPOSES:
         raise ValueError(f"unknown token purpose {purpose!r}")

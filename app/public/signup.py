@@ -115,6 +115,16 @@ def kept_equality(form) -> dict | None:
     return answers
 
 
+def kept_answers(form) -> list[list[str]]:
+    """The equality answers to keep between steps, read and tidied: only the box under the
+    background chosen, never the other boxes a page without JavaScript also sends."""
+    answers, consent, _ = read_equality(form)
+    kept = [[name, value] for name, value in answers.items() if value]
+    if answers["ethnic_background"] in equality.DESCRIBED_BACKGROUNDS and answers["ethnic_other"]:
+        kept.append(["ethnic_other-" + answers["ethnic_background"], answers["ethnic_other"]])
+    return kept + ([["equality_consent", "yes"]] if consent else [])
+
+
 def take_sign_up(details, answers_form=None, event=None) -> tuple[members.SignUpResult | None, dict]:
     """Sign a person up from the answers they checked (at `event`, if given) and queue their
     confirmation email; or the mistakes in them, with nothing saved."""
@@ -135,7 +145,7 @@ def take_sign_up(details, answers_form=None, event=None) -> tuple[members.SignUp
 
 def keep_details(form, draft: dict | None, **extra) -> bool:
     """Step 1 is done: keep its answers (and any equality answers already given) for the next step."""
-    kept = {"d": drafts.pairs(form), "e": (draft or {}).get("e")} | extra
+    kept = {"d": drafts.details(form), "e": (draft or {}).get("e")} | extra
     return drafts.save({k: v for k, v in kept.items() if v is not None})
 
 
@@ -216,7 +226,7 @@ def equality_step():
     _, _, errors = read_equality(request.form)
     if errors:
         return _equality_page(draft, request.form, errors, 400)
-    if not drafts.save(draft | {"e": drafts.pairs(request.form)}):
+    if not drafts.save(draft | {"e": kept_answers(request.form)}):
         return _equality_page(draft, request.form, {"ethnic_other": "Your answers are too long to keep"}, 400)
     return redirect(url_for("public.check_answers"))
 
