@@ -200,3 +200,20 @@ def test_an_events_link_that_is_closed_forged_expired_or_not_open_yet_says_so(ap
     assert response.status_code == 410 and "have closed" in page_text(response)
     assert client.post(link, data=form).status_code == 410
     assert db.session.scalar(db.select(db.func.count()).select_from(Member)) == 0
+
+
+def test_on_the_tablet_back_keeps_answers_but_the_next_person_never_sees_them(app):
+    event = _event()
+    tablet, _ = _set_up_device(app, event)
+    tablet.post("/get-involved/here", data=_person(tablet, first_name="Nadia"))
+    check = page_text(tablet.get("/get-involved/here/check"))
+    assert 'class="nhsuk-back-link" href="/get-involved/here?back=1"' in check
+    assert 'href="/get-involved/here?change=1#postcode"' in check
+    back = tablet.get("/get-involved/here?back=1")
+    assert 'value="Nadia"' in page_text(back) and "no-store" in back.headers["Cache-Control"]
+    assert 'class="nhsuk-back-link" href="/get-involved/here/check"' in page_text(back)
+    # Whoever opens the form next, without Nadia's Back link, gets it blank, and her answers are gone.
+    assert "Nadia" not in page_text(tablet.get("/get-involved/here"))
+    assert tablet.get("/get-involved/here/check").headers["Location"].endswith("/get-involved/here")
+    assert "Nadia" not in page_text(tablet.get("/get-involved/here?back=1"))
+    assert counts()["Member"] == 0
