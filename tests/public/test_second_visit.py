@@ -95,3 +95,15 @@ def test_someone_else_typing_a_known_address_changes_nothing_without_the_email(a
     assert (_topics("victim@example.org"), _answers("victim@example.org")) == before
     # The choices are only reachable through the link sent to that inbox, not from this browser.
     assert db.session.scalar(db.select(db.func.count()).select_from(PendingSignUpChange)) == 1
+
+
+def test_erasing_a_member_deletes_the_choices_waiting_for_them_and_download_shows_them(app, outbox):
+    from app.members import subject_access
+    from app.members.erasure import erase_member
+
+    member = create_member("erase.me@example.org")
+    sign_up(app.test_client(), ANSWERS, email="erase.me@example.org", topics=["cancer"])
+    waiting = subject_access.export_member_data(member)["sign_up_choices_waiting"]
+    assert waiting[0]["topics"] == ["cancer"] and waiting[0]["equality_answers"]["religion"] == "buddhist"
+    erase_member(member, "request")
+    assert db.session.scalar(db.select(db.func.count()).select_from(PendingSignUpChange)) == 0
