@@ -44,6 +44,41 @@ def normalise_postcode(value: str, required: bool = False) -> str:
     return f"{compact[:-3]} {compact[-3:]}"
 
 
+# A postal address: up to three lines and a town, each within its column.
+ADDRESS_FIELDS = (("address_line_1", 100), ("address_line_2", 100), ("address_line_3", 100), ("town", 60))
+
+
+def check_postal_address(values: dict) -> dict[str, str]:
+    """Normalise a UK postal address in `values` (lines, town, postcode) in place; {field: message}.
+
+    No address at all is fine. Any part of one needs its first line and a real postcode,
+    so that a letter can be posted; no line may be longer than its column.
+    """
+    errors: dict[str, str] = {}
+    for name, longest in ADDRESS_FIELDS:
+        values[name] = " ".join((values.get(name) or "").split())
+        if len(values[name]) > longest:
+            errors[name] = f"Each line of the address must be {longest} characters or fewer"
+    if not any(values[name] for name, _ in ADDRESS_FIELDS):
+        return errors
+    if not values["address_line_1"]:
+        errors["address_line_1"] = "Enter the first line of the address, like 1 High Street"
+    if not (values.get("postcode") or "").strip():
+        errors["postcode"] = "Enter the postcode of the address"
+        return errors
+    try:
+        values["postcode"] = normalise_postcode(values["postcode"])
+    except FieldError as exc:
+        errors["postcode"] = str(exc)
+    return errors
+
+
+def postal_lines(holder) -> list[str]:
+    """The address as it goes on an envelope: the lines given, the town, the postcode."""
+    parts = [getattr(holder, name) or "" for name, _ in ADDRESS_FIELDS]
+    return [p for p in (*parts, holder.postcode or "") if p] if parts[0] else []
+
+
 def parse_date_of_birth(value, today: date) -> date | None:
     """Accepts a date, ISO 'YYYY-MM-DD' or UK 'DD/MM/YYYY'; rejects future dates and ages over 120."""
     if value is None or (isinstance(value, str) and not value.strip()):

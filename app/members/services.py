@@ -1,7 +1,7 @@
 """Operations on members. Each write is one transaction; logs carry ids only."""
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from app.audit import services as audit
@@ -11,6 +11,7 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import equality
 from app.members.erasure import erase_member  # noqa: F401  (importable from here, as before)
+from app.members.inputs import DETAILS, MemberInput, address_errors  # noqa: F401  (importable from here)
 from app.members.models import Consent, EqualityAnswers, Member, MemberEvent, Topic
 from app.members.search import (  # noqa: F401  (importable from here, as before)
     SORTS,
@@ -104,41 +105,6 @@ def own_equality_answers(member: Member) -> EqualityAnswers | None:
 # ----- validating input ----------------------------------------------------
 
 
-@dataclass
-class MemberInput:
-    """Validated details of a member, from a form, the API or an import row."""
-
-    email: str
-    first_name: str = ""
-    last_name: str = ""
-    phone: str = ""
-    postcode: str = ""
-    date_of_birth: date | None = None
-    age_band: str | None = None
-    practice_id: int | None = None
-    contact_type: str = "resident"
-    communication_needs: list = field(default_factory=list)
-    communication_language: str = ""
-    how_heard: str = ""
-    topics: list = field(default_factory=list)  # slugs
-
-
-# The details of which a member has one value each, copied as they are between a member and MemberInput.
-DETAILS = (
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "postcode",
-    "date_of_birth",
-    "age_band",
-    "practice_id",
-    "contact_type",
-    "communication_language",
-    "how_heard",
-)
-
-
 def input_from(member: Member) -> MemberInput:
     """A member's current details as input, so that a change to some of them is validated with the rest."""
     data = MemberInput(email="")
@@ -169,6 +135,7 @@ def check_member_input(data: MemberInput) -> dict[str, str]:
         data.postcode = normalise_postcode(data.postcode)
     except FieldError as exc:
         errors["postcode"] = str(exc)
+    errors |= address_errors(data)
     # Refused rather than cut short: a record must hold what the person gave, or say why not.
     for name, label, longest in TEXT_LIMITS:
         value = (getattr(data, name) or "").strip()

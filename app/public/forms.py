@@ -10,13 +10,17 @@ from app.clock import today
 from app.members import equality
 from app.members.services import MemberInput, check_equality_answers, check_member_input
 from app.members.vocab import CONTACT_TYPES
-from app.validation import FieldError, parse_day_month_year
+from app.validation import ADDRESS_FIELDS, FieldError, parse_day_month_year
 
 SIGNUP_FIELDS = (
     "first_name",
     "last_name",
     "email",
     "postcode",
+    "address_line_1",
+    "address_line_2",
+    "address_line_3",
+    "town",
     "date_of_birth",
     "age_band",
     "practice_id",
@@ -69,6 +73,10 @@ def read_details(form, email: str | None = None) -> tuple[MemberInput, dict]:
         last_name=form.get("last_name", ""),
         phone=form.get("phone", ""),
         postcode=form.get("postcode", ""),
+        address_line_1=form.get("address_line_1", ""),
+        address_line_2=form.get("address_line_2", ""),
+        address_line_3=form.get("address_line_3", ""),
+        town=form.get("town", ""),
         date_of_birth=born,
         age_band=form.get("age_band") or None,
         practice_id=_practice_id(form.get("practice_id", "")),
@@ -143,6 +151,7 @@ def member_values(member) -> MultiDict:
             "last_name": member.last_name,
             "phone": member.phone,
             "postcode": member.postcode,
+            **{name: getattr(member, name) for name, _ in ADDRESS_FIELDS},
             "age_band": member.age_band or "",
             "practice_id": str(member.practice_id or ""),
             "contact_type": member.contact_type,

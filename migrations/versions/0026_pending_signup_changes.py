@@ -1,7 +1,7 @@
 """Topics and equality answers of a second sign-up with a known address, kept until it is confirmed
 
-Revision ID: 0025
-Revises: 0023
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-07 13:00:00.000000
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-07 13:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025"
-down_revision = "0023"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
