@@ -19,7 +19,8 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 # Blueprints whose pages residents see, and so are shown in the chosen language.
 # Pages without a blueprint (a 404 for an unknown address) count as public too.
-PUBLIC_BLUEPRINTS = {None, "public", "consultations", "survey_public"}
+# (bulletins_public also answers tracking pixels and webhooks, which show no page.)
+PUBLIC_BLUEPRINTS = {None, "public", "consultations", "survey_public", "events", "bulletins_public"}
 
 # Public pages whose text is not in the catalogues yet: shown in English, marked lang="en" and
 # left to right, whatever language was chosen, rather than English text marked as Welsh or Urdu.
@@ -96,9 +97,19 @@ def language_links() -> list[dict]:
     return links
 
 
-def translated(text: str | None) -> str | None:
-    """A message made elsewhere (an error page's title), in the page's language when the catalogue has it."""
-    return gettext(text) if text else text
+def N_(text: str) -> str:
+    """Marks English text made in Python (a validation message, an answer's label) for the catalogues.
+
+    The text itself stays English, so what is stored, exported or shown to staff is unchanged;
+    a public page translates it where it is shown, with the `translated` filter.
+    """
+    return text
+
+
+def translated(text):
+    """A message made elsewhere (an error page's title, a form's error), in the page's language when
+    the catalogue has it; anything else (staff's own words, an already translated text) as it is."""
+    return gettext(text) if isinstance(text, str) and text else text
 
 
 def _new_request() -> None:
@@ -122,6 +133,8 @@ def _remember_choice(response):
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    # Dates and times are shown in UK time, as everywhere (the database keeps naive UTC).
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
     babel.init_app(app, locale_selector=select_locale)
     # Whitespace inside {% trans %} blocks is collapsed, as `pybabel extract` (babel.cfg) does.
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -4,11 +4,14 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext
+
 from app.audit import services as audit
 from app.auth.permissions import role_can
 from app.clock import now, today
 from app.errors import InvalidRequest
 from app.extensions import db
+from app.i18n import N_
 from app.members import equality
 from app.members.erasure import erase_member  # noqa: F401  (importable from here, as before)
 from app.members.inputs import DETAILS, MemberInput, address_errors  # noqa: F401  (importable from here)
@@ -63,7 +66,7 @@ def topics_by_slug(slugs) -> list[Topic]:
         return []
     found = list(db.session.scalars(db.select(Topic).where(Topic.slug.in_(slugs))))
     if len(found) != len(set(slugs)):
-        raise FieldError("Choose topics from the list")
+        raise FieldError(N_("Choose topics from the list"))
     return found
 
 
@@ -117,10 +120,10 @@ def input_from(member: Member) -> MemberInput:
 
 # (field, label, the column's length)
 TEXT_LIMITS = (
-    ("first_name", "First name", 100),
-    ("last_name", "Last name", 100),
-    ("phone", "Phone number", 30),
-    ("communication_language", "Language", 100),
+    ("first_name", N_("First name"), 100),
+    ("last_name", N_("Last name"), 100),
+    ("phone", N_("Phone number"), 30),
+    ("communication_language", N_("Language"), 100),
 )
 
 
@@ -141,21 +144,23 @@ def check_member_input(data: MemberInput) -> dict[str, str]:
         value = (getattr(data, name) or "").strip()
         setattr(data, name, value)
         if len(value) > longest:
-            errors[name] = f"{label} must be {longest} characters or fewer"
+            errors[name] = lazy_gettext(
+                N_("%(label)s must be %(longest)s characters or fewer"), label=lazy_gettext(label), longest=longest
+            )
     if data.contact_type not in CONTACT_TYPES:
-        errors["contact_type"] = "Choose a contact type from the list"
+        errors["contact_type"] = N_("Choose a contact type from the list")
     if data.age_band and data.age_band not in SELF_REPORTED_AGE_BANDS:
-        errors["age_band"] = "Choose an age band from the list"
+        errors["age_band"] = N_("Choose an age band from the list")
     unknown_needs = set(data.communication_needs or []) - set(COMMUNICATION_NEEDS)
     if unknown_needs:
-        errors["communication_needs"] = "Choose communication needs from the list"
+        errors["communication_needs"] = N_("Choose communication needs from the list")
     if data.how_heard and data.how_heard not in HOW_HEARD:
-        errors["how_heard"] = "Choose how you heard about us from the list"
+        errors["how_heard"] = N_("Choose how you heard about us from the list")
     if data.practice_id is not None:
         from app.organisations.models import Practice
 
         if db.session.get(Practice, data.practice_id) is None:
-            errors["practice_id"] = "Choose a GP practice from the list"
+            errors["practice_id"] = N_("Choose a GP practice from the list")
     try:
         topics_by_slug(data.topics or [])
     except FieldError as exc:
@@ -226,12 +231,12 @@ def check_equality_answers(answers: dict) -> dict[str, str]:
     errors = {}
     for name in equality.QUESTIONS:
         if not equality.valid(name, answers.get(name)):
-            errors[name] = "Choose an answer from the list"
+            errors[name] = N_("Choose an answer from the list")
     background = answers.get("ethnic_background")
     group = answers.get("ethnic_group")
     if background and background != equality.PREFER_NOT_TO_SAY and group and group != equality.PREFER_NOT_TO_SAY:
         if equality.ETHNIC_BACKGROUNDS.get(background, (None,))[0] != group:
-            errors["ethnic_background"] = "Choose a background that belongs to the ethnic group you chose"
+            errors["ethnic_background"] = N_("Choose a background that belongs to the ethnic group you chose")
     return errors
 
 
@@ -292,7 +297,7 @@ def record_sign_up(
     errors = check_member_input(data)
     purposes = [p for p in purposes if p in CONSENT_PURPOSES and p != "equality_monitoring"]
     if not purposes:
-        errors["purposes"] = "Choose at least one way you would like to be involved"
+        errors["purposes"] = N_("Choose at least one way you would like to be involved")
     if equality_answers:
         errors.update(check_equality_answers(equality_answers))
     if errors:

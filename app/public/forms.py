@@ -1,12 +1,15 @@
 """Reading the public forms into the values the member services take.
 
 Each reader returns the values and a {field: message} dict in the order the
-fields appear on the page, so the error summary lists them top to bottom.
+fields appear on the page, so the error summary lists them top to bottom. The messages are
+English, marked for the catalogues; the page shows them in its language.
 """
 
+from flask_babel import lazy_gettext
 from werkzeug.datastructures import MultiDict
 
 from app.clock import today
+from app.i18n import N_
 from app.members import equality
 from app.members.services import MemberInput, check_equality_answers, check_member_input
 from app.members.vocab import CONTACT_TYPES
@@ -62,7 +65,7 @@ def read_details(form, email: str | None = None) -> tuple[MemberInput, dict]:
     parts = [form.get(f"date_of_birth-{part}", "") for part in ("day", "month", "year")]
     try:
         if any(len(p.strip()) > 4 for p in parts):
-            raise FieldError("Date of birth must be a real date, like 27 3 1987")
+            raise FieldError(N_("Date of birth must be a real date, like 27 3 1987"))
         born = parse_day_month_year(*parts, today())
     except FieldError as exc:
         born = None
@@ -88,15 +91,15 @@ def read_details(form, email: str | None = None) -> tuple[MemberInput, dict]:
     )
     errors = check_member_input(data) | errors
     if not data.contact_type:
-        errors["contact_type"] = "Choose the option that describes you best"
+        errors["contact_type"] = N_("Choose the option that describes you best")
     elif data.contact_type not in CONTACT_TYPES:
-        errors["contact_type"] = "Choose an option from the list"
+        errors["contact_type"] = N_("Choose an option from the list")
     if not data.first_name:
-        errors["first_name"] = "Enter your first name"
+        errors["first_name"] = N_("Enter your first name")
     if not data.last_name:
-        errors["last_name"] = "Enter your last name"
+        errors["last_name"] = N_("Enter your last name")
     if not data.postcode and "postcode" not in errors:
-        errors["postcode"] = "Enter your postcode"
+        errors["postcode"] = N_("Enter your postcode")
     if data.date_of_birth:
         data.age_band = None
     return data, ordered(errors, SIGNUP_FIELDS)
@@ -134,9 +137,11 @@ def read_equality(form) -> tuple[dict, bool, dict]:
         )
     for name in equality.FREE_TEXT_FIELDS:
         if len(answers[name]) > FREE_TEXT_LONGEST:
-            errors[name] = f"Your answer must be {FREE_TEXT_LONGEST} characters or fewer"
+            errors[name] = lazy_gettext(
+                N_("Your answer must be %(longest)s characters or fewer"), longest=FREE_TEXT_LONGEST
+            )
     if any(answers.values()) and not consent:
-        errors["equality_consent"] = (
+        errors["equality_consent"] = N_(
             "To save your answers, tick the box to agree to equality monitoring, or skip this step"
         )
     return answers, consent, ordered(errors, (*EQUALITY_FIELDS, "equality_consent"))
