@@ -9,7 +9,7 @@ from app.auth.permissions import role_can
 from app.clock import now, today
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.members import equality
+from app.members import channels, equality
 from app.members.erasure import erase_member  # noqa: F401  (importable from here, as before)
 from app.members.models import Consent, EqualityAnswers, Member, MemberEvent, Topic
 from app.members.search import (  # noqa: F401  (importable from here, as before)
@@ -121,6 +121,12 @@ class MemberInput:
     communication_language: str = ""
     how_heard: str = ""
     topics: list = field(default_factory=list)  # slugs
+    mobile: str = ""
+    preferred_channel: str = "email"
+    # The channel consents (text_messages, post) to be live afterwards; None leaves them as they are.
+    channel_consents: list | None = None
+    # How those consents were given (the person's own form is "web_form").
+    channel_consent_method: str = "staff"
 
 
 # The details of which a member has one value each, copied as they are between a member and MemberInput.
@@ -136,6 +142,8 @@ DETAILS = (
     "contact_type",
     "communication_language",
     "how_heard",
+    "mobile",
+    "preferred_channel",
 )
 
 
@@ -182,6 +190,15 @@ def check_member_input(data: MemberInput) -> dict[str, str]:
     unknown_needs = set(data.communication_needs or []) - set(COMMUNICATION_NEEDS)
     if unknown_needs:
         errors["communication_needs"] = "Choose communication needs from the list"
+    try:
+        data.mobile = channels.normalise_uk_mobile(data.mobile)
+    except FieldError as exc:
+        errors["mobile"] = str(exc)
+    data.preferred_channel = data.preferred_channel or "email"
+    if data.channel_consents is not None and not set(data.channel_consents) <= set(channels.CHANNEL_CONSENT_PURPOSES):
+        errors["channel_consents"] = "Choose the ways they agreed to be contacted from the list"
+    if data.channel_consent_method not in CONSENT_METHODS:
+        errors["channel_consent_method"] = "Choose how they agreed to be contacted"
     if data.how_heard and data.how_heard not in HOW_HEARD:
         errors["how_heard"] = "Choose how you heard about us from the list"
     if data.practice_id is not None:
@@ -215,6 +232,40 @@ def _apply(member: Member, data: MemberInput) -> list[str]:
     if {t.id for t in member.topics} != {t.id for t in topics}:
         member.topics = topics
         changed.append("topics")
+    return changed
+
+
+def _channel_consents_after(member: Member | None, data: MemberInput) -> set[str]:
+    if data.channel_consents is not None:
+        return set(data.channel_consents)
+    if member is None:
+        return set()
+    return {p for p in channels.CHANNEL_CONSENT_PURPOSES if member.live_consent(p) is not None}
+
+
+def _check_channels(member: Member | None, data: MemberInput, errors: dict[str, str]) -> None:
+    if "mobile" not in errors:
+        for name, message in channels.channel_problems(
+            data.mobile, data.preferred_channel, _channel_consents_after(member, data)
+        ).items():
+            errors.setdefault(name, message)
+
+
+def _apply_channel_consents(member: Member, data: MemberInput, staff_user_id: int | None) -> list[str]:
+    """Give or withdraw the channel consents so that exactly data.channel_consents are live."""
+    if data.channel_consents is None:
+        return []
+    changed = []
+    wanted = set(data.channel_consents)
+    for purpose in channels.CHANNEL_CONSENT_PURPOSES:
+        name = CONSENT_PURPOSES[purpose][0]
+        if purpose in wanted and member.live_consent(purpose) is None:
+            _give_consent(member, purpose, data.channel_consent_method, staff_user_id)
+            _event(member, "consent_given", f"Agreed to: {name}", staff_user_id)
+            changed.append(purpose)
+        elif purpose not in wanted and _withdraw_consent(member, purpose, data.channel_consent_method):
+            _event(member, "consent_withdrawn", f"Withdrew: {name}", staff_user_id)
+            changed.append(purpose)
     return changed
 
 
@@ -321,7 +372,7 @@ def record_sign_up(
 ) -> SignUpResult:
     """sign_up without the commit, for a caller that saves it together with other rows or not at all."""
     errors = check_member_input(data)
-    purposes = [p for p in purposes if p in CONSENT_PURPOSES and p != "equality_monitoring"]
+    purposes = [p for p in purposes if p in CONTACT_PURPOSES]
     if not purposes:
         errors["purposes"] = "Choose at least one way you would like to be involved"
     if equality_answers:
@@ -384,9 +435,10 @@ def create_member(data: MemberInput, purposes, method: str, staff_user_id: int |
     errors = check_member_input(data)
     if method not in STAFF_CONSENT_METHODS:
         errors["method"] = "Choose how consent was given"
-    purposes = [p for p in purposes if p in CONSENT_PURPOSES]
+    purposes = [p for p in purposes if p in CONSENT_PURPOSES and p not in channels.CHANNEL_CONSENT_PURPOSES]
     if not purposes:
         errors["purposes"] = "Choose at least one purpose the person agreed to"
+    _check_channels(None, data, errors)
     if not errors.get("email") and find_by_email(data.email) is not None:
         errors["email"] = "A member with this email address already exists"
     if equality_answers:
@@ -400,6 +452,9 @@ def create_member(data: MemberInput, purposes, method: str, staff_user_id: int |
     db.session.add(member)
     for purpose in purposes:
         _give_consent(member, purpose, method, staff_user_id)
+    if data.channel_consents:
+        data.channel_consent_method = method
+        _apply_channel_consents(member, data, staff_user_id)
     db.session.flush()
     if equality_answers:
         _store_equality(member, equality_answers)
@@ -420,9 +475,14 @@ def update_member(
         other = find_by_email(data.email)
         if other is not None and other.id != member.id:
             errors["email"] = "Another member already has this email address"
+    _check_channels(member, data, errors)
     if errors:
         raise InvalidRequest("There is a problem with the details given.", 400, errors)
     changed = _apply(member, data)
+    if "mobile" in changed:
+        # A new number has not failed yet.
+        member.mobile_failed_at = None
+    changed += _apply_channel_consents(member, data, staff_user_id)
     if changed:
         who = "the member" if by_member else "staff"
         _event(member, "edited", f"Changed by {who}: " + ", ".join(changed), staff_user_id)
