@@ -19,6 +19,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set (a long random string) in production")
+    from app.mail.notify import check_config
+
+    check_config(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     # The SendGrid client logs whole request bodies, every recipient's address in them, at DEBUG.

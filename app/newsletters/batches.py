@@ -314,7 +314,11 @@ def _deliver(
     if result.in_doubt:
         # The relay may have taken these: never resent blindly; the sender decides.
         _mark(token, _among(result.in_doubt), "in_doubt", reason="the connection dropped while the message was going")
-    settled = set(result.accepted) | set(result.refused) | result.in_doubt | set(result.deferred)
+    if result.unsettled:
+        log.warning(
+            "campaign %s batch %s: %s left for the sweeper to look up", campaign_id, token, len(result.unsettled)
+        )
+    settled = set(result.accepted) | set(result.refused) | result.in_doubt | set(result.deferred) | result.unsettled
     # The connection dropped part-way: these were never handed over, so they can go again.
     leftover = {r.delivery_id for r in recipients} - settled
     again = _requeue(
