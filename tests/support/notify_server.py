@@ -18,13 +18,14 @@ callback URL it posts delivery receipts as Notify does, with the callback bearer
 """
 
 import json
+import random
 import re
 import threading
 import time
 import urllib.parse
 import urllib.request
 import uuid
-from collections import deque
+from collections import Counter, deque
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -58,6 +59,13 @@ class LocalNotify:
         self.callback_url: str | None = None
         self.callback_token: str = ""
         self._answers: deque[str] = deque()
+        # For chaos runs (tests/support/send_chaos.py): a share of requests answered 429, 500 or too late.
+        self.fault_rate = 0.0
+        self.fault_rng = random.Random(0)
+        self.faults: Counter = Counter()
+        self.delay = 0.0
+        self.slow_seconds = 6.0
+        self.problems: list[str] = []
         self._lock = threading.Lock()
         self._released = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -118,6 +126,11 @@ class LocalNotify:
     def by_reference(self, reference: str) -> list[dict]:
         with self._lock:
             return [n for n in self.notifications if n["reference"] == reference]
+
+    def counts(self) -> Counter:
+        """How many notifications each recipient (address or number) was sent."""
+        with self._lock:
+            return Counter(n["to"] for n in self.notifications)
 
     def references(self) -> list[str]:
         with self._lock:
@@ -275,6 +288,14 @@ class _Handler(BaseHTTPRequestHandler):
         with self.owner._lock:
             self.owner.requests.append({"kind": kind, "json": data})
         answer = self.owner.next_answer()
+        owner = self.owner
+        if answer == ACCEPT and owner.fault_rate:
+            with owner._lock:
+                if owner.fault_rng.random() < owner.fault_rate:
+                    answer = owner.fault_rng.choice((RATE_LIMITED, SERVER_ERROR, "slow"))
+                    owner.faults[{RATE_LIMITED: "429", SERVER_ERROR: "500"}.get(answer, "slow")] += 1
+        if owner.delay:
+            time.sleep(owner.delay)
         if answer == RATE_LIMITED:
             self._respond(*_error(429, "RateLimitError", "Exceeded rate limit for key type LIVE of 3000 requests"))
             return
@@ -293,6 +314,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.owner._released.wait(10)
             self.close_connection = True
             return
+        if status != 201:
+            with owner._lock:
+                owner.problems.append(out["errors"][0]["message"])
+        if answer == "slow" and status == 201:
+            # Taken, but the answer comes too late for the client.
+            time.sleep(owner.slow_seconds)
         self._respond(status, out)
 
     def _respond(self, status: int, body: dict) -> None:
