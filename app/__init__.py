@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.newsletters import block_routes as _block_pages  # noqa: F401  (views on bulletins_bp)
     from app.newsletters import decile_segment as _decile_segment  # noqa: F401  (a view on representation_bp)
     from app.newsletters import preview_routes as _preview_pages  # noqa: F401  (views on bulletins_bp)
+    from app.newsletters import text_links as _text_links  # noqa: F401  (views on bulletins_public_bp)
     from app.newsletters.public_routes import bp as bulletins_public_bp
     from app.newsletters.routes import bp as bulletins_bp
     from app.organisations.routes import bp as organisations_bp

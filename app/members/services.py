@@ -10,8 +10,16 @@ from app.clock import now, today
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members import channels, equality
+from app.members.consents import (  # noqa: F401  (importable from here, as before)
+    _apply_channel_consents,
+    _check_channels,
+    _event,
+    _give_consent,
+    _withdraw_consent,
+    stop_texts,
+)
 from app.members.erasure import erase_member  # noqa: F401  (importable from here, as before)
-from app.members.models import Consent, EqualityAnswers, Member, MemberEvent, Topic
+from app.members.models import EqualityAnswers, Member, Topic
 from app.members.search import (  # noqa: F401  (importable from here, as before)
     SORTS,
     MemberFilter,
@@ -233,77 +241,6 @@ def _apply(member: Member, data: MemberInput) -> list[str]:
         member.topics = topics
         changed.append("topics")
     return changed
-
-
-def _channel_consents_after(member: Member | None, data: MemberInput) -> set[str]:
-    if data.channel_consents is not None:
-        return set(data.channel_consents)
-    if member is None:
-        return set()
-    return {p for p in channels.CHANNEL_CONSENT_PURPOSES if member.live_consent(p) is not None}
-
-
-def _check_channels(member: Member | None, data: MemberInput, errors: dict[str, str]) -> None:
-    if "mobile" not in errors:
-        for name, message in channels.channel_problems(
-            data.mobile, data.preferred_channel, _channel_consents_after(member, data)
-        ).items():
-            errors.setdefault(name, message)
-
-
-def _apply_channel_consents(member: Member, data: MemberInput, staff_user_id: int | None) -> list[str]:
-    """Give or withdraw the channel consents so that exactly data.channel_consents are live."""
-    if data.channel_consents is None:
-        return []
-    changed = []
-    wanted = set(data.channel_consents)
-    for purpose in channels.CHANNEL_CONSENT_PURPOSES:
-        name = CONSENT_PURPOSES[purpose][0]
-        if purpose in wanted and member.live_consent(purpose) is None:
-            _give_consent(member, purpose, data.channel_consent_method, staff_user_id)
-            _event(member, "consent_given", f"Agreed to: {name}", staff_user_id)
-            changed.append(purpose)
-        elif purpose not in wanted and _withdraw_consent(member, purpose, data.channel_consent_method):
-            _event(member, "consent_withdrawn", f"Withdrew: {name}", staff_user_id)
-            changed.append(purpose)
-    return changed
-
-
-def _event(member: Member, kind: str, detail: str = "", staff_user_id: int | None = None) -> None:
-    db.session.add(MemberEvent(member=member, kind=kind, detail=detail[:500], staff_user_id=staff_user_id))
-    member.last_activity_at = now()
-
-
-def _give_consent(member: Member, purpose: str, method: str, staff_user_id: int | None = None) -> Consent:
-    if purpose not in CONSENT_PURPOSES:
-        raise ValueError(purpose)
-    if method not in CONSENT_METHODS:
-        raise ValueError(method)
-    existing = member.live_consent(purpose)
-    if existing is not None:
-        return existing
-    _, wording, version = CONSENT_PURPOSES[purpose]
-    consent = Consent(
-        member=member,
-        purpose=purpose,
-        method=method,
-        wording=wording,
-        wording_version=version,
-        recorded_by_id=staff_user_id,
-        given_at=now(),
-    )
-    db.session.add(consent)
-    return consent
-
-
-def _withdraw_consent(member: Member, purpose: str, method: str) -> bool:
-    withdrawn = False
-    for consent in member.consents:
-        if consent.purpose == purpose and consent.withdrawn_at is None:
-            consent.withdrawn_at = now()
-            consent.withdrawn_method = method
-            withdrawn = True
-    return withdrawn
 
 
 def check_equality_answers(answers: dict) -> dict[str, str]:
