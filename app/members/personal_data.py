@@ -25,6 +25,8 @@ def export(member: Member) -> dict:
             "first_name": member.first_name,
             "last_name": member.last_name,
             "phone": member.phone,
+            "mobile": member.mobile,
+            "preferred_channel": member.preferred_channel,
             "postcode": member.postcode,
             "date_of_birth": member.date_of_birth.isoformat() if member.date_of_birth else None,
             "age_band": SELF_REPORTED_AGE_BANDS[member.age_band][0] if member.age_band else None,
@@ -68,6 +70,9 @@ def erase(member: Member) -> None:
     member.first_name = ""
     member.last_name = ""
     member.phone = ""
+    member.mobile = ""
+    member.preferred_channel = "email"
+    member.mobile_failed_at = None
     member.postcode = ""
     member.date_of_birth = None
     member.age_band = None
@@ -94,6 +99,9 @@ register(
                 "first_name",
                 "last_name",
                 "phone",
+                "mobile",
+                "preferred_channel",
+                "mobile_failed_at",
                 "postcode",
                 "date_of_birth",
                 "age_band",

@@ -181,3 +181,17 @@ def test_the_api_sets_and_shows_the_mobile_and_preferred_channel(client):
     refused = client.patch(f"/api/v1/members/{member.id}", json={"mobile": "020 7946 0000"}, headers=headers)
     assert refused.status_code in (400, 422)
     assert "mobile" in str(refused.get_json())
+
+
+def test_the_mobile_is_in_the_members_own_download_and_erased_with_the_rest(app):
+    from app.members import services as members
+    from app.members.subject_access import export_member_data
+
+    member = create_member(
+        "m@example.org", mobile="07700 900123", preferred_channel="sms", channel_consents=["text_messages"]
+    )
+    assert export_member_data(member)["member"]["mobile"] == "+447700900123"
+    members.erase_member(member, reason="member_request")
+    db.session.refresh(member)
+    assert member.mobile == "" and member.preferred_channel == "email"
+    assert member.live_consent("text_messages") is None
