@@ -123,3 +123,15 @@ def test_a_lookup_that_fails_says_so_rather_than_nothing_there(app, notify):
     app.config["NOTIFY_BASE_URL"] = "http://127.0.0.1:9"
     found, unknown = NotifyBulk().look_up([100])
     assert found == {} and unknown == {100}
+
+
+def test_every_notify_send_shares_one_pace_within_notifys_3000_a_minute(app, notify):
+    from types import SimpleNamespace
+
+    from app.newsletters import pacing
+
+    app.config["BULLETIN_SEND_RATE"] = 0
+    assert pacing.rate_for(SimpleNamespace(id=1, send_rate=None)) == ("notify", 50)
+    app.config["BULLETIN_SEND_RATE"] = 500
+    assert pacing.rate_for(SimpleNamespace(id=1, send_rate=None)) == ("notify", 50)
+    assert pacing.rate_for(SimpleNamespace(id=2, send_rate=10)) == ("notify", 10)
