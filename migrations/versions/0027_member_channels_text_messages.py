@@ -1,7 +1,7 @@
 """Channels: a member's UK mobile number, preferred channel and failed-number mark; a campaign's text message; each delivery's channel
 
-Revision ID: 0026
-Revises: 0023
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-07 12:40:00.000000
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-07 12:40:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026"
-down_revision = "0023"
+revision = "0027"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
