@@ -34,6 +34,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     limiter.init_app(app)
     # Through the module: the name `app.api` is the API package, not the flask-smorest extension.
     extensions.api.init_app(app)
+    from app import i18n
+
+    i18n.init_app(app)
 
     _register_models()
     _register_jobs()
@@ -58,6 +61,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     app.jinja_env.filters["uk_time"] = uk_time
     app.jinja_env.filters["in_uk"] = in_uk
+    from app.validation import postal_lines
+
+    app.jinja_env.filters["postal_lines"] = postal_lines
 
     @app.context_processor
     def template_globals():
@@ -136,6 +142,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.newsletters import block_routes as _block_pages  # noqa: F401  (views on bulletins_bp)
     from app.newsletters import decile_segment as _decile_segment  # noqa: F401  (a view on representation_bp)
     from app.newsletters import preview_routes as _preview_pages  # noqa: F401  (views on bulletins_bp)
+    from app.newsletters import print_routes as _print_pages  # noqa: F401  (views on bulletins_bp)
+    from app.newsletters import template_routes as _template_pages  # noqa: F401  (views on bulletins_bp)
     from app.newsletters import text_links as _text_links  # noqa: F401  (views on bulletins_public_bp)
     from app.newsletters.public_routes import bp as bulletins_public_bp
     from app.newsletters.routes import bp as bulletins_bp

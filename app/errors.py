@@ -22,20 +22,25 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.startswith("/webhooks/")
 
 
+def N_(text: str) -> str:
+    """Marks a message for the catalogues (babel.cfg); the error page translates it when shown."""
+    return text
+
+
 TITLES = {
-    400: "There is a problem with your request",
-    401: "You need to sign in",
-    403: "You do not have permission to see this page",
-    404: "Page not found",
-    405: "That is not allowed here",
-    413: "What you sent is too large",
-    429: "Too many attempts",
-    500: "Sorry, there is a problem with the service",
+    400: N_("There is a problem with your request"),
+    401: N_("You need to sign in"),
+    403: N_("You do not have permission to see this page"),
+    404: N_("Page not found"),
+    405: N_("That is not allowed here"),
+    413: N_("What you sent is too large"),
+    429: N_("Too many attempts"),
+    500: N_("Sorry, there is a problem with the service"),
 }
 
 
 def render_error(status: int, message: str | None = None, errors: dict | None = None, title: str | None = None):
-    title = title or TITLES.get(status, "There is a problem")
+    title = title or TITLES.get(status, N_("There is a problem"))
     if wants_json():
         body = {"status": status, "message": message or title}
         if errors:

@@ -28,16 +28,28 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# PDF reports (WeasyPrint) need Pango from the system; install it when we can do so without asking.
-if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so; then
+# PDF reports and print formats (WeasyPrint) need Pango; Braille files need liblouis. Install them
+# from Debian when we can do so without asking.
+need=()
+ldconfig -p 2>/dev/null | grep -q libpango-1.0.so || need+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so || need+=(libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q liblouis.so.20 || need+=(liblouis20)
+[ -f /usr/share/liblouis/tables/en-ueb-g2.ctb ] || need+=(liblouis-data)
+[ -f /usr/lib/python3/dist-packages/louis/__init__.py ] || need+=(python3-louis)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO=sudo; else SUDO=none; fi
   if [ "$SUDO" != none ] && command -v apt-get >/dev/null; then
-    echo "Installing Pango for PDF reports..."
-    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 >/dev/null \
-      || echo "  (could not install Pango: PDF reports will be unavailable)"
+    echo "Installing Debian packages: ${need[*]}"
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
+      || echo "  (could not install them: PDF reports or Braille files will be unavailable)"
   else
-    echo "Note: PDF reports need Pango (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)."
+    echo "Note: PDF reports and Braille files need: apt-get install ${need[*]}"
   fi
+fi
+# The virtualenv does not see Debian's packages: link the liblouis binding (plain Python over ctypes) in.
+site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+if [ -f /usr/lib/python3/dist-packages/louis/__init__.py ] && [ ! -e "$site/louis" ]; then
+  ln -s /usr/lib/python3/dist-packages/louis "$site/louis"
 fi
 
 mkdir -p instance
@@ -49,6 +61,8 @@ fi
 export FLASK_APP=wsgi INVOLVE_ENV=${INVOLVE_ENV:-development}
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
 
+# The Welsh and Urdu catalogues of the public pages (app/translations), compiled from their .po files.
+.venv/bin/pybabel -q compile -d app/translations
 .venv/bin/flask db upgrade
 .venv/bin/flask baselines load --serve E08000031
 if [ "$INVOLVE_ENV" = production ]; then

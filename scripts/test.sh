@@ -11,9 +11,17 @@ command -v redis-server >/dev/null || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v npm >/dev/null || need+=(nodejs npm)
 fc-list 2>/dev/null | grep -qi liberation || need+=(fonts-liberation)
+# A font with every Urdu letter, for the right-to-left pages in the browser tests and their screenshots.
+fc-list :lang=ur 2>/dev/null | grep -q . || need+=(fonts-sil-scheherazade)
 # WeasyPrint (PDF reports) needs Pango.
 ldconfig -p 2>/dev/null | grep -q libpango-1.0.so || need+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so || need+=(libpangoft2-1.0-0)
+# Braille (BRF) files: liblouis, its tables and its Python binding.
+ldconfig -p 2>/dev/null | grep -q liblouis.so.20 || need+=(liblouis20)
+[ -f /usr/share/liblouis/tables/en-ueb-g2.ctb ] || need+=(liblouis-data)
+[ -f /usr/lib/python3/dist-packages/louis/__init__.py ] || need+=(python3-louis)
+# PDF tests read text and render pages (pdftotext, pdftoppm).
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -33,11 +41,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/pip install --quiet -r requirements-test.txt
   echo "$want" > "$stamp"
 fi
+# The virtualenv does not see Debian's packages: link the liblouis binding (plain Python over ctypes) in.
+site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+[ -e "$site/louis" ] || ln -s /usr/lib/python3/dist-packages/louis "$site/louis"
 if [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
 .venv/bin/ruff check app tests bench migrations scripts
+# The Welsh and Urdu catalogues are compiled here, not committed (app/translations/*/LC_MESSAGES/*.mo).
+.venv/bin/pybabel -q compile -d app/translations
 
 tmp=$(mktemp -d /tmp/involve-test.XXXXXX)
 chmod 755 "$tmp"

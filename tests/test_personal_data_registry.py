@@ -103,6 +103,8 @@ NOT_PERSONAL = [
         "a bulletin's content, with merge fields",
     ),
     ("campaign", ("blocks",), "a bulletin's content as blocks, with merge fields"),
+    ("bulletin_template", ("blocks",), "a template's content as blocks, with merge fields"),
+    ("campaign", ("easy_read",), "a bulletin's easy read version, written by staff for everyone who needs it"),
     ("bulletin_image", ("file_name",), "a random name for a picture published in bulletins"),
     ("campaign", ("status_reason",), "why a send paused or stopped"),
     ("delivery", ("provider_message_id",), "the provider's id for a message"),

@@ -13,6 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, missing, validate
 from webargs.flaskparser import FlaskParser
 
+from app.api.one_of import one_of_property
 from app.auth.permissions import PERMISSIONS, role_can
 from app.errors import InvalidRequest, render_error
 from app.extensions import api, csrf
@@ -142,6 +143,9 @@ def json_type_errors(schema, data, prefix: str = "") -> dict[str, str]:
             errors.update(json_type_errors(field.schema, value, f"{label}."))
         elif isinstance(field, fields.List) and isinstance(value, list):
             for index, item in enumerate(value):
+                if isinstance(field.inner, fields.Nested) and isinstance(item, dict):
+                    errors.update(json_type_errors(field.inner.schema, item, f"{label}.{index}."))
+                    continue
                 problem = item is not None and _type_error(field.inner, item)
                 if problem:
                     errors[f"{label}.{index}"] = problem
@@ -271,6 +275,8 @@ def init_api(app, blueprints) -> None:
     converter = api.ma_plugin.converter
     if _no_null_characters.__name__ not in vars(converter):
         converter.add_attribute_function(_no_null_characters)
+    if one_of_property.__name__ not in vars(converter):
+        converter.add_attribute_function(one_of_property)
     # Describe the error body this app really sends (app.errors.render_error).
     api.spec.components.schemas["Error"] = ERROR_BODY
     for blueprint in blueprints:

@@ -12,6 +12,7 @@ ACTIONS = {
     "export",
     "create",
     "change",
+    "delete",
     "erase",
     "import",
     "unsubscribe",

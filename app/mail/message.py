@@ -30,4 +30,7 @@ class Message:
         msg.set_content(self.text)
         if self.html:
             msg.add_alternative(self.html, subtype="html")
+        # Python folds a long non-ASCII header (an Urdu subject) into encoded words and loses the
+        # space where it splits them; headers may run to 998 characters, so fold only beyond that.
+        msg.policy = msg.policy.clone(max_line_length=998)
         return msg

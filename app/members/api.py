@@ -41,14 +41,15 @@ def _input_for(member: Member | None, payload: dict) -> members.MemberInput:
     for name in _DETAIL_FIELDS:
         if name in payload:
             value = payload[name]
-            if name in (
-                "phone",
-                "mobile",
-                "postcode",
-                "first_name",
-                "last_name",
-                "communication_language",
-                "how_heard",
+            if name not in (
+                "email",
+                "date_of_birth",
+                "age_band",
+                "practice_id",
+                "contact_type",
+                "communication_needs",
+                "topics",
+                "channel_consents",
             ):
                 value = value or ""
             setattr(data, name, value)

@@ -3,133 +3,147 @@
 Every answer is optional and has "Prefer not to say". Each stored code maps to
 a Census 2021 category label exactly as ONS publishes it (see
 shared data: ltla_baselines.csv), so members compare with the population.
+
+Questions, labels and hints are English, as stored codes are shown to staff and in exports;
+they are marked for the catalogues, and a public page shows them in its language.
 """
+
+from app.i18n import N_
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 
 # Broad ethnic group code -> (label shown, Census 2021 broad label)
 ETHNIC_GROUPS = {
-    "white": ("White", "White"),
-    "mixed": ("Mixed or multiple ethnic groups", "Mixed or Multiple ethnic groups"),
-    "asian": ("Asian or Asian British", "Asian, Asian British or Asian Welsh"),
-    "black": ("Black, African, Caribbean or Black British", "Black, Black British, Black Welsh, Caribbean or African"),
-    "other": ("Other ethnic group", "Other ethnic group"),
+    "white": (N_("White"), "White"),
+    "mixed": (N_("Mixed or multiple ethnic groups"), "Mixed or Multiple ethnic groups"),
+    "asian": (N_("Asian or Asian British"), "Asian, Asian British or Asian Welsh"),
+    "black": (
+        N_("Black, African, Caribbean or Black British"),
+        "Black, Black British, Black Welsh, Caribbean or African",
+    ),
+    "other": (N_("Other ethnic group"), "Other ethnic group"),
 }
 
 # Detailed code -> (broad code, label shown, Census 2021 detailed label)
 ETHNIC_BACKGROUNDS = {
     "white_british": (
         "white",
-        "English, Welsh, Scottish, Northern Irish or British",
+        N_("English, Welsh, Scottish, Northern Irish or British"),
         "White: English, Welsh, Scottish, Northern Irish or British",
     ),
-    "white_irish": ("white", "Irish", "White: Irish"),
-    "white_gypsy_traveller": ("white", "Gypsy or Irish Traveller", "White: Gypsy or Irish Traveller"),
-    "white_roma": ("white", "Roma", "White: Roma"),
-    "white_other": ("white", "Any other White background", "White: Other White"),
+    "white_irish": ("white", N_("Irish"), "White: Irish"),
+    "white_gypsy_traveller": ("white", N_("Gypsy or Irish Traveller"), "White: Gypsy or Irish Traveller"),
+    "white_roma": ("white", N_("Roma"), "White: Roma"),
+    "white_other": ("white", N_("Any other White background"), "White: Other White"),
     "mixed_white_black_caribbean": (
         "mixed",
-        "White and Black Caribbean",
+        N_("White and Black Caribbean"),
         "Mixed or Multiple ethnic groups: White and Black Caribbean",
     ),
     "mixed_white_black_african": (
         "mixed",
-        "White and Black African",
+        N_("White and Black African"),
         "Mixed or Multiple ethnic groups: White and Black African",
     ),
-    "mixed_white_asian": ("mixed", "White and Asian", "Mixed or Multiple ethnic groups: White and Asian"),
+    "mixed_white_asian": ("mixed", N_("White and Asian"), "Mixed or Multiple ethnic groups: White and Asian"),
     "mixed_other": (
         "mixed",
-        "Any other Mixed or multiple ethnic background",
+        N_("Any other Mixed or multiple ethnic background"),
         "Mixed or Multiple ethnic groups: Other Mixed or Multiple ethnic groups",
     ),
-    "asian_indian": ("asian", "Indian", "Asian, Asian British or Asian Welsh: Indian"),
-    "asian_pakistani": ("asian", "Pakistani", "Asian, Asian British or Asian Welsh: Pakistani"),
-    "asian_bangladeshi": ("asian", "Bangladeshi", "Asian, Asian British or Asian Welsh: Bangladeshi"),
-    "asian_chinese": ("asian", "Chinese", "Asian, Asian British or Asian Welsh: Chinese"),
-    "asian_other": ("asian", "Any other Asian background", "Asian, Asian British or Asian Welsh: Other Asian"),
-    "black_african": ("black", "African", "Black, Black British, Black Welsh, Caribbean or African: African"),
-    "black_caribbean": ("black", "Caribbean", "Black, Black British, Black Welsh, Caribbean or African: Caribbean"),
+    "asian_indian": ("asian", N_("Indian"), "Asian, Asian British or Asian Welsh: Indian"),
+    "asian_pakistani": ("asian", N_("Pakistani"), "Asian, Asian British or Asian Welsh: Pakistani"),
+    "asian_bangladeshi": ("asian", N_("Bangladeshi"), "Asian, Asian British or Asian Welsh: Bangladeshi"),
+    "asian_chinese": ("asian", N_("Chinese"), "Asian, Asian British or Asian Welsh: Chinese"),
+    "asian_other": ("asian", N_("Any other Asian background"), "Asian, Asian British or Asian Welsh: Other Asian"),
+    "black_african": ("black", N_("African"), "Black, Black British, Black Welsh, Caribbean or African: African"),
+    "black_caribbean": ("black", N_("Caribbean"), "Black, Black British, Black Welsh, Caribbean or African: Caribbean"),
     "black_other": (
         "black",
-        "Any other Black, African or Caribbean background",
+        N_("Any other Black, African or Caribbean background"),
         "Black, Black British, Black Welsh, Caribbean or African: Other Black",
     ),
-    "other_arab": ("other", "Arab", "Other ethnic group: Arab"),
-    "other_any": ("other", "Any other ethnic group", "Other ethnic group: Any other ethnic group"),
+    "other_arab": ("other", N_("Arab"), "Other ethnic group: Arab"),
+    "other_any": ("other", N_("Any other ethnic group"), "Other ethnic group: Any other ethnic group"),
 }
 
 # code -> (label shown, Census 2021 label)
 SEXES = {
-    "female": ("Female", "Female"),
-    "male": ("Male", "Male"),
+    "female": (N_("Female"), "Female"),
+    "male": (N_("Male"), "Male"),
 }
 
 GENDER_IDENTITY_SAME = {
-    "yes": ("Yes", None),
-    "no": ("No", None),
+    "yes": (N_("Yes"), None),
+    "no": (N_("No"), None),
 }
 
 SEXUAL_ORIENTATIONS = {
-    "straight": ("Straight or heterosexual", "Straight or Heterosexual"),
-    "gay_lesbian": ("Gay or lesbian", "Gay or Lesbian"),
-    "bisexual": ("Bisexual", "Bisexual"),
-    "other": ("Other sexual orientation", "All other sexual orientations"),
+    "straight": (N_("Straight or heterosexual"), "Straight or Heterosexual"),
+    "gay_lesbian": (N_("Gay or lesbian"), "Gay or Lesbian"),
+    "bisexual": (N_("Bisexual"), "Bisexual"),
+    "other": (N_("Other sexual orientation"), "All other sexual orientations"),
 }
 
 # The GSS harmonised standard asks two questions; only both together say whether someone is
 # disabled as the Census 2021 counts it, so the long-term condition alone maps to no category.
 DISABILITY = {
-    "yes": ("Yes", None),
-    "no": ("No", None),
+    "yes": (N_("Yes"), None),
+    "no": (N_("No"), None),
 }
 
 DISABILITY_IMPACT = {
-    "a_lot": ("Yes, a lot", None),
-    "a_little": ("Yes, a little", None),
-    "not_at_all": ("Not at all", None),
+    "a_lot": (N_("Yes, a lot"), None),
+    "a_little": (N_("Yes, a little"), None),
+    "not_at_all": (N_("Not at all"), None),
 }
 
 DISABLED = "Disabled under the Equality Act"
 NOT_DISABLED = "Not disabled under the Equality Act"
 
 RELIGIONS = {
-    "none": ("No religion", "No religion"),
-    "christian": ("Christian", "Christian"),
-    "buddhist": ("Buddhist", "Buddhist"),
-    "hindu": ("Hindu", "Hindu"),
-    "jewish": ("Jewish", "Jewish"),
-    "muslim": ("Muslim", "Muslim"),
-    "sikh": ("Sikh", "Sikh"),
-    "other": ("Any other religion", "Other religion"),
+    "none": (N_("No religion"), "No religion"),
+    "christian": (N_("Christian"), "Christian"),
+    "buddhist": (N_("Buddhist"), "Buddhist"),
+    "hindu": (N_("Hindu"), "Hindu"),
+    "jewish": (N_("Jewish"), "Jewish"),
+    "muslim": (N_("Muslim"), "Muslim"),
+    "sikh": (N_("Sikh"), "Sikh"),
+    "other": (N_("Any other religion"), "Other religion"),
 }
 
 # field name -> (question, code table, census characteristic or None)
 QUESTIONS = {
-    "ethnic_group": ("What is your ethnic group?", ETHNIC_GROUPS, "broad_ethnic_group"),
-    "ethnic_background": ("Which of the following best describes your background?", ETHNIC_BACKGROUNDS, "ethnic_group"),
-    "sex": ("What is your sex?", SEXES, "sex"),
+    "ethnic_group": (N_("What is your ethnic group?"), ETHNIC_GROUPS, "broad_ethnic_group"),
+    "ethnic_background": (
+        N_("Which of the following best describes your background?"),
+        ETHNIC_BACKGROUNDS,
+        "ethnic_group",
+    ),
+    "sex": (N_("What is your sex?"), SEXES, "sex"),
     "gender_identity_same": (
-        "Is the gender you identify with the same as your sex registered at birth?",
+        N_("Is the gender you identify with the same as your sex registered at birth?"),
         GENDER_IDENTITY_SAME,
         None,
     ),
     "sexual_orientation": (
-        "Which of the following best describes your sexual orientation?",
+        N_("Which of the following best describes your sexual orientation?"),
         SEXUAL_ORIENTATIONS,
         "sexual_orientation",
     ),
     "disability": (
-        "Do you have any physical or mental health conditions or illness lasting or expected to last 12 months or more?",
+        N_(
+            "Do you have any physical or mental health conditions or illness lasting or expected to last 12 months or more?"
+        ),
         DISABILITY,
         "disability",
     ),
     "disability_impact": (
-        "Does your condition or illness reduce your ability to carry out day-to-day activities?",
+        N_("Does your condition or illness reduce your ability to carry out day-to-day activities?"),
         DISABILITY_IMPACT,
         "disability",
     ),
-    "religion": ("What is your religion?", RELIGIONS, "religion"),
+    "religion": (N_("What is your religion?"), RELIGIONS, "religion"),
 }
 
 FREE_TEXT_FIELDS = ("ethnic_other", "sexual_orientation_other", "religion_other")
@@ -137,14 +151,14 @@ FREE_TEXT_FIELDS = ("ethnic_other", "sexual_orientation_other", "religion_other"
 # Follow-up questions: only kept when the question they follow was answered this way.
 FOLLOW_UPS = {"disability_impact": ("disability", "yes")}
 # Hints shown under a question, wherever the equality questions are asked.
-HINTS = {"disability_impact": "Answer this if you said yes to the question about a long-term condition or illness."}
+HINTS = {"disability_impact": N_("Answer this if you said yes to the question about a long-term condition or illness.")}
 
 
 def choices(field: str) -> list[tuple[str, str]]:
     """(code, label) pairs for a question, with "Prefer not to say" last."""
     table = QUESTIONS[field][1]
     pairs = [(code, value[1] if field == "ethnic_background" else value[0]) for code, value in table.items()]
-    return pairs + [(PREFER_NOT_TO_SAY, "Prefer not to say")]
+    return pairs + [(PREFER_NOT_TO_SAY, N_("Prefer not to say"))]
 
 
 def valid(field: str, code: str | None) -> bool:

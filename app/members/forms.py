@@ -16,7 +16,7 @@ from app.members.vocab import (
     STAFF_CONSENT_METHODS,
     STATUSES,
 )
-from app.validation import FieldError, parse_day_month_year
+from app.validation import ADDRESS_FIELDS, FieldError, parse_day_month_year
 
 # How staff can say a person gave consent or asked to stop (not the web form or an import).
 STAFF_METHODS = {code: CONSENT_METHODS[code] for code in STAFF_CONSENT_METHODS}
@@ -91,6 +91,10 @@ def member_input_from_form(form) -> tuple[MemberInput, dict[str, str]]:
         last_name=form.get("last_name", ""),
         phone=form.get("phone", ""),
         postcode=form.get("postcode", ""),
+        address_line_1=form.get("address_line_1", ""),
+        address_line_2=form.get("address_line_2", ""),
+        address_line_3=form.get("address_line_3", ""),
+        town=form.get("town", ""),
         age_band=form.get("age_band") or None,
         practice_id=int(practice) if practice.isdecimal() and len(practice) < 10 else None,
         contact_type=form.get("contact_type") or "resident",
@@ -135,6 +139,7 @@ def form_values(member=None, form=None) -> dict:
             "last_name": form.get("last_name", ""),
             "phone": form.get("phone", ""),
             "postcode": form.get("postcode", ""),
+            **{name: form.get(name, "") for name, _ in ADDRESS_FIELDS},
             "date_of_birth": {p: form.get(f"date_of_birth-{p}", "") for p in ("day", "month", "year")},
             "age_band": form.get("age_band", ""),
             "practice_id": form.get("practice_id", ""),
@@ -167,6 +172,7 @@ def form_values(member=None, form=None) -> dict:
         "last_name": member.last_name,
         "phone": member.phone,
         "postcode": member.postcode,
+        **{name: getattr(member, name) for name, _ in ADDRESS_FIELDS},
         "date_of_birth": date_parts(member.date_of_birth),
         "age_band": member.age_band or "",
         "practice_id": member.practice_id or "",

@@ -5,7 +5,7 @@ are read only through members.services.equality_answers_for(), which checks the
 role of whoever asks.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -62,6 +62,11 @@ class Member(db.Model):
     # The provider said texts to this number fail for good: no more texts until the number changes.
     mobile_failed_at: Mapped[datetime | None]
     postcode: Mapped[str] = mapped_column(db.String(8), default="", index=True)
+    # A UK postal address, for information sent by post (large print, easy read, Braille); the postcode above.
+    address_line_1: Mapped[str] = mapped_column(db.String(100), default="", server_default="")
+    address_line_2: Mapped[str] = mapped_column(db.String(100), default="", server_default="")
+    address_line_3: Mapped[str] = mapped_column(db.String(100), default="", server_default="")
+    town: Mapped[str] = mapped_column(db.String(60), default="", server_default="")
     date_of_birth: Mapped[date | None]
     age_band: Mapped[str | None] = mapped_column(db.String(20), index=True)
     practice_id: Mapped[int | None] = mapped_column(db.ForeignKey("practice.id"), index=True)
@@ -213,6 +218,15 @@ class SignUpEvent(db.Model):
 
     def has_ended(self, at: datetime | None = None) -> bool:
         return (at or clock.now()) >= self.ends_at
+
+    def last_day(self) -> date:
+        """The day it ends, in UK time (the same as held_on for an event on one day)."""
+        return max(self.held_on, clock.in_uk(self.ends_at - timedelta(microseconds=1)).date())
+
+    def days_in_words(self) -> str:
+        """'14 March 2027', or '14 March 2027 to 16 March 2027' for an event over several days."""
+        first, last = self.held_on.strftime("%-d %B %Y"), self.last_day().strftime("%-d %B %Y")
+        return first if first == last else f"{first} to {last}"
 
     def status(self, at: datetime | None = None) -> str:
         """In words: "Open for sign-ups", "Not open yet", "Closed" or "Ended"."""

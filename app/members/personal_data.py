@@ -13,6 +13,7 @@ from app.members.vocab import (
     SELF_REPORTED_AGE_BANDS,
 )
 from app.personal_data import Holder, register
+from app.validation import ADDRESS_FIELDS, postal_lines
 
 
 def export(member: Member) -> dict:
@@ -28,6 +29,7 @@ def export(member: Member) -> dict:
             "mobile": member.mobile,
             "preferred_channel": member.preferred_channel,
             "postcode": member.postcode,
+            "address": postal_lines(member),
             "date_of_birth": member.date_of_birth.isoformat() if member.date_of_birth else None,
             "age_band": SELF_REPORTED_AGE_BANDS[member.age_band][0] if member.age_band else None,
             "gp_practice": member.practice.name if member.practice else None,
@@ -74,6 +76,8 @@ def erase(member: Member) -> None:
     member.preferred_channel = "email"
     member.mobile_failed_at = None
     member.postcode = ""
+    for name, _ in ADDRESS_FIELDS:
+        setattr(member, name, "")
     member.date_of_birth = None
     member.age_band = None
     member.practice_id = None
@@ -103,6 +107,7 @@ register(
                 "preferred_channel",
                 "mobile_failed_at",
                 "postcode",
+                *(name for name, _ in ADDRESS_FIELDS),
                 "date_of_birth",
                 "age_band",
                 "practice_id",

@@ -20,6 +20,7 @@ SECTIONS = {"member": "Your details", "equality_answers": "Your equality monitor
 FIELDS = {
     "email": "Email address",
     "postcode": "Postcode",
+    "address": "Postal address",
     "date_of_birth": "Date of birth",
     "ods_code": "GP practice code",
     "contact_type": "You are a",

@@ -1,14 +1,17 @@
 """Operations on members. Each write is one transaction; logs carry ids only."""
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+
+from flask_babel import lazy_gettext
 
 from app.audit import services as audit
 from app.auth.permissions import role_can
 from app.clock import now, today
 from app.errors import InvalidRequest
 from app.extensions import db
+from app.i18n import N_
 from app.members import channels, equality
 from app.members.consents import (  # noqa: F401  (importable from here, as before)
     _apply_channel_consents,
@@ -19,6 +22,7 @@ from app.members.consents import (  # noqa: F401  (importable from here, as befo
     stop_texts,
 )
 from app.members.erasure import erase_member  # noqa: F401  (importable from here, as before)
+from app.members.inputs import DETAILS, MemberInput, address_errors  # noqa: F401  (importable from here)
 from app.members.models import EqualityAnswers, Member, Topic
 from app.members.search import (  # noqa: F401  (importable from here, as before)
     SORTS,
@@ -70,7 +74,7 @@ def topics_by_slug(slugs) -> list[Topic]:
         return []
     found = list(db.session.scalars(db.select(Topic).where(Topic.slug.in_(slugs))))
     if len(found) != len(set(slugs)):
-        raise FieldError("Choose topics from the list")
+        raise FieldError(N_("Choose topics from the list"))
     return found
 
 
@@ -112,49 +116,6 @@ def own_equality_answers(member: Member) -> EqualityAnswers | None:
 # ----- validating input ----------------------------------------------------
 
 
-@dataclass
-class MemberInput:
-    """Validated details of a member, from a form, the API or an import row."""
-
-    email: str
-    first_name: str = ""
-    last_name: str = ""
-    phone: str = ""
-    postcode: str = ""
-    date_of_birth: date | None = None
-    age_band: str | None = None
-    practice_id: int | None = None
-    contact_type: str = "resident"
-    communication_needs: list = field(default_factory=list)
-    communication_language: str = ""
-    how_heard: str = ""
-    topics: list = field(default_factory=list)  # slugs
-    mobile: str = ""
-    preferred_channel: str = "email"
-    # The channel consents (text_messages, post) to be live afterwards; None leaves them as they are.
-    channel_consents: list | None = None
-    # How those consents were given (the person's own form is "web_form").
-    channel_consent_method: str = "staff"
-
-
-# The details of which a member has one value each, copied as they are between a member and MemberInput.
-DETAILS = (
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "postcode",
-    "date_of_birth",
-    "age_band",
-    "practice_id",
-    "contact_type",
-    "communication_language",
-    "how_heard",
-    "mobile",
-    "preferred_channel",
-)
-
-
 def input_from(member: Member) -> MemberInput:
     """A member's current details as input, so that a change to some of them is validated with the rest."""
     data = MemberInput(email="")
@@ -167,10 +128,10 @@ def input_from(member: Member) -> MemberInput:
 
 # (field, label, the column's length)
 TEXT_LIMITS = (
-    ("first_name", "First name", 100),
-    ("last_name", "Last name", 100),
-    ("phone", "Phone number", 30),
-    ("communication_language", "Language", 100),
+    ("first_name", N_("First name"), 100),
+    ("last_name", N_("Last name"), 100),
+    ("phone", N_("Phone number"), 30),
+    ("communication_language", N_("Language"), 100),
 )
 
 
@@ -185,19 +146,22 @@ def check_member_input(data: MemberInput) -> dict[str, str]:
         data.postcode = normalise_postcode(data.postcode)
     except FieldError as exc:
         errors["postcode"] = str(exc)
+    errors |= address_errors(data)
     # Refused rather than cut short: a record must hold what the person gave, or say why not.
     for name, label, longest in TEXT_LIMITS:
         value = (getattr(data, name) or "").strip()
         setattr(data, name, value)
         if len(value) > longest:
-            errors[name] = f"{label} must be {longest} characters or fewer"
+            errors[name] = lazy_gettext(
+                N_("%(label)s must be %(longest)s characters or fewer"), label=lazy_gettext(label), longest=longest
+            )
     if data.contact_type not in CONTACT_TYPES:
-        errors["contact_type"] = "Choose a contact type from the list"
+        errors["contact_type"] = N_("Choose a contact type from the list")
     if data.age_band and data.age_band not in SELF_REPORTED_AGE_BANDS:
-        errors["age_band"] = "Choose an age band from the list"
+        errors["age_band"] = N_("Choose an age band from the list")
     unknown_needs = set(data.communication_needs or []) - set(COMMUNICATION_NEEDS)
     if unknown_needs:
-        errors["communication_needs"] = "Choose communication needs from the list"
+        errors["communication_needs"] = N_("Choose communication needs from the list")
     try:
         data.mobile = channels.normalise_uk_mobile(data.mobile)
     except FieldError as exc:
@@ -208,12 +172,12 @@ def check_member_input(data: MemberInput) -> dict[str, str]:
     if data.channel_consent_method not in CONSENT_METHODS:
         errors["channel_consent_method"] = "Choose how they agreed to be contacted"
     if data.how_heard and data.how_heard not in HOW_HEARD:
-        errors["how_heard"] = "Choose how you heard about us from the list"
+        errors["how_heard"] = N_("Choose how you heard about us from the list")
     if data.practice_id is not None:
         from app.organisations.models import Practice
 
         if db.session.get(Practice, data.practice_id) is None:
-            errors["practice_id"] = "Choose a GP practice from the list"
+            errors["practice_id"] = N_("Choose a GP practice from the list")
     try:
         topics_by_slug(data.topics or [])
     except FieldError as exc:
@@ -247,12 +211,12 @@ def check_equality_answers(answers: dict) -> dict[str, str]:
     errors = {}
     for name in equality.QUESTIONS:
         if not equality.valid(name, answers.get(name)):
-            errors[name] = "Choose an answer from the list"
+            errors[name] = N_("Choose an answer from the list")
     background = answers.get("ethnic_background")
     group = answers.get("ethnic_group")
     if background and background != equality.PREFER_NOT_TO_SAY and group and group != equality.PREFER_NOT_TO_SAY:
         if equality.ETHNIC_BACKGROUNDS.get(background, (None,))[0] != group:
-            errors["ethnic_background"] = "Choose a background that belongs to the ethnic group you chose"
+            errors["ethnic_background"] = N_("Choose a background that belongs to the ethnic group you chose")
     return errors
 
 
@@ -311,7 +275,7 @@ def record_sign_up(
     errors = check_member_input(data)
     purposes = [p for p in purposes if p in CONTACT_PURPOSES]
     if not purposes:
-        errors["purposes"] = "Choose at least one way you would like to be involved"
+        errors["purposes"] = N_("Choose at least one way you would like to be involved")
     if equality_answers:
         errors.update(check_equality_answers(equality_answers))
     if errors:

@@ -26,22 +26,22 @@ def _event(signup_event_id: int):
     return event
 
 
-def _date(form, name: str, errors: dict) -> date | None:
+def _date(form, name: str, errors: dict, what: str = "date of the event") -> date | None:
     """A date from the NHS date input's three boxes (name-day, name-month, name-year)."""
     parts = [(form.get(f"{name}-{p}") or "").strip() for p in ("day", "month", "year")]
     if not any(parts):
-        errors[name] = "Enter the date of the event"
+        errors[name] = f"Enter the {what}"
         return None
     if not all(p.isascii() and p.isdecimal() and len(p) <= 4 for p in parts):
-        errors[name] = "The date of the event must be a real date, like 27 3 2027"
+        errors[name] = f"The {what} must be a real date, like 27 3 2027"
         return None
     if not FIRST_YEAR <= int(parts[2]) <= LAST_YEAR:
-        errors[name] = "The date of the event must have a year with 4 digits, like 2027"
+        errors[name] = f"The {what} must have a year with 4 digits, like 2027"
         return None
     try:
         return date(int(parts[2]), int(parts[1]), int(parts[0]))
     except ValueError:
-        errors[name] = "The date of the event must be a real date"
+        errors[name] = f"The {what} must be a real date"
         return None
 
 
@@ -162,3 +162,71 @@ def stop_signup_device():
     )
     flash("This device is no longer set up for sign-ups at an event.", "success")
     return response
+
+
+# ----- changing and deleting an event --------------------------------------------------------------
+
+
+def _date_fields(name: str, day: date) -> dict[str, str]:
+    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
+
+
+def _edit_page(event, form, errors=None, status=200):
+    return render_template("members/signup_event_edit.html", event=event, form=form, errors=errors or {}), status
+
+
+def _read_changes(event, form) -> dict:
+    """The details the form asks for, checked; InvalidRequest lists every problem at once."""
+    errors: dict[str, str] = {}
+    starts = _date(form, "held_on", errors, "start date")
+    ends = _date(form, "ends_on", errors, "end date")
+    try:
+        return service.check_changes(event, form.get("name", ""), form.get("place", ""), starts, ends, errors)
+    except InvalidRequest as error:
+        order = ("name", "place", "held_on", "ends_on")
+        error.errors = {k: error.errors[k] for k in order if k in error.errors}
+        raise
+
+
+@bp.route("/signup-events/<int:signup_event_id>/edit", methods=["GET", "POST"])
+@requires("members.edit")
+def edit_signup_event(signup_event_id: int):
+    """Change the name, place and days: the form, then a page showing the changes to confirm, then saved."""
+    event = _event(signup_event_id)
+    if request.method in ("GET", "HEAD"):
+        first, last = service.event_days(event)
+        form = {"name": event.name, "place": event.place, **_date_fields("held_on", first)}
+        return _edit_page(event, form | _date_fields("ends_on", last))
+    try:
+        wanted = _read_changes(event, request.form)
+    except InvalidRequest as error:
+        return _edit_page(event, request.form, error.errors, 400)
+    changed = service.changes(event, wanted)
+    if not changed:
+        flash("Nothing was changed.", "success")
+        return redirect(url_for("members.signup_event", signup_event_id=event.id))
+    if request.form.get("confirm") != "yes":
+        moves_end = wanted["ends_on"] != service.event_days(event)[1]
+        return render_template(
+            "members/signup_event_edit_check.html", event=event, form=request.form, changed=changed, moves_end=moves_end
+        )
+    service.change_signup_event(
+        event, wanted["name"], wanted["place"], wanted["held_on"], wanted["ends_on"], current_user.id
+    )
+    flash(f"“{event.name}” is changed.", "success")
+    return redirect(url_for("members.signup_event", signup_event_id=event.id))
+
+
+@bp.route("/signup-events/<int:signup_event_id>/delete", methods=["GET", "POST"])
+@requires("members.edit")
+def delete_signup_event(signup_event_id: int):
+    """Ask before deleting; an event people signed up at is kept and can only be closed."""
+    event = _event(signup_event_id)
+    reason = service.why_not_deleted(event)
+    if request.method == "POST" and reason is None:
+        name = event.name
+        service.delete_signup_event(event, current_user.id)
+        flash(f"“{name}” is deleted. Its link and any device set up for it no longer work.", "success")
+        return redirect(url_for("members.signup_events"))
+    status = 409 if request.method == "POST" else 200
+    return render_template("members/signup_event_delete.html", event=event, reason=reason), status

@@ -14,7 +14,7 @@ from app import clock, tokens
 from app.audit import services as audit
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.members.models import SignUpEvent, Topic
+from app.members.models import Member, SignUpEvent, Topic
 from app.transactions import transactional
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,99 @@ def close_signup_event(event: SignUpEvent, staff_user_id: int | None) -> None:
     audit.record("change", "signup_event", event.id, "closed for sign-ups")
 
 
+def event_days(event: SignUpEvent) -> tuple[date, date]:
+    """The first and last day of the event, in UK time."""
+    return event.held_on, event.last_day()
+
+
+def check_changes(
+    event: SignUpEvent, name: str, place: str, starts: date | None, ends: date | None, errors: dict | None = None
+) -> dict:
+    """The event's details as they would be after the change, or InvalidRequest with {field: message}.
+
+    Events may last several days (a three-day show), up to 7. A date may stay in the past only if it
+    is not being changed, so a running event keeps its first day and an ended one can have a typo fixed.
+    """
+    errors = dict(errors or {})
+    name = _check_name(errors, "name", name, "name of the event")
+    place = _check_name(errors, "place", place, "place where it is held")
+    first, last = event_days(event)
+    today = _uk_today()
+    if starts is None:
+        errors.setdefault("held_on", "Enter the start date")
+    elif starts != first and starts < today:
+        errors["held_on"] = "The start date must be today or in the future"
+    elif starts > today + FURTHEST_AHEAD:
+        errors["held_on"] = "The start date must be within the next year"
+    if ends is None:
+        errors.setdefault("ends_on", "Enter the end date")
+    elif starts is not None and ends < starts:
+        errors["ends_on"] = "The end date must be the same as or after the start date"
+    elif ends != last and ends < today:
+        errors["ends_on"] = "The end date must be today or in the future"
+    elif starts is not None and (ends - starts).days + 1 > LONGEST.days:
+        errors["ends_on"] = f"An event can last up to {LONGEST.days} days"
+    if errors:
+        raise InvalidRequest("There is a problem with the event.", 400, errors)
+    return {"name": name, "place": place, "held_on": starts, "ends_on": ends}
+
+
+def changes(event: SignUpEvent, wanted: dict) -> list[tuple[str, str, str]]:
+    """(what, before, after) for each detail `wanted` changes, in words."""
+    first, last = event_days(event)
+    before = {"name": event.name, "place": event.place, "held_on": first, "ends_on": last}
+    labels = {"name": "Name", "place": "Place", "held_on": "Start date", "ends_on": "End date"}
+
+    def shown(value):
+        return value.strftime("%-d %B %Y") if isinstance(value, date) else (value or "Not given")
+
+    return [(labels[k], shown(before[k]), shown(wanted[k])) for k in labels if before[k] != wanted[k]]
+
+
+@transactional
+def change_signup_event(
+    event: SignUpEvent, name: str, place: str, starts: date | None, ends: date | None, staff_user_id: int | None
+) -> list[tuple[str, str, str]]:
+    """Change the event's name, place and days; returns what changed. A new last day moves its end to
+    the end of that day, so its link and devices stop then; an unchanged last day keeps its end time."""
+    wanted = check_changes(event, name, place, starts, ends)
+    changed = changes(event, wanted)
+    if not changed:
+        return []
+    if wanted["ends_on"] != event_days(event)[1]:
+        event.ends_at = end_of_day(wanted["ends_on"])
+    event.name, event.place, event.held_on = wanted["name"], wanted["place"], wanted["held_on"]
+    detail = "; ".join(f"{what}: {old} -> {new}" for what, old, new in changed)
+    audit.record("change", "signup_event", event.id, detail)
+    log.info("staff user %s changed sign-up event %s", staff_user_id, event.id)
+    return changed
+
+
+def why_not_deleted(event: SignUpEvent) -> str | None:
+    """Why this event cannot be deleted, or None when it can: one that took sign-ups can only be closed."""
+    joined = db.session.scalar(db.select(db.func.count()).where(Member.signup_event_id == event.id))
+    if event.sign_up_count or joined:
+        return (
+            "People signed up at this event. Their records say they joined here, and its count is part of what "
+            "the network reports about where people join, so it is kept. Close it for sign-ups instead."
+        )
+    return None
+
+
+@transactional
+def delete_signup_event(event: SignUpEvent, staff_user_id: int | None) -> None:
+    """Delete an event nobody signed up at; its link and every device set up for it stop working."""
+    reason = why_not_deleted(event)
+    if reason:
+        raise InvalidRequest(reason, 409)
+    detail = f"{event.name}, {event.place or 'no place'}, from {event.held_on.isoformat()}"
+    event_id = event.id
+    db.session.delete(event)
+    db.session.flush()
+    audit.record("delete", "signup_event", event_id, detail)
+    log.info("staff user %s deleted sign-up event %s", staff_user_id, event_id)
+
+
 def get_signup_event(event_id: int) -> SignUpEvent | None:
     return db.session.get(SignUpEvent, event_id)
 
@@ -162,6 +255,16 @@ def get_signup_event(event_id: int) -> SignUpEvent | None:
 def recent_signup_events(limit: int = 50) -> list[SignUpEvent]:
     """The latest events, the one held latest first."""
     query = db.select(SignUpEvent).order_by(SignUpEvent.held_on.desc(), SignUpEvent.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def planned_signup_events() -> list[SignUpEvent]:
+    """Events still to come or open now (not ended, not closed), the soonest first."""
+    query = (
+        db.select(SignUpEvent)
+        .where(SignUpEvent.ends_at > clock.now(), SignUpEvent.closed_at.is_(None))
+        .order_by(SignUpEvent.held_on, SignUpEvent.id)
+    )
     return list(db.session.scalars(query))
 
 

@@ -1,5 +1,7 @@
 """Fixed lists that member records use: contact types, statuses, consent purposes."""
 
+from app.i18n import N_
+
 STATUSES = {
     "pending": "Pending (email not confirmed)",
     "active": "Active",
@@ -53,18 +55,18 @@ STAFF_CONSENT_METHODS = ("paper", "event", "telephone", "staff")
 # purpose -> (short name, the wording shown to the person, version)
 CONSENT_PURPOSES = {
     "bulletin": (
-        "E-bulletin",
-        "Send me the e-bulletin with news about local health services.",
+        N_("E-bulletin"),
+        N_("Send me the e-bulletin with news about local health services."),
         "2026-1",
     ),
     "involvement": (
-        "Involvement opportunities",
-        "Tell me about opportunities to get involved, such as events, groups and discussions.",
+        N_("Involvement opportunities"),
+        N_("Tell me about opportunities to get involved, such as events, groups and discussions."),
         "2026-1",
     ),
     "surveys": (
-        "Surveys",
-        "Invite me to take part in surveys and consultations.",
+        N_("Surveys"),
+        N_("Invite me to take part in surveys and consultations."),
         "2026-1",
     ),
     # Channels: how, beyond email, a person agreed to be contacted (app/members/channels.py).
@@ -79,10 +81,12 @@ CONSENT_PURPOSES = {
         "2026-1",
     ),
     "equality_monitoring": (
-        "Equality monitoring",
-        "I agree that my answers to the equality questions may be stored and used, "
-        "together with other people's answers, to check that the people who take part "
-        "are like the population we serve. Only named staff can see individual answers.",
+        N_("Equality monitoring"),
+        N_(
+            "I agree that my answers to the equality questions may be stored and used, "
+            "together with other people's answers, to check that the people who take part "
+            "are like the population we serve. Only named staff can see individual answers."
+        ),
         "2026-1",
     ),
 }
@@ -125,14 +129,14 @@ AGE_BANDS = [
 # Bands people choose when they would rather not give a date of birth.
 # Each is a union of Census bands so it still maps onto the baseline.
 SELF_REPORTED_AGE_BANDS = {
-    "under_16": ("Under 16", 0, 15),
-    "16_24": ("16 to 24", 16, 24),
-    "25_34": ("25 to 34", 25, 34),
-    "35_44": ("35 to 44", 35, 44),
-    "45_54": ("45 to 54", 45, 54),
-    "55_64": ("55 to 64", 55, 64),
-    "65_74": ("65 to 74", 65, 74),
-    "75_plus": ("75 and over", 75, None),
+    "under_16": (N_("Under 16"), 0, 15),
+    "16_24": (N_("16 to 24"), 16, 24),
+    "25_34": (N_("25 to 34"), 25, 34),
+    "35_44": (N_("35 to 44"), 35, 44),
+    "45_54": (N_("45 to 54"), 45, 54),
+    "55_64": (N_("55 to 64"), 55, 64),
+    "65_74": (N_("65 to 74"), 65, 74),
+    "75_plus": (N_("75 and over"), 75, None),
 }
 
 

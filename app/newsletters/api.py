@@ -14,7 +14,8 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.schemas import MAX_ID
 from app.newsletters import audiences, campaigns, controls, group_readership, reports, sending
-from app.newsletters.models import Audience, Template
+from app.newsletters.block_schemas import api_errors
+from app.newsletters.models import Audience, Campaign, Template
 from app.newsletters.schemas import (
     AudienceIn,
     AudienceOut,
@@ -55,6 +56,38 @@ def _plain(value):
     return value
 
 
+def _checked(data: dict) -> None:
+    """Blocks sent are checked before anything is saved; a refused one names its field (blocks.0.text)."""
+    if data.get("blocks") is not None:
+        try:
+            campaigns.checked_blocks(data["blocks"])
+        except InvalidRequest as error:
+            raise InvalidRequest(error.message, 422, api_errors(error.errors or {})) from None
+
+
+def _save_template(data: dict, template: Template | None = None) -> Template:
+    _checked(data)
+    editor = "blocks" if data.get("blocks") is not None else data.get("editor")
+    body = data["body_markdown"]
+    if body is None:
+        body = template.body_markdown if template is not None else ""
+    template = campaigns.save_template(data["name"], body, template, brand=data, editor=editor)
+    if data.get("blocks") is not None:
+        campaigns.save_template_blocks(template, data["blocks"])
+    return template
+
+
+def _save_campaign(data: dict, campaign: Campaign | None = None) -> Campaign:
+    _checked(data)
+    fields = {k: v for k, v in data.items() if k != "blocks" and (k != "editor" or v is not None)}
+    if data.get("blocks") is not None:
+        fields["editor"] = "blocks"
+    campaign = campaigns.save_campaign(fields, campaign)
+    if data.get("blocks") is not None:
+        campaigns.save_blocks(campaign, data["blocks"])
+    return campaign
+
+
 bp = ApiBlueprint(
     "bulletins_api", __name__, url_prefix="/api/v1", description="Bulletins: templates, audiences, campaigns"
 )
@@ -72,7 +105,7 @@ class Templates(MethodView):
     @bp.arguments(TemplateIn)
     @bp.response(201, TemplateOut)
     def post(self, data):
-        return campaigns.save_template(data["name"], data["body_markdown"], brand=data)
+        return _save_template(data)
 
 
 @bp.route("/bulletin-templates/<int:template_id>")
@@ -86,7 +119,7 @@ class TemplateItem(MethodView):
     @bp.arguments(TemplateIn)
     @bp.response(200, TemplateOut)
     def put(self, data, template_id):
-        return campaigns.save_template(data["name"], data["body_markdown"], _template(template_id), brand=data)
+        return _save_template(data, _template(template_id))
 
 
 @bp.route("/audiences")
@@ -140,7 +173,7 @@ class Campaigns(MethodView):
     @bp.arguments(CampaignIn)
     @bp.response(201, CampaignOut)
     def post(self, data):
-        return campaigns.save_campaign(data)
+        return _save_campaign(data)
 
 
 @bp.route("/campaigns/<int:campaign_id>")
@@ -154,7 +187,7 @@ class CampaignItem(MethodView):
     @bp.arguments(CampaignIn)
     @bp.response(200, CampaignOut)
     def put(self, data, campaign_id):
-        return campaigns.save_campaign(data, campaigns.get_campaign(campaign_id))
+        return _save_campaign(data, campaigns.get_campaign(campaign_id))
 
 
 @bp.route("/campaigns/<int:campaign_id>/schedule")

@@ -264,6 +264,12 @@ def recipients_query(filters: dict, purpose: str = PURPOSE):
     return select(Member.id).where(*_filter_conditions(filters), may_receive(purpose))
 
 
+def postal_query(filters: dict, purpose: str = PURPOSE):
+    """SELECT members of the audience who may be sent information by post: active and consenting to
+    `purpose`, with or without an email address (a suppressed email address stops no letter)."""
+    return select(Member).where(*_filter_conditions(filters), Member.status == "active", _live_consent(purpose))
+
+
 @dataclass
 class AudienceCount:
     matching: int  # members the filter matches, any status but erased

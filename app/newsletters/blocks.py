@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from app.newsletters import images
+from app.newsletters import images, news_block
 
 TYPES = {
     "heading": "Heading",
@@ -22,6 +22,7 @@ TYPES = {
     "button": "Button",
     "divider": "Divider",
     "columns": "Two columns",
+    "news": "Repeat for each news item",
 }
 # The most blocks one bulletin may have: far beyond any real bulletin, small enough to render at once.
 MAX_BLOCKS = 200
@@ -106,6 +107,7 @@ SCHEMAS = {
     "button": ButtonBlock(),
     "divider": DividerBlock(),
     "columns": ColumnsBlock(),
+    "news": news_block.NewsBlock(),
 }
 
 
@@ -131,14 +133,43 @@ def check(raw) -> tuple[list[dict], dict[str, str]]:
         try:
             clean.append(SCHEMAS[kind].load(block))
         except ValidationError as error:
-            for name, messages in error.normalized_messages().items():
-                message = messages[0] if isinstance(messages, list) else str(messages)
+            for name, message in _flat(error.normalized_messages()):
+                where = f"Block {index + 1} ({TYPES[kind].lower()})"
+                if name.startswith("items-") and name.count("-") >= 2:
+                    where += f", item {int(name.split('-')[1]) + 1}"
                 if name == "_schema":
                     name = "type"
                 if message == "Unknown field.":
-                    message = f"A {TYPES[kind].lower()} block has no field called {name!r}"
-                errors[field_name(index, name)] = f"Block {index + 1} ({TYPES[kind].lower()}): {message}"
+                    message = f"A {TYPES[kind].lower()} block has no field called {name.rsplit('-', 1)[-1]!r}"
+                errors[field_name(index, name)] = f"{where}: {message}"
     return clean, errors
+
+
+def _flat(messages, prefix: str = ""):
+    """(field, first message) for every refused field, a nested one named like items-0-title."""
+    if isinstance(messages, list):
+        yield prefix, str(messages[0]) if messages else ""
+        return
+    if not isinstance(messages, dict):
+        yield prefix, str(messages)
+        return
+    for name, inner in messages.items():
+        if name == "_schema" and prefix:
+            yield from _flat(inner, prefix)
+        else:
+            yield from _flat(inner, f"{prefix}-{name}" if prefix else str(name))
+
+
+def written(blocks: list[dict] | None) -> list[tuple[str, str]]:
+    """(error key, text) for every field a reader sees as words, for the merge-field check."""
+    found = []
+    for index, block in enumerate(blocks or []):
+        for name in ("text", "alt", "left", "right"):
+            if block.get(name):
+                found.append((field_name(index, name), str(block[name])))
+        if block.get("type") == "news":
+            found.extend((field_name(index, name), text) for name, text in news_block.written(block))
+    return found
 
 
 def text_of(blocks: list[dict] | None) -> str:
@@ -146,6 +177,9 @@ def text_of(blocks: list[dict] | None) -> str:
     parts = []
     for block in blocks or []:
         parts.extend(str(block.get(name, "")) for name in ("text", "alt", "url", "left", "right") if block.get(name))
+        if block.get("type") == "news":
+            parts.extend(text for _, text in news_block.written(block))
+            parts.extend(news_block.links(block))
     return "\n".join(parts)
 
 
@@ -209,13 +243,15 @@ def to_html(blocks: list[dict] | None, fill: Callable[[str], str]) -> str:
             )
         elif kind == "columns":
             cells = "".join(
-                f'<td class="block-column" width="50%" valign="top">{_paragraphs(block[side], fill)}</td>'
+                f'<td class="block-column stack-column" width="50%" valign="top">{_paragraphs(block[side], fill)}</td>'
                 for side in ("left", "right")
             )
             out.append(
                 '<table role="presentation" class="block-columns" width="100%" cellpadding="0" cellspacing="0"'
                 f' border="0"><tr>{cells}</tr></table>'
             )
+        elif kind == "news":
+            out.append(news_block.to_html(block, fill, CONTENT_WIDTH))
     return "\n".join(out)
 
 
@@ -225,6 +261,8 @@ def links(blocks: list[dict] | None) -> list[str]:
     for block in blocks or []:
         if block.get("type") == "button":
             found.append(block["url"])
+        if block.get("type") == "news":
+            found.extend(news_block.links(block))
         for name in ("text", "left", "right"):
             if block.get("type") in ("paragraph", "columns"):
                 found.extend(m.group(2) for m in _LINK.finditer(block.get(name) or "") if "{{" not in m.group(2))

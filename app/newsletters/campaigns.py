@@ -1,5 +1,7 @@
 """Templates and campaigns: writing, scheduling, test sends, the web version and archive."""
 
+import copy
+import html
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,21 +37,26 @@ def list_templates() -> list[Template]:
 
 
 def _check_body(body: str) -> dict[str, str]:
-    invalid = rendering.invalid_merge_fields(body)
-    if invalid:
-        return {"body_markdown": "Unknown merge fields: " + ", ".join("{{ " + n + " }}" for n in invalid)}
-    return {}
+    problem = rendering.unknown_merge_fields_message(body)
+    return {"body_markdown": problem} if problem else {}
 
 
 @transactional
 def save_template(
-    name: str, body_markdown: str, template: Template | None = None, brand: dict | None = None
+    name: str,
+    body_markdown: str,
+    template: Template | None = None,
+    brand: dict | None = None,
+    editor: str | None = None,
 ) -> Template:
     """A template whose merge fields are all known; its HTML is sanitised whenever it is rendered.
 
     `brand` holds its colours and logo (app/newsletters/branding.py); None keeps them as they are.
+    `editor` is how its content is written, "markdown" or "blocks"; None keeps it as it is.
     """
     errors = {}
+    if editor is not None and editor not in EDITORS:
+        errors["editor"] = "Choose how to write the content: in Markdown or as blocks"
     if not (name or "").strip():
         errors["name"] = "Enter a name"
     elif len(name.strip()) > 200:
@@ -64,6 +71,7 @@ def save_template(
         db.session.add(template)
     template.name = name.strip()
     template.body_markdown = body_markdown
+    template.editor = editor or template.editor or "markdown"
     for field, value in brand_values.items():
         setattr(template, field, value)
     template.updated_at = now()
@@ -96,9 +104,9 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     if len(from_name) > 200:
         errors["from_name"] = "From name must be 200 characters or fewer"
     errors.update(header_problems(subject, from_name))
-    unknown = rendering.invalid_merge_fields(subject)
-    if unknown and "subject" not in errors:
-        errors["subject"] = "Unknown merge field in the subject: " + ", ".join("{{ " + n + " }}" for n in unknown)
+    problem = rendering.unknown_merge_fields_message(subject, "the subject")
+    if problem and "subject" not in errors:
+        errors["subject"] = problem
     from_address = (data.get("from_address") or "").strip()
     if from_address:
         try:
@@ -109,8 +117,7 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     if len(preheader) > 200:
         errors["preheader"] = "Preheader must be 200 characters or fewer"
     elif rendering.invalid_merge_fields(preheader):
-        unknown = rendering.invalid_merge_fields(preheader)
-        errors["preheader"] = "Unknown merge field in the preheader: " + ", ".join("{{ " + n + " }}" for n in unknown)
+        errors["preheader"] = rendering.unknown_merge_fields_message(preheader, "the preheader")
     reply_to = (data.get("reply_to") or "").strip()
     if reply_to:
         try:
@@ -121,8 +128,15 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     template_id = _id(data.get("template_id"))
     if template_id and db.session.get(Template, template_id) is None:
         errors["template_id"] = "Choose a template from the list"
-    if template_id and not body.strip() and not errors.get("template_id"):
-        body = db.session.get(Template, template_id).body_markdown
+    starting_blocks = None
+    if template_id and not errors.get("template_id"):
+        chosen = db.session.get(Template, template_id)
+        fresh = campaign is None or (not campaign.blocks and not (campaign.body_markdown or "").strip())
+        if chosen.editor == "blocks" and fresh and not body.strip():
+            # A campaign started from a block template starts with its own copy of the blocks.
+            starting_blocks = copy.deepcopy(chosen.blocks or [])
+        elif not body.strip():
+            body = chosen.body_markdown
     errors.update(_check_body(body))
     audience_id = _id(data.get("audience_id"))
     if audience_id and db.session.get(Audience, audience_id) is None:
@@ -168,6 +182,8 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     campaign.purpose = purpose
     campaign.editor = editor
     campaign.sms_text = sms_text
+    if starting_blocks is not None:
+        campaign.editor, campaign.blocks = "blocks", starting_blocks
     for field, value in test.items():
         setattr(campaign, field, value)
     db.session.flush()
@@ -179,20 +195,33 @@ def save_blocks(campaign: Campaign, raw) -> Campaign:
     """Replace a draft's content with these blocks, all of them checked first; nothing changes if one is wrong."""
     if campaign.status not in EDITABLE:
         raise InvalidRequest("A campaign cannot be changed once it has started sending.", 409)
-    clean, errors = blocks.check(raw)
-    for index, block in enumerate(clean if not errors else []):
-        for name in ("text", "alt", "left", "right"):
-            unknown = rendering.invalid_merge_fields(block.get(name, ""))
-            if unknown:
-                errors[blocks.field_name(index, name)] = f"Block {index + 1}: unknown merge fields: " + ", ".join(
-                    "{{ " + n + " }}" for n in unknown
-                )
-    if errors:
-        raise InvalidRequest("There is a problem with the content.", 400, errors)
     campaign.editor = "blocks"
-    campaign.blocks = clean
+    campaign.blocks = checked_blocks(raw)
     db.session.flush()
     return campaign
+
+
+@transactional
+def save_template_blocks(template: Template, raw) -> Template:
+    """Replace a template's content with these blocks, all checked first; nothing changes if one is wrong."""
+    template.blocks = checked_blocks(raw)
+    template.editor = "blocks"
+    template.updated_at = now()
+    db.session.flush()
+    return template
+
+
+def checked_blocks(raw) -> list[dict]:
+    """The blocks cleaned, or InvalidRequest naming every refused field, merge fields included."""
+    clean, errors = blocks.check(raw)
+    for key, text in blocks.written(clean if not errors else []):
+        unknown = rendering.invalid_merge_fields(text)
+        if unknown:
+            number = int(key.split("-")[1]) + 1
+            errors[key] = f"Block {number}: unknown merge fields: " + ", ".join("{{ " + n + " }}" for n in unknown)
+    if errors:
+        raise InvalidRequest("There is a problem with the content.", 400, errors)
+    return clean
 
 
 def _has_control(value: str) -> bool:
@@ -354,13 +383,15 @@ def web_version(campaign_id: int, token: str | None) -> tuple[Campaign, str] | N
                 return None
         except tokens.BadToken:
             return None
+    return campaign, readable_html(campaign)
+
+
+def readable_html(campaign: Campaign, first_name: str = "reader") -> str:
+    """The content as a reader sees it on the web version and in print: nobody's own links."""
+    values = {**_web_values(campaign.id), "first_name": first_name, "first_name_html": html.escape(first_name)}
     if rendering.is_blocks(campaign):
-        return campaign, rendering.clean_html(
-            rendering.personalise(rendering.body_html(campaign), _web_values(campaign.id))
-        )
-    return campaign, rendering.sanitise_html(
-        rendering.personalise(rendering.content_html(campaign.body_markdown), _web_values(campaign.id))
-    )
+        return rendering.clean_html(rendering.personalise(rendering.body_html(campaign), values))
+    return rendering.sanitise_html(rendering.personalise(rendering.content_html(campaign.body_markdown), values))
 
 
 def _web_values(campaign_id: int) -> dict:

@@ -28,14 +28,8 @@ def checklist(campaign: Campaign, count_audience: bool = True) -> list[tuple[str
     body = rendering.source_text(campaign)
     written = bool(campaign.blocks) if rendering.is_blocks(campaign) else bool(body.strip())
     items.append(("Content", written, "Write the bulletin's content"))
-    invalid = sorted(set(rendering.invalid_merge_fields(body)) | set(rendering.invalid_merge_fields(campaign.subject)))
-    items.append(
-        (
-            "Merge fields",
-            not invalid,
-            "Unknown merge fields: " + ", ".join("{{ " + n + " }}" for n in invalid) if invalid else "",
-        )
-    )
+    problem = rendering.unknown_merge_fields_message(body + "\n" + (campaign.subject or ""))
+    items.append(("Merge fields", not problem, problem))
     # Every email carries one unsubscribe link: the content's own if it has one, else the footer's.
     where = "in the content" if rendering.has_unsubscribe_link(body) else "in the footer of every email"
     items.append(("Unsubscribe link", True, where))

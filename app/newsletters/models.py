@@ -19,13 +19,17 @@ DELIVERY_STATUSES = ("queued", "sending", "sent", "failed", "skipped", "cancelle
 
 
 class Template(db.Model):
-    """A reusable bulletin design: Markdown content wrapped in the branded layout."""
+    """A reusable bulletin design: Markdown or block content wrapped in the branded layout."""
 
     __tablename__ = "bulletin_template"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(db.String(200))
     body_markdown: Mapped[str] = mapped_column(db.Text, default="")
+    # As a campaign's: "markdown" (body_markdown) or "blocks" (`blocks`). A campaign started from
+    # the template starts with a copy of its content; the branding is read from the template at render.
+    editor: Mapped[str] = mapped_column(db.String(10), default="markdown", server_default="markdown")
+    blocks: Mapped[list | None] = mapped_column(db.JSON)
     # Branding: the header band and buttons (white text on them), and a logo in the header.
     # Unset means the NHS blue and green. A sent bulletin keeps the branding it was sent with.
     brand_colour: Mapped[str | None] = mapped_column(db.String(7))
@@ -77,6 +81,8 @@ class Campaign(db.Model):
     # app/newsletters/blocks.py (headings, paragraphs, images, buttons, dividers, columns).
     editor: Mapped[str] = mapped_column(db.String(10), default="markdown", server_default="markdown")
     blocks: Mapped[list | None] = mapped_column(db.JSON)
+    # The easy read version staff wrote (app/newsletters/easy_read.py): [{"text", "image_id", "alt"}].
+    easy_read: Mapped[list | None] = mapped_column(db.JSON)
     template_id: Mapped[int | None] = mapped_column(db.ForeignKey("bulletin_template.id"))
     audience_id: Mapped[int | None] = mapped_column(db.ForeignKey("audience.id"))
     status: Mapped[str] = mapped_column(db.String(20), default="draft", index=True)

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from app.errors import InvalidRequest
 from app.extensions import csrf
 from app.limits import body_limit
-from app.newsletters import campaigns, images, notify_callbacks, rendering, tracking, webhooks
+from app.newsletters import campaigns, images, notify_callbacks, print_formats, rendering, tracking, webhooks
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,16 @@ def notify_callback():
 @bp.app_template_filter("public_subject")
 def public_subject(subject: str) -> str:
     return rendering.public_subject(subject)
+
+
+@bp.route("/p/<code>")
+def print_link(code):
+    """The short link printed on a large print, easy read or Braille copy: counted, then the web version."""
+    campaign = print_formats.campaign_for_link(code)
+    if campaign is None:
+        abort(404)
+    print_formats.record_visit(campaign, request.headers.get("User-Agent", ""))
+    return redirect(rendering.web_version_url(campaign.id))
 
 
 @bp.route("/bulletins")

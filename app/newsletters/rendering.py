@@ -42,6 +42,15 @@ def invalid_merge_fields(text: str) -> list[str]:
     return sorted({name for name in _MERGE.findall(text or "") if name not in known})
 
 
+def unknown_merge_fields_message(text: str, where: str = "") -> str:
+    """'Unknown merge fields: {{ x }}' (or '... in `where`'), naming each unknown field; empty if none."""
+    unknown = invalid_merge_fields(text)
+    if not unknown:
+        return ""
+    names = ", ".join("{{ " + name + " }}" for name in unknown)
+    return f"Unknown merge field in {where}: {names}" if where else f"Unknown merge fields: {names}"
+
+
 def merge_fields_hint() -> str:
     """The merge fields a writer may use, as a hint beside the content: every campaign's, then each kind's."""
     hint = "Merge fields: " + ", ".join("{{ " + name + " }}" for name in MERGE_FIELDS)
@@ -109,9 +118,13 @@ def body_html(campaign, for_html: bool = True) -> str:
     return sanitise_html(_placeholders(campaign.body_markdown, for_html=False))
 
 
+# Layout classes the web version's stylesheet uses (two columns stack on a phone, as in the email).
+_WEB_CLASSES = {"td": {"block-column", "stack-column"}}
+
+
 def clean_html(body: str) -> str:
     """HTML already written (blocks rendered, placeholders filled) with anything unsafe removed, for a web page."""
-    return nh3.clean(body or "", tags=_TAGS)
+    return nh3.clean(body or "", tags=_TAGS, allowed_classes=_WEB_CLASSES)
 
 
 def rewrite_links(body_html: str, register) -> str:
@@ -141,7 +154,8 @@ def wrap(campaign, body_html: str, hidden_link_id: int | None, web_version_url: 
         open_pixel_url=f"{base}/t/o/%%open%%.gif" if hidden_link_id else None,
         web_version_url=web_version_url,
     )
-    return css_inline.inline(page)
+    # The @media rule stays in the <style>: inline styles cannot say "on a phone".
+    return css_inline.inline(page, keep_at_rules=True)
 
 
 _LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.S)

@@ -1,7 +1,6 @@
 """Staff pages for bulletins: campaigns, templates, audiences, sending controls, readership."""
 
 from datetime import datetime
-from functools import partial
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -26,7 +25,7 @@ from app.newsletters import (
     subject_split,
     texts,
 )
-from app.newsletters.models import Audience, Template
+from app.newsletters.models import Audience
 from app.organisations import services as organisations
 from app.representation import deprivation
 from app.rosters import services as rosters
@@ -355,40 +354,6 @@ def campaign_report_export(campaign_id, kind):
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="bulletin-{campaign.id}-readership.{kind}"'},
     )
-
-
-# ----- templates -----------------------------------------------------------
-
-
-@bp.route("/templates")
-@requires("bulletins.view")
-def templates():
-    return render_template("newsletters/templates.html", templates=campaigns.list_templates())
-
-
-@bp.route("/templates/new", methods=["GET", "POST"])
-@bp.route("/templates/<int:template_id>", methods=["GET", "POST"])
-@requires("bulletins.edit")
-def template_edit(template_id=None):
-    from app.extensions import db
-
-    template = db.session.get(Template, template_id) if template_id else None
-    if template_id and template is None:
-        raise InvalidRequest("There is no such template.", 404)
-    data = {}
-    if template:
-        data = {"name": template.name, "body_markdown": template.body_markdown, "logo_alt": template.logo_alt or ""}
-        data.update(brand_colour=template.brand_colour or "", button_colour=template.button_colour or "")
-        data["logo_image_id"] = template.logo_image_id or ""
-    page = partial(render_template, "newsletters/template_form.html", template=template, pictures=images.list_images())
-    if request.method == "POST":
-        data = request.form.to_dict()
-        try:
-            campaigns.save_template(data.get("name", ""), data.get("body_markdown", ""), template, brand=data)
-        except InvalidRequest as error:
-            return page(data=data, errors=error.errors), 400
-        return redirect(url_for(".templates"))
-    return page(data=data, errors={})
 
 
 # ----- images --------------------------------------------------------------

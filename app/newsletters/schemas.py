@@ -8,6 +8,7 @@ from app.api.timestamps import Timestamp
 from app.members.schemas import MAX_ID
 from app.newsletters import kinds
 from app.newsletters.audiences import OPENED_LAST_CHOICES
+from app.newsletters.block_schemas import block_list
 from app.newsletters.campaigns import MAX_SEND_RATE
 
 ID = validate.Range(min=1, max=MAX_ID)
@@ -26,9 +27,23 @@ COLOUR = {
 }
 
 
+EDITOR = {
+    "allow_none": True,
+    "load_default": None,
+    "validate": validate.OneOf(["markdown", "blocks"]),
+    "metadata": {"description": "Which content is used: markdown or blocks. Sending blocks chooses blocks"},
+}
+
+
 class TemplateIn(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
-    body_markdown = fields.Str(required=True, metadata={"description": "Markdown; merge fields as {{ first_name }}"})
+    body_markdown = fields.Str(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Markdown; merge fields as {{ first_name }}. Null or left out keeps what is there"},
+    )
+    blocks = block_list(allow_none=True, load_default=None)
+    editor = fields.Str(**EDITOR)
     brand_colour = fields.Str(**COLOUR)
     button_colour = fields.Str(**COLOUR)
     logo_image_id = fields.Int(allow_none=True, load_default=None, validate=ID)
@@ -44,6 +59,8 @@ class TemplateOut(Schema):
     id = fields.Int()
     name = fields.Str()
     body_markdown = fields.Str()
+    editor = fields.Str(metadata={"description": "markdown or blocks: which of body_markdown and blocks is used"})
+    blocks = block_list(allow_none=True)
     brand_colour = fields.Str(allow_none=True)
     button_colour = fields.Str(allow_none=True)
     logo_image_id = fields.Int(allow_none=True)
@@ -137,6 +154,8 @@ class CampaignIn(Schema):
         metadata={"description": "Where replies go, if not the sender"},
     )
     body_markdown = fields.Str(load_default="")
+    blocks = block_list(allow_none=True, load_default=None)
+    editor = fields.Str(**EDITOR)
     template_id = fields.Int(allow_none=True, load_default=None, validate=ID)
     audience_id = fields.Int(allow_none=True, load_default=None, validate=ID)
     is_public = fields.Bool(load_default=False)
@@ -188,6 +207,8 @@ class CampaignOut(Schema):
     preheader = fields.Str()
     reply_to = fields.Str()
     body_markdown = fields.Str()
+    editor = fields.Str(metadata={"description": "markdown or blocks: which of body_markdown and blocks is used"})
+    blocks = block_list(allow_none=True)
     template_id = fields.Int(allow_none=True)
     audience_id = fields.Int(allow_none=True)
     status = fields.Str()

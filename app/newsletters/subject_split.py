@@ -148,5 +148,4 @@ def due() -> list[int]:
 
 
 def merge_field_problems(text: str) -> str:
-    unknown = rendering.invalid_merge_fields(text)
-    return ("Unknown merge field in subject B: " + ", ".join("{{ " + n + " }}" for n in unknown)) if unknown else ""
+    return rendering.unknown_merge_fields_message(text, "subject B")

@@ -1,22 +1,29 @@
 """Reading the public forms into the values the member services take.
 
 Each reader returns the values and a {field: message} dict in the order the
-fields appear on the page, so the error summary lists them top to bottom.
+fields appear on the page, so the error summary lists them top to bottom. The messages are
+English, marked for the catalogues; the page shows them in its language.
 """
 
+from flask_babel import lazy_gettext
 from werkzeug.datastructures import MultiDict
 
 from app.clock import today
+from app.i18n import N_
 from app.members import equality
 from app.members.services import MemberInput, check_equality_answers, check_member_input
 from app.members.vocab import CONTACT_TYPES
-from app.validation import FieldError, parse_day_month_year
+from app.validation import ADDRESS_FIELDS, FieldError, parse_day_month_year
 
 SIGNUP_FIELDS = (
     "first_name",
     "last_name",
     "email",
     "postcode",
+    "address_line_1",
+    "address_line_2",
+    "address_line_3",
+    "town",
     "date_of_birth",
     "age_band",
     "practice_id",
@@ -58,7 +65,7 @@ def read_details(form, email: str | None = None) -> tuple[MemberInput, dict]:
     parts = [form.get(f"date_of_birth-{part}", "") for part in ("day", "month", "year")]
     try:
         if any(len(p.strip()) > 4 for p in parts):
-            raise FieldError("Date of birth must be a real date, like 27 3 1987")
+            raise FieldError(N_("Date of birth must be a real date, like 27 3 1987"))
         born = parse_day_month_year(*parts, today())
     except FieldError as exc:
         born = None
@@ -69,6 +76,10 @@ def read_details(form, email: str | None = None) -> tuple[MemberInput, dict]:
         last_name=form.get("last_name", ""),
         phone=form.get("phone", ""),
         postcode=form.get("postcode", ""),
+        address_line_1=form.get("address_line_1", ""),
+        address_line_2=form.get("address_line_2", ""),
+        address_line_3=form.get("address_line_3", ""),
+        town=form.get("town", ""),
         date_of_birth=born,
         age_band=form.get("age_band") or None,
         practice_id=_practice_id(form.get("practice_id", "")),
@@ -80,15 +91,15 @@ def read_details(form, email: str | None = None) -> tuple[MemberInput, dict]:
     )
     errors = check_member_input(data) | errors
     if not data.contact_type:
-        errors["contact_type"] = "Choose the option that describes you best"
+        errors["contact_type"] = N_("Choose the option that describes you best")
     elif data.contact_type not in CONTACT_TYPES:
-        errors["contact_type"] = "Choose an option from the list"
+        errors["contact_type"] = N_("Choose an option from the list")
     if not data.first_name:
-        errors["first_name"] = "Enter your first name"
+        errors["first_name"] = N_("Enter your first name")
     if not data.last_name:
-        errors["last_name"] = "Enter your last name"
+        errors["last_name"] = N_("Enter your last name")
     if not data.postcode and "postcode" not in errors:
-        errors["postcode"] = "Enter your postcode"
+        errors["postcode"] = N_("Enter your postcode")
     if data.date_of_birth:
         data.age_band = None
     return data, ordered(errors, SIGNUP_FIELDS)
@@ -101,9 +112,11 @@ def read_equality(form) -> tuple[dict, bool, dict]:
     errors = check_equality_answers(answers)
     for name in equality.FREE_TEXT_FIELDS:
         if len(answers[name]) > FREE_TEXT_LONGEST:
-            errors[name] = f"Your answer must be {FREE_TEXT_LONGEST} characters or fewer"
+            errors[name] = lazy_gettext(
+                N_("Your answer must be %(longest)s characters or fewer"), longest=FREE_TEXT_LONGEST
+            )
     if any(answers.values()) and not consent:
-        errors["equality_consent"] = (
+        errors["equality_consent"] = N_(
             "To save your answers, tick the box to agree to equality monitoring, or skip this step"
         )
     return answers, consent, ordered(errors, (*EQUALITY_FIELDS, "equality_consent"))
@@ -118,6 +131,7 @@ def member_values(member) -> MultiDict:
             "last_name": member.last_name,
             "phone": member.phone,
             "postcode": member.postcode,
+            **{name: getattr(member, name) for name, _ in ADDRESS_FIELDS},
             "age_band": member.age_band or "",
             "practice_id": str(member.practice_id or ""),
             "contact_type": member.contact_type,

@@ -6,6 +6,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 
 from app.errors import InvalidRequest
 from app.extensions import limiter
+from app.i18n import N_
 from app.members import readable_export, subject_access
 from app.members import services as members
 from app.members.channels import CHANNELS
@@ -66,10 +67,12 @@ def preferences_contact(token: str):
     purposes = request.form.getlist("purposes")
     if not set(purposes) <= set(members.CONTACT_PURPOSES):
         # Only a tampered form sends another value; saving the rest would keep less than was asked.
-        errors = {"purposes": "Choose what you would like us to contact you about from the list. Nothing was changed."}
+        errors = {
+            "purposes": N_("Choose what you would like us to contact you about from the list. Nothing was changed.")
+        }
         return _preferences_page(member, token, errors, 400)
     members.set_consents(member, purposes, "web_form")
-    flash("Your choices have been saved.", "success")
+    flash(N_("Your choices have been saved."), "success")
     return redirect(url_for("public.preferences", token=token))
 
 
@@ -89,7 +92,7 @@ def preferences_details(token: str):
             except InvalidRequest as exc:
                 errors = ordered(exc.errors, SIGNUP_FIELDS)
         if not errors:
-            flash("Your details have been saved.", "success")
+            flash(N_("Your details have been saved."), "success")
             return redirect(url_for("public.preferences", token=token))
         values, status = request.form, 400
     return (
@@ -115,10 +118,10 @@ def preferences_equality(token: str):
     else:
         answers, consent, errors = read_equality(request.form)
         if not errors and not consent:
-            errors = {"equality_consent": "Tick the box to agree to equality monitoring, or withdraw your answers"}
+            errors = {"equality_consent": N_("Tick the box to agree to equality monitoring, or withdraw your answers")}
         if not errors:
             members.save_equality_answers(member, answers)
-            flash("Your equality monitoring answers have been saved.", "success")
+            flash(N_("Your equality monitoring answers have been saved."), "success")
             return redirect(url_for("public.preferences", token=token))
         values, status = request.form, 400
     return (
@@ -141,7 +144,7 @@ def preferences_equality_withdraw(token: str):
     if member is None:
         return _bad_link()
     members.withdraw_equality_answers(member)
-    flash("Your equality monitoring answers have been deleted.", "success")
+    flash(N_("Your equality monitoring answers have been deleted."), "success")
     return redirect(url_for("public.preferences", token=token))
 
 
@@ -188,7 +191,9 @@ def preferences_erase(token: str):
         return render_template("public/erase_confirm.html", token=token)
     if request.form.get("confirm") != "yes":
         raise InvalidRequest(
-            "Nothing was deleted. To delete your information, press the button that says Yes, delete my information."
+            N_(
+                "Nothing was deleted. To delete your information, press the button that says Yes, delete my information."
+            )
         )
     members.erase_member(member, reason="member_request")
     return render_template("public/erased.html")

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale, gettext
 
 from app import tokens
 from app.clock import now
 from app.extensions import db
+from app.i18n import current_language, member_locale
 from app.jobs import enqueue, with_app_context
 from app.mail import send_transactional
 from app.mail.backends import DeliveryError
@@ -26,6 +28,12 @@ from app.members.vocab import CONSENT_METHODS
 from app.validation import FieldError, normalise_email
 
 log = logging.getLogger(__name__)
+
+
+def N_(text: str) -> str:
+    """Marks an email's subject for the catalogues; _send translates it into the member's language."""
+    return text
+
 
 # The sources a person's own sign-up gives a new member: the website, or a device or link at an event.
 SIGNUP_SOURCES = ("web_form", "event")
@@ -124,24 +132,29 @@ def _organisation() -> str:
     return current_app.config["ORGANISATION_NAME"]
 
 
-def _send(member: Member, subject: str, template: str, **context) -> None:
+def _send(member: Member, subject: str, template: str, page_language: str | None = None, **context) -> None:
+    """Send in the member's language when we have a translation of it (Welsh, Urdu), else in the
+    language of the page they asked from, else in English."""
     try:
-        send_transactional(
-            member.email,
-            subject,
-            template,
-            member=member,
-            organisation_name=_organisation(),
-            preferences_url=links.preferences_url(member),
-            **context,
-        )
+        with force_locale(member_locale(member.communication_language, page_language)):
+            send_transactional(
+                member.email,
+                gettext(subject),
+                template,
+                member=member,
+                organisation_name=_organisation(),
+                preferences_url=links.preferences_url(member),
+                **context,
+            )
     except DeliveryError:
         # The person can ask again (sign up again, or ask for a new link); nothing else depends on it.
         log.warning("could not send %s email to member %s", template, member.id)
 
 
 @with_app_context
-def send_confirmation(member_id: int, rejoin_purposes=None, method: str = "web_form") -> None:
+def send_confirmation(
+    member_id: int, rejoin_purposes=None, method: str = "web_form", page_language: str | None = None
+) -> None:
     """Email the double opt-in link, only while the member is still pending (or, to rejoin,
     still unsubscribed or lapsed)."""
     member = members.get_member(member_id)
@@ -150,29 +163,30 @@ def send_confirmation(member_id: int, rejoin_purposes=None, method: str = "web_f
         return
     _send(
         member,
-        "Confirm your email address",
+        N_("Confirm your email address"),
         "confirm",
+        page_language,
         confirm_url=links.confirm_url(member, rejoin_purposes, method),
         days=max(1, current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400),
     )
 
 
 @with_app_context
-def send_preferences_link(member_id: int) -> None:
+def send_preferences_link(member_id: int, page_language: str | None = None) -> None:
     """Email a fresh preferences link to a member who is not erased."""
     member = members.get_member(member_id)
     if member is None or member.status == "erased" or not member.email or not _may_email(member.id):
         return
-    _send(member, "Your link to manage your preferences", "preferences_link")
+    _send(member, N_("Your link to manage your preferences"), "preferences_link", page_language)
 
 
 @with_app_context
-def send_already_signed_up(member_id: int) -> None:
+def send_already_signed_up(member_id: int, page_language: str | None = None) -> None:
     """Tell an active member who signed up again that they already are, with a fresh preferences link."""
     member = members.get_member(member_id)
     if member is None or member.status != "active" or not member.email or not _may_email(member.id):
         return
-    _send(member, "You are already signed up", "already_signed_up")
+    _send(member, N_("You are already signed up"), "already_signed_up", page_language)
 
 
 def _may_email(member_id: int) -> bool:
@@ -193,9 +207,9 @@ def queue_confirmation(result: members.SignUpResult) -> None:
     """Save first, then send: the job reloads the member and checks it is still pending
     (or, for someone already signed up, still active)."""
     if result.send_confirmation:
-        enqueue(send_confirmation, result.member.id, result.rejoin_purposes, result.method)
+        enqueue(send_confirmation, result.member.id, result.rejoin_purposes, result.method, current_language())
     elif result.send_preferences_link:
-        enqueue(send_already_signed_up, result.member.id)
+        enqueue(send_already_signed_up, result.member.id, current_language())
 
 
 def request_preferences_link(address: str) -> None:
@@ -206,7 +220,7 @@ def request_preferences_link(address: str) -> None:
         return
     member = members.find_by_email(email)
     if member is not None and member.status != "erased":
-        enqueue(send_preferences_link, member.id)
+        enqueue(send_preferences_link, member.id, current_language())
 
 
 def preferences_path(member: Member) -> str:

@@ -61,6 +61,14 @@ def present(results: dict) -> list[dict]:
     return [_legacy(entry) for entry in results["characteristics"]]
 
 
+def people(results: dict) -> int | str | None:
+    """How many people the group holds, as it may be shown (a snapshot made before disclosure control: rounded)."""
+    if results.get("protected"):
+        return results.get("people")
+    rule = disclosure.rules()
+    return suppress(results.get("people"), rule.suppress_below, rule.round_to)
+
+
 def _legacy(entry: dict) -> dict:
     """A snapshot made before disclosure control: published from its rounded, suppressed counts only."""
     item = {k: entry.get(k) for k in KEEP}

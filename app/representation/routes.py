@@ -1,8 +1,9 @@
 """Staff pages for the representativeness audit: thin views over representation.services."""
 
 from datetime import date
+from pathlib import Path
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth import exact as exact_figures
@@ -11,7 +12,7 @@ from app.clock import today
 from app.errors import InvalidRequest
 from app.limits import body_limit
 from app.representation import audit as engine
-from app.representation import baselines, deprivation, report, services
+from app.representation import baselines, board, board_docx, deprivation, report, services
 from app.representation import ppg as ppg_comparison
 
 bp = Blueprint("representation", __name__, url_prefix="/staff/representation")
@@ -222,7 +223,49 @@ def export_saved(audit_id, fmt):
     if fmt not in EXPORTS and fmt != "pdf":
         raise InvalidRequest("Choose CSV, XLSX or PDF.", 404)
     found = services.get_audit(audit_id)
+    if fmt == "pdf":
+        return board_pdf(audit_id)
     return _export(found.results, fmt, f"audit-{found.audit_date.isoformat()}", found.id, found.title)
+
+
+@bp.route("/audits/<int:audit_id>/board")
+@requires("reports.view")
+def board_paper(audit_id):
+    """The annual report as a paper for the board: summary, charts, trend, recruitment plan, method."""
+    found = services.get_audit(audit_id)
+    return render_template(
+        "representation/board.html", paper=board.paper(found), attribution=baselines.ATTRIBUTION, pdf=False
+    )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.route("/audits/<int:audit_id>/board.docx")
+@requires("reports.view")
+def board_word(audit_id):
+    """The board paper as a Word document, to edit before the meeting."""
+    found = services.get_audit(audit_id)
+    body = board_docx.board_docx(board.paper(found))
+    services.record_export("board paper docx", found.id)
+    filename = f"board-paper-{found.audit_date.isoformat()}.docx"
+    return Response(body, mimetype=DOCX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/audits/<int:audit_id>/board.pdf")
+@requires("reports.view")
+def board_pdf(audit_id):
+    found = services.get_audit(audit_id)
+    html = render_template(
+        "representation/board_pdf.html", paper=board.paper(found), attribution=baselines.ATTRIBUTION, pdf=True
+    )
+    stylesheet = Path(current_app.static_folder) / "css" / "board-print.css"
+    body = services.pdf_from_html(html, str(stylesheet))
+    services.record_export("board paper pdf", found.id)
+    filename = f"board-paper-{found.audit_date.isoformat()}.pdf"
+    return Response(
+        body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @bp.route("/ppg/<int:practice_id>")

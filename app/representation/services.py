@@ -300,15 +300,7 @@ def export_xlsx(results: dict) -> bytes:
 
 
 def export_pdf(results: dict, title: str) -> bytes:
-    """The report for the Governing Body, as PDF (WeasyPrint)."""
-    try:
-        from weasyprint import HTML
-    except OSError as error:  # Pango is missing on this server
-        raise InvalidRequest(
-            "PDF reports need the Pango library on the server (Debian: libpango-1.0-0 libpangoft2-1.0-0). "
-            "Download the CSV or Excel file instead.",
-            503,
-        ) from error
+    """The table of an audit as PDF (WeasyPrint)."""
     html = render_template(
         "representation/report_pdf.html",
         title=title,
@@ -316,7 +308,21 @@ def export_pdf(results: dict, title: str) -> bytes:
         shown=report.present(results),
         attribution=baselines.ATTRIBUTION,
     )
-    return HTML(string=html).write_pdf()
+    return pdf_from_html(html)
+
+
+def pdf_from_html(html: str, stylesheet: str | None = None) -> bytes:
+    """A PDF of a page made for print; 503 with what to install when the server lacks Pango."""
+    try:
+        from weasyprint import CSS, HTML
+    except OSError as error:  # Pango is missing on this server
+        raise InvalidRequest(
+            "PDF reports need the Pango library on the server (Debian: libpango-1.0-0 libpangoft2-1.0-0). "
+            "Download the CSV or Excel file instead.",
+            503,
+        ) from error
+    sheets = [CSS(filename=stylesheet)] if stylesheet else []
+    return HTML(string=html).write_pdf(stylesheets=sheets)
 
 
 def record_export(kind: str, audit_id) -> None:

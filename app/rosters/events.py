@@ -14,6 +14,7 @@ from app import clock
 from app.audit import services as audit
 from app.errors import InvalidRequest
 from app.extensions import db
+from app.i18n import N_
 from app.members import services as members
 from app.rosters.models import Attendance, Meeting, Payment, Registration
 from app.transactions import transactional
@@ -65,11 +66,11 @@ def check_registration(name: str, email: str, access_needs: str) -> tuple[dict, 
     except FieldError as exc:
         errors["email"] = str(exc)
     if not (name or "").strip():
-        errors["name"] = "Enter your name"
+        errors["name"] = N_("Enter your name")
     elif len(name.strip()) > 200:
-        errors["name"] = "Name must be 200 characters or fewer"
+        errors["name"] = N_("Name must be 200 characters or fewer")
     if len(access_needs or "") > 1000:
-        errors["access_needs"] = "Access needs must be 1000 characters or fewer"
+        errors["access_needs"] = N_("Access needs must be 1000 characters or fewer")
     return errors, email
 
 
@@ -83,9 +84,9 @@ def _register(meeting: Meeting, name: str, email: str, access_needs: str, member
     if errors:
         raise InvalidRequest("There is a problem with your details.", 400, errors)
     if meeting.cancelled_at is not None:
-        raise InvalidRequest("This event has been cancelled, so it takes no registrations.", 409)
+        raise InvalidRequest(N_("This event has been cancelled, so it takes no registrations."), 409)
     if meeting.starts_at <= clock.now():
-        raise InvalidRequest("This event has already started, so registration has closed.", 409)
+        raise InvalidRequest(N_("This event has already started, so registration has closed."), 409)
     meeting = _lock(meeting)
     existing = db.session.scalar(
         db.select(Registration).where(

@@ -1,5 +1,7 @@
 """Fixed lists the rosters use."""
 
+from app.i18n import N_
+
 ROSTER_KINDS = {
     "patient_cabinet": "Patient Cabinet or advisory group",
     "ppg": "Patient Participation Group (one practice)",
@@ -33,12 +35,12 @@ END_REASONS = {
 }
 
 MEETING_KINDS = {
-    "cabinet_meeting": "Patient Cabinet meeting",
-    "ppg_meeting": "PPG meeting",
-    "group_meeting": "Group meeting",
-    "big_chat": "Big Chat",
-    "mini_chat": "Mini Chat",
-    "drop_in": "Drop-in",
+    "cabinet_meeting": N_("Patient Cabinet meeting"),
+    "ppg_meeting": N_("PPG meeting"),
+    "group_meeting": N_("Group meeting"),
+    "big_chat": N_("Big Chat"),
+    "mini_chat": N_("Mini Chat"),
+    "drop_in": N_("Drop-in"),
 }
 
 ATTENDANCE = {"attended": "Attended", "apologies": "Apologies", "did_not_attend": "Did not attend"}

@@ -332,6 +332,17 @@ def _tests(published: dict, shares_q: dict, n_known: int) -> dict:
     return {"dissimilarity": f"{d:.2f}", "chi_square": text}
 
 
+def interval_of(row: dict, known: int | str) -> tuple[float, float] | None:
+    """The Wilson 95% interval of a published row's share (None where its count or total is hidden).
+
+    Worked out from the published count and total only, as compare_published does.
+    """
+    count = row.get("count")
+    if not isinstance(count, int) or not isinstance(known, int) or known <= 0:
+        return None
+    return wilson_interval(min(count, known), known)
+
+
 def recruits_needed(row: dict, known: int | str, population_share: float, limit: int = 100_000) -> int | str:
     """How many more people of a group would lift its Wilson upper bound to the population share.
 

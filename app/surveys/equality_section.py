@@ -4,8 +4,11 @@ from the answers to the survey's own questions, and showing them again.
 Consent is needed to keep any answer; "Prefer not to say" is an answer like any other.
 """
 
+from flask_babel import gettext
+
 from app.errors import InvalidRequest
 from app.extensions import db
+from app.i18n import N_
 from app.members import equality
 from app.members import services as members
 from app.members.vocab import CONSENT_PURPOSES, SELF_REPORTED_AGE_BANDS
@@ -20,14 +23,22 @@ CONSENT_WORDING = CONSENT_PURPOSES["equality_monitoring"][1]
 def equality_questions() -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(field, question, [(code, label)]) for the equality section, each ending in "Prefer not to say"."""
     age = [(code, label) for code, (label, _, _) in SELF_REPORTED_AGE_BANDS.items()]
-    questions = [("age_band", "What is your age?", age + [(PREFER_NOT_TO_SAY, "Prefer not to say")])]
+    questions = [("age_band", N_("What is your age?"), age + [(PREFER_NOT_TO_SAY, N_("Prefer not to say"))])]
     for name, (text, _, _) in equality.QUESTIONS.items():
         choices = equality.choices(name)
         if name == "ethnic_background":
+            # Group and background together, in the page's language (English on staff pages).
             choices = [
-                (code, f"{equality.ETHNIC_GROUPS[group][0]}: {label}")
+                (
+                    code,
+                    gettext(
+                        "%(group)s: %(background)s",
+                        group=gettext(equality.ETHNIC_GROUPS[group][0]),
+                        background=gettext(label),
+                    ),
+                )
                 for code, (group, label, _) in equality.ETHNIC_BACKGROUNDS.items()
-            ] + [(PREFER_NOT_TO_SAY, "Prefer not to say")]
+            ] + [(PREFER_NOT_TO_SAY, N_("Prefer not to say"))]
         questions.append((name, text, choices))
     return questions
 
@@ -38,10 +49,10 @@ def check_equality(form) -> tuple[dict, dict]:
     errors = {}
     age = answers["age_band"]
     if age and age != PREFER_NOT_TO_SAY and age not in SELF_REPORTED_AGE_BANDS:
-        errors["age_band"] = "Choose an answer from the list"
+        errors["age_band"] = N_("Choose an answer from the list")
     errors.update(members.check_equality_answers(answers))
     if any(answers.values()) and form.get("equality_consent") != "yes":
-        errors["equality_consent"] = "To save your answers, tick the box to agree, or skip this section"
+        errors["equality_consent"] = N_("To save your answers, tick the box to agree, or skip this section")
     ordered = {name: errors[name] for name in (*EQUALITY_FIELDS, "equality_consent") if name in errors}
     return answers, ordered
 

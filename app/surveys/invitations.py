@@ -15,7 +15,7 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.newsletters import audiences
 from app.newsletters.models import Audience, Campaign, Delivery
-from app.newsletters.rendering import invalid_merge_fields
+from app.newsletters.rendering import unknown_merge_fields_message
 from app.surveys.models import Invitation, Response, Survey
 from app.transactions import transactional
 
@@ -84,9 +84,9 @@ def _filters_from(form) -> dict:
 
 
 def _check_body(body: str, errors: dict) -> None:
-    invalid = invalid_merge_fields(body)
-    if invalid:
-        errors["body_markdown"] = "Unknown merge fields: " + ", ".join("{{ " + n + " }}" for n in invalid)
+    problem = unknown_merge_fields_message(body)
+    if problem:
+        errors["body_markdown"] = problem
     elif "survey_url" not in body:
         errors["body_markdown"] = "Add {{ survey_url }} so each person gets their link to the survey"
     elif "unsubscribe_url" not in body:

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import tokens
@@ -21,7 +21,7 @@ from app.audit import services as audit
 from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.surveys import flow
+from app.surveys import flow, structure
 from app.surveys.equality_section import check_equality
 from app.surveys.models import CHANNELS, Answer, Invitation, Response, ResponseEquality, Survey
 from app.surveys.questions import condition_met, is_empty, visible_questions
@@ -40,7 +40,8 @@ def find_open_survey(slug: str) -> Survey | None:
     """The published survey at this public address (open, closed or not yet open), or None."""
     if not slug or len(slug) > 40:
         return None
-    survey = db.session.scalar(select(Survey).where(Survey.slug == slug))
+    # Its pages and questions come with it: the public pages walk them on every request.
+    survey = structure.by_slug(slug)
     if survey is None or survey.status == "draft":
         return None
     return survey
@@ -104,7 +105,7 @@ def response_for_key(survey: Survey, key: "Key | None") -> Response | None:
     """The response a key opens, if the secret matches and it belongs to this survey."""
     if key is None:
         return None
-    response = db.session.get(Response, key.response_id)
+    response = structure.response_with_answers(key.response_id)
     if response is None or response.survey_id != survey.id or not response.resume_hash:
         return None
     if not hmac.compare_digest(response.resume_hash, _hash(key.secret)):
@@ -195,7 +196,7 @@ def save_page(response_id: int, number: int, form) -> int | None:
     Answers to questions that skip logic now hides are removed.
     """
     response = _unfinished(response_id)
-    survey = get_survey(response.survey_id)
+    survey = structure.load(get_survey(response.survey_id))
     _require_open(survey)
     page = flow.page_at(survey, number)
     answers = answers_of(response)
@@ -207,9 +208,11 @@ def save_page(response_id: int, number: int, form) -> int | None:
     if errors:
         raise InvalidRequest("There is a problem with your answers.", 400, errors)
     merged = before | {qid: v for qid, v in values.items() if v is not None}
-    _write_answers(response, merged)
     following = flow.next_page(survey, number, merged)
+    # Everything is worked out before the first write, so the database is written to (and, on
+    # SQLite, locked for writing) only for the few statements that store the page.
     response.page_reached = max(response.page_reached, following or flow.page_count(survey) + 1)
+    _write_answers(response, merged)
     return following
 
 
@@ -225,10 +228,16 @@ def _write_answers(response: Response, answers: dict) -> None:
             db.session.delete(answer)
         elif answer.value != keep[qid]:
             answer.value = keep[qid]
-    for qid, value in keep.items():
-        if qid not in existing:
-            response.answers.append(Answer(response_id=response.id, question_id=qid, value=value))
     db.session.flush()
+    added = [
+        {"response_id": response.id, "question_id": qid, "value": value}
+        for qid, value in keep.items()
+        if qid not in existing
+    ]
+    if added:
+        # One statement for the new answers; the collection is read again if anything asks for it.
+        db.session.execute(insert(Answer), added)
+        db.session.expire(response, ["answers"])
 
 
 def _unfinished(response_id: int) -> Response:
@@ -253,7 +262,7 @@ def missing_answers(survey: Survey, answers: dict) -> dict[str, str]:
 def complete(response_id: int) -> Response:
     """Mark a response complete once every required question on its path is answered and consent given."""
     response = _unfinished(response_id)
-    survey = get_survey(response.survey_id)
+    survey = structure.load(get_survey(response.survey_id))
     _require_open(survey)
     errors = missing_answers(survey, answers_of(response))
     if survey.consent_question and not response.consented:

@@ -34,3 +34,56 @@ def test_the_preview_shows_the_email_as_it_will_arrive_and_passes_axe(app, live_
     assert axe_violations(page) == []
     page.click("a.nhsuk-back-link")
     expect(page.locator("h1")).to_have_text(campaign.name)
+
+
+def test_two_columns_stack_in_the_mobile_preview_and_sit_side_by_side_on_the_desktop(app, live_server, page):
+    from app.newsletters import campaigns
+
+    user = create_staff_user("comms")
+    campaign = create_campaign(body="", editor="blocks")
+    campaigns.save_blocks(campaign, [{"type": "columns", "left": "Monday mornings", "right": "Friday evenings"}])
+    page.goto(live_server + "/staff/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+    def boxes(view, width):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server}/staff/bulletins/campaigns/{campaign.id}/preview?view={view}")
+        return [page.locator(".stack-column").nth(i).bounding_box() for i in (0, 1)]
+
+    first, second = boxes("mobile", 375)
+    assert second["y"] >= first["y"] + first["height"] - 1, "the second column is below the first"
+    assert abs(second["x"] - first["x"]) < 2 and first["width"] > 300
+    first, second = boxes("desktop", 1024)
+    assert abs(second["y"] - first["y"]) < 2 and second["x"] > first["x"] + first["width"] - 1
+    # On the preview page itself, the phone-sized frame stacks them and the desktop one does not.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server}/staff/bulletins/campaigns/{campaign.id}/preview")
+    for title, stacked in (("The email on a phone", True), ("The email on a desktop screen", False)):
+        cells = page.frame_locator(f"iframe[title='{title}']").locator(".stack-column")
+        first, second = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+        assert (second["y"] >= first["y"] + first["height"] - 1) is stacked, title
+
+
+def test_two_columns_stack_on_a_phone_in_the_public_web_version(app, live_server, page):
+    from app.extensions import db
+    from app.newsletters import campaigns
+
+    campaign = create_campaign(body="", editor="blocks", is_public=True)
+    campaigns.save_blocks(campaign, [{"type": "columns", "left": "Monday mornings", "right": "Friday evenings"}])
+    campaign.status = "sent"
+    db.session.commit()
+
+    def boxes(width):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server}/bulletins/{campaign.id}")
+        cells = page.locator(".involve-bulletin .stack-column")
+        return cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+
+    first, second = boxes(375)
+    assert second["y"] >= first["y"] + first["height"] - 1, "the second column is below the first"
+    first, second = boxes(1024)
+    assert abs(second["y"] - first["y"]) < 2 and second["x"] > first["x"] + first["width"] - 1
+    assert axe_violations(page) == []

@@ -42,6 +42,9 @@ def _make_data(admin) -> dict:
         equality={"sex": "female", "ethnic_group": "white"},
         practice_id=practice.id,
         date_of_birth=date(1970, 5, 1),
+        communication_needs=["large_print", "braille"],
+        address_line_1="1 Axe Street",
+        town="Wolverhampton",
     )
     roster = create_roster()
     add(roster, member)
@@ -135,6 +138,7 @@ def test_every_staff_page_has_no_axe_violations(app, live_server, page):
     paths = _staff_pages(app, values)
     assert "/staff/members" in paths and f"/staff/members/{values['member_id']}" in paths
     assert f"/staff/meetings/{values['meeting_id']}/cancel" in paths, "the page asking before an event is cancelled"
+    assert f"/staff/bulletins/campaigns/{values['campaign_id']}/print" in paths, "print formats, with needs to count"
 
     found, checked = {}, []
     for path in paths:

@@ -65,3 +65,32 @@ def test_every_column_of_the_audit_tables_is_in_view_on_a_laptop_screen(live_ser
     )
     assert hidden == []
     assert page.get_by_role("columnheader", name="Flag").first.is_visible()
+
+
+@pytest.mark.browser
+def test_the_board_paper_page_has_no_accessibility_violations_and_draws_its_charts(live_server, page, tmp_path):
+    from app.representation import services
+
+    load_area()
+    on = date(2026, 6, 1)
+    for i in range(60):
+        create_member(date_of_birth=born_years_before(on, 20 + i), equality={"ethnic_group": "white", "sex": "female"})
+    saved = services.save_annual_audit("Annual audit 2026", on=on)
+    user = create_staff_user("analyst")
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server + "/staff/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.goto(f"{live_server}/staff/representation/audits/{saved.id}/board")
+    assert page.locator("h1").count() == 1
+    assert _violations(page) == []
+    chart = page.get_by_role("img", name="Ethnic group (5 broad groups): members against population")
+    assert chart.count() == 1
+    box = chart.bounding_box()
+    assert box["width"] > 300 and box["height"] > 100
+    chart.screenshot(path=str(tmp_path / "chart.png"))
+    assert not [e for e in errors if "Content Security Policy" in e]
