@@ -124,6 +124,7 @@ def _register_jobs() -> None:
 def _register_personal_data() -> None:
     # Imported for their side effect: each domain declares what it holds about a member
     # (app/personal_data.py), for "download my data", erasure and retention to run over.
+    import app.members.pending_changes  # noqa: F401
     import app.members.personal_data  # noqa: F401
     import app.newsletters.personal_data  # noqa: F401
     import app.panels.personal_data  # noqa: F401

@@ -83,7 +83,7 @@ class Config:
     # Lifetimes, in seconds, of links sent by email.
     CONFIRM_TOKEN_MAX_AGE = int(os.environ.get("CONFIRM_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
     PREFERENCES_TOKEN_MAX_AGE = int(os.environ.get("PREFERENCES_TOKEN_MAX_AGE", str(90 * 24 * 3600)))
-    # How long the sign-up form waits between its first step and the equality questions.
+    # How long a sign-up in progress is kept between its steps, until it is sent (app/public/drafts.py).
     SIGNUP_STEP_MAX_AGE = int(os.environ.get("SIGNUP_STEP_MAX_AGE", "3600"))
 
     # Sign-ups and requests for a new link that were accepted (a form sent back with mistakes

@@ -24,7 +24,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 # "event_device" sets a shared tablet into event sign-up mode (the link staff show as a QR code).
-# "signup" carries a sign-up from the first step of the form to the equality step.
+# "signup" is no longer made: a sign-up in progress is kept in the session (app/public/drafts.py).
 # "recipient" is one bulletin recipient's token ([campaign, delivery, member]): their open pixel,
 # click links and one-click unsubscribe all carry it, so a send signs one token, not three.
 PURPOSES = {

@@ -5,7 +5,7 @@ from datetime import date
 
 from app import clock
 from app.extensions import db
-from app.members import retention
+from app.members import pending_changes, retention
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +60,19 @@ def _email_review_summary(counts: dict[str, int]) -> None:
             log.exception("could not send the roster review summary to staff user %s", user.id)
 
 
+def delete_waiting_sign_up_choices(on: date | None = None) -> dict[str, int]:
+    """Delete second sign-ups' choices that were applied or were never confirmed in time."""
+    return {"deleted": pending_changes.delete_expired()}
+
+
 # name -> (description, function taking the date); run in this order by run_daily().
 DAILY_TASKS = {
     "retention": ("Lapse inactive members and erase long-lapsed ones", apply_retention),
     "roster_review": ("List roster memberships that need a look (shown on the review page)", review_roster_memberships),
+    "sign_up_choices": (
+        "Delete choices from signing up again that were not confirmed in time",
+        delete_waiting_sign_up_choices,
+    ),
 }
 
 

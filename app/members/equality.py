@@ -148,6 +148,10 @@ QUESTIONS = {
 
 FREE_TEXT_FIELDS = ("ethnic_other", "sexual_orientation_other", "religion_other")
 
+# The "any other" answers under which a person may describe theirs in their own words.
+DESCRIBED_BACKGROUNDS = ("white_other", "mixed_other", "asian_other", "black_other", "other_any")
+DESCRIBED = {"sexual_orientation": "other", "religion": "other"}
+
 # Follow-up questions: only kept when the question they follow was answered this way.
 FOLLOW_UPS = {"disability_impact": ("disability", "yes")}
 # Hints shown under a question, wherever the equality questions are asked.
@@ -159,6 +163,11 @@ def choices(field: str) -> list[tuple[str, str]]:
     table = QUESTIONS[field][1]
     pairs = [(code, value[1] if field == "ethnic_background" else value[0]) for code, value in table.items()]
     return pairs + [(PREFER_NOT_TO_SAY, N_("Prefer not to say"))]
+
+
+def backgrounds_of(group: str) -> list[tuple[str, str]]:
+    """(code, label) pairs of the backgrounds within one broad ethnic group, in census order."""
+    return [(code, label) for code, (broad, label, _) in ETHNIC_BACKGROUNDS.items() if broad == group]
 
 
 def valid(field: str, code: str | None) -> bool:

@@ -14,14 +14,17 @@ def _absolute(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
-def confirm_url(member: Member, rejoin_purposes=None, method: str = "web_form") -> str:
+def confirm_url(member: Member, rejoin_purposes=None, method: str = "web_form", change_id: int | None = None) -> str:
     """The double opt-in link; it expires after CONFIRM_TOKEN_MAX_AGE seconds.
 
     Someone rejoining carries the purposes they chose (not personal data) in the link
-    itself, so nothing is stored on the member until they confirm."""
+    itself, so nothing is stored on the member until they confirm; someone who signed up again
+    carries the id of the choices they made, applied when they confirm (app/members/pending_changes.py)."""
     data = {"m": member.id}
     if rejoin_purposes:
         data |= {"p": list(rejoin_purposes), "h": method}
+    if change_id is not None:
+        data["c"] = change_id
     return _absolute("/get-involved/confirm/" + tokens.sign("confirm", data))
 
 

@@ -245,3 +245,20 @@ class ErasureRecord(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     erased_at: Mapped[datetime] = mapped_column(default=now)
     reason: Mapped[str] = mapped_column(db.String(40))
+
+
+class PendingSignUpChange(db.Model):
+    """What someone who signed up again with an address already known asked for: topics and
+    equality answers, kept apart and applied only if they confirm from the email sent to that
+    address before `expires_at`. Anyone can type an address, so nothing changes before then."""
+
+    __tablename__ = "pending_signup_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(db.ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    topics: Mapped[list] = mapped_column(db.JSON, default=list)
+    # Only with the person's consent to equality monitoring, ticked on the form; None otherwise.
+    equality_answers: Mapped[dict | None] = mapped_column(db.JSON)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
+    applied_at: Mapped[datetime | None]

@@ -247,6 +247,8 @@ class SignUpResult:
     method: str = "web_form"
     # An active member who signs up again is emailed a fresh preferences link instead.
     send_preferences_link: bool = False
+    # For an address already known: the topics and answers kept until the email is confirmed.
+    pending_change_id: int | None = None
 
 
 @transactional

@@ -105,11 +105,36 @@ def read_details(form, email: str | None = None) -> tuple[MemberInput, dict]:
     return data, ordered(errors, SIGNUP_FIELDS)
 
 
+def _ethnic_other(form, background: str) -> str:
+    """The words under the "any other" background chosen (each has its own box), or the one box of older forms."""
+    if background in equality.DESCRIBED_BACKGROUNDS:
+        typed = (form.get(f"ethnic_other-{background}") or "").strip()
+        if typed:
+            return typed
+    return (form.get("ethnic_other") or "").strip()
+
+
 def read_equality(form) -> tuple[dict, bool, dict]:
     """The equality answers, whether the person ticked the consent box, and errors."""
     answers = {name: (form.get(name) or "").strip() for name in EQUALITY_FIELDS}
+    answers["ethnic_other"] = _ethnic_other(form, answers["ethnic_background"])
+    group, background = answers["ethnic_group"], answers["ethnic_background"]
+    if not group and background in equality.ETHNIC_BACKGROUNDS:
+        # Without JavaScript every background is shown: one chosen on its own says its group.
+        answers["ethnic_group"] = group = equality.ETHNIC_BACKGROUNDS[background][0]
     consent = form.get("equality_consent") == "yes"
     errors = check_equality_answers(answers)
+    if group in equality.ETHNIC_GROUPS and background in equality.ETHNIC_BACKGROUNDS:
+        if equality.ETHNIC_BACKGROUNDS[background][0] != group:
+            errors["ethnic_background"] = (
+                f"The background you chose is not one of the {equality.ETHNIC_GROUPS[group][0]} backgrounds:"
+                " choose a background under the ethnic group you chose, or change your ethnic group"
+            )
+    elif group == equality.PREFER_NOT_TO_SAY and background in equality.ETHNIC_BACKGROUNDS:
+        errors["ethnic_background"] = (
+            'You chose "Prefer not to say" for your ethnic group: choose your ethnic group, or leave the background'
+            " blank"
+        )
     for name in equality.FREE_TEXT_FIELDS:
         if len(answers[name]) > FREE_TEXT_LONGEST:
             errors[name] = lazy_gettext(
@@ -153,4 +178,7 @@ def equality_values(answers) -> MultiDict:
     """Stored equality answers as form fields (blank when there are none)."""
     if answers is None:
         return MultiDict()
-    return MultiDict({name: getattr(answers, name) or "" for name in EQUALITY_FIELDS})
+    values = MultiDict({name: getattr(answers, name) or "" for name in EQUALITY_FIELDS})
+    if answers.ethnic_background in equality.DESCRIBED_BACKGROUNDS:
+        values["ethnic_other-" + answers.ethnic_background] = answers.ethnic_other or ""
+    return values

@@ -132,7 +132,7 @@ def preferences_equality(token: str):
             values=values,
             errors=errors,
             consented=member.live_consent("equality_monitoring") is not None,
-            **equality_choices(),
+            **equality_choices(values),
         ),
         status,
     )

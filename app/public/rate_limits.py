@@ -34,8 +34,20 @@ def email_address_key() -> str:
     An address that is not one gives no key, so the limit is skipped: such a form is only
     ever sent back with its mistakes marked.
     """
+    return _address_key(request.form.get("email", ""))
+
+
+def draft_email_key() -> str:
+    """The limiter's key for the address of the sign-up being sent from its check-your-answers page."""
+    from app.public import drafts
+
+    draft = drafts.load() or drafts.load(shared=True)
+    return _address_key(drafts.form_of(draft, "d").get("email", ""))
+
+
+def _address_key(typed: str) -> str:
     try:
-        address = email_key(normalise_email(request.form.get("email", "")))
+        address = email_key(normalise_email(typed))
     except FieldError:
         return ""
     secret = current_app.config["SECRET_KEY"].encode()

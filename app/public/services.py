@@ -1,22 +1,15 @@
-"""The public journey's own operations: carrying a sign-up between steps, the
-emails it sends, and turning links back into members.
+"""The public journey's own operations: the emails it sends, and turning links back into members.
 
 Member records themselves change only through app.members.services.
 """
 
-import hashlib
-import hmac
 import logging
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import force_locale, gettext
 
 from app import tokens
-from app.clock import now
-from app.extensions import db
 from app.i18n import current_language, member_locale
 from app.jobs import enqueue, with_app_context
 from app.mail import send_transactional
@@ -35,67 +28,13 @@ def N_(text: str) -> str:
     return text
 
 
-# The sources a person's own sign-up gives a new member: the website, or a device or link at an event.
-SIGNUP_SOURCES = ("web_form", "event")
-
-
-def _step_max_age() -> int:
-    return current_app.config["SIGNUP_STEP_MAX_AGE"]
-
-
-def _reference(member: Member) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    message = f"signup-step:{member.id}:{member.created_at.isoformat()}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
-
-
-def signup_token(result: members.SignUpResult) -> str:
-    """A short-lived token for the equality step. It names the new member only as an
-    HMAC; for an address already known it holds random bytes of the same shape, so
-    the token reveals nothing and can never reach the existing record."""
-    reference = _reference(result.member) if result.created else secrets.token_hex(16)
-    return tokens.sign("signup", {"r": reference})
-
-
-def signup_token_expired(token: str | None) -> bool:
-    """Whether a genuine sign-up token has run out of time (true for new and known addresses alike)."""
-    try:
-        tokens.verify("signup", token or "", max_age=_step_max_age())
-    except tokens.BadToken as exc:
-        return exc.expired
-    return False
-
-
-def member_for_signup_token(token: str | None) -> Member | None:
-    """The pending member a sign-up token was made for, or None (expired, forged, known address)."""
-    if not token:
-        return None
-    try:
-        data = tokens.verify("signup", token, max_age=_step_max_age())
-    except tokens.BadToken:
-        return None
-    reference = data.get("r") if isinstance(data, dict) else None
-    if not isinstance(reference, str):
-        return None
-    since = now() - timedelta(seconds=_step_max_age() + 60)
-    candidates = db.session.scalars(
-        db.select(Member).where(
-            Member.status == "pending",
-            Member.source.in_(SIGNUP_SOURCES),
-            Member.created_at >= since,
-        )
-    )
-    for member in candidates:
-        if hmac.compare_digest(_reference(member), reference):
-            return member
-    return None
-
-
 @dataclass
 class ConfirmRequest:
     member: Member
     rejoin_purposes: list[str]
     method: str
+    # The choices of a second sign-up that confirming applies, if any.
+    change_id: int | None = None
 
 
 def confirm_request(token: str) -> ConfirmRequest | None:
@@ -107,7 +46,8 @@ def confirm_request(token: str) -> ConfirmRequest | None:
     purposes = data.get("p")
     purposes = [p for p in purposes if p in members.CONTACT_PURPOSES] if isinstance(purposes, list) else []
     method = data.get("h") if data.get("h") in CONSENT_METHODS else "web_form"
-    return ConfirmRequest(member, purposes, method)
+    change = data.get("c")
+    return ConfirmRequest(member, purposes, method, change if type(change) is int else None)
 
 
 def member_from_link(purpose: str, token: str) -> Member | None:
@@ -153,7 +93,11 @@ def _send(member: Member, subject: str, template: str, page_language: str | None
 
 @with_app_context
 def send_confirmation(
-    member_id: int, rejoin_purposes=None, method: str = "web_form", page_language: str | None = None
+    member_id: int,
+    rejoin_purposes=None,
+    method: str = "web_form",
+    change_id: int | None = None,
+    page_language: str | None = None,
 ) -> None:
     """Email the double opt-in link, only while the member is still pending (or, to rejoin,
     still unsubscribed or lapsed)."""
@@ -166,7 +110,7 @@ def send_confirmation(
         N_("Confirm your email address"),
         "confirm",
         page_language,
-        confirm_url=links.confirm_url(member, rejoin_purposes, method),
+        confirm_url=links.confirm_url(member, rejoin_purposes, method, change_id),
         days=max(1, current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400),
     )
 
@@ -181,12 +125,21 @@ def send_preferences_link(member_id: int, page_language: str | None = None) -> N
 
 
 @with_app_context
-def send_already_signed_up(member_id: int, page_language: str | None = None) -> None:
-    """Tell an active member who signed up again that they already are, with a fresh preferences link."""
+def send_already_signed_up(member_id: int, change_id: int | None = None, page_language: str | None = None) -> None:
+    """Tell an active member who signed up again that they already are, with a fresh preferences link,
+    and a link to confirm the topics and answers they chose this time, if they chose any."""
     member = members.get_member(member_id)
     if member is None or member.status != "active" or not member.email or not _may_email(member.id):
         return
-    _send(member, N_("You are already signed up"), "already_signed_up", page_language)
+    confirm_url = links.confirm_url(member, change_id=change_id) if change_id is not None else None
+    _send(
+        member,
+        N_("You are already signed up"),
+        "already_signed_up",
+        page_language,
+        confirm_url=confirm_url,
+        days=max(1, current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 86400),
+    )
 
 
 def _may_email(member_id: int) -> bool:
@@ -207,9 +160,16 @@ def queue_confirmation(result: members.SignUpResult) -> None:
     """Save first, then send: the job reloads the member and checks it is still pending
     (or, for someone already signed up, still active)."""
     if result.send_confirmation:
-        enqueue(send_confirmation, result.member.id, result.rejoin_purposes, result.method, current_language())
+        enqueue(
+            send_confirmation,
+            result.member.id,
+            result.rejoin_purposes,
+            result.method,
+            result.pending_change_id,
+            current_language(),
+        )
     elif result.send_preferences_link:
-        enqueue(send_already_signed_up, result.member.id, current_language())
+        enqueue(send_already_signed_up, result.member.id, result.pending_change_id, current_language())
 
 
 def request_preferences_link(address: str) -> None:

@@ -21,6 +21,9 @@ def _sign_up(page, first_name: str, email: str) -> None:
     page.check("#contact_type")
     page.check("#purposes")
     page.click("main form button[type=submit]")
+    page.wait_for_url("**/get-involved/here/check")
+    assert first_name in page.locator("#your-details").inner_text()
+    page.click("main form button[type=submit]")
     page.wait_for_url("**/get-involved/here?done=1")
 
 
@@ -45,7 +48,22 @@ def test_on_the_tablet_each_person_gets_a_blank_form_and_every_page_passes_axe(a
     page.wait_for_selector(".nhsuk-error-summary")
     assert axe_violations(page) == [], "the event's form with errors"
 
-    _sign_up(page, "Priya", "priya@example.org")
+    page.fill("#first_name", "Priya")
+    page.fill("#last_name", "Shah")
+    page.fill("#email", "priya@example.org")
+    page.fill("#postcode", "WV1 1AA")
+    page.check("#contact_type")
+    page.check("#purposes")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/get-involved/here/check")
+    assert axe_violations(page) == [], "check your answers on a shared device"
+    page.click("a.nhsuk-back-link")
+    page.wait_for_url("**/get-involved/here?back=1")
+    assert page.input_value("#first_name") == "Priya", "Back keeps this person's answers"
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/get-involved/here/check")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/get-involved/here?done=1")
     assert page.get_by_text("Thank you for signing up").is_visible()
     assert axe_violations(page) == [], "thank you, and a blank form"
     assert page.input_value("#first_name") == "" and page.input_value("#email") == ""

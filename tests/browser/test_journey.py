@@ -33,10 +33,15 @@ def test_sign_up_confirm_and_unsubscribe(app, live_server, page):
     page.click("button:has-text('Continue')")
 
     page.wait_for_url("**/get-involved/about-you")
+    # The backgrounds of a group are revealed under it when it is chosen.
+    expect(page.locator("#ethnic_background-black_caribbean")).to_be_hidden()
     page.check("label:has-text('Black, African, Caribbean or Black British') >> nth=0")
-    page.check("label:has-text('Black, African, Caribbean or Black British: Caribbean')")
+    page.check("#ethnic_background-black_caribbean")
     page.check("#equality_consent")
     page.click("button:has-text('Save and continue')")
+    page.wait_for_url("**/get-involved/check-answers")
+    expect(page.locator("#equality-answers")).to_contain_text("Caribbean")
+    page.click("button:has-text('Submit')")
     page.wait_for_url("**/get-involved/check-email")
     expect(page.locator("h1")).to_have_text("Check your email")
 
@@ -88,6 +93,9 @@ def test_whole_journey_with_the_keyboard_only(app, live_server, page):
 
     page.wait_for_url("**/get-involved/about-you")
     _tab_to(page, "a[href$='/get-involved/skip']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/get-involved/check-answers")
+    _tab_to(page, "main form button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_url("**/get-involved/check-email")
 

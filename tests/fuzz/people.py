@@ -71,8 +71,11 @@ def equality_fields() -> dict:
 
 
 def assert_equality_kept(row, sent) -> None:
-    """The stored answers are those sent; a follow-up is kept only after the answer it follows."""
+    """The stored answers are those sent; a follow-up is kept only after the answer it follows,
+    and a background chosen with no group says its group."""
     answers = equality.tidy({name: (sent.get(name) or "").strip() or None for name in equality.QUESTIONS})
+    if not answers["ethnic_group"] and answers["ethnic_background"] in equality.ETHNIC_BACKGROUNDS:
+        answers["ethnic_group"] = equality.ETHNIC_BACKGROUNDS[answers["ethnic_background"]][0]
     for name in equality.QUESTIONS:
         assert getattr(row, name) == answers[name], name
     for name in equality.FREE_TEXT_FIELDS:

@@ -1,5 +1,5 @@
 """Whatever is posted to the Get Involved form: never an error page, a refusal writes nothing,
-and a sign-up keeps exactly what the person entered."""
+and a sign-up, once sent from its check-your-answers page, keeps exactly what the person entered."""
 
 import itertools
 from collections import Counter
@@ -78,6 +78,10 @@ def test_the_sign_up_form_refuses_cleanly_or_keeps_what_was_sent(app, client):
                 assert row_counts() == before
             else:
                 assert response.headers["Location"].endswith("/get-involved/about-you")
+                assert row_counts() == before, "nothing is saved before Submit"
+                submitted = client.post("/get-involved/check-answers", data={"csrf_token": token})
+                never_an_error(submitted)
+                assert submitted.headers["Location"].endswith("/get-involved/check-email")
                 _check_stored(sent, before)
         else:
             assert_refused_cleanly(response, before)

@@ -42,6 +42,27 @@ def equality_form(client, **fields) -> dict:
     return data
 
 
+def submit_answers(client, path: str = "/get-involved/check-answers", **request_args):
+    """Press "Submit" on the check-your-answers page, as the last step of a sign-up."""
+    page = client.get(path)
+    assert page.status_code == 200 and "Check your answers" in page_text(page), page.status_code
+    return client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))}, **request_args)
+
+
+def sign_up(client, equality: dict | None = None, path: str = "/get-involved", request_args=None, **fields):
+    """The whole sign-up: details, the equality questions (answered with `equality`, agreed to,
+    or skipped), then "Submit" on the check-your-answers page. Returns the last answer."""
+    first = client.post(path, data=signup_form(client, **fields))
+    if first.status_code != 302 or not first.headers["Location"].endswith("/get-involved/about-you"):
+        return first
+    if equality:
+        step = client.post("/get-involved/about-you", data=equality_form(client, equality_consent="yes", **equality))
+        assert step.status_code == 302, page_text(step)
+    else:
+        client.get("/get-involved/skip")
+    return submit_answers(client, **(request_args or {}))
+
+
 def links_in(message: dict) -> list[str]:
     return re.findall(r"https?://\S+", message["text"])
 

@@ -6,7 +6,7 @@ from app.members import services as members
 from app.members.models import EqualityAnswers
 from app.surveys.models import ResponseEquality
 from tests.factories import create_member, create_staff_user, csrf_token, login
-from tests.public.helpers import equality_form, page_text, signup_form
+from tests.public.helpers import equality_form, page_text, signup_form, submit_answers
 from tests.surveys.answer_factories import post, responses_of
 from tests.surveys.factories import create_survey, questions_of
 
@@ -22,6 +22,7 @@ def test_sign_up_asks_both_disability_questions_and_keeps_the_second_after_yes(c
         "/get-involved/about-you",
         data=equality_form(client, disability="yes", disability_impact="a_little", equality_consent="yes"),
     )
+    submit_answers(client)
     member = members.find_by_email("priya.shah@example.org")
     assert db.session.get(EqualityAnswers, member.id).disability_impact == "a_little"
 

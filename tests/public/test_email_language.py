@@ -4,7 +4,7 @@ import pytest
 
 from app.public import services as journey
 from tests.factories import create_member, csrf_token
-from tests.public.helpers import confirm_path, signup_form
+from tests.public.helpers import confirm_path, sign_up
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_the_members_own_language_wins_over_the_page(app, client, outbox):
 
 def test_signing_up_after_choosing_urdu_sends_the_confirmation_in_urdu_and_its_link_works(app, client, outbox):
     client.set_cookie("involve_lang", "ur")
-    response = client.post("/get-involved", data=signup_form(client, communication_language=""))
+    response = sign_up(client, communication_language="")
     assert response.status_code == 302
     [message] = outbox()
     assert message["subject"] == "اپنے ای میل ایڈریس کی تصدیق کریں"

@@ -10,7 +10,7 @@ from app.members import services as members
 from app.members import signup_events
 from app.members.models import EqualityAnswers, Member
 from tests.factories import create_staff_user, csrf_token, login
-from tests.public.helpers import confirm_path, counts, page_text, press_confirm
+from tests.public.helpers import confirm_path, counts, page_text, press_confirm, submit_answers
 
 COOKIE = signup_events.DEVICE_COOKIE
 
@@ -51,6 +51,15 @@ def _person(tablet, path="/get-involved/here", **fields):
     return data
 
 
+def _sign_up_here(tablet, **fields):
+    """One person's sign-up on the tablet: the form, then "Submit" on the check-your-answers page."""
+    first = tablet.post("/get-involved/here", data=_person(tablet, **fields))
+    if first.status_code != 303:
+        return first
+    assert first.headers["Location"].endswith("/get-involved/here/check")
+    return submit_answers(tablet, "/get-involved/here/check")
+
+
 def test_a_tablet_set_up_for_an_event_shows_its_form_and_signs_its_staff_user_out(app):
     event = _event(topics=("maternity",))
     tablet, response = _set_up_device(app, event)
@@ -76,6 +85,12 @@ def test_each_person_on_the_tablet_gets_a_blank_form_and_is_counted_at_the_event
     event = _event()
     tablet, _ = _set_up_device(app, event)
     response = tablet.post("/get-involved/here", data=_person(tablet))
+    assert response.status_code == 303 and response.headers["Location"].endswith("/get-involved/here/check")
+    check = tablet.get("/get-involved/here/check")
+    assert "no-store" in check.headers["Cache-Control"] and "Priya Shah" in page_text(check)
+    assert "Equality monitoring" not in page_text(check), "not asked on a shared device"
+    assert counts()["Member"] == 0, "nothing is saved before Submit"
+    response = submit_answers(tablet, "/get-involved/here/check")
     assert response.status_code == 303 and response.headers["Location"].endswith("/get-involved/here?done=1")
 
     thanked = tablet.get(response.headers["Location"])
@@ -84,7 +99,9 @@ def test_each_person_on_the_tablet_gets_a_blank_form_and_is_counted_at_the_event
     assert "Priya" not in text and "priya.shah" not in text and 'value="wv1 1aa"' not in text.lower()
     assert "no-store" in thanked.headers["Cache-Control"]
 
-    tablet.post("/get-involved/here", data=_person(tablet, first_name="Tom", email="tom@example.org"))
+    # Nothing of the person before is left: their check-your-answers page is gone.
+    assert tablet.get("/get-involved/here/check").headers["Location"].endswith("/get-involved/here")
+    _sign_up_here(tablet, first_name="Tom", email="tom@example.org")
     member = members.find_by_email("priya.shah@example.org")
     assert member.status == "pending" and member.source == "event" and member.signup_event_id == event.id
     assert [c.method for c in member.consents] == ["event"]
@@ -145,13 +162,15 @@ def test_an_events_link_on_a_persons_own_phone_signs_up_at_the_event_with_the_eq
     event = _event(topics=("mental-health",))
     path = "/get-involved/at/" + signup_events.device_token(event)
     page = client.get(path)
-    assert page.status_code == 200 and "At Health fair, Civic Hall: step 1 of 2" in page_text(page)
+    assert page.status_code == 200 and "At Health fair, Civic Hall: step 1 of 3" in page_text(page)
     assert re.search(r'value="mental-health" checked', page_text(page))
     response = client.post(path, data=_person(client, path))
     assert response.headers["Location"].endswith("/get-involved/about-you")
     about = client.get("/get-involved/about-you")
     answers = {"csrf_token": csrf_token(about.get_data(as_text=True)), "sex": "female", "equality_consent": "yes"}
-    assert client.post("/get-involved/about-you", data=answers).headers["Location"].endswith("/check-email")
+    assert client.post("/get-involved/about-you", data=answers).headers["Location"].endswith("/check-answers")
+    assert "At Health fair, Civic Hall" in page_text(client.get("/get-involved/check-answers"))
+    assert submit_answers(client).headers["Location"].endswith("/check-email")
 
     member = members.find_by_email("priya.shah@example.org")
     assert member.source == "event" and member.signup_event_id == event.id
@@ -174,7 +193,27 @@ def test_an_events_link_that_is_closed_forged_expired_or_not_open_yet_says_so(ap
 
     link = "/get-involved/at/" + signup_events.device_token(event)
     form = _person(client, link)
+    assert client.post(link, data=form).status_code == 302
+    check = client.get("/get-involved/check-answers")
     signup_events.close_signup_event(event, None)
-    response = client.post(link, data=form)
+    response = client.post("/get-involved/check-answers", data={"csrf_token": csrf_token(check.get_data(as_text=True))})
     assert response.status_code == 410 and "have closed" in page_text(response)
+    assert client.post(link, data=form).status_code == 410
     assert db.session.scalar(db.select(db.func.count()).select_from(Member)) == 0
+
+
+def test_on_the_tablet_back_keeps_answers_but_the_next_person_never_sees_them(app):
+    event = _event()
+    tablet, _ = _set_up_device(app, event)
+    tablet.post("/get-involved/here", data=_person(tablet, first_name="Nadia"))
+    check = page_text(tablet.get("/get-involved/here/check"))
+    assert 'class="nhsuk-back-link" href="/get-involved/here?back=1"' in check
+    assert 'href="/get-involved/here?change=1#postcode"' in check
+    back = tablet.get("/get-involved/here?back=1")
+    assert 'value="Nadia"' in page_text(back) and "no-store" in back.headers["Cache-Control"]
+    assert 'class="nhsuk-back-link" href="/get-involved/here/check"' in page_text(back)
+    # Whoever opens the form next, without Nadia's Back link, gets it blank, and her answers are gone.
+    assert "Nadia" not in page_text(tablet.get("/get-involved/here"))
+    assert tablet.get("/get-involved/here/check").headers["Location"].endswith("/get-involved/here")
+    assert "Nadia" not in page_text(tablet.get("/get-involved/here?back=1"))
+    assert counts()["Member"] == 0

@@ -8,7 +8,7 @@ from app.errors import wait_in_words
 from app.extensions import limiter
 from app.members import services as members
 from tests.factories import create_member, csrf_token
-from tests.public.helpers import page_text, signup_form
+from tests.public.helpers import page_text, sign_up, signup_form
 
 
 @pytest.fixture
@@ -31,26 +31,24 @@ def test_forms_sent_back_with_mistakes_are_never_refused(client):
         for _ in range(15)
     ]
     assert answers == [400] * 15
-    assert client.post("/get-involved", data=signup_form(client, email="real@example.org")).status_code == 302
+    assert sign_up(client, email="real@example.org").status_code == 302
     assert members.find_by_email("real@example.org") is not None
 
 
 def test_one_address_signed_up_again_and_again_is_refused_with_the_wait_shown(client):
     limiter.reset()
-    answers = [client.post("/get-involved", data=signup_form(client, email="same@example.org")) for _ in range(3)]
+    answers = [sign_up(client, email="same@example.org") for _ in range(3)]
     assert [a.status_code for a in answers] == [302, 302, 429]
     _refusal_says_when(answers[2])
     # Another person on the same network is not held back by it.
-    other = client.post("/get-involved", data=signup_form(client, email="someone.else@example.org"))
+    other = sign_up(client, email="someone.else@example.org")
     assert other.status_code == 302
     assert members.find_by_email("someone.else@example.org") is not None
 
 
 def test_the_network_address_limit_still_applies_to_real_sign_ups(client):
     limiter.reset()
-    answers = [
-        client.post("/get-involved", data=signup_form(client, email=f"p{n}@example.org")).status_code for n in range(6)
-    ]
+    answers = [sign_up(client, email=f"p{n}@example.org").status_code for n in range(6)]
     assert answers == [302] * 5 + [429]
     assert members.find_by_email("p5@example.org") is None
 

@@ -8,7 +8,7 @@ from rq import Queue, SimpleWorker
 
 from app.members import services as members
 from app.public import services as journey
-from tests.public.helpers import signup_form
+from tests.public.helpers import sign_up
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def redis_url(app, monkeypatch):
 
 @pytest.mark.redis
 def test_confirmation_waits_for_the_worker_and_is_not_sent_twice(app, client, outbox, redis_url):
-    response = client.post("/get-involved", data=signup_form(client))
+    response = sign_up(client)
     assert response.status_code == 302
     member = members.find_by_email("priya.shah@example.org")
     assert member.status == "pending"

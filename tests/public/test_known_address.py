@@ -13,13 +13,14 @@ from tests.public.helpers import (
     preferences_path,
     press_confirm,
     signup_form,
+    submit_answers,
 )
 
 ANSWERS = {"ethnic_group": "white", "ethnic_background": "white_irish", "religion": "none", "equality_consent": "yes"}
 
 
 def _journey(app, email: str) -> list[tuple[int, str, str]]:
-    """Step 1, step 2 with answers, and the page after, as a fresh visitor sees them."""
+    """Step 1, step 2 with answers, check your answers, and the page after Submit, as a fresh visitor sees them."""
     client = app.test_client()
     seen = []
     step1 = client.post("/get-involved", data=signup_form(client, email=email, first_name="Mallory"))
@@ -28,6 +29,9 @@ def _journey(app, email: str) -> list[tuple[int, str, str]]:
     step2 = client.post("/get-involved/about-you", data=equality_form(client, **ANSWERS))
     seen.append(step2)
     seen.append(client.get(step2.headers["Location"]))
+    sent = submit_answers(client)
+    seen.append(sent)
+    seen.append(client.get(sent.headers["Location"]))
     return [
         (r.status_code, r.headers.get("Location", ""), re.sub(r'value="[^"]*"', "", page_text(r)).replace(email, ""))
         for r in seen
@@ -43,12 +47,14 @@ def test_known_active_address_looks_the_same_and_changes_nothing(app, outbox):
     assert known.first_name == "Alex" and known.status == "active"
     assert db.session.get(EqualityAnswers, known.id) is None
     assert known.live_consent("equality_monitoring") is None
-    # the new address gets a confirmation; the active member an email with a fresh preferences link
+    # the new address gets a confirmation; the active member an email with a fresh preferences link,
+    # and a link to keep what was chosen this time (tests/public/test_second_visit.py)
     messages = {m["to"]: m for m in outbox()}
     assert sorted(messages) == ["known@example.org", "stranger@example.org"]
     told = messages["known@example.org"]
     assert told["subject"] == "You are already signed up"
-    assert "/get-involved/confirm/" not in told["text"] and "already signed up" in told["text"]
+    assert "already signed up" in told["text"] and "keep the topics" in told["text"]
+    assert "/get-involved/confirm/" in told["text"]
 
 
 def test_known_pending_address_gets_the_confirmation_again_but_no_changes(app, outbox):

@@ -6,7 +6,7 @@ from app.extensions import db
 from app.members import services as members
 from app.members.models import Consent, EqualityAnswers, Member
 from app.members.vocab import CONSENT_PURPOSES
-from tests.factories import create_practice
+from tests.factories import create_practice, csrf_token
 from tests.public.helpers import (
     confirm_path,
     counts,
@@ -15,7 +15,9 @@ from tests.public.helpers import (
     page_text,
     preferences_path,
     press_confirm,
+    sign_up,
     signup_form,
+    submit_answers,
 )
 
 EQUALITY = {
@@ -47,6 +49,16 @@ def test_whole_journey_sign_up_answer_confirm_and_manage(client, outbox):
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/get-involved/about-you")
 
+    step2 = client.get("/get-involved/about-you")
+    html = page_text(step2)
+    assert "Prefer not to say" in html and "Skip this step" in html
+    assert CONSENT_PURPOSES["equality_monitoring"][1] in html
+    response = client.post("/get-involved/about-you", data=equality_form(client, equality_consent="yes", **EQUALITY))
+    assert response.headers["Location"].endswith("/get-involved/check-answers")
+    assert counts() == {"Member": 0, "Consent": 0, "EqualityAnswers": 0, "MemberEvent": 0} and outbox() == []
+    response = submit_answers(client)
+    assert response.headers["Location"].endswith("/get-involved/check-email")
+
     member = members.find_by_email("PRIYA.SHAH@example.org")
     assert member.status == "pending"
     assert member.postcode == "WV1 1AA"
@@ -54,7 +66,7 @@ def test_whole_journey_sign_up_answer_confirm_and_manage(client, outbox):
     assert {t.slug for t in member.topics} == {"mental-health", "maternity"}
     assert member.communication_needs == ["large_print"]
     consents = {c.purpose: c for c in member.consents}
-    assert set(consents) == {"bulletin", "surveys"}
+    assert set(consents) == {"bulletin", "surveys", "equality_monitoring"}
     assert consents["bulletin"].wording == CONSENT_PURPOSES["bulletin"][1]
     assert consents["bulletin"].method == "web_form"
 
@@ -63,12 +75,6 @@ def test_whole_journey_sign_up_answer_confirm_and_manage(client, outbox):
     assert "/get-involved/confirm/" in message["html"] and "/preferences/" in message["html"]
     assert len(links_in(message)) == 2
 
-    step2 = client.get("/get-involved/about-you")
-    html = page_text(step2)
-    assert "Prefer not to say" in html and "Skip this step" in html
-    assert CONSENT_PURPOSES["equality_monitoring"][1] in html
-    response = client.post("/get-involved/about-you", data=equality_form(client, equality_consent="yes", **EQUALITY))
-    assert response.headers["Location"].endswith("/get-involved/check-email")
     answers = db.session.get(EqualityAnswers, member.id)
     assert answers.ethnic_background == "asian_indian" and answers.religion == "hindu"
     assert member.live_consent("equality_monitoring").wording == CONSENT_PURPOSES["equality_monitoring"][1]
@@ -90,11 +96,10 @@ def test_whole_journey_sign_up_answer_confirm_and_manage(client, outbox):
 
 
 def test_date_of_birth_is_kept_instead_of_an_age_band(client):
-    form = signup_form(
+    sign_up(
         client,
         **{"date_of_birth-day": "3", "date_of_birth-month": "4", "date_of_birth-year": "1990", "age_band": "16_24"},
     )
-    client.post("/get-involved", data=form)
     member = members.find_by_email("priya.shah@example.org")
     assert member.date_of_birth.isoformat() == "1990-04-03" and member.age_band is None
 
@@ -163,6 +168,7 @@ def test_equality_answers_without_consent_get_an_error_and_are_not_stored(client
     response = client.post("/get-involved/about-you", data=equality_form(client, **EQUALITY))
     assert response.status_code == 400
     assert "tick the box" in _error_beside(page_text(response), "equality_consent")
+    submit_answers(client)
     member = members.find_by_email("priya.shah@example.org")
     assert db.session.get(EqualityAnswers, member.id) is None
     assert member.live_consent("equality_monitoring") is None
@@ -173,17 +179,23 @@ def test_background_must_belong_to_the_group_chosen(client):
     form = equality_form(client, ethnic_group="white", ethnic_background="black_african", equality_consent="yes")
     response = client.post("/get-involved/about-you", data=form)
     assert response.status_code == 400
-    assert "belongs to the ethnic group" in _error_beside(page_text(response), "ethnic_background")
+    assert "is not one of the White backgrounds" in _error_beside(page_text(response), "ethnic_background")
 
 
 def test_skipping_the_equality_step_stores_no_answers(client):
     client.post("/get-involved", data=signup_form(client))
+    client.post("/get-involved/about-you", data=equality_form(client, equality_consent="yes", **EQUALITY))
     response = client.get("/get-involved/skip")
-    assert response.headers["Location"].endswith("/get-involved/check-email")
+    assert response.headers["Location"].endswith("/get-involved/check-answers")
+    assert "You have not answered the equality monitoring questions" in page_text(
+        client.get("/get-involved/check-answers")
+    )
+    submit_answers(client)
     member = members.find_by_email("priya.shah@example.org")
     assert db.session.get(EqualityAnswers, member.id) is None
-    # the step cannot be used again once left
+    # the steps cannot be used again once the sign-up is sent
     assert client.get("/get-involved/about-you").headers["Location"].endswith("/get-involved")
+    assert client.get("/get-involved/check-answers").headers["Location"].endswith("/get-involved")
 
 
 def test_equality_step_without_step_one_goes_back_to_the_start(client):
@@ -191,18 +203,19 @@ def test_equality_step_without_step_one_goes_back_to_the_start(client):
     assert response.status_code == 302 and response.headers["Location"].endswith("/get-involved")
 
 
-def test_equality_step_left_too_long_saves_nothing(client, app, monkeypatch):
+def test_sign_up_left_too_long_saves_nothing(client, app, monkeypatch, outbox):
     client.post("/get-involved", data=signup_form(client))
-    form = equality_form(client, equality_consent="yes", **EQUALITY)
+    client.post("/get-involved/about-you", data=equality_form(client, equality_consent="yes", **EQUALITY))
+    page = client.get("/get-involved/check-answers")
     monkeypatch.setitem(app.config, "SIGNUP_STEP_MAX_AGE", -1)
-    response = client.post("/get-involved/about-you", data=form)
+    response = client.post("/get-involved/check-answers", data={"csrf_token": csrf_token(page.get_data(as_text=True))})
     assert response.status_code == 200
-    assert "we did not save your answers" in page_text(response)
-    assert db.session.scalar(db.select(db.func.count()).select_from(EqualityAnswers)) == 0
+    assert "timed out" in page_text(response) and "nothing was sent" in page_text(response)
+    assert counts()["Member"] == 0 and outbox() == []
 
 
 def test_consent_is_recorded_once_per_purpose_with_exact_wording(client):
-    client.post("/get-involved", data=signup_form(client, purposes=["bulletin", "involvement", "surveys"]))
+    sign_up(client, purposes=["bulletin", "involvement", "surveys"])
     rows = db.session.scalars(db.select(Consent).order_by(Consent.purpose)).all()
     assert [(c.purpose, c.wording, c.wording_version) for c in rows] == [
         (p, CONSENT_PURPOSES[p][1], CONSENT_PURPOSES[p][2]) for p in ("bulletin", "involvement", "surveys")

@@ -2,6 +2,18 @@ import { initAll } from './nhsuk-frontend.min.mjs';
 
 initAll();
 
+// The NHS.UK frontend marks a radio or checkbox that reveals more questions with aria-expanded,
+// which ARIA does not allow on those roles (axe-core: aria-allowed-attr). The revealed questions
+// follow the answer in the page, so nothing is lost by taking it off whenever it is set.
+const revealing = 'input[type=radio][aria-controls], input[type=checkbox][aria-controls]';
+const unexpand = (root) => root.querySelectorAll(`${revealing}[aria-expanded]`).forEach((input) => input.removeAttribute('aria-expanded'));
+unexpand(document);
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    if (change.target.matches(revealing)) change.target.removeAttribute('aria-expanded');
+  }
+}).observe(document.body, { attributes: true, attributeFilter: ['aria-expanded'], subtree: true });
+
 // Elements that ask to be printed (e.g. sign-in sheets) get a print button behaviour.
 for (const button of document.querySelectorAll('[data-print]')) {
   button.addEventListener('click', () => window.print());
