@@ -19,6 +19,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     if not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set (a long random string) in production")
+    from app.mail.notify import check_config
+
+    check_config(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     # The SendGrid client logs whole request bodies, every recipient's address in them, at DEBUG.
@@ -142,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.newsletters import preview_routes as _preview_pages  # noqa: F401  (views on bulletins_bp)
     from app.newsletters import print_routes as _print_pages  # noqa: F401  (views on bulletins_bp)
     from app.newsletters import template_routes as _template_pages  # noqa: F401  (views on bulletins_bp)
+    from app.newsletters import text_links as _text_links  # noqa: F401  (views on bulletins_public_bp)
     from app.newsletters.public_routes import bp as bulletins_public_bp
     from app.newsletters.routes import bp as bulletins_bp
     from app.organisations.routes import bp as organisations_bp

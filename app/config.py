@@ -46,6 +46,15 @@ class Config:
     SENDGRID_HOST = os.environ.get("SENDGRID_HOST", "https://api.sendgrid.com")
     SENDGRID_TIMEOUT = float(os.environ.get("SENDGRID_TIMEOUT", "30"))
 
+    # GOV.UK Notify (MAIL_BACKEND=notify): the API key as Notify shows it, the templates bulletins and
+    # texts are sent through ((subject)) and ((body)), and the bearer token Notify's callbacks carry.
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_TIMEOUT = float(os.environ.get("NOTIFY_TIMEOUT", "30"))
+    NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+    NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
+    NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
+
     # Base64 DER public key from SendGrid's Event Webhook settings (signature verification).
     SENDGRID_WEBHOOK_PUBLIC_KEY = os.environ.get("SENDGRID_WEBHOOK_PUBLIC_KEY", "")
     SENDGRID_WEBHOOK_MAX_AGE_SECONDS = int(os.environ.get("SENDGRID_WEBHOOK_MAX_AGE_SECONDS", "600"))

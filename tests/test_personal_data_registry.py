@@ -97,7 +97,11 @@ NOT_PERSONAL = [
     ("bulletin_template", ("name", "body_markdown"), "a bulletin design"),
     ("audience", ("name", "filter"), "a saved segment: a filter over member fields, naming nobody"),
     ("campaign", ("name", "from_name", "from_address"), "a bulletin and the organisation it comes from"),
-    ("campaign", ("body_markdown", "prepared_html", "prepared_text"), "a bulletin's content, with merge fields"),
+    (
+        "campaign",
+        ("body_markdown", "prepared_html", "prepared_text", "sms_text"),
+        "a bulletin's content, with merge fields",
+    ),
     ("campaign", ("blocks",), "a bulletin's content as blocks, with merge fields"),
     ("bulletin_template", ("blocks",), "a template's content as blocks, with merge fields"),
     ("campaign", ("easy_read",), "a bulletin's easy read version, written by staff for everyone who needs it"),

@@ -149,15 +149,25 @@ class SendGridBackend:
         return (response.headers.get("X-Message-Id") if response.headers else None) or ""
 
 
+# Backends that live in modules of their own (GOV.UK Notify) register here: name -> (single, bulk) factories.
+REGISTERED: dict[str, tuple] = {}
+
+
+def register(name: str, single, bulk) -> None:
+    REGISTERED[name] = (single, bulk)
+
+
 def backend():
     kind = current_app.config["MAIL_BACKEND"]
+    if kind in REGISTERED:
+        return REGISTERED[kind][0]()
     if kind == "outbox":
         return OutboxBackend(current_app.config["OUTBOX_DIR"])
     if kind == "smtp":
         return SmtpBackend()
     if kind == "sendgrid":
         return SendGridBackend()
-    raise RuntimeError(f"MAIL_BACKEND must be outbox, smtp or sendgrid, not {kind!r}")
+    raise RuntimeError(f"MAIL_BACKEND must be outbox, smtp, sendgrid or notify, not {kind!r}")
 
 
 def read_outbox(directory: str, limit: int = 200) -> list[dict]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import orjson
 from flask import current_app
 
-from app.mail.backends import DeliveryError, _sender, _wait_from_reset
+from app.mail.backends import REGISTERED, DeliveryError, _sender, _wait_from_reset
 from app.mail.message import Message
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,8 @@ class BulkMessage:
     headers: dict[str, str] = field(default_factory=dict)
     category: str = "bulletin"
     reply_to: str = ""
+    # email, or sms (a text message: `text` is its body; only Notify sends these).
+    channel: str = "email"
 
 
 @dataclass
@@ -61,6 +63,9 @@ class BulkResult:
     in_doubt: set[int] = field(default_factory=set)
     # delivery id -> reason, for messages the relay refused for now (4xx): they go back to the queue
     deferred: dict[int, str] = field(default_factory=dict)
+    # delivery ids whose request went but whose answer never came: left `sending` for the
+    # sweeper, which asks the provider (by reference) whether it has them
+    unsettled: set[int] = field(default_factory=set)
 
 
 class InDoubt(Exception):
@@ -329,4 +334,6 @@ def bulk_backend():
         return SmtpBulk()
     if kind == "sendgrid":
         return SendGridBulk()
-    raise RuntimeError(f"MAIL_BACKEND must be outbox, smtp or sendgrid, not {kind!r}")
+    if kind in REGISTERED:
+        return REGISTERED[kind][1]()
+    raise RuntimeError(f"MAIL_BACKEND must be outbox, smtp, sendgrid or notify, not {kind!r}")

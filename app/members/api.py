@@ -21,7 +21,7 @@ from app.members.schemas import (
 bp = ApiBlueprint("members_api", __name__, url_prefix="/api/v1/members", description="Members of the network")
 
 # What the API takes: every detail, with communication needs and topics (lists).
-_DETAIL_FIELDS = (*members.DETAILS, "communication_needs", "topics")
+_DETAIL_FIELDS = (*members.DETAILS, "communication_needs", "topics", "channel_consents")
 
 
 def _duplicate(message: str):
@@ -41,11 +41,22 @@ def _input_for(member: Member | None, payload: dict) -> members.MemberInput:
     for name in _DETAIL_FIELDS:
         if name in payload:
             value = payload[name]
-            if name not in ("email", "date_of_birth", "age_band", "practice_id", "contact_type"):
+            if name not in (
+                "email",
+                "date_of_birth",
+                "age_band",
+                "practice_id",
+                "contact_type",
+                "communication_needs",
+                "topics",
+                "channel_consents",
+            ):
                 value = value or ""
             setattr(data, name, value)
     if payload.get("date_of_birth"):
         data.age_band = None
+    if payload.get("channel_consent_method"):
+        data.channel_consent_method = payload["channel_consent_method"]
     return data
 
 

@@ -7,6 +7,7 @@ strings into the inputs the services take, with a message per field.
 from dataclasses import asdict
 
 from app.clock import today
+from app.members.channels import CHANNEL_CONSENT_PURPOSES, display_mobile
 from app.members.services import SORTS, MemberFilter, MemberInput, check_member_input
 from app.members.vocab import (
     CONSENT_METHODS,
@@ -101,7 +102,13 @@ def member_input_from_form(form) -> tuple[MemberInput, dict[str, str]]:
         communication_language=form.get("communication_language", ""),
         how_heard=form.get("how_heard") or "",
         topics=form.getlist("topics"),
+        mobile=form.get("mobile", ""),
+        preferred_channel=form.get("preferred_channel") or "email",
+        channel_consents=form.getlist("channel_consents"),
+        channel_consent_method=form.get("channel_consent_method") or "staff",
     )
+    if data.channel_consent_method not in STAFF_CONSENT_METHODS:
+        errors["channel_consent_method"] = "Choose how they agreed to be contacted"
     if practice and (not practice.isdecimal() or len(practice) >= 10):
         errors["practice_id"] = "Choose a GP practice from the list"
     try:
@@ -143,6 +150,10 @@ def form_values(member=None, form=None) -> dict:
             "topics": form.getlist("topics"),
             "method": form.get("method", ""),
             "purposes": form.getlist("purposes"),
+            "mobile": form.get("mobile", ""),
+            "preferred_channel": form.get("preferred_channel", "email"),
+            "channel_consents": form.getlist("channel_consents"),
+            "channel_consent_method": form.get("channel_consent_method", "staff"),
         }
     if member is None:
         return {
@@ -151,6 +162,9 @@ def form_values(member=None, form=None) -> dict:
             "communication_needs": [],
             "topics": [],
             "purposes": [],
+            "preferred_channel": "email",
+            "channel_consents": [],
+            "channel_consent_method": "staff",
         }
     return {
         "email": member.email or "",
@@ -167,4 +181,8 @@ def form_values(member=None, form=None) -> dict:
         "communication_language": member.communication_language,
         "how_heard": member.how_heard,
         "topics": [t.slug for t in member.topics],
+        "mobile": display_mobile(member.mobile),
+        "preferred_channel": member.preferred_channel,
+        "channel_consents": [p for p in CHANNEL_CONSENT_PURPOSES if member.live_consent(p)],
+        "channel_consent_method": "staff",
     }

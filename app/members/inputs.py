@@ -27,6 +27,12 @@ class MemberInput:
     communication_language: str = ""
     how_heard: str = ""
     topics: list = field(default_factory=list)  # slugs
+    mobile: str = ""
+    preferred_channel: str = "email"
+    # The channel consents (text_messages, post) to be live afterwards; None leaves them as they are.
+    channel_consents: list | None = None
+    # How those consents were given (the person's own form is "web_form").
+    channel_consent_method: str = "staff"
 
 
 # The details of which a member has one value each, copied as they are between a member and MemberInput.
@@ -42,6 +48,8 @@ DETAILS = (
     "contact_type",
     "communication_language",
     "how_heard",
+    "mobile",
+    "preferred_channel",
     *(name for name, _ in ADDRESS_FIELDS),
 )
 

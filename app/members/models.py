@@ -55,6 +55,12 @@ class Member(db.Model):
     first_name: Mapped[str] = mapped_column(db.String(100), default="")
     last_name: Mapped[str] = mapped_column(db.String(100), default="")
     phone: Mapped[str] = mapped_column(db.String(30), default="")
+    # A UK mobile for text messages, as +447xxxxxxxxx (app/members/channels.py); "" when not given.
+    mobile: Mapped[str] = mapped_column(db.String(13), default="", server_default="")
+    # email, sms or post: the channel a campaign uses for them when it offers it.
+    preferred_channel: Mapped[str] = mapped_column(db.String(5), default="email", server_default="email")
+    # The provider said texts to this number fail for good: no more texts until the number changes.
+    mobile_failed_at: Mapped[datetime | None]
     postcode: Mapped[str] = mapped_column(db.String(8), default="", index=True)
     # A UK postal address, for information sent by post (large print, easy read, Braille); the postcode above.
     address_line_1: Mapped[str] = mapped_column(db.String(100), default="", server_default="")

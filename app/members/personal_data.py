@@ -26,6 +26,8 @@ def export(member: Member) -> dict:
             "first_name": member.first_name,
             "last_name": member.last_name,
             "phone": member.phone,
+            "mobile": member.mobile,
+            "preferred_channel": member.preferred_channel,
             "postcode": member.postcode,
             "address": postal_lines(member),
             "date_of_birth": member.date_of_birth.isoformat() if member.date_of_birth else None,
@@ -70,6 +72,9 @@ def erase(member: Member) -> None:
     member.first_name = ""
     member.last_name = ""
     member.phone = ""
+    member.mobile = ""
+    member.preferred_channel = "email"
+    member.mobile_failed_at = None
     member.postcode = ""
     for name, _ in ADDRESS_FIELDS:
         setattr(member, name, "")
@@ -98,6 +103,9 @@ register(
                 "first_name",
                 "last_name",
                 "phone",
+                "mobile",
+                "preferred_channel",
+                "mobile_failed_at",
                 "postcode",
                 *(name for name, _ in ADDRESS_FIELDS),
                 "date_of_birth",

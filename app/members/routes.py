@@ -10,6 +10,7 @@ from app.extensions import db
 from app.members import equality, forms
 from app.members import services as members
 from app.members.blueprint import bp
+from app.members.channels import CHANNEL_CONSENT_PURPOSES, CHANNELS, display_mobile
 from app.members.models import Member, MemberEvent
 from app.members.record_sections import sections_for
 from app.members.topics import all_topics
@@ -36,7 +37,14 @@ VOCAB = {
     "staff_methods": forms.STAFF_METHODS,
     "erasure_reasons": forms.ERASURE_REASONS,
     "sort_labels": forms.SORT_LABELS,
+    "channels": CHANNELS,
+    "channel_consents": {code: CONSENT_PURPOSES[code][0] for code in CHANNEL_CONSENT_PURPOSES},
 }
+
+
+@bp.app_template_filter("display_mobile")
+def _display_mobile(number: str) -> str:
+    return display_mobile(number or "")
 
 
 @bp.context_processor

@@ -7,6 +7,7 @@ they are read only through members.services.equality_answers_for().
 from marshmallow import Schema, fields, validate
 
 from app.api.timestamps import Timestamp
+from app.members.channels import CHANNEL_CONSENT_PURPOSES, CHANNELS
 from app.members.services import CONTACT_PURPOSES, SORTS
 from app.members.vocab import (
     COMMUNICATION_NEEDS,
@@ -41,6 +42,8 @@ class MemberSchema(Schema):
     first_name = fields.String()
     last_name = fields.String()
     phone = fields.String()
+    mobile = fields.String(metadata={"description": "UK mobile number as +447..., or empty"})
+    preferred_channel = fields.String(metadata={"description": "email, sms or post"})
     postcode = fields.String()
     address_line_1 = fields.String()
     address_line_2 = fields.String()
@@ -92,6 +95,15 @@ class MemberDetailsSchema(Schema):
     first_name = fields.String(validate=validate.Length(max=100))
     last_name = fields.String(validate=validate.Length(max=100))
     phone = fields.String(validate=validate.Length(max=30))
+    mobile = fields.String(
+        validate=validate.Length(max=30),
+        metadata={"description": "A UK mobile number in any usual form; stored as +447..."},
+    )
+    preferred_channel = fields.String(validate=_one_of(CHANNELS))
+    channel_consents = fields.List(
+        fields.String(validate=_one_of(CHANNEL_CONSENT_PURPOSES)),
+        metadata={"description": "The channels besides email the person agreed to (all of them; others are withdrawn)"},
+    )
     postcode = fields.String(validate=validate.Length(max=10))
     address_line_1 = fields.String(validate=validate.Length(max=100), metadata={"description": "With a postcode"})
     address_line_2 = fields.String(validate=validate.Length(max=100))
@@ -128,3 +140,7 @@ class MemberUpdateSchema(MemberDetailsSchema):
     """A partial change: only the fields sent are changed."""
 
     email = fields.String(validate=validate.Length(max=254))
+    channel_consent_method = fields.String(
+        validate=_one_of(STAFF_CONSENT_METHODS),
+        metadata={"description": "How the channel consents sent were given (default: staff)"},
+    )

@@ -12,10 +12,18 @@ from app.clock import now, today
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.i18n import N_
-from app.members import equality
+from app.members import channels, equality
+from app.members.consents import (  # noqa: F401  (importable from here, as before)
+    _apply_channel_consents,
+    _check_channels,
+    _event,
+    _give_consent,
+    _withdraw_consent,
+    stop_texts,
+)
 from app.members.erasure import erase_member  # noqa: F401  (importable from here, as before)
 from app.members.inputs import DETAILS, MemberInput, address_errors  # noqa: F401  (importable from here)
-from app.members.models import Consent, EqualityAnswers, Member, MemberEvent, Topic
+from app.members.models import EqualityAnswers, Member, Topic
 from app.members.search import (  # noqa: F401  (importable from here, as before)
     SORTS,
     MemberFilter,
@@ -154,6 +162,15 @@ def check_member_input(data: MemberInput) -> dict[str, str]:
     unknown_needs = set(data.communication_needs or []) - set(COMMUNICATION_NEEDS)
     if unknown_needs:
         errors["communication_needs"] = N_("Choose communication needs from the list")
+    try:
+        data.mobile = channels.normalise_uk_mobile(data.mobile)
+    except FieldError as exc:
+        errors["mobile"] = str(exc)
+    data.preferred_channel = data.preferred_channel or "email"
+    if data.channel_consents is not None and not set(data.channel_consents) <= set(channels.CHANNEL_CONSENT_PURPOSES):
+        errors["channel_consents"] = "Choose the ways they agreed to be contacted from the list"
+    if data.channel_consent_method not in CONSENT_METHODS:
+        errors["channel_consent_method"] = "Choose how they agreed to be contacted"
     if data.how_heard and data.how_heard not in HOW_HEARD:
         errors["how_heard"] = N_("Choose how you heard about us from the list")
     if data.practice_id is not None:
@@ -188,43 +205,6 @@ def _apply(member: Member, data: MemberInput) -> list[str]:
         member.topics = topics
         changed.append("topics")
     return changed
-
-
-def _event(member: Member, kind: str, detail: str = "", staff_user_id: int | None = None) -> None:
-    db.session.add(MemberEvent(member=member, kind=kind, detail=detail[:500], staff_user_id=staff_user_id))
-    member.last_activity_at = now()
-
-
-def _give_consent(member: Member, purpose: str, method: str, staff_user_id: int | None = None) -> Consent:
-    if purpose not in CONSENT_PURPOSES:
-        raise ValueError(purpose)
-    if method not in CONSENT_METHODS:
-        raise ValueError(method)
-    existing = member.live_consent(purpose)
-    if existing is not None:
-        return existing
-    _, wording, version = CONSENT_PURPOSES[purpose]
-    consent = Consent(
-        member=member,
-        purpose=purpose,
-        method=method,
-        wording=wording,
-        wording_version=version,
-        recorded_by_id=staff_user_id,
-        given_at=now(),
-    )
-    db.session.add(consent)
-    return consent
-
-
-def _withdraw_consent(member: Member, purpose: str, method: str) -> bool:
-    withdrawn = False
-    for consent in member.consents:
-        if consent.purpose == purpose and consent.withdrawn_at is None:
-            consent.withdrawn_at = now()
-            consent.withdrawn_method = method
-            withdrawn = True
-    return withdrawn
 
 
 def check_equality_answers(answers: dict) -> dict[str, str]:
@@ -295,7 +275,7 @@ def record_sign_up(
 ) -> SignUpResult:
     """sign_up without the commit, for a caller that saves it together with other rows or not at all."""
     errors = check_member_input(data)
-    purposes = [p for p in purposes if p in CONSENT_PURPOSES and p != "equality_monitoring"]
+    purposes = [p for p in purposes if p in CONTACT_PURPOSES]
     if not purposes:
         errors["purposes"] = N_("Choose at least one way you would like to be involved")
     if equality_answers:
@@ -358,9 +338,10 @@ def create_member(data: MemberInput, purposes, method: str, staff_user_id: int |
     errors = check_member_input(data)
     if method not in STAFF_CONSENT_METHODS:
         errors["method"] = "Choose how consent was given"
-    purposes = [p for p in purposes if p in CONSENT_PURPOSES]
+    purposes = [p for p in purposes if p in CONSENT_PURPOSES and p not in channels.CHANNEL_CONSENT_PURPOSES]
     if not purposes:
         errors["purposes"] = "Choose at least one purpose the person agreed to"
+    _check_channels(None, data, errors)
     if not errors.get("email") and find_by_email(data.email) is not None:
         errors["email"] = "A member with this email address already exists"
     if equality_answers:
@@ -374,6 +355,9 @@ def create_member(data: MemberInput, purposes, method: str, staff_user_id: int |
     db.session.add(member)
     for purpose in purposes:
         _give_consent(member, purpose, method, staff_user_id)
+    if data.channel_consents:
+        data.channel_consent_method = method
+        _apply_channel_consents(member, data, staff_user_id)
     db.session.flush()
     if equality_answers:
         _store_equality(member, equality_answers)
@@ -394,9 +378,14 @@ def update_member(
         other = find_by_email(data.email)
         if other is not None and other.id != member.id:
             errors["email"] = "Another member already has this email address"
+    _check_channels(member, data, errors)
     if errors:
         raise InvalidRequest("There is a problem with the details given.", 400, errors)
     changed = _apply(member, data)
+    if "mobile" in changed:
+        # A new number has not failed yet.
+        member.mobile_failed_at = None
+    changed += _apply_channel_consents(member, data, staff_user_id)
     if changed:
         who = "the member" if by_member else "staff"
         _event(member, "edited", f"Changed by {who}: " + ", ".join(changed), staff_user_id)

@@ -69,6 +69,17 @@ CONSENT_PURPOSES = {
         N_("Invite me to take part in surveys and consultations."),
         "2026-1",
     ),
+    # Channels: how, beyond email, a person agreed to be contacted (app/members/channels.py).
+    "text_messages": (
+        "Text messages",
+        "Send me text messages on my mobile phone instead of, or as well as, emails.",
+        "2026-1",
+    ),
+    "post": (
+        "Letters by post",
+        "Send me letters by post.",
+        "2026-1",
+    ),
     "equality_monitoring": (
         N_("Equality monitoring"),
         N_(

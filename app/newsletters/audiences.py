@@ -248,6 +248,17 @@ def may_receive(purpose: str = PURPOSE):
     )
 
 
+def reachable_by_text():
+    """The condition on Member for someone a campaign's text message version goes to instead of its email:
+    they prefer texts, have a mobile that has not failed, and agreed to texts."""
+    return and_(
+        Member.preferred_channel == "sms",
+        Member.mobile != "",
+        Member.mobile_failed_at.is_(None),
+        _live_consent("text_messages"),
+    )
+
+
 def recipients_query(filters: dict, purpose: str = PURPOSE):
     """SELECT member ids the audience may be sent to."""
     return select(Member.id).where(*_filter_conditions(filters), may_receive(purpose))

@@ -24,7 +24,7 @@ from app.extensions import db
 from app.mail.backends import DeliveryError
 from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, bulk_backend
 from app.members.models import Member
-from app.newsletters import audiences, subject_split
+from app.newsletters import audiences, subject_split, texts
 from app.newsletters.models import Campaign, Delivery
 from app.newsletters.rendering import batch_values, placeholders, send_template, subject_template
 
@@ -144,6 +144,10 @@ def send_batch(campaign_id: int, ids, paced: bool = False) -> dict:
     """
     token = uuid.uuid4().hex
     batch = _among(ids)
+    held = texts.held_until(campaign_id, batch)
+    if held is not None:
+        # Texts wait for 8 am UK time, queued: the sweeper hands them to a batch again then.
+        return {"held_until": held.isoformat()}
     try:
         if not paced:
             deferred = _pace(campaign_id, ids)
@@ -213,21 +217,29 @@ def _send_claimed(campaign_id: int, token: str, batch: ColumnElement[bool]) -> d
             Member.first_name,
             audiences.may_receive(audiences.purpose_of(campaign)),
             Delivery.variant,
+            Delivery.channel,
+            Member.mobile,
+            audiences.reachable_by_text(),
         )
         .join(Member, Member.id == Delivery.member_id)
         .where(batch, Delivery.claim_token == token, Delivery.status == "sending")
         .order_by(Delivery.id)
     ).all()
-    gone = [r.id for r in rows if not r[4]]
+    texting = bool(rows) and rows[0].channel == "sms"
+    # A text goes only while they still take texts (the number has not failed, consent not withdrawn).
+    gone = [r.id for r in rows if not (r[4] and (r[8] or not texting))]
     if gone:
         # Unsubscribed, bounced or withdrew consent since the send began: honoured at once.
         _mark(token, _among(gone), "skipped", reason="no longer subscribed when their turn came")
         db.session.commit()
-    # A batch holds one subject's deliveries (sending.enqueue_queued).
-    message = bulk_message(campaign, rows[0].variant if rows else None)
-    recipients = _recipients(
-        campaign, [r for r in rows if r[4]], placeholders(message.subject, message.text, message.html)
-    )
+    left_out = set(gone)
+    kept = [r for r in rows if r.id not in left_out]
+    if texting:
+        message, recipients = texts.message(campaign), texts.recipients(kept)
+    else:
+        # A batch holds one subject's deliveries on one channel (sending.enqueue_queued).
+        message = bulk_message(campaign, rows[0].variant if rows else None)
+        recipients = _recipients(campaign, kept, placeholders(message.subject, message.text, message.html))
     if not recipients:
         _finish_if_done(campaign_id)
         return {"claimed": len(rows), "sent": 0}
@@ -314,7 +326,11 @@ def _deliver(
     if result.in_doubt:
         # The relay may have taken these: never resent blindly; the sender decides.
         _mark(token, _among(result.in_doubt), "in_doubt", reason="the connection dropped while the message was going")
-    settled = set(result.accepted) | set(result.refused) | result.in_doubt | set(result.deferred)
+    if result.unsettled:
+        log.warning(
+            "campaign %s batch %s: %s left for the sweeper to look up", campaign_id, token, len(result.unsettled)
+        )
+    settled = set(result.accepted) | set(result.refused) | result.in_doubt | set(result.deferred) | result.unsettled
     # The connection dropped part-way: these were never handed over, so they can go again.
     leftover = {r.delivery_id for r in recipients} - settled
     again = _requeue(

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.mail.backends import DeliveryError, backend
 from app.mail.message import Message
 from app.members.schemas import MAX_ID
-from app.newsletters import audiences, blocks, branding, content, rendering, subject_split
+from app.newsletters import audiences, blocks, branding, content, rendering, subject_split, texts
 from app.newsletters.models import Audience, Campaign, Template
 from app.transactions import transactional
 from app.validation import FieldError, normalise_email
@@ -158,6 +158,10 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
         errors["editor"] = "Choose how to write the content: in Markdown or as blocks"
     test, test_errors = subject_split.clean(data, _subject_b_problem)
     errors.update(test_errors)
+    sms_text = (data.get("sms_text") or "").replace("\r\n", "\n").strip()
+    sms_problem = texts.problem(sms_text)
+    if sms_problem:
+        errors["sms_text"] = sms_problem
     if errors:
         raise InvalidRequest("There is a problem with the campaign.", 400, errors)
     if campaign is None:
@@ -177,6 +181,7 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     campaign.send_rate = send_rate
     campaign.purpose = purpose
     campaign.editor = editor
+    campaign.sms_text = sms_text
     if starting_blocks is not None:
         campaign.editor, campaign.blocks = "blocks", starting_blocks
     for field, value in test.items():
@@ -285,6 +290,9 @@ class Confirmation:
     from_address: str
     problems: dict[str, str]  # what stops it being sent; empty when it can go
     at: datetime | None = None  # None: now
+    # How many get it on each channel, and why some who prefer another channel get email.
+    channels: list[tuple[str, int]] | None = None
+    channel_notes: list[tuple[str, int]] | None = None
 
 
 def confirmation(campaign_id: int, at: datetime | None = None) -> Confirmation:
@@ -308,6 +316,7 @@ def confirmation(campaign_id: int, at: datetime | None = None) -> Confirmation:
             )
             if n
         ]
+    channels, channel_notes = texts.channel_counts(campaign, recipients)
     return Confirmation(
         campaign=campaign,
         audience_name=campaign.audience.name if campaign.audience else "",
@@ -317,6 +326,8 @@ def confirmation(campaign_id: int, at: datetime | None = None) -> Confirmation:
         from_address=campaign.from_address or current_app.config["MAIL_FROM_ADDRESS"],
         problems=problems,
         at=at,
+        channels=channels,
+        channel_notes=channel_notes,
     )
 
 

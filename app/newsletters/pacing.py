@@ -23,9 +23,15 @@ _local: dict[str, float] = {}
 
 def rate_for(campaign) -> tuple[str, int]:
     """(pacing key, messages per second) for a campaign: its own rate, else the organisation's; 0 is unlimited."""
+    key, rate = "all", int(current_app.config["BULLETIN_SEND_RATE"] or 0)
     if campaign.send_rate:
-        return f"campaign:{campaign.id}", int(campaign.send_rate)
-    return "all", int(current_app.config["BULLETIN_SEND_RATE"] or 0)
+        key, rate = f"campaign:{campaign.id}", int(campaign.send_rate)
+    if current_app.config["MAIL_BACKEND"] == "notify":
+        from app.mail.notify import NOTIFY_MAX_RATE
+
+        # Notify takes 3,000 a minute for the whole service: every campaign shares that one limit.
+        return "notify", min(rate or NOTIFY_MAX_RATE, NOTIFY_MAX_RATE)
+    return key, rate
 
 
 def reserve(key: str, messages: int, rate: int) -> float:

@@ -6,9 +6,10 @@ import re
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_from_directory
 
+from app.errors import InvalidRequest
 from app.extensions import csrf
 from app.limits import body_limit
-from app.newsletters import campaigns, images, print_formats, rendering, tracking, webhooks
+from app.newsletters import campaigns, images, notify_callbacks, print_formats, rendering, tracking, webhooks
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,24 @@ def sendgrid_webhook():
         request.headers.get("X-Twilio-Email-Event-Webhook-Signature"),
         request.headers.get("X-Twilio-Email-Event-Webhook-Timestamp"),
     )
+    return jsonify({"status": "accepted"}), 200
+
+
+@bp.route("/notify/callbacks", methods=["POST"])
+@body_limit("WEBHOOK_MAX_BYTES")
+@csrf.exempt  # authenticated by the bearer token set on Notify's callbacks page instead
+def notify_callback():
+    """A GOV.UK Notify delivery receipt. Like the SendGrid webhook, it is for Notify, not API clients,
+    and is left out of the OpenAPI document."""
+    try:
+        notify_callbacks.check_token(request.headers.get("Authorization"))
+    except notify_callbacks.Unauthorised:
+        return jsonify({"message": "A valid bearer token is required."}), 401
+    try:
+        receipt = notify_callbacks.parse(request.get_data(cache=False))
+    except InvalidRequest as exc:
+        return jsonify({"message": exc.message}), 400
+    notify_callbacks.record(receipt)
     return jsonify({"status": "accepted"}), 200
 
 

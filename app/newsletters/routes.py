@@ -23,6 +23,7 @@ from app.newsletters import (
     reports,
     sending,
     subject_split,
+    texts,
 )
 from app.newsletters.models import Audience
 from app.organisations import services as organisations
@@ -63,6 +64,7 @@ def _campaign_form(campaign=None, errors=None, data=None):
         kind=kinds.kind_of(campaign),
         editors=campaigns.EDITORS,
         metrics=subject_split.METRICS,
+        sms=texts.form_figures((data or {}).get("sms_text", "")),
     )
 
 
@@ -88,6 +90,7 @@ def _form_data(campaign=None) -> dict:
         "test_percent": campaign.test_percent or "",
         "test_metric": campaign.test_metric or "opens",
         "test_wait_hours": campaign.test_wait_hours or "",
+        "sms_text": campaign.sms_text,
     }
 
 

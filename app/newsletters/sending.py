@@ -18,7 +18,8 @@ from app import jobs
 from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
-from app.newsletters import audiences, campaigns, content, kinds, subject_split
+from app.members.models import Member
+from app.newsletters import audiences, campaigns, content, kinds, subject_split, texts
 from app.newsletters.batches import job_timeout
 from app.newsletters.models import Campaign, Delivery
 from app.transactions import transactional
@@ -69,6 +70,16 @@ def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
         raise InvalidRequest("This campaign cannot be sent yet.", 400, {"Audience": content.NO_RECIPIENTS})
     if campaign.subject_b:
         subject_split.split(campaign, total)
+    if campaign.sms_text and texts.can_send():
+        # One channel each: the text for those who prefer it and can get it, the email for everyone else.
+        db.session.connection().execute(
+            update(Delivery)
+            .where(
+                Delivery.campaign_id == campaign_id,
+                Delivery.member_id.in_(select(Member.id).where(audiences.reachable_by_text())),
+            )
+            .values(channel="sms")
+        )
     # What the campaign's kind records (a survey's invitations) is saved with the recipients or not at all.
     kinds.kind_of(campaign).on_freeze(campaign, select(Delivery.member_id).where(Delivery.campaign_id == campaign_id))
     log.info("campaign %s frozen with %s deliveries", campaign_id, total)
@@ -103,12 +114,20 @@ def enqueue_queued(campaign_id: int) -> int:
     first, last, count = db.session.execute(
         select(func.min(Delivery.id), func.max(Delivery.id), func.count()).where(*queued)
     ).one()
-    if db.session.get(Campaign, campaign_id).subject_b:
-        # A subject line test's samples: each batch holds one subject's deliveries.
+    texts_queued = db.session.scalar(select(select(Delivery.id).where(*queued, Delivery.channel == "sms").exists()))
+    if db.session.get(Campaign, campaign_id).subject_b or texts_queued:
+        # A subject line test's samples, and texts apart from emails: each batch holds one subject's
+        # deliveries on one channel.
         batches = []
-        for variant in (Delivery.variant == "a", Delivery.variant == "b", Delivery.variant.is_(None)):
-            ids = list(db.session.scalars(select(Delivery.id).where(*queued, variant).order_by(Delivery.id)))
-            batches += [ids[i : i + size] for i in range(0, len(ids), size)]
+        variants = (Delivery.variant == "a", Delivery.variant == "b", Delivery.variant.is_(None))
+        for variant in variants:
+            for channel in ("email", "sms"):
+                ids = list(
+                    db.session.scalars(
+                        select(Delivery.id).where(*queued, variant, Delivery.channel == channel).order_by(Delivery.id)
+                    )
+                )
+                batches += [ids[i : i + size] for i in range(0, len(ids), size)]
     elif count and last - first + 1 == count:
         # One unbroken run of ids, as a fresh send's are: each batch is a range, and no id need be read.
         batches = [range(lo, min(lo + size, last + 1)) for lo in range(first, last + 1, size)]

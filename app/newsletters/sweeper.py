@@ -43,9 +43,11 @@ def sweep() -> dict:
     settled = {"confirmed": 0, "dropped": 0, "requeued": 0, "in_doubt": 0}
     if expired:
         ids = [r.id for r in expired]
-        evidence = _provider_evidence(ids)
+        evidence, unknown = _provider_evidence(ids)
         for row in expired:
             kind = evidence.get(row.id)
+            if row.id in unknown:
+                continue  # the provider could not be asked: settled at a later sweep
             query = update(Delivery).where(Delivery.id == row.id, Delivery.status == "sending")
             if kind == "dropped":
                 db.session.execute(query.values(status="failed", reason="dropped by the provider"))
@@ -73,8 +75,10 @@ def sweep() -> dict:
     return settled
 
 
-def _provider_evidence(ids: list[int]) -> dict[int, str]:
+def _provider_evidence(ids: list[int]) -> tuple[dict[int, str], set[int]]:
+    """({delivery id: "accepted" or "dropped"} from the provider's traces, ids that could not be looked up)."""
     found: dict[int, str] = {}
+    unknown: set[int] = set()
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
         for delivery_id, kind in db.session.execute(
@@ -89,7 +93,14 @@ def _provider_evidence(ids: list[int]) -> dict[int, str]:
         for delivery_id in ids:
             if delivery_id in on_file:
                 found.setdefault(delivery_id, "accepted")
-    return found
+    if current_app.config["MAIL_BACKEND"] == "notify":
+        from app.mail.notify import NotifyBulk
+
+        # Every row Notify has under its delivery id as the reference was taken, whatever became of it since.
+        on_file, unknown = NotifyBulk().look_up([d for d in ids if d not in found])
+        for delivery_id in on_file:
+            found.setdefault(delivery_id, "accepted")
+    return found, unknown
 
 
 def start_due_campaigns() -> int:

@@ -9,6 +9,7 @@ from app.extensions import limiter
 from app.i18n import N_
 from app.members import readable_export, subject_access
 from app.members import services as members
+from app.members.channels import CHANNELS
 from app.members.vocab import COMMUNICATION_NEEDS, CONSENT_PURPOSES
 from app.public import bp, rate_limits
 from app.public import services as journey
@@ -43,6 +44,7 @@ def _preferences_page(member, token: str, errors=None, status: int = 200):
             has_equality=members.own_equality_answers(member) is not None,
             purpose_names={p: CONSENT_PURPOSES[p][0] for p in CONSENT_PURPOSES},
             need_names=COMMUNICATION_NEEDS,
+            channel_names=CHANNELS,
             errors=errors or {},
         ),
         status,

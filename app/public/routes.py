@@ -26,4 +26,4 @@ def accessibility():
     return render_template("public/accessibility.html", settings=all_settings())
 
 
-from app.public import event_device, preferences, signup  # noqa: E402, F401
+from app.public import event_device, preferences, preferences_channels, signup  # noqa: E402, F401

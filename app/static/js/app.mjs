@@ -50,3 +50,29 @@ for (const table of document.querySelectorAll('[data-campaign-progress-url]')) {
   };
   setTimeout(poll, 3000);
 }
+
+// The text message version of a campaign: its length in characters and text messages as it is typed,
+// counted as the server counts it (app/newsletters/texts.py), with the links Involve adds.
+const GSM_BASIC = new Set(Array.from('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà'));
+const GSM_EXTENSION = new Set(Array.from('^{}\\[~]|€\f'));
+for (const group of document.querySelectorAll('[data-sms-counter]')) {
+  const area = group.querySelector('textarea');
+  const out = group.querySelector('[data-sms-count]');
+  const added = Number(group.dataset.smsAdded);
+  const most = Number(group.dataset.smsMax);
+  const show = () => {
+    const text = area.value.replace(/\r\n/g, '\n').trim();
+    if (!text) { out.textContent = 'No text message version: everyone gets the email.'; return; }
+    const chars = Array.from(text);
+    const gsm = chars.every((c) => GSM_BASIC.has(c) || GSM_EXTENSION.has(c));
+    const own = gsm ? chars.reduce((n, c) => n + (GSM_EXTENSION.has(c) ? 2 : 1), 0)
+      : chars.reduce((n, c) => n + (c.codePointAt(0) > 0xffff ? 2 : 1), 0);
+    const units = own + added;
+    const [single, multi] = gsm ? [160, 153] : [70, 67];
+    const fragments = units <= single ? 1 : Math.ceil(units / multi);
+    const words = `${units} characters (${gsm ? 'GSM 7-bit' : 'Unicode'}): ${fragments} text message${fragments === 1 ? '' : 's'}`;
+    out.textContent = `With the links added: ${words}.` + (fragments > most ? ` That is more than ${most}: shorten it.` : '');
+  };
+  area.addEventListener('input', show);
+}
