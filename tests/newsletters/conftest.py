@@ -7,12 +7,28 @@ import uuid
 import pytest
 from werkzeug.serving import make_server
 
+from tests.factories import create_staff_user, login
 from tests.newsletters.sendgrid_mock import API_KEY, SendGridMock, make_key_pair
+from tests.support.notify_server import LocalNotify
 from tests.support.worker import SENDING, Worker
 
 
 def redis_url() -> str:
     return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:63799/7")
+
+
+@pytest.fixture
+def config_overrides(tmp_path):
+    """Bulletin images in this test's own folder; a module overrides this for other settings."""
+    return {"IMAGES_DIR": str(tmp_path / "images")}
+
+
+@pytest.fixture
+def comms(client):
+    """The test client signed in as a comms officer; the fixture's value is that staff user."""
+    user = create_staff_user("comms")
+    login(client, user)
+    return user
 
 
 @pytest.fixture
@@ -24,6 +40,14 @@ def api(app):
     _, secret = auth.create_api_token("comms client", "comms")
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     return client
+
+
+@pytest.fixture
+def notify():
+    """A local GOV.UK Notify server; its config() points the app at it."""
+    server = LocalNotify().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

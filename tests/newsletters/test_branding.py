@@ -11,20 +11,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.newsletters import campaigns, images, sending
 from app.newsletters.models import Campaign, Template
-from tests.factories import create_member, create_staff_user, csrf_token, login
+from tests.factories import create_member, csrf_token
 from tests.newsletters.factories import create_campaign
-
-
-@pytest.fixture
-def config_overrides(tmp_path):
-    return {"IMAGES_DIR": str(tmp_path / "images")}
-
-
-@pytest.fixture
-def comms(client):
-    user = create_staff_user("comms")
-    login(client, user)
-    return user
 
 
 def _logo():

@@ -8,13 +8,8 @@ import pytest
 from app.clock import in_uk, now
 from app.extensions import db
 from app.newsletters.models import Campaign, Suppression
-from tests.factories import create_member, create_staff_user, csrf_token, login
+from tests.factories import create_member, csrf_token
 from tests.newsletters.factories import create_campaign
-
-
-@pytest.fixture
-def comms(client):
-    login(client, create_staff_user("comms"))
 
 
 def _text(html: str) -> str:

@@ -9,19 +9,12 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.newsletters.models import BulletinImage
-from tests.factories import create_staff_user, csrf_token, login
+from tests.factories import csrf_token
 
 
 @pytest.fixture
-def config_overrides(tmp_path):
-    return {"IMAGES_DIR": str(tmp_path / "images"), "BULLETIN_IMAGE_MAX_BYTES": 200_000}
-
-
-@pytest.fixture
-def comms(client):
-    user = create_staff_user("comms")
-    login(client, user)
-    return user
+def config_overrides(config_overrides):
+    return {**config_overrides, "BULLETIN_IMAGE_MAX_BYTES": 200_000}
 
 
 def picture(kind="PNG", size=(40, 30), **save) -> bytes:

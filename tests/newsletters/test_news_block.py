@@ -9,21 +9,9 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.newsletters import campaigns, images, sending
 from app.newsletters.models import Campaign
-from tests.factories import create_member, create_staff_user, login
+from tests.factories import create_member
 from tests.newsletters.factories import create_campaign
 from tests.newsletters.test_blocks import _post, block_campaign, png
-
-
-@pytest.fixture
-def config_overrides(tmp_path):
-    return {"IMAGES_DIR": str(tmp_path / "images")}
-
-
-@pytest.fixture
-def comms(client):
-    user = create_staff_user("comms")
-    login(client, user)
-    return user
 
 
 def news(*items):

@@ -14,16 +14,8 @@ from app.newsletters.models import Delivery, Suppression, TrackingEvent
 from tests.factories import create_member
 from tests.newsletters.factories import create_campaign
 from tests.newsletters.test_sending_interrupted import sending_ids
-from tests.support.notify_server import LocalNotify
 
 TOKEN = "callback-token-" + "x" * 40
-
-
-@pytest.fixture
-def notify():
-    server = LocalNotify().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

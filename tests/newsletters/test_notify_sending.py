@@ -15,15 +15,7 @@ from tests.factories import create_member
 from tests.newsletters.factories import create_campaign
 from tests.newsletters.test_sending_interrupted import sending_ids
 from tests.support import notify_server, send_chaos
-from tests.support.notify_server import LocalNotify
 from tests.support.redis_server import RedisServer
-
-
-@pytest.fixture
-def notify():
-    server = LocalNotify().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -11,13 +11,6 @@ from tests.factories import create_member, create_staff_user, csrf_token, login
 from tests.newsletters.factories import BODY, create_audience, create_campaign
 
 
-@pytest.fixture
-def comms(client):
-    user = create_staff_user("comms")
-    login(client, user)
-    return user
-
-
 def _post(client, url, data, page_url=None):
     token = csrf_token(client.get(page_url or "/staff/bulletins/").get_data(as_text=True))
     return client.post(url, data={**data, "csrf_token": token})

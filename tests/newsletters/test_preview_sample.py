@@ -1,19 +1,11 @@
 """The preview shown for a chosen member of the audience: their own name in the subject and body."""
 
-import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditLogEntry
 from app.extensions import db
-from tests.factories import create_member, create_staff_user, login
+from tests.factories import create_member
 from tests.newsletters.factories import create_audience, create_campaign
-
-
-@pytest.fixture
-def comms(client):
-    user = create_staff_user("comms")
-    login(client, user)
-    return user
 
 
 def test_preview_for_a_chosen_member_fills_their_merge_fields(client, comms):

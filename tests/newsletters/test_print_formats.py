@@ -24,18 +24,6 @@ PARAGRAPHS = [
 ] * 4
 
 
-@pytest.fixture
-def config_overrides(tmp_path):
-    return {"IMAGES_DIR": str(tmp_path / "images")}
-
-
-@pytest.fixture
-def comms(client):
-    user = create_staff_user("comms")
-    login(client, user)
-    return user
-
-
 def png(colour=(0, 94, 184)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (400, 300), colour).save(out, "PNG")

@@ -20,8 +20,8 @@ MARKDOWN = (
 
 
 @pytest.fixture
-def config_overrides(tmp_path):
-    return {"IMAGES_DIR": str(tmp_path / "images"), "PUBLIC_BASE_URL": "https://involve.example"}
+def config_overrides(config_overrides):
+    return {**config_overrides, "PUBLIC_BASE_URL": "https://involve.example"}
 
 
 def _picture(size=(600, 300)):

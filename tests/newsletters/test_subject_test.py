@@ -10,15 +10,8 @@ from app.clock import now
 from app.extensions import db
 from app.newsletters import sending, sweeper
 from app.newsletters.models import Campaign, Delivery
-from tests.factories import create_member, create_staff_user, csrf_token, login
+from tests.factories import create_member, csrf_token
 from tests.newsletters.factories import create_audience, create_campaign
-
-
-@pytest.fixture
-def comms(client):
-    user = create_staff_user("comms")
-    login(client, user)
-    return user
 
 
 def _post(client, url, data=None, page="/staff/bulletins/"):

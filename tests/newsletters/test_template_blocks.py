@@ -9,7 +9,7 @@ from app.errors import InvalidRequest
 from app.extensions import db
 from app.newsletters import campaigns, content, sending
 from app.newsletters.models import Campaign, Template
-from tests.factories import create_member, create_staff_user, csrf_token, login
+from tests.factories import create_member, csrf_token
 from tests.newsletters.factories import create_campaign
 
 BLOCKS = [
@@ -17,13 +17,6 @@ BLOCKS = [
     {"type": "button", "text": "Get involved", "url": "https://example.org/involved"},
     {"type": "news", "items": [{"title": "New clinic", "url": "https://example.org/clinic", "link_text": "Read"}]},
 ]
-
-
-@pytest.fixture
-def comms(client):
-    user = create_staff_user("comms")
-    login(client, user)
-    return user
 
 
 def block_template(blocks=BLOCKS, **brand):

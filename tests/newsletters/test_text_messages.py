@@ -15,14 +15,6 @@ from app.newsletters import batches, sending, texts
 from app.newsletters.models import Delivery, TrackingEvent
 from tests.factories import create_member, create_staff_user, csrf_token, login
 from tests.newsletters.factories import create_campaign
-from tests.support.notify_server import LocalNotify
-
-
-@pytest.fixture
-def notify():
-    server = LocalNotify().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
