@@ -196,6 +196,19 @@ def _edit(owner: _Owner):
     return redirect(owner.back_url)
 
 
+def _edit_blocks_of(thing, save: Callable[[object, list], object], back_url: str, back_text: str):
+    """The block editor for a campaign or a template: its blocks, or none yet if it is written in Markdown."""
+    return _edit(
+        _Owner(
+            name=thing.name,
+            blocks=(thing.blocks or []) if thing.editor == "blocks" else [],
+            save=lambda found: save(thing, found),
+            back_url=back_url,
+            back_text=back_text,
+        )
+    )
+
+
 @bp.route("/campaigns/<int:campaign_id>/blocks", methods=["GET", "POST"])
 @requires("bulletins.edit")
 @body_limit("UPLOAD_MAX_BYTES")
@@ -203,14 +216,8 @@ def campaign_blocks(campaign_id):
     campaign = campaigns.get_campaign(campaign_id)
     if campaign.status not in campaigns.EDITABLE:
         raise InvalidRequest("A campaign cannot be changed once it has started sending.", 409)
-    return _edit(
-        _Owner(
-            name=campaign.name,
-            blocks=(campaign.blocks or []) if campaign.editor == "blocks" else [],
-            save=lambda found: campaigns.save_blocks(campaign, found),
-            back_url=url_for(".campaign", campaign_id=campaign.id),
-            back_text="Back to the campaign",
-        )
+    return _edit_blocks_of(
+        campaign, campaigns.save_blocks, url_for(".campaign", campaign_id=campaign.id), "Back to the campaign"
     )
 
 
@@ -221,14 +228,11 @@ def template_blocks(template_id):
     template = db.session.get(Template, template_id)
     if template is None:
         raise InvalidRequest("There is no such template.", 404)
-    return _edit(
-        _Owner(
-            name=template.name,
-            blocks=(template.blocks or []) if template.editor == "blocks" else [],
-            save=lambda found: campaigns.save_template_blocks(template, found),
-            back_url=url_for(".template_edit", template_id=template.id),
-            back_text="Back to the template",
-        )
+    return _edit_blocks_of(
+        template,
+        campaigns.save_template_blocks,
+        url_for(".template_edit", template_id=template.id),
+        "Back to the template",
     )
 
 
