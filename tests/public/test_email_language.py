@@ -29,22 +29,32 @@ def test_the_preferences_link_email_is_in_the_members_language(app, outbox, lang
         assert "Helo Sam," in message["text"] and "Os na wnaethoch ofyn am hyn" in message["text"]
 
 
-def test_the_confirmation_email_is_in_welsh_for_a_welsh_speaker(app, outbox):
-    member = create_member("new@example.org", status="pending", first_name="Dafydd", communication_language="Welsh")
+@pytest.mark.parametrize(
+    "first_name,language,subject,in_html,in_text",
+    [
+        (
+            "Dafydd",
+            "Welsh",
+            "Cadarnhewch eich cyfeiriad e-bost",
+            ["Cadarnhau fy nghyfeiriad e-bost", 'lang="cy"'],
+            ["Mae'r ddolen yn gweithio am"],
+        ),
+        ("Ayesha", "اردو", "اپنے ای میل ایڈریس کی تصدیق کریں", ['lang="ur" dir="rtl"'], ["عزیز Ayesha،"]),
+    ],
+    ids=["welsh", "urdu"],
+)
+def test_the_confirmation_email_is_in_the_speakers_language(
+    app, outbox, first_name, language, subject, in_html, in_text
+):
+    member = create_member("new@example.org", status="pending", first_name=first_name, communication_language=language)
     journey.send_confirmation(member.id)
     [message] = outbox()
-    assert message["subject"] == "Cadarnhewch eich cyfeiriad e-bost"
-    assert "Cadarnhau fy nghyfeiriad e-bost" in message["html"] and 'lang="cy"' in message["html"]
-    assert "Mae'r ddolen yn gweithio am" in message["text"]
+    assert message["subject"] == subject
+    for words in in_html:
+        assert words in message["html"]
+    for words in in_text:
+        assert words in message["text"]
     assert "/get-involved/confirm/" in message["text"]
-
-
-def test_the_confirmation_email_is_in_urdu_for_an_urdu_speaker(app, outbox):
-    member = create_member("new@example.org", status="pending", first_name="Ayesha", communication_language="اردو")
-    journey.send_confirmation(member.id)
-    [message] = outbox()
-    assert message["subject"] == "اپنے ای میل ایڈریس کی تصدیق کریں"
-    assert 'lang="ur" dir="rtl"' in message["html"] and "عزیز Ayesha،" in message["text"]
 
 
 def test_forcing_the_members_language_leaves_the_page_in_its_own(app, client, outbox):
@@ -59,26 +69,23 @@ def test_forcing_the_members_language_leaves_the_page_in_its_own(app, client, ou
     assert message["subject"] == "Your link to manage your preferences"
 
 
-def test_asking_for_a_link_from_a_welsh_page_gets_a_welsh_email(app, client, outbox):
-    create_member("m@example.org", communication_language="")
+@pytest.mark.parametrize(
+    "own_language,subject",
+    [
+        ("", "Eich dolen i reoli eich dewisiadau"),  # none of ours: the Welsh page's language
+        ("Urdu", "آپ کی ترجیحات کا انتظام کرنے کا لنک"),  # the member's own language wins over the page
+    ],
+    ids=["page-language", "own-language-wins"],
+)
+def test_asking_for_a_link_from_a_welsh_page(app, client, outbox, own_language, subject):
+    create_member("m@example.org", communication_language=own_language)
     client.set_cookie("involve_lang", "cy")
     page = client.get("/preferences/new-link")
     client.post(
         "/preferences/new-link", data={"csrf_token": csrf_token(page.get_data(as_text=True)), "email": "m@example.org"}
     )
     [message] = outbox()
-    assert message["subject"] == "Eich dolen i reoli eich dewisiadau"
-
-
-def test_the_members_own_language_wins_over_the_page(app, client, outbox):
-    create_member("m@example.org", communication_language="Urdu")
-    client.set_cookie("involve_lang", "cy")
-    page = client.get("/preferences/new-link")
-    client.post(
-        "/preferences/new-link", data={"csrf_token": csrf_token(page.get_data(as_text=True)), "email": "m@example.org"}
-    )
-    [message] = outbox()
-    assert message["subject"] == "آپ کی ترجیحات کا انتظام کرنے کا لنک"
+    assert message["subject"] == subject
 
 
 def test_signing_up_after_choosing_urdu_sends_the_confirmation_in_urdu_and_its_link_works(app, client, outbox):
