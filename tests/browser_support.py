@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.factories import PASSWORD
+
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -63,3 +65,13 @@ def axe_violations(page, tags: list[str] | None = None) -> list[dict]:
     return [
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]
     ]
+
+
+def sign_in(page, server: str, user) -> None:
+    """Sign `user` in through the staff sign-in page, as a person would, and check it let them in."""
+    page.goto(server + "/staff/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert "/login" not in page.url

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.members.models import Member
 from app.newsletters import sending
 from tests.browser.conftest import axe_violations
+from tests.browser_support import sign_in
 from tests.factories import create_member
 from tests.newsletters.factories import create_campaign
 
@@ -70,18 +71,14 @@ def test_a_sending_campaign_shows_live_progress_without_reloading(app, live_serv
     from sqlalchemy import update
 
     from app.newsletters.models import Campaign, Delivery
-    from tests.factories import PASSWORD, create_staff_user
+    from tests.factories import create_staff_user
 
     for _ in range(3):
         create_member()
     campaign = create_campaign(name="Live")
     sending._freeze(campaign.id)  # frozen and sending; no batch has run yet
     user = create_staff_user("comms")
-    page.goto(live_server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, live_server, user)
     page.goto(f"{live_server}/staff/bulletins/campaigns/{campaign.id}")
     sent_cell = page.locator("#progress [data-count=sent]")
     expect(sent_cell).to_have_text("0")

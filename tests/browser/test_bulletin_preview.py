@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
-from tests.factories import PASSWORD, create_staff_user
+from tests.browser_support import sign_in
+from tests.factories import create_staff_user
 from tests.newsletters.factories import create_campaign
 
 pytestmark = pytest.mark.browser
@@ -13,11 +14,7 @@ pytestmark = pytest.mark.browser
 def test_the_preview_shows_the_email_as_it_will_arrive_and_passes_axe(app, live_server, page):
     user = create_staff_user("comms")
     campaign = create_campaign(subject="Winter news, {{ first_name }}", from_name="Patient Voice")
-    page.goto(live_server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, live_server, user)
 
     page.goto(f"{live_server}/staff/bulletins/campaigns/{campaign.id}")
     page.click("text=Preview the email")
@@ -42,11 +39,7 @@ def test_two_columns_stack_in_the_mobile_preview_and_sit_side_by_side_on_the_des
     user = create_staff_user("comms")
     campaign = create_campaign(body="", editor="blocks")
     campaigns.save_blocks(campaign, [{"type": "columns", "left": "Monday mornings", "right": "Friday evenings"}])
-    page.goto(live_server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, live_server, user)
 
     def boxes(view, width):
         page.set_viewport_size({"width": width, "height": 900})

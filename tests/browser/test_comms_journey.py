@@ -17,8 +17,8 @@ from app.clock import now
 from app.extensions import db
 from app.mail.backends import read_outbox
 from app.newsletters.models import Campaign, Delivery
-from tests.browser_support import WCAG_TAGS, axe_violations
-from tests.factories import PASSWORD, create_member, create_staff_user
+from tests.browser_support import WCAG_TAGS, axe_violations, sign_in
+from tests.factories import create_member, create_staff_user
 from tests.newsletters.factories import create_audience
 
 pytestmark = pytest.mark.browser
@@ -77,11 +77,7 @@ def test_a_comms_officer_builds_previews_sends_and_reports_on_a_bulletin_with_th
     target = f"{live_server}/get-involved"
 
     # 1. Sign in, then the keyboard alone: to the bulletins and a new campaign.
-    page.goto(live_server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, live_server, user)
     _press(page, "nav a[href='/staff/bulletins/campaigns']")
     page.wait_for_url("**/staff/bulletins/campaigns")
     _no_violations(page, "bulletins")

@@ -8,7 +8,8 @@ import pytest
 from app.members import services as members
 from app.members import signup_events
 from tests.browser.conftest import axe_violations
-from tests.factories import PASSWORD, create_staff_user
+from tests.browser_support import sign_in
+from tests.factories import create_staff_user
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +33,7 @@ def test_on_the_tablet_each_person_gets_a_blank_form_and_every_page_passes_axe(a
     event = signup_events.create_signup_event("Health fair", "Civic Hall", signup_events._uk_today(), [], None)
     signup_events.reopen_signup_event(event, None)
     staff = create_staff_user("engagement")
-    page.goto(live_server + "/staff/login")
-    page.fill("input[name=email]", staff.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, live_server, staff)
 
     page.goto(f"{live_server}/staff/signup-events/{event.id}")
     assert page.evaluate("document.querySelector('img.involve-qr-code').naturalWidth") > 0

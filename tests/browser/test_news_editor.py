@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.newsletters.models import Campaign
-from tests.browser_support import axe_violations
-from tests.factories import PASSWORD, create_staff_user
+from tests.browser_support import axe_violations, sign_in
+from tests.factories import create_staff_user
 from tests.newsletters.factories import create_campaign
 
 pytestmark = pytest.mark.browser
@@ -15,11 +15,7 @@ pytestmark = pytest.mark.browser
 def test_news_items_are_added_moved_and_saved_with_the_keyboard(app, live_server, page):
     user = create_staff_user("comms")
     campaign = create_campaign(body="", editor="blocks")
-    page.goto(live_server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, live_server, user)
     page.goto(f"{live_server}/staff/bulletins/campaigns/{campaign.id}/blocks")
     with page.expect_navigation():
         page.focus("button[value=add-news]")

@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 from app.panels import services
 from app.panels.selection import HOUSEHOLD
 from tests.browser.conftest import axe_violations
-from tests.factories import PASSWORD, create_staff_user
+from tests.browser_support import sign_in
+from tests.factories import create_staff_user
 
 pytestmark = pytest.mark.browser
 
@@ -22,18 +23,9 @@ QUOTAS = [
 ]
 
 
-def _sign_in(page, server):
-    user = create_staff_user("engagement")
-    page.goto(server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-
-
 def test_a_waiting_draw_shows_its_progress_and_moves_on_when_done(live_server, page):
     waiting = services.create_draw("Waiting panel", _pool(90), ["sex"], QUOTAS, 5, "maximin", 11)
-    _sign_in(page, live_server)
+    sign_in(page, live_server, create_staff_user("engagement"))
     page.goto(f"{live_server}/staff/panels/{waiting.id}")
     expect(page.get_by_label("Progress")).to_be_visible()
     expect(page.get_by_role("status")).to_have_text("Waiting for a worker to start")
@@ -50,7 +42,7 @@ def test_a_draw_without_a_panel_says_what_to_change_accessibly(live_server, page
     impossible = [dict(q, min=3, max=3) for q in QUOTAS]
     record = services.create_draw("Impossible panel", _pool(90), ["sex"], impossible, 5, "legacy", 11)
     services.start_draw(record.id)
-    _sign_in(page, live_server)
+    sign_in(page, live_server, create_staff_user("engagement"))
     page.goto(f"{live_server}/staff/panels/{record.id}")
     expect(page.get_by_role("heading", name="No panel was drawn")).to_be_visible()
     expect(page.get_by_label("Time limit, in seconds")).to_be_visible()

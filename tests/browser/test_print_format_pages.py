@@ -7,8 +7,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from app.newsletters import images
-from tests.browser_support import axe_violations
-from tests.factories import PASSWORD, create_member, create_staff_user
+from tests.browser_support import axe_violations, sign_in
+from tests.factories import create_member, create_staff_user
 from tests.newsletters.factories import create_campaign
 
 pytestmark = pytest.mark.browser
@@ -31,11 +31,7 @@ def test_staff_see_who_needs_each_format_write_easy_read_and_download_large_prin
     create_member("lp@example.org", communication_needs=["large_print"], address_line_1="1 High St", town="Bury")
     create_member("br@example.org", communication_needs=["braille", "easy_read"], address_line_1="2 Mill Rd")
     user = create_staff_user("comms")
-    page.goto(live_server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, live_server, user)
 
     page.goto(f"{live_server}/staff/bulletins/campaigns/{campaign.id}")
     page.get_by_role("link", name="Print formats").click()

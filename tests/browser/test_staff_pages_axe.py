@@ -18,8 +18,8 @@ from app.newsletters import campaigns
 from app.panels import services as panels
 from app.representation import services as representation
 from app.surveys import bank
-from tests.browser_support import AXE
-from tests.factories import PASSWORD, create_member, create_pcn, create_practice, create_staff_user
+from tests.browser_support import AXE, sign_in
+from tests.factories import create_member, create_pcn, create_practice, create_staff_user
 from tests.newsletters.factories import create_audience, create_campaign
 from tests.representation.helpers import load_area
 from tests.rosters.factories import add, create_meeting, create_roster
@@ -122,19 +122,10 @@ def _staff_pages(app, values: dict) -> list[str]:
     return sorted(paths)
 
 
-def _sign_in(page, server: str, user) -> None:
-    page.goto(server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/login" not in page.url
-
-
 def test_every_staff_page_has_no_axe_violations(app, live_server, page):
     admin = create_staff_user("admin")
     values = _make_data(admin)
-    _sign_in(page, live_server, admin)
+    sign_in(page, live_server, admin)
     paths = _staff_pages(app, values)
     assert "/staff/members" in paths and f"/staff/members/{values['member_id']}" in paths
     assert f"/staff/meetings/{values['meeting_id']}/cancel" in paths, "the page asking before an event is cancelled"

@@ -9,19 +9,10 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.surveys import builder
 from app.surveys.models import Survey
-from tests.browser_support import axe_violations
-from tests.factories import PASSWORD, create_staff_user
+from tests.browser_support import axe_violations, sign_in
+from tests.factories import create_staff_user
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, server: str, user) -> None:
-    page.goto(server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/login" not in page.url
 
 
 def _tab_to(page, selector: str, limit: int = 120) -> None:
@@ -54,7 +45,7 @@ class Checked:
 
 
 def test_staff_build_a_survey_with_skip_logic(app, live_server, page):
-    _sign_in(page, live_server, create_staff_user("engagement"))
+    sign_in(page, live_server, create_staff_user("engagement"))
     axe = Checked(page)
 
     page.goto(live_server + "/staff/surveys/")

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from app.surveys import outcomes, themes
-from tests.browser_support import axe_violations
-from tests.factories import PASSWORD, create_staff_user
+from tests.browser_support import axe_violations, sign_in
+from tests.factories import create_staff_user
 from tests.representation.helpers import load_area
 from tests.surveys.factories import TRANSPORT, create_survey, questions_of
 from tests.surveys.response_factories import create_response
@@ -64,19 +64,10 @@ def _survey():
     return survey
 
 
-def _sign_in(page, server, user):
-    page.goto(server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/login" not in page.url
-
-
 def test_results_pages_have_no_axe_violations(app, live_server, page):
     load_area()
     survey = _survey()
-    _sign_in(page, live_server, create_staff_user("admin"))
+    sign_in(page, live_server, create_staff_user("admin"))
     found = {}
     for path in ("results", "free-text", "crosstab", "crosstab?by=sex", "crosstab?by=pcn", "reach", "outcome"):
         response = page.goto(f"{live_server}/staff/surveys/{survey.id}/{path}")

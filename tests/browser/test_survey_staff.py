@@ -5,20 +5,12 @@ import pytest
 from app.extensions import db
 from app.surveys.models import Invitation, Response
 from tests.browser.conftest import axe_violations
-from tests.factories import PASSWORD, create_member, create_staff_user
+from tests.browser_support import sign_in
+from tests.factories import create_member, create_staff_user
 from tests.surveys.answer_factories import GRID_ROWS
 from tests.surveys.factories import TRANSPORT, create_survey, questions_of
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, server: str, user) -> None:
-    page.goto(server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/login" not in page.url
 
 
 def test_staff_survey_pages_have_no_axe_violations(app, live_server, page):
@@ -43,7 +35,7 @@ def test_staff_survey_pages_have_no_axe_violations(app, live_server, page):
     db.session.flush()
     db.session.add(Response(survey_id=survey.id, member_id=member.id, invitation_id=invitation.id))
     db.session.commit()
-    _sign_in(page, live_server, create_staff_user("admin"))
+    sign_in(page, live_server, create_staff_user("admin"))
     base = f"{live_server}/staff/surveys/{survey.id}"
 
     for path, label in (

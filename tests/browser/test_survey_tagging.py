@@ -8,22 +8,13 @@ import pytest
 from app.extensions import db
 from app.surveys import themes
 from app.surveys.models import AnswerTheme, Theme
-from tests.browser_support import axe_violations
-from tests.factories import PASSWORD, create_member, create_practice, create_staff_user
+from tests.browser_support import axe_violations, sign_in
+from tests.factories import create_member, create_practice, create_staff_user
 from tests.rosters.factories import create_roster
 from tests.surveys.factories import create_survey, questions_of
 from tests.surveys.response_factories import create_response
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, server, user):
-    page.goto(server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/login" not in page.url
 
 
 def test_tagging_several_answers_with_the_keyboard_then_deleting_the_theme(app, live_server, page):
@@ -33,7 +24,7 @@ def test_tagging_several_answers_with_the_keyboard_then_deleting_the_theme(app, 
         create_response(survey, {text.id: words})
     themes.create_theme(survey, text.id, "Parking")
     themes.create_theme(survey, text.id, "Buses")
-    _sign_in(page, live_server, create_staff_user("engagement"))
+    sign_in(page, live_server, create_staff_user("engagement"))
 
     page.goto(f"{live_server}/staff/surveys/{survey.id}/free-text?question={text.id}")
     assert page.get_by_role("heading", name="Answer 2").count() == 1
@@ -70,7 +61,7 @@ def test_add_member_search_with_namesakes_has_no_axe_violations(app, live_server
     roster = create_roster("Beacon PPG", "ppg", practice_id=practice.id)
     create_member(first_name="Sam", last_name="Patel", practice_id=practice.id, date_of_birth=date(1961, 4, 2))
     create_member(first_name="Sam", last_name="Patel", postcode="WV3 9QP")
-    _sign_in(page, live_server, create_staff_user("engagement"))
+    sign_in(page, live_server, create_staff_user("engagement"))
     page.goto(f"{live_server}/staff/rosters/{roster.id}/members/new?q=Sam+Patel")
     assert page.get_by_label("Sam Patel").count() == 1  # only the Beacon patient can be chosen
     assert "has no GP practice" in page.locator("main").inner_text()

@@ -5,18 +5,15 @@ from playwright.sync_api import expect
 
 from app.newsletters import texts
 from tests.browser.conftest import axe_violations
-from tests.factories import PASSWORD, create_staff_user
+from tests.browser_support import sign_in
+from tests.factories import create_staff_user
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_text_message_count_follows_what_is_typed(app, live_server, page):
     user = create_staff_user("comms")
-    page.goto(live_server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, live_server, user)
     page.goto(live_server + "/staff/bulletins/campaigns/new")
     count = page.locator("#sms_text-count")
     expect(count).to_have_text("No text message version: everyone gets the email.")

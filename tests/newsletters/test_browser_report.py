@@ -7,8 +7,8 @@ from app.clock import now
 from app.extensions import db
 from app.newsletters import sending
 from app.newsletters.models import Delivery
-from tests.browser_support import WCAG_TAGS, axe_violations
-from tests.factories import PASSWORD, create_member, create_staff_user
+from tests.browser_support import WCAG_TAGS, axe_violations, sign_in
+from tests.factories import create_member, create_staff_user
 from tests.newsletters.factories import create_campaign
 
 pytestmark = pytest.mark.browser
@@ -25,11 +25,7 @@ def test_readership_report_has_no_accessibility_violations(live_server, page, ou
     db.session.execute(update(Delivery).where(Delivery.campaign_id == large.id).values(first_open_at=now()))
     db.session.commit()
     user = create_staff_user("analyst")
-    page.goto(live_server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, live_server, user)
     for campaign, shows in ((large, "By ethnic group"), (small, "Fewer than 50 people received this bulletin")):
         page.goto(f"{live_server}/staff/bulletins/campaigns/{campaign.id}/report")
         assert page.get_by_text(shows).count() > 0

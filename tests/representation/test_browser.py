@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from tests.browser_support import WCAG_TAGS, axe_violations
-from tests.factories import PASSWORD, create_member, create_staff_user
+from tests.browser_support import WCAG_TAGS, axe_violations, sign_in
+from tests.factories import create_member, create_staff_user
 from tests.representation.helpers import born_years_before, load_area
 
 
@@ -21,12 +21,7 @@ def test_audit_and_panel_pages_have_no_accessibility_violations(live_server, pag
     for i in range(60):
         create_member(date_of_birth=born_years_before(on, 20 + i), equality={"ethnic_group": "white", "sex": "female"})
     user = create_staff_user("engagement")
-    page.goto(server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/login" not in page.url
+    sign_in(page, server, user)
     for path in (
         "/staff/representation/?on=2026-06-01",
         "/staff/representation/?on=2026-06-01&exact=1",
@@ -50,11 +45,7 @@ def test_every_column_of_the_audit_tables_is_in_view_on_a_laptop_screen(live_ser
         create_member(date_of_birth=born_years_before(on, 20 + i), equality={"ethnic_group": "white", "sex": "female"})
     user = create_staff_user("engagement")
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, live_server, user)
     page.goto(live_server + "/staff/representation/?on=2026-06-01")
     regions = page.locator(".involve-table-scroll")
     assert regions.count() > 0
@@ -80,11 +71,7 @@ def test_the_board_paper_page_has_no_accessibility_violations_and_draws_its_char
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, live_server, user)
     page.goto(f"{live_server}/staff/representation/audits/{saved.id}/board")
     assert page.locator("h1").count() == 1
     assert _violations(page) == []

@@ -4,20 +4,11 @@ from datetime import date
 
 import pytest
 
-from tests.browser_support import WCAG_TAGS, axe_violations
-from tests.factories import PASSWORD, create_member, create_staff_user
+from tests.browser_support import WCAG_TAGS, axe_violations, sign_in
+from tests.factories import create_member, create_staff_user
 from tests.rosters.factories import add, create_roster
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, server, user):
-    page.goto(server + "/staff/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/login" not in page.url
 
 
 def test_composition_views_have_no_accessibility_violations(live_server, page):
@@ -26,7 +17,7 @@ def test_composition_views_have_no_accessibility_violations(live_server, page):
         add(cabinet, create_member(date_of_birth=date(1950 + i % 40, 1, 1), equality={"ethnic_group": "white"}))
     small = create_roster("Young People's Health Advocates")
     add(small, create_member(equality={"ethnic_group": "asian"}))
-    _sign_in(page, live_server, create_staff_user("engagement"))
+    sign_in(page, live_server, create_staff_user("engagement"))
     for path, shows in (
         (f"/staff/rosters/{cabinet.id}", "Share of those who answered"),
         (f"/staff/rosters/{cabinet.id}?exact=1", "Exact: not for publication"),
