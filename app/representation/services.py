@@ -4,7 +4,6 @@ import csv
 import io
 from datetime import date
 
-from flask import render_template
 from sqlalchemy import select
 
 from app.audit import services as audit_log
