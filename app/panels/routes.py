@@ -63,6 +63,11 @@ def create():
             _int(form.get("seed"), "seed", "The seed must be a whole number") if form.get("seed", "").strip() else None
         )
         time_limit = services.check_time_limit(form.get("time_limit"))
+        reserves = (
+            _int(form.get("reserves"), "reserves", "Enter the number of reserves as a whole number, or leave it blank")
+            if form.get("reserves", "").strip()
+            else None
+        )
         if form.get("source") == "csv":
             upload = request.files.get("pool")
             if upload is None or not upload.filename:
@@ -92,6 +97,7 @@ def create():
             source,
             current_user.id,
             time_limit=time_limit,
+            reserves=reserves,
         )
     except InvalidRequest as error:
         return _form_page(form, error.errors or {"title": error.message}, 400)

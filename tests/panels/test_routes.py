@@ -130,3 +130,29 @@ def test_a_seed_out_of_range_is_refused(client):
     assert response.status_code == 400
     assert "from 1 to 2147483647" in response.get_data(as_text=True)
     assert services.draws() == []
+
+
+def test_the_form_asks_how_many_reserves_and_refuses_more_than_are_left(client):
+    load_area()
+    login(client, create_staff_user("engagement"))
+    refused = _post(
+        client,
+        source="csv",
+        features="sex",
+        quotas_from="baseline",
+        reserves="99",
+        pool=(io.BytesIO(POOL.encode()), "pool.csv"),
+    )
+    assert refused.status_code == 400
+    assert "Enter a number of reserves from 0 to" in refused.get_data(as_text=True)
+    assert services.draws() == []
+    response = _post(
+        client,
+        source="csv",
+        features="sex",
+        quotas_from="baseline",
+        reserves="1",
+        pool=(io.BytesIO(POOL.encode()), "pool.csv"),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert len(services.draws()[0].result["reserves"]) == 1
