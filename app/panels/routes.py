@@ -11,6 +11,7 @@ from app.limits import body_limit
 from app.panels import services
 from app.panels.selection import ALGORITHMS, TIME_LIMIT_DEFAULT, TIME_LIMIT_MAX, TIME_LIMIT_MIN
 from app.panels.summary import pool_summary
+from app.representation import baselines
 from app.rosters import services as rosters
 
 bp = Blueprint("panels", __name__, url_prefix="/staff/panels")
@@ -106,6 +107,12 @@ def create():
     return redirect(url_for("panels.show", draw_id=record.id))
 
 
+def _feature_label(feature: str) -> str:
+    """A characteristic's label ("Age", "Ethnic group (5 broad groups)"); another column keeps the pool's name."""
+    known = baselines.CHARACTERISTICS.get(feature)
+    return known[0] if known else feature
+
+
 def _draw_page(record, errors=None, status=200):
     result = record.result or {}
     probabilities = result.get("probabilities", {})
@@ -124,6 +131,7 @@ def _draw_page(record, errors=None, status=200):
             ),
             probability_of=probabilities,
             algorithms=ALGORITHMS,
+            feature_labels={f: _feature_label(f) for f in record.inputs.get("features", [])},
             rosters=[(r.id, r.name) for r in rosters.list_rosters()] if record.pool_source == "network" else [],
             errors=errors or {},
         ),
