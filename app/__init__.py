@@ -151,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.organisations.routes import bp as organisations_bp
     from app.panels.routes import bp as panels_bp
     from app.public.routes import bp as public_bp
+    from app.representation import advice_routes as _advice_pages  # noqa: F401  (views on representation_bp)
     from app.representation.routes import bp as representation_bp
     from app.rosters import involvement as _involvement  # noqa: F401  (a section of the member record page)
     from app.rosters import practice_pages as _practice_pages  # noqa: F401  (views on organisations_bp)

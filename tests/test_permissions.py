@@ -95,6 +95,9 @@ MAKERS = {
     "question_id": lambda: _survey_part("question"),
     "bank_question_id": lambda: _bank_question(),
     "signup_event_id": _signup_event,
+    # Where to look for more people: a characteristic and the number of one of its groups.
+    "characteristic": lambda: "religion",
+    "group": lambda: 2,
 }
 
 

@@ -26,6 +26,8 @@ ACTIONS = {
     "user_create",
     "user_change",
     "two_factor",
+    "advice_change",
+    "advice_reset",
 }
 
 

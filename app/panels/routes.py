@@ -11,6 +11,7 @@ from app.limits import body_limit
 from app.panels import services
 from app.panels.selection import ALGORITHMS, TIME_LIMIT_DEFAULT, TIME_LIMIT_MAX, TIME_LIMIT_MIN
 from app.panels.summary import pool_summary
+from app.representation import baselines
 from app.rosters import services as rosters
 
 bp = Blueprint("panels", __name__, url_prefix="/staff/panels")
@@ -63,6 +64,11 @@ def create():
             _int(form.get("seed"), "seed", "The seed must be a whole number") if form.get("seed", "").strip() else None
         )
         time_limit = services.check_time_limit(form.get("time_limit"))
+        reserves = (
+            _int(form.get("reserves"), "reserves", "Enter the number of reserves as a whole number, or leave it blank")
+            if form.get("reserves", "").strip()
+            else None
+        )
         if form.get("source") == "csv":
             upload = request.files.get("pool")
             if upload is None or not upload.filename:
@@ -92,12 +98,19 @@ def create():
             source,
             current_user.id,
             time_limit=time_limit,
+            reserves=reserves,
         )
     except InvalidRequest as error:
         return _form_page(form, error.errors or {"title": error.message}, 400)
     services.start_draw(record.id)
     flash("The draw has started.", "success")
     return redirect(url_for("panels.show", draw_id=record.id))
+
+
+def _feature_label(feature: str) -> str:
+    """A characteristic's label ("Age", "Ethnic group (5 broad groups)"); another column keeps the pool's name."""
+    known = baselines.CHARACTERISTICS.get(feature)
+    return known[0] if known else feature
 
 
 def _draw_page(record, errors=None, status=200):
@@ -118,6 +131,7 @@ def _draw_page(record, errors=None, status=200):
             ),
             probability_of=probabilities,
             algorithms=ALGORITHMS,
+            feature_labels={f: _feature_label(f) for f in record.inputs.get("features", [])},
             rosters=[(r.id, r.name) for r in rosters.list_rosters()] if record.pool_source == "network" else [],
             errors=errors or {},
         ),

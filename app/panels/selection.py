@@ -220,8 +220,11 @@ def draw(
     seed: int,
     progress=None,
     time_limit: int = TIME_LIMIT_DEFAULT,
+    reserves: int | None = None,
 ):
     """Select a panel of `size` from `pool` meeting the quotas within `time_limit` seconds.
+
+    The reserve list holds `reserves` people in the order they are to be asked (None: everyone left).
 
     Raises DrawRefused (DrawTimedOut at the time limit) with the reason and what to change.
     `progress(done, total, message)` hears how far it has gone.
@@ -255,7 +258,7 @@ def draw(
     random.Random(seed).shuffle(others)
     return {
         "panel": panel,
-        "reserves": others[: max(size // 2, 1)],
+        "reserves": others if reserves is None else others[:reserves],
         "probabilities": outcome.get("probabilities", {}),
         "household_check": check_household,
         "seconds": outcome.get("seconds"),

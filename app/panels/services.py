@@ -212,6 +212,7 @@ def create_draw(
     staff_user_id=None,
     time_limit=TIME_LIMIT_DEFAULT,
     record_keys=None,
+    reserves=None,
 ):
     """Record a draw with everything needed to repeat it; the lottery runs as a job."""
     errors = {}
@@ -227,11 +228,15 @@ def create_draw(
         errors["seed"] = "The seed must be a whole number from 1 to 2147483647"
     if not isinstance(time_limit, int) or not TIME_LIMIT_MIN <= time_limit <= TIME_LIMIT_MAX:
         errors["time_limit"] = f"Enter a time limit from {TIME_LIMIT_MIN} to {TIME_LIMIT_MAX} seconds"
+    if reserves is not None and (not isinstance(reserves, int) or not 0 <= reserves <= len(pool) - max(size, 0)):
+        errors["reserves"] = (
+            f"Enter a number of reserves from 0 to {max(len(pool) - size, 0)}, or leave it blank for everyone left"
+        )
     if errors:
         raise InvalidRequest("There is a problem with the draw.", 400, errors)
     seed = seed or secrets.randbelow(2**31 - 1) + 1
     pool = _without_addresses(pool)
-    inputs = {"pool": pool, "features": features, "quotas": quotas, "time_limit": time_limit}
+    inputs = {"pool": pool, "features": features, "quotas": quotas, "time_limit": time_limit, "reserves": reserves}
     if pool_source != "network":
         inputs["record_keys"] = record_keys or new_record_keys(pool)
     record = PanelDraw(
@@ -264,6 +269,7 @@ def repeat_draw(record: PanelDraw, staff_user_id=None, algorithm=None, time_limi
         staff_user_id,
         time_limit=time_limit or time_limit_of(record),
         record_keys=inputs.get("record_keys"),
+        reserves=inputs.get("reserves"),
     )
 
 
@@ -325,6 +331,7 @@ def run_draw(draw_id: int) -> None:
             record.seed,
             progress=progress,
             time_limit=limit,
+            reserves=inputs.get("reserves"),
         )
     except DrawRefused as refused:
         status = "timed_out" if isinstance(refused, DrawTimedOut) else "infeasible"

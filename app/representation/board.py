@@ -203,19 +203,30 @@ def method(saved: Audit, shown: list[dict]) -> dict:
     }
 
 
+NOT_SAVED = (
+    "This audit is not saved, so it is not compared with earlier audits. Save it as an annual audit to see what "
+    "changed since the last one."
+)
+
+
 def paper(saved: Audit) -> dict:
-    """Everything the board paper shows for one saved audit."""
+    """Everything the board paper shows for one audit; one not saved (no id) is compared with nothing."""
     shown = report.present(saved.results)
     targets = report.recruitment_targets(saved.results)
-    earlier = earlier_snapshots(saved)
+    unsaved = saved.id is None
+    earlier = [] if unsaved else earlier_snapshots(saved)
+    found_changes = changes(saved, shown, earlier[-1] if earlier else None)
+    if unsaved:
+        found_changes["sentences"] = [NOT_SAVED]
     return {
         "saved": saved,
+        "unsaved": unsaved,
         "results": saved.results,
         "shown": shown,
         "sections": SECTIONS,
         "gaps": gaps(shown, targets),
         "recruits": recruits(targets),
-        "changes": changes(saved, shown, earlier[-1] if earlier else None),
+        "changes": found_changes,
         "charts": {entry["key"]: charts.share_chart(entry) for entry in shown},
         "trend": trend(saved, earlier, shown),
         "plan": plan(targets),

@@ -66,3 +66,20 @@ class PostcodeArea(db.Model):
     lsoa_code: Mapped[str] = mapped_column(db.String(9))
     imd_decile: Mapped[int] = mapped_column(index=True)
     loaded_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class OutreachAdvice(db.Model):
+    """Where to look for more people of one group (a characteristic's category), as an administrator worded it.
+
+    Category "" holds the advice for any group of the characteristic that has no row of its own.
+    """
+
+    __tablename__ = "outreach_advice"
+    __table_args__ = (db.UniqueConstraint("characteristic", "category", name="uq_outreach_advice_group"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    characteristic: Mapped[str] = mapped_column(db.String(40))
+    category: Mapped[str] = mapped_column(db.String(120), default="")
+    advice: Mapped[str] = mapped_column(db.String(500))
+    changed_at: Mapped[datetime | None] = mapped_column(default=None)
+    changed_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("staff_user.id"), default=None)

@@ -88,15 +88,35 @@ def export_live(fmt):
     if fmt not in EXPORTS and fmt != "pdf":
         raise InvalidRequest("Choose CSV, XLSX or PDF.", 404)
     results = _live_results()
-    return _export(results, fmt, "representation-audit", None, "Representativeness audit")
-
-
-def _export(results, fmt, filename, audit_id, title):
     if fmt == "pdf":
-        mimetype, body = "application/pdf", services.export_pdf(results, title)
-    else:
-        mimetype, build = EXPORTS[fmt]
-        body = build(results)
+        return _live_board_pdf(results)
+    return _export(results, fmt, "representation-audit", None)
+
+
+def _live_board_pdf(results):
+    """An audit not saved, as the board paper (no trend: it is compared with no snapshot)."""
+    when = date.fromisoformat(results["audit_date"])
+    found = services.unsaved_audit(results, f"Representativeness audit of {when:%d %B %Y} (not saved)")
+    body = _board_pdf_body(found)
+    services.record_export("board paper pdf", None)
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="representation-audit-{when.isoformat()}.pdf"'},
+    )
+
+
+def _board_pdf_body(found) -> bytes:
+    html = render_template(
+        "representation/board_pdf.html", paper=board.paper(found), attribution=baselines.ATTRIBUTION, pdf=True
+    )
+    stylesheet = Path(current_app.static_folder) / "css" / "board-print.css"
+    return services.pdf_from_html(html, str(stylesheet))
+
+
+def _export(results, fmt, filename, audit_id):
+    mimetype, build = EXPORTS[fmt]
+    body = build(results)
     services.record_export(fmt, audit_id)
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"'}
@@ -225,7 +245,7 @@ def export_saved(audit_id, fmt):
     found = services.get_audit(audit_id)
     if fmt == "pdf":
         return board_pdf(audit_id)
-    return _export(found.results, fmt, f"audit-{found.audit_date.isoformat()}", found.id, found.title)
+    return _export(found.results, fmt, f"audit-{found.audit_date.isoformat()}", found.id)
 
 
 @bp.route("/audits/<int:audit_id>/board")
@@ -256,11 +276,7 @@ def board_word(audit_id):
 @requires("reports.view")
 def board_pdf(audit_id):
     found = services.get_audit(audit_id)
-    html = render_template(
-        "representation/board_pdf.html", paper=board.paper(found), attribution=baselines.ATTRIBUTION, pdf=True
-    )
-    stylesheet = Path(current_app.static_folder) / "css" / "board-print.css"
-    body = services.pdf_from_html(html, str(stylesheet))
+    body = _board_pdf_body(found)
     services.record_export("board paper pdf", found.id)
     filename = f"board-paper-{found.audit_date.isoformat()}.pdf"
     return Response(

@@ -4,7 +4,6 @@ import csv
 import io
 from datetime import date
 
-from flask import render_template
 from sqlalchemy import select
 
 from app.audit import services as audit_log
@@ -184,14 +183,9 @@ def run_audit(
     return results
 
 
-@transactional
-def save_annual_audit(title: str, kind: str = "active", params=None, on=None, staff_user_id=None) -> Audit:
-    """Freeze an audit: its inputs and results are stored once and never changed."""
-    title = (title or "").strip()
-    if not title:
-        raise InvalidRequest("Give the audit a title.", 400, {"title": "Enter a title, e.g. Annual audit 2026"})
-    results = run_audit(kind, params, on)
-    inputs = {
+def audit_inputs(results: dict) -> dict:
+    """What went into an audit, as a saved audit keeps it."""
+    return {
         "population": results["population"],
         "area": results["area"],
         "audit_date": results["audit_date"],
@@ -200,6 +194,27 @@ def save_annual_audit(title: str, kind: str = "active", params=None, on=None, st
         "disclosure": disclosure_settings(),
         "baseline_source": "Census 2021 (ONS), IoD 2025 (MHCLG)",
     }
+
+
+def unsaved_audit(results: dict, title: str) -> Audit:
+    """An audit run now, shaped as a saved one for the board paper; it is not added to the database."""
+    return Audit(
+        title=title,
+        audit_date=date.fromisoformat(results["audit_date"]),
+        population_kind=results["population"]["kind"],
+        inputs=audit_inputs(results),
+        results=results,
+    )
+
+
+@transactional
+def save_annual_audit(title: str, kind: str = "active", params=None, on=None, staff_user_id=None) -> Audit:
+    """Freeze an audit: its inputs and results are stored once and never changed."""
+    title = (title or "").strip()
+    if not title:
+        raise InvalidRequest("Give the audit a title.", 400, {"title": "Enter a title, e.g. Annual audit 2026"})
+    results = run_audit(kind, params, on)
+    inputs = audit_inputs(results)
     saved = Audit(
         title=title[:200],
         audit_date=date.fromisoformat(results["audit_date"]),
@@ -297,18 +312,6 @@ def export_xlsx(results: dict) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def export_pdf(results: dict, title: str) -> bytes:
-    """The table of an audit as PDF (WeasyPrint)."""
-    html = render_template(
-        "representation/report_pdf.html",
-        title=title,
-        results=results,
-        shown=report.present(results),
-        attribution=baselines.ATTRIBUTION,
-    )
-    return pdf_from_html(html)
 
 
 def pdf_from_html(html: str, stylesheet: str | None = None) -> bytes:

@@ -12,10 +12,12 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from werkzeug.routing import AnyConverter
 
+from app.extensions import db
 from app.mail import Message, backend
 from app.members import signup_events
 from app.newsletters import campaigns
 from app.panels import services as panels
+from app.representation import advice
 from app.representation import services as representation
 from app.surveys import bank
 from tests.browser_support import AXE, sign_in
@@ -72,6 +74,9 @@ def _make_data(admin) -> dict:
     saved = bank.save_to_bank(travel)
     fair = signup_events.create_signup_event("Health fair", "Civic Hall", signup_events._uk_today(), [], admin.id)
     signup_events.reopen_signup_event(fair, admin.id)
+    # Changed, so the page asking before it is reset shows both wordings and the button.
+    advice.save("age_band", 2, "Primary schools and after-school clubs", admin.id)
+    db.session.commit()
     message_id = backend().send(Message(to="axe.member@example.org", subject="Hello", text="Hi", html="<p>Hi</p>"))
     return {
         "member_id": member.id,
@@ -91,6 +96,8 @@ def _make_data(admin) -> dict:
         "question_id": text.id,
         "bank_question_id": saved.id,
         "signup_event_id": fair.id,
+        "characteristic": "age_band",
+        "group": 2,
     }
 
 
@@ -130,6 +137,7 @@ def test_every_staff_page_has_no_axe_violations(app, live_server, page):
     assert "/staff/members" in paths and f"/staff/members/{values['member_id']}" in paths
     assert f"/staff/meetings/{values['meeting_id']}/cancel" in paths, "the page asking before an event is cancelled"
     assert f"/staff/bulletins/campaigns/{values['campaign_id']}/print" in paths, "print formats, with needs to count"
+    assert "/staff/representation/where-to-look/age_band/2/reset" in paths, "the page asking before advice is reset"
 
     found, checked = {}, []
     for path in paths:

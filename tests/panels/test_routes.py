@@ -1,4 +1,6 @@
 import io
+import re
+from datetime import date
 
 import pytest
 
@@ -130,3 +132,42 @@ def test_a_seed_out_of_range_is_refused(client):
     assert response.status_code == 400
     assert "from 1 to 2147483647" in response.get_data(as_text=True)
     assert services.draws() == []
+
+
+def test_the_form_asks_how_many_reserves_and_refuses_more_than_are_left(client):
+    load_area()
+    login(client, create_staff_user("engagement"))
+    refused = _post(
+        client,
+        source="csv",
+        features="sex",
+        quotas_from="baseline",
+        reserves="99",
+        pool=(io.BytesIO(POOL.encode()), "pool.csv"),
+    )
+    assert refused.status_code == 400
+    assert "Enter a number of reserves from 0 to" in refused.get_data(as_text=True)
+    assert services.draws() == []
+    response = _post(
+        client,
+        source="csv",
+        features="sex",
+        quotas_from="baseline",
+        reserves="1",
+        pool=(io.BytesIO(POOL.encode()), "pool.csv"),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert len(services.draws()[0].result["reserves"]) == 1
+
+
+def test_the_panel_and_reserve_columns_are_headed_with_the_characteristic_labels(client):
+    load_area()
+    for years in (20, 22, 30, 33, 40, 44, 50, 52, 60, 61, 70, 72, 80, 81):
+        create_member(date_of_birth=date(2000 - years + 26, 1, 1))
+    login(client, create_staff_user("engagement"))
+    response = _post(client, source="network", quotas_from="hand", quotas="age_band,Aged 25 to 34 years,1,2", size="4")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    headers = re.findall(r'<th scope="col" class="nhsuk-table__header">([^<]*)</th>', page)
+    assert "Age" in headers and "age_band" not in headers
+    assert '<caption class="nhsuk-table__caption nhsuk-u-font-size-19">Age</caption>' in page

@@ -71,3 +71,12 @@ def test_quotas_that_do_not_add_up_are_explained():
     with pytest.raises(DrawRefused) as refused:
         draw(_pool(), ["sex", "age"], quotas, 5, "legacy", seed=1)
     assert "sex" in str(refused.value)
+
+
+def test_the_reserve_list_holds_as_many_as_asked_and_by_default_everyone_left_in_the_same_order():
+    pool = _pool()
+    everyone = draw(pool, ["sex", "age"], QUOTAS, 5, "legacy", seed=11)
+    assert len(everyone["reserves"]) == len(pool) - 5
+    three = draw(pool, ["sex", "age"], QUOTAS, 5, "legacy", seed=11, reserves=3)
+    assert three["reserves"] == everyone["reserves"][:3]
+    assert draw(pool, ["sex", "age"], QUOTAS, 5, "legacy", seed=11, reserves=0)["reserves"] == []

@@ -298,3 +298,23 @@ def test_a_snapshot_saved_before_disclosure_control_is_compared_by_its_protected
     white = trend.split('id="trend-broad_ethnic_group"')[1].split("White</th>")[1].split("</tr>")[0]
     # Worked out from the rounded counts (93 of 100 is published as 95 of 100), not the exact 93%.
     assert re.findall(r">([^<]*)</td>", white)[0] == f"{round(100 * suppress(93) / suppress(100))}%" != "93%"
+
+
+def test_an_unsaved_audit_downloads_as_the_board_paper_without_a_trend(client, tmp_path):
+    assert shutil.which("pdftotext"), "Install poppler-utils (scripts/test.sh does)"
+    _two_years()
+    login(client, create_staff_user("analyst"))
+    response = client.get(f"/staff/representation/export.pdf?population=active&on={THIS_YEAR.isoformat()}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "representation-audit-2026-06-01.pdf" in response.headers["Content-Disposition"]
+    pdf = tmp_path / "live.pdf"
+    pdf.write_bytes(response.data)
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split()
+    )
+    assert "Representativeness audit of 01 June 2026 (not saved)" in text
+    assert "The largest gaps" in text and "Recruitment plan" in text and "Method and disclosure control" in text
+    # Saved snapshots exist, but an unsaved audit is compared with none of them.
+    assert "This audit is not saved, so it is not compared with earlier audits" in text
+    assert "This audit is not saved, so there is no trend to show" in text
+    assert "Compared with the audit of" not in text

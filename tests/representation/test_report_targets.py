@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.representation.report import where_to_look
+from app.representation.advice import default_advice as where_to_look
 
 
 @pytest.mark.parametrize(
