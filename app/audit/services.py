@@ -26,6 +26,7 @@ ACTIONS = {
     "user_create",
     "user_change",
     "two_factor",
+    "translate",
 }
 
 
