@@ -91,6 +91,7 @@ def _make_data(admin) -> dict:
         "question_id": text.id,
         "bank_question_id": saved.id,
         "signup_event_id": fair.id,
+        "language": "cy",
     }
 
 
@@ -139,6 +140,7 @@ def test_every_staff_page_has_no_axe_violations(app, live_server, page):
     assert "/staff/members" in paths and f"/staff/members/{values['member_id']}" in paths
     assert f"/staff/meetings/{values['meeting_id']}/cancel" in paths, "the page asking before an event is cancelled"
     assert f"/staff/bulletins/campaigns/{values['campaign_id']}/print" in paths, "print formats, with needs to count"
+    assert f"/staff/surveys/{values['survey_id']}/translations/cy" in paths, "translating a survey"
 
     found, checked = {}, []
     for path in paths:
