@@ -161,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.staff.routes import bp as staff_bp
     from app.surveys import builder_routes as _builder_pages  # noqa: F401  (views on surveys_bp)
     from app.surveys import routes as _survey_pages  # noqa: F401  (views on surveys_bp)
+    from app.surveys import translation_routes as _translation_pages  # noqa: F401  (views on surveys_bp)
     from app.surveys.consultation_routes import bp as consultations_bp
     from app.surveys.entry_routes import bp as survey_entry_bp
     from app.surveys.invitation_routes import bp as survey_invitations_bp

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, before_render_template, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext, refresh
+from markupsafe import Markup
 
 # Each language in its own name, as the switch shows it.
 LANGUAGES = {"en": "English", "cy": "Cymraeg", "ur": "اردو"}
@@ -90,11 +91,51 @@ def language_links() -> list[dict]:
     if request.url_rule is None or "GET" not in (request.url_rule.methods or ()):
         # The answer to a form that cannot be opened again by its address (unsubscribe): the home page.
         path, kept = "/", []
+    offered = g.get("involve_offered_languages") or list(LANGUAGES)
     links = []
     for code, name in LANGUAGES.items():
+        if code not in offered:
+            continue
         href = path + "?" + urlencode([*kept, ("lang", code)])
         links.append({"code": code, "name": name, "href": href, "current": code == current})
+    if [link["code"] for link in links] == [current]:
+        return []
     return links
+
+
+def offer_only(codes: list[str], notice: str = "") -> None:
+    """This page is offered only in these languages (a survey's), with a notice shown beside the switch."""
+    g.involve_offered_languages = [code for code in codes if code in LANGUAGES]
+    g.involve_language_notice = notice
+
+
+def language_notice() -> str:
+    return g.get("involve_language_notice", "") if has_request_context() else ""
+
+
+def set_content_language(code: str) -> None:
+    """The language of the text staff wrote on this page (a survey's questions), when it may not be the page's."""
+    g.involve_content_language = code
+
+
+def own_lang() -> Markup:
+    """lang (and dir) attributes for staff's own text on this page, when it is not in the page's language."""
+    language = g.get("involve_content_language") if has_request_context() else None
+    page = current_language()
+    if not language or language == page:
+        return Markup("")
+    attributes = Markup(' lang="{}"').format(language)
+    if (language in RIGHT_TO_LEFT) != (page in RIGHT_TO_LEFT):
+        attributes += Markup(' dir="rtl"') if language in RIGHT_TO_LEFT else Markup(' dir="ltr"')
+    return attributes
+
+
+def own(text):
+    """Staff's own text, marked with its language when that is not the page's."""
+    attributes = own_lang()
+    if not attributes or not text:
+        return text
+    return Markup("<span%s>%s</span>") % (attributes, text)
 
 
 def N_(text: str) -> str:
@@ -144,6 +185,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_remember_choice)
     before_render_template.connect(_english_if_not_yet_translated, app)
     app.jinja_env.filters["translated"] = translated
+    app.jinja_env.globals.update(own=own, own_lang=own_lang, language_notice=language_notice)
 
     @app.context_processor
     def _language_globals():

@@ -90,6 +90,7 @@ NOT_PERSONAL = [
     ("survey", ("introduction", "privacy_notice", "thank_you"), "a survey's pages as staff wrote them"),
     ("survey", ("we_asked", "you_said", "we_did"), "a survey's published outcome, written by staff"),
     ("survey_page", ("show_if",), "a survey's skip logic"),
+    ("survey_translation", ("language", "text", "source"), "a survey's wording in Welsh or Urdu, written by staff"),
     ("question", ("text", "help_text", "options", "rows", "settings", "show_if"), "a question as staff wrote it"),
     ("bank_question", ("text", "help_text", "options", "rows", "settings"), "a saved question"),
     ("survey_theme", ("name",), "a code of a coding frame, named by staff"),

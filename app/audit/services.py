@@ -28,6 +28,7 @@ ACTIONS = {
     "two_factor",
     "advice_change",
     "advice_reset",
+    "translate",
 }
 
 

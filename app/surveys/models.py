@@ -64,6 +64,26 @@ class Survey(db.Model):
         return self.mode == "anonymous"
 
 
+class SurveyTranslation(db.Model):
+    """One piece of a survey's wording in another language, keyed by what it translates.
+
+    field: "survey.title", "page.<id>.title", "question.<id>.text", "question.<id>.option.<code>" and
+    so on (app/surveys/translations.py). source keeps the English it was translated from, so a field
+    whose English has changed since counts as untranslated again.
+    """
+
+    __tablename__ = "survey_translation"
+    __table_args__ = (db.UniqueConstraint("survey_id", "language", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(db.ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(db.String(5))
+    field: Mapped[str] = mapped_column(db.String(80))
+    text: Mapped[str] = mapped_column(db.Text, default="")
+    source: Mapped[str] = mapped_column(db.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+
 class SurveyPage(db.Model):
     __tablename__ = "survey_page"
 
@@ -159,6 +179,8 @@ class Response(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(index=True)
     # Disclosure control's record key (app/statistics/disclosure.py): random, drawn once, never shown.
     record_key: Mapped[int] = mapped_column(db.SmallInteger, default=new_record_key, server_default="0")
+    # The language the questions were shown in (app/i18n.py LANGUAGES); answers are the same codes in any.
+    language: Mapped[str] = mapped_column(db.String(5), default="en", server_default="en")
 
     answers = relationship("Answer", cascade="all, delete-orphan", passive_deletes=True)
 

@@ -57,6 +57,7 @@ def survey_responses(member: Member) -> list[dict]:
                 "survey": survey.title,
                 "started_at": _iso(response.started_at),
                 "completed_at": _iso(response.completed_at),
+                "language": response.language,
                 "answers": [
                     {
                         "question": questions[a.question_id].text,
@@ -81,7 +82,8 @@ register(
         covers={
             "survey_invitation": ("member_id",),
             "survey_follower": ("member_id",),
-            "survey_response": ("member_id",),
+            # The language the person answered in, shown with the response.
+            "survey_response": ("member_id", "language"),
             "survey_answer": ("value",),
             # The age band and every equality question, as a survey asks them.
             "survey_response_equality": ("age_band", *equality.QUESTIONS),

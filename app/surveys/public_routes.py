@@ -5,11 +5,13 @@ signed tokens. A bad, old or misplaced link gets a plain page, never an error.
 """
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from app.errors import InvalidRequest
 from app.extensions import limiter
+from app.i18n import current_language, offer_only, set_content_language
 from app.members.vocab import CONSENT_PURPOSES
-from app.surveys import equality_section, flow, respondents
+from app.surveys import equality_section, flow, localised, respondents
 from app.surveys import responses as answering
 from app.surveys.models import MODES
 from app.surveys.questions import options_of
@@ -41,10 +43,30 @@ def _key(survey) -> answering.Key | None:
     return answering.Key.from_value(session.get(_session_key(survey)))
 
 
-def _survey_or_404(slug: str):
+def _in_page_language(survey):
+    """The survey in the page's language when it has one, offering only the survey's own languages.
+
+    Otherwise the survey's wording stays English (marked so), around the page's own words in the
+    chosen language, with a notice saying why.
+    """
+    shown, offered = localised.for_page(survey, current_language())
+    if offered == ["en"]:
+        notice = gettext("This survey is in English only")
+    elif current_language() not in offered:
+        notice = gettext("This survey is not available in this language")
+    else:
+        notice = ""
+    offer_only(offered, notice)
+    set_content_language(localised.language_of(shown))
+    return shown
+
+
+def _survey_or_404(slug: str, localise: bool = True):
     survey = answering.find_open_survey(slug)
     if survey is None:
         return None, (render_template("surveys/public/not_found.html"), 404)
+    if localise:
+        survey = _in_page_language(survey)
     state = answering.availability(survey)
     if state != "open":
         return None, (render_template("surveys/public/closed.html", survey=survey, state=state), 200)
@@ -63,9 +85,12 @@ def _start_again(survey):
     return redirect(url_for(".start", slug=survey.slug))
 
 
-def _in_progress(slug: str):
-    """(survey, this browser's response to it, None), or a page to show instead (closed survey, nothing started)."""
-    survey, refused = _survey_or_404(slug)
+def _in_progress(slug: str, localise: bool = True):
+    """(survey, this browser's response to it, None), or a page to show instead (closed survey, nothing started).
+
+    Without `localise` the survey is as stored, for a request that shows none of its wording.
+    """
+    survey, refused = _survey_or_404(slug, localise)
     if refused:
         return survey, None, refused
     response = _current(survey)
@@ -111,7 +136,9 @@ def start(slug: str):
     if request.form.get("action") == "continue" and _current(survey) is not None:
         return redirect(_resume_target(survey, _current(survey)))
     try:
-        key = answering.start_response(survey.id, request.form.get("consent") == "yes")
+        key = answering.start_response(
+            survey.id, request.form.get("consent") == "yes", language=localised.language_of(survey)
+        )
     except InvalidRequest as error:
         return _start_page(survey, error.errors or {"consent": error.message}, request.form, status=400)
     _remember(survey, key)
@@ -154,7 +181,10 @@ def invited(slug: str, token: str):
         return render_template("surveys/public/done.html", survey=survey, can_follow=False, join=False)
     try:
         key = answering.start_response(
-            survey.id, request.form.get("consent") == "yes", invitation_id=state.invitation.id
+            survey.id,
+            request.form.get("consent") == "yes",
+            invitation_id=state.invitation.id,
+            language=localised.language_of(survey),
         )
     except InvalidRequest as error:
         if error.status == 409:
@@ -244,7 +274,9 @@ def _after_pages(survey) -> str:
 
 @bp.route("/<slug>/page/<int:number>", methods=["GET", "POST"])
 def page(slug: str, number: int):
-    survey, response, instead = _in_progress(slug)
+    # A page sent with good answers goes straight on: its wording is read only to show a page.
+    showing = request.method in ("GET", "HEAD")
+    survey, response, instead = _in_progress(slug, localise=showing)
     if instead is not None:
         return instead
     answers = answering.answers_of(response)
@@ -258,6 +290,7 @@ def page(slug: str, number: int):
     except InvalidRequest as error:
         if error.status != 400:
             return _start_again(survey)
+        survey = _in_page_language(survey)
         page = flow.page_at(survey, number)
         values = {f"q{q.id}": _submitted(q) for q in page.questions}
         return _page(survey, response, number, answers, values, error.errors, 400)
@@ -311,7 +344,7 @@ def check(slug: str):
     errors, status = {}, 200
     if request.method == "POST":
         try:
-            answering.complete(response.id)
+            answering.complete(response.id, language=localised.language_of(survey))
         except InvalidRequest as error:
             errors, status = error.errors or {"answers": error.message}, 400
         else:
@@ -380,6 +413,7 @@ def done(slug: str):
     survey = answering.find_open_survey(slug)
     if survey is None:
         return render_template("surveys/public/not_found.html"), 404
+    survey = _in_page_language(survey)
     state = _done_state(survey)
     if state is None:
         return _start_again(survey)

@@ -66,6 +66,10 @@ def default_options(kind: str) -> list[dict]:
 
 def options_of(question) -> list[dict]:
     """The choices a respondent sees for a question."""
+    shown = getattr(question, "shown_options", None)
+    if shown is not None:
+        # The question as shown in another language (app/surveys/localised.py): the same codes.
+        return list(shown)
     if question.kind in ("yes_no", "rating"):
         return default_options(question.kind)
     if question.kind in ("likert", "matrix") and not question.options:

@@ -21,6 +21,8 @@ from app.audit import services as audit
 from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
+from app.i18n import DEFAULT as DEFAULT_LANGUAGE
+from app.i18n import LANGUAGES
 from app.surveys import flow, structure
 from app.surveys.equality_section import check_equality
 from app.surveys.models import CHANNELS, Answer, Invitation, Response, ResponseEquality, Survey
@@ -144,8 +146,11 @@ def stamp(survey):
 
 
 @transactional
-def start_response(survey_id: int, consented: bool, invitation_id: int | None = None) -> Key:
-    """A new online response; anonymous surveys keep no member or invitation on it, ever."""
+def start_response(
+    survey_id: int, consented: bool, invitation_id: int | None = None, language: str = DEFAULT_LANGUAGE
+) -> Key:
+    """A new online response, kept with the language its questions are shown in; anonymous surveys
+    keep no member or invitation on it, ever."""
     survey = get_survey(survey_id)
     _require_open(survey)
     if survey.consent_question and not consented:
@@ -158,6 +163,7 @@ def start_response(survey_id: int, consented: bool, invitation_id: int | None = 
         consented=bool(consented),
         page_reached=0,
         started_at=stamp(survey),
+        language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
     )
     if invitation_id is not None and survey.mode == "invitation":
         invitation = db.session.get(Invitation, invitation_id)
@@ -259,8 +265,11 @@ def missing_answers(survey: Survey, answers: dict) -> dict[str, str]:
 
 
 @transactional
-def complete(response_id: int) -> Response:
-    """Mark a response complete once every required question on its path is answered and consent given."""
+def complete(response_id: int, language: str | None = None) -> Response:
+    """Mark a response complete once every required question on its path is answered and consent given.
+
+    `language`: the one the answers were checked and sent in, when the respondent changed language on the way.
+    """
     response = _unfinished(response_id)
     survey = structure.load(get_survey(response.survey_id))
     _require_open(survey)
@@ -270,10 +279,13 @@ def complete(response_id: int) -> Response:
     if errors:
         raise InvalidRequest("Some questions still need an answer.", 400, errors)
     moment = stamp(survey)
+    finished = {"completed_at": moment}
+    if language in LANGUAGES:
+        finished["language"] = language
     done = db.session.execute(
         update(Response)
         .where(Response.id == response.id, Response.completed_at.is_(None))
-        .values(completed_at=moment)
+        .values(**finished)
         .execution_options(synchronize_session=False)
     ).rowcount
     if done != 1:

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, render_template, url_for
 
 from app.auth.permissions import can
-from app.surveys import builder, services
+from app.surveys import builder, services, translations
 from app.surveys.models import MODES
 from app.surveys.questions import KINDS, describe_condition, options_of
 
@@ -98,5 +98,6 @@ def survey_page(survey, errors: dict | None = None, status: int = 200):
         kinds=KINDS,
         modes=MODES,
         options_of=options_of,
+        translations=[translations.progress(survey, code) for code in translations.TARGETS],
         errors=errors or {},
     ), status

@@ -98,6 +98,7 @@ def _make_data(admin) -> dict:
         "signup_event_id": fair.id,
         "characteristic": "age_band",
         "group": 2,
+        "language": "cy",
     }
 
 
@@ -138,6 +139,7 @@ def test_every_staff_page_has_no_axe_violations(app, live_server, page):
     assert f"/staff/meetings/{values['meeting_id']}/cancel" in paths, "the page asking before an event is cancelled"
     assert f"/staff/bulletins/campaigns/{values['campaign_id']}/print" in paths, "print formats, with needs to count"
     assert "/staff/representation/where-to-look/age_band/2/reset" in paths, "the page asking before advice is reset"
+    assert f"/staff/surveys/{values['survey_id']}/translations/cy" in paths, "translating a survey"
 
     found, checked = {}, []
     for path in paths:

@@ -32,6 +32,7 @@ def _objects() -> dict:
         "question_id": question.id,
         "bank_question_id": saved.id,
         "action": "publish",
+        "language": "cy",
     }
 
 
