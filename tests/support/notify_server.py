@@ -284,6 +284,8 @@ class LocalNotify:
 class _Handler(BaseHTTPRequestHandler):
     owner: LocalNotify
     protocol_version = "HTTP/1.1"
+    # Headers and body go in separate writes: without this each answer waits out a delayed ACK (40 ms).
+    disable_nagle_algorithm = True
 
     def log_message(self, *args) -> None:
         pass
