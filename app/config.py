@@ -54,6 +54,8 @@ class Config:
     NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
     NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
     NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
+    # Messages a second across all workers: Notify's 3,000 a minute, unless Notify raised the service's limit.
+    NOTIFY_RATE_LIMIT = int(os.environ.get("NOTIFY_RATE_LIMIT", "50"))
 
     # Base64 DER public key from SendGrid's Event Webhook settings (signature verification).
     SENDGRID_WEBHOOK_PUBLIC_KEY = os.environ.get("SENDGRID_WEBHOOK_PUBLIC_KEY", "")

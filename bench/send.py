@@ -9,6 +9,7 @@ share of that measured on the same payloads, the server, the freeze) and the hig
 ratio that split allows on this machine's cores.
 
     .venv/bin/python bench/send.py [--recipients 100000] [--workers 2] [--redis URL]
+    .venv/bin/python bench/send.py --backend notify [--rate 400] [--letters 20]   (bench/send_notify.py)
 
 It starts a Redis of its own unless given one (--redis or BENCH_REDIS_URL).
 """
@@ -102,7 +103,16 @@ def main() -> None:
     parser.add_argument(
         "--redis", default=os.environ.get("BENCH_REDIS_URL"), help="a Redis to use (default: one started for the run)"
     )
+    parser.add_argument("--backend", choices=("sendgrid", "notify"), default="sendgrid")
+    parser.add_argument("--rate", type=int, default=400, help="notify: the rate limit configured, messages/s")
+    parser.add_argument("--letters", type=int, default=20, help="notify: how many recipients prefer letters")
+    parser.add_argument("--timeout", type=float, default=1800, help="notify: seconds before giving up")
     args = parser.parse_args()
+    if args.backend == "notify":
+        import send_notify
+
+        send_notify.main(args)
+        return
     own_redis = None
     if not args.redis:
         from tests.support.redis_server import RedisServer

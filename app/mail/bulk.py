@@ -14,8 +14,10 @@ import smtplib
 import socket
 import time
 import urllib.error
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import orjson
 from flask import current_app
@@ -37,6 +39,8 @@ class BulkRecipient:
     substitutions: dict[str, str]  # placeholder ("%%first_name%%") -> this recipient's value
     headers: dict[str, str] = field(default_factory=dict)
     custom_args: dict[str, str] = field(default_factory=dict)
+    # A letter: makes the recipient's PDF when its turn comes (`to` is then the address, for logs never).
+    letter: Callable[[], BinaryIO] | None = None
 
 
 @dataclass
@@ -49,8 +53,11 @@ class BulkMessage:
     headers: dict[str, str] = field(default_factory=dict)
     category: str = "bulletin"
     reply_to: str = ""
-    # email, or sms (a text message: `text` is its body; only Notify sends these).
+    # email, sms (a text message: `text` is its body) or post (a letter: each recipient's own PDF);
+    # only Notify sends texts and letters.
     channel: str = "email"
+    # A letter's postage: first, second or economy.
+    postage: str = "second"
 
 
 @dataclass

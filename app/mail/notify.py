@@ -1,8 +1,9 @@
-"""GOV.UK Notify: emails and text messages through the official notifications-python-client.
+"""GOV.UK Notify: emails, text messages and precompiled letters through the official notifications-python-client.
 
 Notify sends from templates: the email template has ((subject)) as its subject and
 ((body)) as its content, the text message template is ((body)) alone; their ids are
-configured (NOTIFY_EMAIL_TEMPLATE_ID, NOTIFY_SMS_TEMPLATE_ID). Notify takes one
+configured (NOTIFY_EMAIL_TEMPLATE_ID, NOTIFY_SMS_TEMPLATE_ID); a letter is a PDF of our own
+(a precompiled letter) with its postage. Notify takes one
 notification per request, each with our delivery id as its `reference`, so a send cut
 off by a crash or a timeout can be looked up afterwards (`look_up`) and
 never sent twice. A 429 is waited out and a 5xx tried again, as for SendGrid; a
@@ -30,6 +31,8 @@ DEFAULT_BASE_URL = "https://api.notifications.service.gov.uk"
 NOTIFY_MAX_RATE = 50
 # A Notify 429 says nothing of when to come back: a minute is its window.
 RATE_LIMIT_WAIT = 60.0
+# A precompiled letter's postage, as Notify names it.
+POSTAGES = ("first", "second", "economy")
 
 
 def config_problems(config) -> list[str]:
@@ -109,6 +112,19 @@ def _detail(exc) -> str:
     return f": {str(message)[:200]}" if message else ""
 
 
+def send_letter(client, pdf_file, postage: str, reference: str) -> str:
+    """One precompiled letter (a PDF); returns Notify's id for it."""
+    from notifications_python_client.errors import APIError
+
+    if postage not in POSTAGES:
+        raise DeliveryError(f"postage must be one of {', '.join(POSTAGES)}, not {postage!r}", retry=False)
+    try:
+        response = client.send_precompiled_letter_notification(reference=reference, pdf_file=pdf_file, postage=postage)
+    except APIError as exc:
+        raise _error(exc) from exc
+    return str((response or {}).get("id") or "")
+
+
 def send_one(client, channel: str, to: str, personalisation: dict, reference: str) -> str:
     """One notification; returns Notify's id for it."""
     from notifications_python_client.errors import APIError
@@ -152,7 +168,7 @@ class NotifyBulk:
     """One notification per recipient, each with its delivery id as the reference."""
 
     name = "notify"
-    channels = ("email", "sms")
+    channels = ("email", "sms", "post")
 
     def personalisation(self, message: BulkMessage, recipient: BulkRecipient) -> dict:
         body = _fill(message.text, recipient.substitutions)
@@ -167,6 +183,19 @@ class NotifyBulk:
         result = BulkResult()
         for recipient in recipients:
             try:
+                if message.channel == "post":
+                    # The PDF is made as its turn comes: a batch never holds every letter at once.
+                    try:
+                        pdf = recipient.letter()
+                    except Exception as exc:  # noqa: BLE001 - one letter that cannot be made stops no other
+                        log.warning("letter for delivery %s not made: %s", recipient.delivery_id, type(exc).__name__)
+                        why = getattr(exc, "message", "") or type(exc).__name__
+                        result.refused[recipient.delivery_id] = f"the letter could not be made: {why}"[:500]
+                        continue
+                    result.accepted[recipient.delivery_id] = send_letter(
+                        client, pdf, message.postage, str(recipient.delivery_id)
+                    )
+                    continue
                 result.accepted[recipient.delivery_id] = send_one(
                     client,
                     message.channel,

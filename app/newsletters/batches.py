@@ -24,7 +24,7 @@ from app.extensions import db
 from app.mail.backends import DeliveryError
 from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, bulk_backend
 from app.members.models import Member
-from app.newsletters import audiences, subject_split, texts
+from app.newsletters import audiences, letter_pdf, letters, subject_split, texts
 from app.newsletters.models import Campaign, Delivery
 from app.newsletters.rendering import batch_values, placeholders, send_template, subject_template
 
@@ -220,14 +220,17 @@ def _send_claimed(campaign_id: int, token: str, batch: ColumnElement[bool]) -> d
             Delivery.channel,
             Member.mobile,
             audiences.reachable_by_text(),
+            letters.prefers_post(),
         )
         .join(Member, Member.id == Delivery.member_id)
         .where(batch, Delivery.claim_token == token, Delivery.status == "sending")
         .order_by(Delivery.id)
     ).all()
-    texting = bool(rows) and rows[0].channel == "sms"
-    # A text goes only while they still take texts (the number has not failed, consent not withdrawn).
-    gone = [r.id for r in rows if not (r[4] and (r[8] or not texting))]
+    channel = rows[0].channel if rows else "email"
+    texting, posting = channel == "sms", channel == "post"
+    # A text goes only while they still take texts (the number has not failed, consent not withdrawn),
+    # a letter while they still take letters.
+    gone = [r.id for r in rows if not (r[4] and (r[8] or not texting) and (r[9] or not posting))]
     if gone:
         # Unsubscribed, bounced or withdrew consent since the send began: honoured at once.
         _mark(token, _among(gone), "skipped", reason="no longer subscribed when their turn came")
@@ -236,6 +239,12 @@ def _send_claimed(campaign_id: int, token: str, batch: ColumnElement[bool]) -> d
     kept = [r for r in rows if r.id not in left_out]
     if texting:
         message, recipients = texts.message(campaign), texts.recipients(kept)
+    elif posting:
+        message, (recipients, unfit) = letter_pdf.message(campaign), letter_pdf.recipients(campaign, kept)
+        for delivery_id, reason in unfit.items():
+            # An address changed since the send began and no longer fits: nothing goes to Notify for it.
+            _mark(token, Delivery.id == delivery_id, "failed", reason=reason[:500])
+        db.session.commit()
     else:
         # A batch holds one subject's deliveries on one channel (sending.enqueue_queued).
         message = bulk_message(campaign, rows[0].variant if rows else None)

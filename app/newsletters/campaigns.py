@@ -15,7 +15,7 @@ from app.extensions import db
 from app.mail.backends import DeliveryError, backend
 from app.mail.message import Message
 from app.members.schemas import MAX_ID
-from app.newsletters import audiences, blocks, branding, content, rendering, subject_split, texts
+from app.newsletters import audiences, blocks, branding, content, letters, rendering, subject_split, texts
 from app.newsletters.models import Audience, Campaign, Template
 from app.transactions import transactional
 from app.validation import FieldError, normalise_email
@@ -162,6 +162,10 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     sms_problem = texts.problem(sms_text)
     if sms_problem:
         errors["sms_text"] = sms_problem
+    try:
+        postage = letters.check_postage(data.get("postage") or (campaign.postage if campaign is not None else None))
+    except FieldError as error:
+        errors["postage"], postage = str(error), None
     if errors:
         raise InvalidRequest("There is a problem with the campaign.", 400, errors)
     if campaign is None:
@@ -182,6 +186,7 @@ def save_campaign(data: dict, campaign: Campaign | None = None, staff_user_id: i
     campaign.purpose = purpose
     campaign.editor = editor
     campaign.sms_text = sms_text
+    campaign.postage = postage
     if starting_blocks is not None:
         campaign.editor, campaign.blocks = "blocks", starting_blocks
     for field, value in test.items():
@@ -293,6 +298,8 @@ class Confirmation:
     # How many get it on each channel, and why some who prefer another channel get email.
     channels: list[tuple[str, int]] | None = None
     channel_notes: list[tuple[str, int]] | None = None
+    # Who would rather have letters that this mail service cannot post: on the print formats page instead.
+    letters_to_print: int = 0
 
 
 def confirmation(campaign_id: int, at: datetime | None = None) -> Confirmation:
@@ -316,7 +323,7 @@ def confirmation(campaign_id: int, at: datetime | None = None) -> Confirmation:
             )
             if n
         ]
-    channels, channel_notes = texts.channel_counts(campaign, recipients)
+    channels, channel_notes, letters_to_print = texts.channel_counts(campaign, recipients)
     return Confirmation(
         campaign=campaign,
         audience_name=campaign.audience.name if campaign.audience else "",
@@ -328,6 +335,7 @@ def confirmation(campaign_id: int, at: datetime | None = None) -> Confirmation:
         at=at,
         channels=channels,
         channel_notes=channel_notes,
+        letters_to_print=letters_to_print,
     )
 
 

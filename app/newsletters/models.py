@@ -77,6 +77,8 @@ class Campaign(db.Model):
     body_markdown: Mapped[str] = mapped_column(db.Text, default="")
     # The text message version (app/newsletters/texts.py): offered to members who prefer texts when not blank.
     sms_text: Mapped[str] = mapped_column(db.Text, default="", server_default="")
+    # How its letters go through GOV.UK Notify (app/newsletters/letters.py): first, second or economy.
+    postage: Mapped[str] = mapped_column(db.String(8), default="second", server_default="second")
     # "markdown": the content is body_markdown; "blocks": it is `blocks`, a list checked by
     # app/newsletters/blocks.py (headings, paragraphs, images, buttons, dividers, columns).
     editor: Mapped[str] = mapped_column(db.String(10), default="markdown", server_default="markdown")
@@ -127,7 +129,7 @@ class Delivery(db.Model):
     status: Mapped[str] = mapped_column(db.String(12), default="queued")
     # Which subject of a subject line test it carries: "a", "b", or None when there is no test.
     variant: Mapped[str | None] = mapped_column(db.String(1))
-    # email or sms: the one channel this recipient gets the campaign on.
+    # email, sms or post: the one channel this recipient gets the campaign on.
     channel: Mapped[str] = mapped_column(db.String(5), default="email", server_default="email")
     claimed_at: Mapped[datetime | None]
     claim_token: Mapped[str | None] = mapped_column(db.String(40))

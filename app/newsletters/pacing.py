@@ -29,8 +29,10 @@ def rate_for(campaign) -> tuple[str, int]:
     if current_app.config["MAIL_BACKEND"] == "notify":
         from app.mail.notify import NOTIFY_MAX_RATE
 
-        # Notify takes 3,000 a minute for the whole service: every campaign shares that one limit.
-        return "notify", min(rate or NOTIFY_MAX_RATE, NOTIFY_MAX_RATE)
+        # Notify takes 3,000 a minute for the whole service (more only if Notify raised the service's
+        # limit: NOTIFY_RATE_LIMIT): every campaign shares that one limit.
+        limit = int(current_app.config.get("NOTIFY_RATE_LIMIT") or NOTIFY_MAX_RATE)
+        return "notify", min(rate or limit, limit)
     return key, rate
 
 

@@ -4,7 +4,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 
 from app.auth.permissions import requires
 from app.errors import InvalidRequest
-from app.newsletters import braille, campaigns, easy_read, images, print_formats
+from app.newsletters import braille, campaigns, easy_read, images, letter_pdf, letters, print_formats
 from app.newsletters.routes import bp
 
 _FORMAT = "<any('large-print', 'easy-read', braille):fmt>"
@@ -13,6 +13,7 @@ LABELS = {"large-print": "Large print", "easy-read": "Easy read", "braille": "Br
 
 def _print_page(campaign, error: InvalidRequest | None = None):
     errors = {"download": error.message} if error else {}
+    posted, unfit = letter_pdf.print_recipients(campaign)
     return render_template(
         "newsletters/print_formats.html",
         campaign=campaign,
@@ -24,6 +25,7 @@ def _print_page(campaign, error: InvalidRequest | None = None):
         short_link=print_formats.short_link(campaign.id),
         qr=print_formats.qr_data_uri(print_formats.short_link(campaign.id)),
         visits=print_formats.visits(campaign.id),
+        letters={"can_post": letters.can_send(), "people": len(posted), "unfit": unfit},
         errors=errors,
     ), (error.status if error else 200)
 
@@ -50,6 +52,20 @@ def campaign_print_file(campaign_id, fmt):
     except InvalidRequest as error:
         return _print_page(campaign, error)
     return Response(body, mimetype=kind, headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.route("/campaigns/<int:campaign_id>/print/letters")
+@requires("bulletins.send")
+def campaign_print_letters(campaign_id):
+    campaign = campaigns.get_campaign(campaign_id)
+    people, _ = letter_pdf.print_recipients(campaign)
+    try:
+        body = letter_pdf.letters_pdf(campaign, people)
+    except InvalidRequest as error:
+        return _print_page(campaign, error)
+    print_formats.record_download(campaign, "Letters", len(people))
+    name = f"{print_formats.safe_name(campaign)}-letters.pdf"
+    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 @bp.route(f"/campaigns/<int:campaign_id>/print/{_FORMAT}/addresses.csv")

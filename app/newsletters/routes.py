@@ -20,6 +20,7 @@ from app.newsletters import (
     group_readership,
     images,
     kinds,
+    letters,
     reports,
     sending,
     subject_split,
@@ -65,6 +66,7 @@ def _campaign_form(campaign=None, errors=None, data=None):
         editors=campaigns.EDITORS,
         metrics=subject_split.METRICS,
         sms=texts.form_figures((data or {}).get("sms_text", "")),
+        postages=letters.POSTAGES,
     )
 
 
@@ -91,6 +93,7 @@ def _form_data(campaign=None) -> dict:
         "test_metric": campaign.test_metric or "opens",
         "test_wait_hours": campaign.test_wait_hours or "",
         "sms_text": campaign.sms_text,
+        "postage": campaign.postage,
     }
 
 
@@ -193,7 +196,7 @@ def campaign_send_confirm(campaign_id):
         confirm = campaigns.confirmation(campaign_id)
     except InvalidRequest as error:
         return _campaign_page_with_errors(campaign_id, error)
-    return render_template("newsletters/confirm_send.html", confirm=confirm)
+    return render_template("newsletters/confirm_send.html", confirm=confirm, postages=letters.POSTAGES)
 
 
 @bp.route("/campaigns/<int:campaign_id>/schedule")
@@ -206,7 +209,7 @@ def campaign_schedule_confirm(campaign_id):
         confirm = campaigns.confirmation(campaign_id, _scheduled_at(request.args.get("scheduled_at", "")))
     except InvalidRequest as error:
         return _campaign_page_with_errors(campaign_id, error)
-    return render_template("newsletters/confirm_send.html", confirm=confirm)
+    return render_template("newsletters/confirm_send.html", confirm=confirm, postages=letters.POSTAGES)
 
 
 @bp.route("/campaigns/<int:campaign_id>/cancel")

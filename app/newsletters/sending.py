@@ -19,7 +19,7 @@ from app.clock import now
 from app.errors import InvalidRequest
 from app.extensions import db
 from app.members.models import Member
-from app.newsletters import audiences, campaigns, content, kinds, subject_split, texts
+from app.newsletters import audiences, campaigns, content, kinds, letters, subject_split, texts
 from app.newsletters.batches import job_timeout
 from app.newsletters.models import Campaign, Delivery
 from app.transactions import transactional
@@ -80,6 +80,17 @@ def _freeze(campaign_id: int, from_statuses=("draft", "scheduled")) -> int:
             )
             .values(channel="sms")
         )
+    if letters.can_send():
+        # Letters for those who would rather have them and whose address fits Notify's address block.
+        who = select(Delivery.member_id).where(Delivery.campaign_id == campaign_id)
+        wanting = db.session.scalars(select(Member).where(Member.id.in_(who), letters.prefers_post())).all()
+        posted = [m.id for m in letters.postable(wanting)[0]]
+        for start in range(0, len(posted), 1000):
+            db.session.connection().execute(
+                update(Delivery)
+                .where(Delivery.campaign_id == campaign_id, Delivery.member_id.in_(posted[start : start + 1000]))
+                .values(channel="post")
+            )
     # What the campaign's kind records (a survey's invitations) is saved with the recipients or not at all.
     kinds.kind_of(campaign).on_freeze(campaign, select(Delivery.member_id).where(Delivery.campaign_id == campaign_id))
     log.info("campaign %s frozen with %s deliveries", campaign_id, total)
@@ -114,20 +125,21 @@ def enqueue_queued(campaign_id: int) -> int:
     first, last, count = db.session.execute(
         select(func.min(Delivery.id), func.max(Delivery.id), func.count()).where(*queued)
     ).one()
-    texts_queued = db.session.scalar(select(select(Delivery.id).where(*queued, Delivery.channel == "sms").exists()))
-    if db.session.get(Campaign, campaign_id).subject_b or texts_queued:
-        # A subject line test's samples, and texts apart from emails: each batch holds one subject's
-        # deliveries on one channel.
+    others_queued = db.session.scalar(select(select(Delivery.id).where(*queued, Delivery.channel != "email").exists()))
+    if db.session.get(Campaign, campaign_id).subject_b or others_queued:
+        # A subject line test's samples, and texts and letters apart from emails: each batch holds one
+        # subject's deliveries on one channel; letters in small batches, each letter being its own PDF.
         batches = []
         variants = (Delivery.variant == "a", Delivery.variant == "b", Delivery.variant.is_(None))
         for variant in variants:
-            for channel in ("email", "sms"):
+            for channel in ("email", "sms", "post"):
                 ids = list(
                     db.session.scalars(
                         select(Delivery.id).where(*queued, variant, Delivery.channel == channel).order_by(Delivery.id)
                     )
                 )
-                batches += [ids[i : i + size] for i in range(0, len(ids), size)]
+                step = min(size, letters.BATCH_SIZE) if channel == "post" else size
+                batches += [ids[i : i + step] for i in range(0, len(ids), step)]
     elif count and last - first + 1 == count:
         # One unbroken run of ids, as a fresh send's are: each batch is a range, and no id need be read.
         batches = [range(lo, min(lo + size, last + 1)) for lo in range(first, last + 1, size)]

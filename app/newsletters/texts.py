@@ -188,32 +188,36 @@ def held_until(campaign_id: int, batch) -> datetime | None:
 # ----- who gets which ---------------------------------------------------------
 
 
-def channel_counts(campaign, recipients: int) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
-    """([(channel, how many)], [(why someone who would rather not have email gets it, how many)])
-    among the campaign's recipients now."""
+def channel_counts(campaign, recipients: int) -> tuple[list[tuple[str, int]], list[tuple[str, int]], int]:
+    """([(channel, how many)], [(why someone who would rather not have email gets it, how many)],
+    how many would rather have letters that this mail service cannot post) among the campaign's recipients now."""
     from sqlalchemy import and_, func
 
     from app.members.models import Member
-    from app.newsletters import audiences
+    from app.newsletters import audiences, letters
 
     if campaign.audience is None:
-        return [], []
+        return [], [], 0
     ids = audiences.recipients_query(campaign.audience.filter or {}, audiences.purpose_of(campaign)).subquery()
+    among = Member.id.in_(select(ids.c.id))
     reachable = audiences.reachable_by_text()
     prefers = Member.preferred_channel == "sms"
     texts_offered = bool(campaign.sms_text) and can_send()
+    wants_post = letters.prefers_post()
     row = db.session.execute(
         select(
             func.count().filter(reachable),
             func.count().filter(and_(prefers, ~reachable)),
-            func.count().filter(Member.preferred_channel == "post"),
+            func.count().filter(and_(Member.preferred_channel == "post", ~wants_post)),
         )
         .select_from(Member)
-        .where(Member.id.in_(select(ids.c.id)))
+        .where(among)
     ).one()
-    by_text, cannot_text, by_post = (int(v or 0) for v in row)
+    by_text, cannot_text, cannot_post = (int(v or 0) for v in row)
+    postable, unfit = letters.postable(db.session.scalars(select(Member).where(among, wants_post)).all())
     sms = by_text if texts_offered else 0
-    channels = [("Email", recipients - sms), ("Text message", sms)]
+    posted = len(postable) if letters.can_send() else 0
+    channels = [("Email", recipients - sms - posted), ("Text message", sms), ("Letter", posted)]
     notes = [
         (
             "would rather have texts, but this campaign has no text message version"
@@ -225,9 +229,15 @@ def channel_counts(campaign, recipients: int) -> tuple[list[tuple[str, int]], li
             "would rather have texts, but have no mobile number, have not agreed to texts or texts to them failed",
             cannot_text,
         ),
-        ("would rather have post, which is not sent yet", by_post),
+        (
+            "would rather have post, but letters cannot be posted by this mail service (GOV.UK Notify is needed): "
+            "print their letters from the print formats page",
+            len(postable) if not letters.can_send() else 0,
+        ),
+        ("would rather have post, but have no postal address or have not agreed to letters", cannot_post),
+        *((f"would rather have post, but their address {why}", n) for why, n in sorted(unfit.items())),
     ]
-    return channels, [(why, n) for why, n in notes if n]
+    return channels, [(why, n) for why, n in notes if n], 0 if letters.can_send() else len(postable)
 
 
 # ----- when texts may go ------------------------------------------------------

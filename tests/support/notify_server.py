@@ -8,7 +8,9 @@
 Every request must carry `Authorization: Bearer <JWT>` signed (HS256) with the secret
 part of the service's API key, `iss` the service id and `iat` within 30 seconds, as the
 real service checks; anything else gets 403 and the same error body Notify sends.
-It answers POST /v2/notifications/email and /sms (201 with the notification),
+It answers POST /v2/notifications/email and /sms (201 with the notification), POST
+/v2/notifications/letter with a precompiled letter (`content` a base64 PDF, `reference`,
+`postage`: it checks the PDF is one, A4, and keeps its bytes),
 GET /v2/notifications?reference=... and GET /v2/notifications/<id>.
 
 Tell it how to answer the next POSTs with `server.answer(...)`: RATE_LIMITED (429),
@@ -17,6 +19,9 @@ notification, then says nothing: the client times out with the message sent). Wi
 callback URL it posts delivery receipts as Notify does, with the callback bearer token.
 """
 
+import base64
+import binascii
+import io
 import json
 import random
 import re
@@ -41,6 +46,10 @@ BAD_REQUEST = "bad_request"
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _UK_MOBILE = re.compile(r"^\+447\d{9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+POSTAGES = ("first", "second", "economy")
+# A4 in points, and how far off Notify lets a page be (2 mm).
+A4_POINTS = (595.28, 841.89)
+A4_TOLERANCE = 2 * 72 / 25.4
 
 
 def _error(status: int, kind: str, message: str) -> tuple[int, dict]:
@@ -153,6 +162,44 @@ class LocalNotify:
             return "Error: Your system clock must be accurate to within 30 seconds"
         return None
 
+    def take_letter(self, data: dict) -> tuple[int, dict]:
+        """A precompiled letter: a reference, a base64 PDF of A4 pages, and a postage Notify knows."""
+        reference = data.get("reference")
+        if not isinstance(reference, str) or not reference or "@" in reference:
+            return _error(400, "ValidationError", "reference is a required property")
+        postage = data.get("postage", "second")
+        if postage not in POSTAGES:
+            return _error(400, "ValidationError", "postage invalid. It must be first, second or economy.")
+        content = data.get("content")
+        if not isinstance(content, str) or not content:
+            return _error(400, "ValidationError", "content is a required property")
+        try:
+            pdf = base64.b64decode(content, validate=True)
+        except (binascii.Error, ValueError):
+            return _error(400, "ValidationError", "Incorrect padding: content is not base64")
+        problem = _pdf_problem(pdf)
+        if problem:
+            return _error(400, "ValidationError", problem)
+        notification = {
+            "id": str(uuid.uuid4()),
+            "reference": reference,
+            "type": "letter",
+            "to": f"letter:{reference}",
+            "personalisation": {},
+            "postage": postage,
+            "pdf": pdf,
+            "status": "pending-virus-check",
+            "created_at": datetime.now(UTC).isoformat(),
+            "template": {"id": str(uuid.UUID(int=0)), "version": 1},
+        }
+        with self._lock:
+            self.notifications.append(notification)
+        return 201, {"id": notification["id"], "reference": reference, "postage": postage}
+
+    def letters(self) -> list[dict]:
+        with self._lock:
+            return [n for n in self.notifications if n["type"] == "letter"]
+
     def take(self, kind: str, data: dict) -> tuple[int, dict]:
         template_id = data.get("template_id")
         expected = self.email_template_id if kind == "email" else self.sms_template_id
@@ -237,6 +284,8 @@ class LocalNotify:
 class _Handler(BaseHTTPRequestHandler):
     owner: LocalNotify
     protocol_version = "HTTP/1.1"
+    # Headers and body go in separate writes: without this each answer waits out a delayed ACK (40 ms).
+    disable_nagle_algorithm = True
 
     def log_message(self, *args) -> None:
         pass
@@ -274,7 +323,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
-        kind = {"/v2/notifications/email": "email", "/v2/notifications/sms": "sms"}.get(self.path)
+        kind = {
+            "/v2/notifications/email": "email",
+            "/v2/notifications/sms": "sms",
+            "/v2/notifications/letter": "letter",
+        }.get(self.path)
         if kind is None:
             self._respond(*_error(404, "NotFound", "Not found"))
             return
@@ -309,7 +362,8 @@ class _Handler(BaseHTTPRequestHandler):
         if answer == BAD_REQUEST:
             self._respond(*_error(400, "BadRequestError", "Can't send to this recipient using a team-only API key"))
             return
-        status, out = self.owner.take(kind, data if isinstance(data, dict) else {})
+        data = data if isinstance(data, dict) else {}
+        status, out = self.owner.take_letter(data) if kind == "letter" else self.owner.take(kind, data)
         if answer == TAKE_THEN_HANG and status == 201:
             self.owner._released.wait(10)
             self.close_connection = True
@@ -334,6 +388,27 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
+def _pdf_problem(pdf: bytes) -> str | None:
+    """Why these bytes are not a letter Notify would print (a PDF of A4 portrait pages), or None."""
+    import pypdf
+
+    if not pdf.startswith(b"%PDF-"):
+        return "Letter content is not a valid PDF"
+    try:
+        pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+        sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in pages]
+    except Exception:  # noqa: BLE001 - any failure to read it is "not a PDF"
+        return "Letter content is not a valid PDF"
+    if not sizes:
+        return "Letter content is not a valid PDF"
+    if len(sizes) > 10:
+        return "Letter too long: letters must be 10 pages or less"
+    for width, height in sizes:
+        if abs(width - A4_POINTS[0]) > A4_TOLERANCE or abs(height - A4_POINTS[1]) > A4_TOLERANCE:
+            return "Your letter is not A4 portrait size"
+    return None
+
+
 def _public(notification: dict) -> dict:
     return {
         "id": notification["id"],
@@ -342,6 +417,7 @@ def _public(notification: dict) -> dict:
         "status": notification["status"],
         "email_address": notification["to"] if notification["type"] == "email" else None,
         "phone_number": notification["to"] if notification["type"] == "sms" else None,
+        "postage": notification.get("postage"),
         "body": notification["personalisation"].get("body", ""),
         "subject": notification["personalisation"].get("subject"),
         "created_at": notification["created_at"],
