@@ -8,15 +8,16 @@ the one a campaign uses when it offers it; post waits until members have address
 
 import re
 
+from app.i18n import N_
 from app.validation import FieldError
 
-CHANNELS = {"email": "Email", "sms": "Text message", "post": "Post"}
+CHANNELS = {"email": N_("Email"), "sms": N_("Text message"), "post": N_("Post")}
 # The consent each channel other than email needs (email's are the purposes themselves).
 CHANNEL_CONSENTS = {"sms": "text_messages", "post": "post"}
 CHANNEL_CONSENT_PURPOSES = tuple(CHANNEL_CONSENTS.values())
 
 _SEPARATORS = re.compile(r"[\s\-().]")
-MOBILE_MESSAGE = "Enter a UK mobile number, like 07700 900123 or +44 7700 900123"
+MOBILE_MESSAGE = N_("Enter a UK mobile number, like 07700 900123 or +44 7700 900123")
 
 
 def normalise_uk_mobile(value: str | None) -> str:
@@ -30,7 +31,7 @@ def normalise_uk_mobile(value: str | None) -> str:
     if digits.startswith("+"):
         digits = digits[1:]
         if not digits.startswith("44"):
-            raise FieldError("Enter a UK mobile number: numbers from other countries cannot get our text messages")
+            raise FieldError(N_("Enter a UK mobile number: numbers from other countries cannot get our text messages"))
         national = digits[2:]
         if national.startswith("0"):
             national = national[1:]  # +44 (0)7700 ...
@@ -43,17 +44,17 @@ def normalise_uk_mobile(value: str | None) -> str:
     else:
         raise FieldError(MOBILE_MESSAGE)
     if not national.isdecimal():
-        raise FieldError("A mobile number can only contain digits, spaces, brackets, dashes and a leading +")
+        raise FieldError(N_("A mobile number can only contain digits, spaces, brackets, dashes and a leading +"))
     if not national.startswith("7"):
-        raise FieldError("This is not a mobile number: UK mobile numbers start 07")
+        raise FieldError(N_("This is not a mobile number: UK mobile numbers start 07"))
     if len(national) != 10:
-        raise FieldError("A UK mobile number has 11 digits, starting 07")
+        raise FieldError(N_("A UK mobile number has 11 digits, starting 07"))
     if national.startswith("76"):
         # 076 is for pagers (07624, the Isle of Man, is a mobile range).
         if not national.startswith("7624"):
-            raise FieldError("This is a pager number, not a mobile number")
+            raise FieldError(N_("This is a pager number, not a mobile number"))
     elif national.startswith("70"):
-        raise FieldError("This is a personal number (070), not a mobile number")
+        raise FieldError(N_("This is a personal number (070), not a mobile number"))
     return "+44" + national
 
 
@@ -69,15 +70,15 @@ def channel_problems(mobile: str, preferred: str, consents: set[str]) -> dict[st
     """What is wrong with a preferred channel given the mobile number and the channel consents that will be live."""
     errors: dict[str, str] = {}
     if preferred not in CHANNELS:
-        errors["preferred_channel"] = "Choose how they would like to be contacted from the list"
+        errors["preferred_channel"] = N_("Choose how they would like to be contacted from the list")
         return errors
     if "text_messages" in consents and not mobile:
-        errors["mobile"] = "Enter a mobile number to get text messages"
+        errors["mobile"] = N_("Enter a mobile number to get text messages")
     if preferred == "sms":
         if not mobile:
-            errors["mobile"] = "Enter a mobile number to be contacted by text message"
+            errors["mobile"] = N_("Enter a mobile number to be contacted by text message")
         elif "text_messages" not in consents:
-            errors["channel_consents"] = "To be contacted by text message, agree to text messages"
+            errors["channel_consents"] = N_("To be contacted by text message, agree to text messages")
     if preferred == "post" and "post" not in consents:
-        errors["channel_consents"] = "To be contacted by post, agree to letters by post"
+        errors["channel_consents"] = N_("To be contacted by post, agree to letters by post")
     return errors

@@ -168,7 +168,7 @@ def check_member_input(data: MemberInput) -> dict[str, str]:
         errors["mobile"] = str(exc)
     data.preferred_channel = data.preferred_channel or "email"
     if data.channel_consents is not None and not set(data.channel_consents) <= set(channels.CHANNEL_CONSENT_PURPOSES):
-        errors["channel_consents"] = "Choose the ways they agreed to be contacted from the list"
+        errors["channel_consents"] = N_("Choose the ways they agreed to be contacted from the list")
     if data.channel_consent_method not in CONSENT_METHODS:
         errors["channel_consent_method"] = "Choose how they agreed to be contacted"
     if data.how_heard and data.how_heard not in HOW_HEARD:

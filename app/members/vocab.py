@@ -11,32 +11,32 @@ STATUSES = {
 }
 
 CONTACT_TYPES = {
-    "resident": "Resident",
-    "patient": "Patient",
-    "carer": "Carer",
-    "gp_practice_staff": "GP practice staff",
-    "organisation_staff": "Organisation staff",
-    "stakeholder": "Stakeholder",
+    "resident": N_("Resident"),
+    "patient": N_("Patient"),
+    "carer": N_("Carer"),
+    "gp_practice_staff": N_("GP practice staff"),
+    "organisation_staff": N_("Organisation staff"),
+    "stakeholder": N_("Stakeholder"),
 }
 
 # Accessible Information Standard: how a person needs us to communicate.
 COMMUNICATION_NEEDS = {
-    "large_print": "Large print",
-    "easy_read": "Easy read",
-    "braille": "Braille",
-    "bsl": "British Sign Language (BSL)",
-    "interpreter": "An interpreter or information in another language",
+    "large_print": N_("Large print"),
+    "easy_read": N_("Easy read"),
+    "braille": N_("Braille"),
+    "bsl": N_("British Sign Language (BSL)"),
+    "interpreter": N_("An interpreter or information in another language"),
 }
 
 HOW_HEARD = {
-    "website": "Website",
-    "social_media": "Social media",
-    "gp_practice": "My GP practice",
-    "event": "An event or meeting",
-    "friend": "A friend or family member",
-    "community_group": "A community or voluntary group",
-    "newsletter": "A newsletter",
-    "other": "Somewhere else",
+    "website": N_("Website"),
+    "social_media": N_("Social media"),
+    "gp_practice": N_("My GP practice"),
+    "event": N_("An event or meeting"),
+    "friend": N_("A friend or family member"),
+    "community_group": N_("A community or voluntary group"),
+    "newsletter": N_("A newsletter"),
+    "other": N_("Somewhere else"),
 }
 
 CONSENT_METHODS = {
@@ -71,13 +71,13 @@ CONSENT_PURPOSES = {
     ),
     # Channels: how, beyond email, a person agreed to be contacted (app/members/channels.py).
     "text_messages": (
-        "Text messages",
-        "Send me text messages on my mobile phone instead of, or as well as, emails.",
+        N_("Text messages"),
+        N_("Send me text messages on my mobile phone instead of, or as well as, emails."),
         "2026-1",
     ),
     "post": (
-        "Letters by post",
-        "Send me letters by post.",
+        N_("Letters by post"),
+        N_("Send me letters by post."),
         "2026-1",
     ),
     "equality_monitoring": (

@@ -1,7 +1,12 @@
-"""The "Check your answers" page of the sign-up: each answer in words, with a link to change it."""
+"""The "Check your answers" page of the sign-up: each answer in words, with a link to change it.
+
+Keys and change labels are English marked for the catalogues (the page translates them);
+answers chosen from a list are given in the page's language, what the person typed as they typed it.
+"""
 
 from dataclasses import dataclass
 
+from app.i18n import N_, translated
 from app.members import equality
 from app.public.forms import EQUALITY_FIELDS
 
@@ -15,9 +20,22 @@ class Row:
     change_label: str
 
 
+# What "Change" changes, for each equality question.
+_EQUALITY_CHANGE_LABELS = {
+    "ethnic_group": N_("your ethnic group"),
+    "ethnic_background": N_("your background"),
+    "sex": N_("your sex"),
+    "gender_identity_same": N_("whether your gender is the same as your sex registered at birth"),
+    "sexual_orientation": N_("your sexual orientation"),
+    "disability": N_("whether you have a long-term condition or illness"),
+    "disability_impact": N_("whether your condition reduces your day-to-day activities"),
+    "religion": N_("your religion"),
+}
+
+
 def _named(pairs, chosen) -> list[str]:
     names = dict(pairs)
-    return [names.get(value, value) for value in chosen if value]
+    return [translated(names[value]) if value in names else value for value in chosen if value]
 
 
 def details_rows(form, choices: dict, purposes, change_url: str) -> list[Row]:
@@ -25,46 +43,68 @@ def details_rows(form, choices: dict, purposes, change_url: str) -> list[Row]:
     born = [form.get(f"date_of_birth-{part}", "").strip() for part in ("day", "month", "year")]
     rows = [
         Row(
-            "Name", [f"{form.get('first_name', '').strip()} {form.get('last_name', '').strip()}"], "first_name", "name"
+            N_("Name"),
+            [f"{form.get('first_name', '').strip()} {form.get('last_name', '').strip()}"],
+            "first_name",
+            N_("your name"),
         ),
-        Row("Email address", [form.get("email", "").strip()], "email", "email address"),
-        Row("Postcode", [form.get("postcode", "").strip().upper()], "postcode", "postcode"),
-        Row("Date of birth", ["/".join(born)] if any(born) else [], "date_of_birth-day", "date of birth"),
+        Row(N_("Email address"), [form.get("email", "").strip()], "email", N_("your email address")),
+        Row(N_("Postcode"), [form.get("postcode", "").strip().upper()], "postcode", N_("your postcode")),
+        Row(N_("Date of birth"), ["/".join(born)] if any(born) else [], "date_of_birth-day", N_("your date of birth")),
     ]
     if not any(born):
-        rows.append(Row("Age group", _named(choices["age_bands"], [form.get("age_band", "")]), "age_band", "age group"))
+        rows.append(
+            Row(
+                N_("Age group"),
+                _named(choices["age_bands"], [form.get("age_band", "")]),
+                "age_band",
+                N_("your age group"),
+            )
+        )
     rows += [
-        Row("GP practice", _named(choices["practices"], [form.get("practice_id", "")]), "practice_id", "GP practice"),
         Row(
-            "Which describes you best",
+            N_("GP practice"),
+            # Practices are named as they name themselves, in every language.
+            [dict(choices["practices"]).get(form.get("practice_id", ""), form.get("practice_id", ""))],
+            "practice_id",
+            N_("your GP practice"),
+        ),
+        Row(
+            N_("Which describes you best"),
             _named(choices["contact_types"], [form.get("contact_type", "")]),
             "contact_type",
-            "which describes you best",
+            N_("which describes you best"),
         ),
-        Row("Topics", _named(choices["topics"], form.getlist("topics")), "topics", "topics"),
+        # Topics are named by staff, in English.
         Row(
-            "Information in a different format",
+            N_("Topics"),
+            [dict(choices["topics"]).get(t, t) for t in form.getlist("topics")],
+            "topics",
+            N_("your topics"),
+        ),
+        Row(
+            N_("Information in a different format"),
             _named(choices["needs"], form.getlist("communication_needs")),
             "communication_needs",
-            "information in a different format",
+            N_("information in a different format"),
         ),
         Row(
-            "Language",
+            N_("Language"),
             [form.get("communication_language", "").strip()],
             "communication_language",
-            "language",
+            N_("your language"),
         ),
         Row(
-            "How you heard about us",
+            N_("How you heard about us"),
             _named(choices["how_heard"], [form.get("how_heard", "")]),
             "how_heard",
-            "how you heard about us",
+            N_("how you heard about us"),
         ),
         Row(
-            "What we may contact you about",
+            N_("What we may contact you about"),
             _named(purposes, form.getlist("purposes")),
             "purposes",
-            "what we may contact you about",
+            N_("what we may contact you about"),
         ),
     ]
     for row in rows:
@@ -77,8 +117,8 @@ def _answer(field: str, code: str) -> str:
     if not code:
         return ""
     if code == equality.PREFER_NOT_TO_SAY:
-        return "Prefer not to say"
-    return dict(equality.choices(field)).get(code, "")
+        return translated(N_("Prefer not to say"))
+    return translated(dict(equality.choices(field)).get(code, ""))
 
 
 def equality_rows(answers: dict | None, change_url: str) -> list[Row]:
@@ -97,5 +137,5 @@ def equality_rows(answers: dict | None, change_url: str) -> list[Row]:
         values = [_answer(field, answers.get(field) or "")]
         if field in described and answers.get(described[field]):
             values.append(answers[described[field]])
-        rows.append(Row(question, [v for v in values if v], f"{change_url}#{field}", question.lower().rstrip("?")))
+        rows.append(Row(question, [v for v in values if v], f"{change_url}#{field}", _EQUALITY_CHANGE_LABELS[field]))
     return rows

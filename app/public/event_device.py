@@ -11,6 +11,7 @@ here; people can answer them privately from the link in their email.
 from flask import Response, redirect, render_template, request, url_for
 
 from app.extensions import limiter
+from app.i18n import N_
 from app.members import links, signup_events
 from app.public import bp, drafts, event_mode, rate_limits
 from app.public.forms import HONEYPOT
@@ -63,7 +64,7 @@ def event_device_signup():
     _, _, errors = read_sign_up(request.form)
     if errors or not keep_details(request.form, None, k=1):
         # Still this person's own answers, to correct; the next person gets a blank form.
-        return _form_page(event, request.form, errors or {"first_name": "Your answers are too long to keep"}, 400)
+        return _form_page(event, request.form, errors or {"first_name": N_("Your answers are too long to keep")}, 400)
     return redirect(url_for("public.event_device_check"), 303)
 
 
@@ -96,7 +97,7 @@ def event_device_check():
             "back_url": url_for("public.event_device_signup", back=1),
             "action": url_for("public.event_device_check"),
             "event": event,
-            "step": "2 of 2",
+            "step": N_("2 of 2"),
             "shared_device": True,
         }
         page = answers_page(args, details, None, url_for("public.event_device_signup", change=1), None)

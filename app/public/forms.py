@@ -126,12 +126,15 @@ def read_equality(form) -> tuple[dict, bool, dict]:
     errors = check_equality_answers(answers)
     if group in equality.ETHNIC_GROUPS and background in equality.ETHNIC_BACKGROUNDS:
         if equality.ETHNIC_BACKGROUNDS[background][0] != group:
-            errors["ethnic_background"] = (
-                f"The background you chose is not one of the {equality.ETHNIC_GROUPS[group][0]} backgrounds:"
-                " choose a background under the ethnic group you chose, or change your ethnic group"
+            errors["ethnic_background"] = lazy_gettext(
+                N_(
+                    "The background you chose is not one of the %(group)s backgrounds:"
+                    " choose a background under the ethnic group you chose, or change your ethnic group"
+                ),
+                group=lazy_gettext(equality.ETHNIC_GROUPS[group][0]),
             )
     elif group == equality.PREFER_NOT_TO_SAY and background in equality.ETHNIC_BACKGROUNDS:
-        errors["ethnic_background"] = (
+        errors["ethnic_background"] = N_(
             'You chose "Prefer not to say" for your ethnic group: choose your ethnic group, or leave the background'
             " blank"
         )

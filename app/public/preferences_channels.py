@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import InvalidRequest
+from app.i18n import N_
 from app.members import services as members
 from app.members.channels import CHANNEL_CONSENT_PURPOSES, display_mobile
 from app.members.vocab import CONSENT_PURPOSES
@@ -11,9 +12,9 @@ from app.public import services as journey
 
 CHANNEL_FIELDS = ("mobile", "preferred_channel", "channel_consents")
 CHANNEL_CHOICES = [
-    ("email", "Email"),
-    ("sms", "Text message"),
-    ("post", "Post (we will use it once we can record your address; until then we email you)"),
+    ("email", N_("Email")),
+    ("sms", N_("Text message")),
+    ("post", N_("Post (we will use it once we can record your address; until then we email you)")),
 ]
 
 
@@ -59,5 +60,5 @@ def preferences_channels(token: str):
     except InvalidRequest as exc:
         errors = {k: exc.errors[k] for k in CHANNEL_FIELDS if k in exc.errors} or exc.errors
         return _page(member, token, values, errors, 400)
-    flash("How we contact you has been saved.", "success")
+    flash(N_("How we contact you has been saved."), "success")
     return redirect(url_for("public.preferences", token=token))

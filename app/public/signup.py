@@ -9,6 +9,7 @@ from flask import redirect, render_template, request, url_for
 
 from app.errors import InvalidRequest
 from app.extensions import limiter
+from app.i18n import N_
 from app.members import equality, pending_changes, signup_events
 from app.members import services as members
 from app.members.vocab import (
@@ -55,7 +56,7 @@ def equality_choices(values=None) -> dict:
     return {
         "questions": {name: question for name, (question, _, _) in equality.QUESTIONS.items()},
         "choices": {name: equality.choices(name) for name in equality.QUESTIONS}
-        | {"ethnic_background": backgrounds + [(equality.PREFER_NOT_TO_SAY, "Prefer not to say")]},
+        | {"ethnic_background": backgrounds + [(equality.PREFER_NOT_TO_SAY, N_("Prefer not to say"))]},
         "backgrounds_by_group": by_group,
         "background_anchor_group": anchor_group,
         "background_ids": {code: "ethnic_background-" + code for code in equality.ETHNIC_BACKGROUNDS}
@@ -99,9 +100,9 @@ def read_sign_up(form) -> tuple[members.MemberInput, list[str], dict]:
     purposes = form.getlist("purposes")
     if not set(purposes) <= set(members.CONTACT_PURPOSES):
         # Only a tampered form sends another value; keeping the rest would store less than was asked.
-        errors["purposes"] = "Choose what you would like us to contact you about from the list"
+        errors["purposes"] = N_("Choose what you would like us to contact you about from the list")
     elif not purposes:
-        errors["purposes"] = "Choose at least one thing you would like us to contact you about"
+        errors["purposes"] = N_("Choose at least one thing you would like us to contact you about")
     return data, purposes, ordered(errors, SIGNUP_FIELDS)
 
 
@@ -174,7 +175,7 @@ def get_involved():
     return _after_details(own)
 
 
-_TOO_LONG = {"first_name": "Your answers are too long to keep: shorten them and try again"}
+_TOO_LONG = {"first_name": N_("Your answers are too long to keep: shorten them and try again")}
 
 
 @bp.route("/get-involved/at/<token>", methods=["GET", "POST"])
@@ -227,7 +228,7 @@ def equality_step():
     if errors:
         return _equality_page(draft, request.form, errors, 400)
     if not drafts.save(draft | {"e": kept_answers(request.form)}):
-        return _equality_page(draft, request.form, {"ethnic_other": "Your answers are too long to keep"}, 400)
+        return _equality_page(draft, request.form, {"ethnic_other": N_("Your answers are too long to keep")}, 400)
     return redirect(url_for("public.check_answers"))
 
 
@@ -281,7 +282,7 @@ def check_answers():
                 "back_url": url_for("public.equality_step"),
                 "action": url_for("public.check_answers"),
                 "event": event,
-                "step": "3 of 3",
+                "step": N_("3 of 3"),
                 "equality_url": url_for("public.equality_step", change=1),
             },
             details,

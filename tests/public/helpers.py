@@ -45,7 +45,8 @@ def equality_form(client, **fields) -> dict:
 def submit_answers(client, path: str = "/get-involved/check-answers", **request_args):
     """Press "Submit" on the check-your-answers page, as the last step of a sign-up."""
     page = client.get(path)
-    assert page.status_code == 200 and "Check your answers" in page_text(page), page.status_code
+    # The page is in the language chosen: known by its list of answers, not its English heading.
+    assert page.status_code == 200 and 'id="your-details"' in page.get_data(as_text=True), page.status_code
     return client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))}, **request_args)
 
 
