@@ -81,3 +81,19 @@ def test_the_board_paper_page_has_no_accessibility_violations_and_draws_its_char
     assert box["width"] > 300 and box["height"] > 100
     chart.screenshot(path=str(tmp_path / "chart.png"))
     assert not [e for e in errors if "Content Security Policy" in e]
+
+
+@pytest.mark.browser
+def test_choosing_the_group_to_audit_shows_its_own_filters_at_once(live_server, page):
+    load_area()
+    sign_in(page, live_server, create_staff_user("analyst"))
+    page.goto(live_server + "/staff/representation/")
+    assert not page.get_by_label("Signed up from (YYYY-MM-DD)").is_visible()
+    assert not page.get_by_label("Group (roster)").is_visible()
+    page.get_by_label("Group to audit").select_option("signed_up")
+    assert page.get_by_label("Signed up from (YYYY-MM-DD)").is_visible()
+    assert not page.get_by_label("Group (roster)").is_visible()
+    page.get_by_label("Group to audit").select_option("roster")
+    assert page.get_by_label("Group (roster)").is_visible()
+    assert not page.get_by_label("Signed up from (YYYY-MM-DD)").is_visible()
+    assert _violations(page) == []

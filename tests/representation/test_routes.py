@@ -156,3 +156,29 @@ def test_bad_dates_in_the_filter_are_explained(client):
     page = client.get("/staff/representation/?population=signed_up&start=2026-13-01")
     assert page.status_code == 200
     assert "Enter a real date" in page.get_data(as_text=True)
+
+
+def _shown_filters(html: str) -> set[str]:
+    """The population filters on the audit form that are not hidden."""
+    import re
+
+    return {name for name, hidden in re.findall(r'data-population-filter="(\w+)"( hidden)?', html) if not hidden}
+
+
+@pytest.mark.parametrize(
+    "population, shown",
+    [
+        ("active", set()),
+        ("roster", {"roster"}),
+        ("bulletin_readers", {"bulletin_readers"}),
+        ("survey_respondents", {"survey_respondents"}),
+        ("signed_up", {"signed_up"}),
+    ],
+)
+def test_the_audit_form_shows_only_the_filters_of_the_chosen_group(client, population, shown):
+    load_area()
+    login(client, create_staff_user("analyst"))
+    html = client.get(f"/staff/representation/?population={population}").get_data(as_text=True)
+    assert _shown_filters(html) == shown
+    # Every filter is still in the form, so script can show it when the choice changes.
+    assert html.count("data-population-filter=") == 4

@@ -76,3 +76,10 @@ for (const group of document.querySelectorAll('[data-sms-counter]')) {
   };
   area.addEventListener('input', show);
 }
+
+// The audit form: show only the filters of the group chosen to audit (without script, pressing Show does it).
+for (const choice of document.querySelectorAll('select[name=population]')) {
+  const filters = choice.form.querySelectorAll('[data-population-filter]');
+  const follow = () => filters.forEach((el) => { el.hidden = el.dataset.populationFilter !== choice.value; });
+  choice.addEventListener('change', follow);
+}
