@@ -75,6 +75,11 @@ class BulkResult:
     unsettled: set[int] = field(default_factory=set)
 
 
+# Asked before each message of a batch that goes one at a time: False when the row is no
+# longer this batch's (the sweeper settled it while the batch was slow), so it is not sent.
+StillOurs = Callable[[int], bool] | None
+
+
 class InDoubt(Exception):
     """The request may or may not have reached the provider (e.g. a timeout)."""
 
@@ -115,11 +120,13 @@ class OutboxBulk:
     def __init__(self, directory: str):
         self.directory = Path(directory)
 
-    def send(self, message: BulkMessage, recipients: list[BulkRecipient]) -> BulkResult:
+    def send(self, message: BulkMessage, recipients: list[BulkRecipient], still_ours: StillOurs = None) -> BulkResult:
         self.directory.mkdir(parents=True, exist_ok=True)
         address, name = message.from_address or _sender()[0], message.from_name or _sender()[1]
         result = BulkResult()
         for recipient in recipients:
+            if still_ours is not None and not still_ours(recipient.delivery_id):
+                continue
             email = _one_message(message, recipient).to_email_message(address, name)
             message_id = f"{time.time_ns():020d}-d{recipient.delivery_id}"
             tmp = self.directory / f".{message_id}.tmp"
@@ -178,7 +185,7 @@ class SmtpBulk:
             raise DeliveryError(f"cannot reach the mail server: {type(exc).__name__}") from exc
         return smtp
 
-    def send(self, message: BulkMessage, recipients: list[BulkRecipient]) -> BulkResult:
+    def send(self, message: BulkMessage, recipients: list[BulkRecipient], still_ours: StillOurs = None) -> BulkResult:
         address, name = message.from_address or _sender()[0], message.from_name or _sender()[1]
         result = BulkResult()
         smtp = self._connect()
@@ -187,6 +194,9 @@ class SmtpBulk:
         try:
             while index < len(recipients):
                 recipient = recipients[index]
+                if still_ours is not None and not still_ours(recipient.delivery_id):
+                    index += 1
+                    continue
                 email = _one_message(message, recipient).to_email_message(address, name)
                 smtp.data_started = False
                 try:
@@ -292,7 +302,8 @@ class SendGridBulk:
         orjson writes it in a tenth of the time the standard library takes."""
         return orjson.dumps(self.request_body(message, recipients)).decode()
 
-    def send(self, message: BulkMessage, recipients: list[BulkRecipient]) -> BulkResult:
+    def send(self, message: BulkMessage, recipients: list[BulkRecipient], still_ours: StillOurs = None) -> BulkResult:
+        # One request takes the whole batch: the claim is the batch's until the answer comes.
         from python_http_client.exceptions import HTTPError
         from sendgrid import SendGridAPIClient
 

@@ -17,7 +17,7 @@ import uuid
 from flask import current_app
 
 from app.mail.backends import DeliveryError, register
-from app.mail.bulk import BulkMessage, BulkRecipient, BulkResult, InDoubt, _fill, _subject
+from app.mail.bulk import BulkMessage, BulkRecipient, BulkResult, InDoubt, StillOurs, _fill, _subject
 from app.mail.message import Message
 
 log = logging.getLogger(__name__)
@@ -176,12 +176,14 @@ class NotifyBulk:
             return {"body": body}
         return {"subject": _subject(message, recipient), "body": body}
 
-    def send(self, message: BulkMessage, recipients: list[BulkRecipient]) -> BulkResult:
+    def send(self, message: BulkMessage, recipients: list[BulkRecipient], still_ours: StillOurs = None) -> BulkResult:
         if message.channel == "sms" and not current_app.config.get("NOTIFY_SMS_TEMPLATE_ID"):
             raise DeliveryError("NOTIFY_SMS_TEMPLATE_ID is not set: text messages cannot be sent", retry=False)
         client = _client()
         result = BulkResult()
         for recipient in recipients:
+            if still_ours is not None and not still_ours(recipient.delivery_id):
+                continue  # settled by the sweeper while this batch was slow: not ours to send
             try:
                 if message.channel == "post":
                     # The PDF is made as its turn comes: a batch never holds every letter at once.

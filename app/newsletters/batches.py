@@ -25,6 +25,7 @@ from app.mail.backends import DeliveryError
 from app.mail.bulk import BulkMessage, BulkRecipient, InDoubt, bulk_backend
 from app.members.models import Member
 from app.newsletters import audiences, letter_pdf, letters, subject_split, texts
+from app.newsletters.claim import ClaimKeeper
 from app.newsletters.models import Campaign, Delivery
 from app.newsletters.rendering import batch_values, placeholders, send_template, subject_template
 
@@ -124,11 +125,6 @@ def _mark(token: str, among: ColumnElement[bool], status: str, **values) -> None
         .where(among, Delivery.claim_token == token, Delivery.status == "sending")
         .values(status=status, **values)
     )
-
-
-def _renew(token: str, batch: ColumnElement[bool]) -> None:
-    _mark(token, batch, "sending", claimed_at=now())
-    db.session.commit()
 
 
 # A batch whose turn under the send rate is further off than this is put back on the
@@ -294,12 +290,13 @@ def _deliver(
 ) -> dict:
     cfg = current_app.config
     backend = bulk_backend()
+    keeper = ClaimKeeper(token, batch)
     failures = 0
     limited = 0
     waited = 0.0
     while True:
         try:
-            result = backend.send(message, recipients)
+            result = backend.send(message, recipients, still_ours=keeper)
             break
         except InDoubt as exc:
             # The provider may have taken them: leave the rows claimed for the sweeper to settle.
@@ -330,7 +327,7 @@ def _deliver(
             stopped = _stopped(campaign_id, token, batch)
             if stopped is not None:
                 return stopped
-            _renew(token, batch)
+            keeper.renew()
     _record_result(token, batch, result, len(recipients))
     if result.in_doubt:
         # The relay may have taken these: never resent blindly; the sender decides.
@@ -341,7 +338,7 @@ def _deliver(
         )
     settled = set(result.accepted) | set(result.refused) | result.in_doubt | set(result.deferred) | result.unsettled
     # The connection dropped part-way: these were never handed over, so they can go again.
-    leftover = {r.delivery_id for r in recipients} - settled
+    leftover = {r.delivery_id for r in recipients if keeper(r.delivery_id)} - settled
     again = _requeue(
         campaign_id, token, {**dict.fromkeys(leftover, "never handed to the mail server"), **result.deferred}
     )

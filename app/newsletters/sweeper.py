@@ -48,7 +48,10 @@ def sweep() -> dict:
             kind = evidence.get(row.id)
             if row.id in unknown:
                 continue  # the provider could not be asked: settled at a later sweep
-            query = update(Delivery).where(Delivery.id == row.id, Delivery.status == "sending")
+            # Only if the claim was not renewed since it was read: a batch still at work keeps its rows.
+            query = update(Delivery).where(
+                Delivery.id == row.id, Delivery.status == "sending", Delivery.claimed_at == row.claimed_at
+            )
             if kind == "dropped":
                 db.session.execute(query.values(status="failed", reason="dropped by the provider"))
                 settled["dropped"] += 1

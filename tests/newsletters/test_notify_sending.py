@@ -2,6 +2,7 @@
 a row whose fate is unknown is settled by looking its reference up at Notify before anything is sent again."""
 
 import random
+import threading
 import time
 
 import pytest
@@ -110,6 +111,35 @@ def test_nothing_is_requeued_while_notify_cannot_be_asked(app, notify, monkeypat
     app.config["NOTIFY_BASE_URL"] = notify.url
     assert _sweep_until(lambda: _statuses(campaign.id) == {"sent": 1})
     assert len(notify.notifications) == 1
+
+
+def test_a_batch_slower_than_its_lease_keeps_its_rows_and_sends_each_once(app, notify):
+    """Notify takes one message per request: a batch of slow answers outlasts the claim lease and
+    the grace period, while the sweeper runs every moment. The batch keeps renewing its claim, so
+    the sweeper settles none of its rows behind its back and nobody gets the bulletin twice."""
+    people = [create_member(email=f"slow{i}@example.org") for i in range(8)]
+    campaign = create_campaign()
+    ids = sending_ids(campaign.id)
+    notify.delay = 0.5  # each answer within the client's timeout; the batch takes 4 s, past lease and grace
+    outcome = {}
+
+    def sweep_meanwhile():
+        with app.app_context():
+            while "sent" not in outcome:
+                sweeper.sweep()
+                time.sleep(0.2)
+
+    sweeping = threading.Thread(target=sweep_meanwhile)
+    sweeping.start()
+    try:
+        outcome.update(batches.send_batch(campaign.id, ids))
+    finally:
+        outcome.setdefault("sent", 0)
+        sweeping.join()
+    notify.delay = 0.0
+    assert outcome["sent"] == len(people)
+    assert _statuses(campaign.id) == {"sent": len(people)}
+    assert notify.counts() == {p.email: 1 for p in people}
 
 
 @pytest.fixture
