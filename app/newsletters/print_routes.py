@@ -58,7 +58,14 @@ def campaign_print_file(campaign_id, fmt):
 @requires("bulletins.send")
 def campaign_print_letters(campaign_id):
     campaign = campaigns.get_campaign(campaign_id)
-    people, _ = letter_pdf.print_recipients(campaign)
+    people, unfit = letter_pdf.print_recipients(campaign)
+    if not people:
+        # An old link or bookmark: there is nothing to print, which is not an error.
+        if unfit:
+            flash("Nobody in this bulletin's audience who would rather have letters has an address that fits one.")
+        else:
+            flash("Nobody in this bulletin's audience would rather have letters.")
+        return redirect(url_for("bulletins.campaign_print", campaign_id=campaign.id, _anchor="letters"))
     try:
         body = letter_pdf.letters_pdf(campaign, people)
     except InvalidRequest as error:

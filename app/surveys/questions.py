@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from app.clock import today
+from app.i18n import N_
 
 KINDS = {
     "single": "Single choice (radios)",
@@ -107,7 +108,7 @@ def check(question, raw):
     kind = question.kind
     checker = _CHECKERS.get(kind)
     if checker is None:
-        raise AnswerError("This question cannot be answered.")
+        raise AnswerError(N_("This question cannot be answered."))
     value = checker(question, raw)
     if is_empty(value):
         if question.required:
@@ -118,18 +119,18 @@ def check(question, raw):
 
 def _required_message(question) -> str:
     if question.kind in ("single", "likert", "yes_no", "rating"):
-        return "Select an answer"
+        return N_("Select an answer")
     if question.kind == "multiple":
-        return "Select at least one answer"
+        return N_("Select at least one answer")
     if question.kind == "matrix":
-        return "Select an answer for every row"
+        return N_("Select an answer for every row")
     if question.kind == "ranking":
-        return "Put the options in order"
+        return N_("Put the options in order")
     if question.kind == "date":
-        return "Enter a date"
+        return N_("Enter a date")
     if question.kind == "number":
-        return "Enter a number"
-    return "Enter an answer"
+        return N_("Enter a number")
+    return N_("Enter an answer")
 
 
 def _codes(question) -> set[str]:
@@ -139,7 +140,7 @@ def _codes(question) -> set[str]:
 def _single(question, raw):
     value = _first(raw)
     if value and value not in _codes(question):
-        raise AnswerError("Select one of the options shown")
+        raise AnswerError(N_("Select one of the options shown"))
     return value or None
 
 
@@ -147,7 +148,7 @@ def _multiple(question, raw):
     values = list(dict.fromkeys(_values(raw)))
     codes = _codes(question)
     if any(v not in codes for v in values):
-        raise AnswerError("Select only options that are shown")
+        raise AnswerError(N_("Select only options that are shown"))
     ordered = [o["code"] for o in options_of(question) if o["code"] in values]
     limit = (question.settings or {}).get("max_choices")
     if limit and len(ordered) > int(limit):
@@ -168,7 +169,7 @@ def _text(limit):
 
 def _number(question, raw):
     if isinstance(raw, bool):
-        raise AnswerError("Enter a number, like 3 or 12.5")
+        raise AnswerError(N_("Enter a number, like 3 or 12.5"))
     if isinstance(raw, int | float):
         number = raw
     else:
@@ -179,10 +180,10 @@ def _number(question, raw):
             text = text.replace(",", "")
         # What people type, nothing else float() takes ("2,5", "1e3", "1_0", "inf") is guessed at.
         if not _PLAIN_NUMBER.fullmatch(text):
-            raise AnswerError("Enter a number, like 3 or 12.5")
+            raise AnswerError(N_("Enter a number, like 3 or 12.5"))
         number = float(text)
     if number != number or number in (float("inf"), float("-inf")):
-        raise AnswerError("Enter a number, like 3 or 12.5")
+        raise AnswerError(N_("Enter a number, like 3 or 12.5"))
     settings = question.settings or {}
     low, high = settings.get("min"), settings.get("max")
     if low is not None and number < float(low):
@@ -190,7 +191,7 @@ def _number(question, raw):
     if high is not None and number > float(high):
         raise AnswerError(f"Enter a number of {_show(high)} or less")
     if settings.get("whole") and number != int(number):
-        raise AnswerError("Enter a whole number")
+        raise AnswerError(N_("Enter a whole number"))
     return int(number) if float(number).is_integer() else number
 
 
@@ -219,17 +220,17 @@ def _date(question, raw):
         missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
         raise AnswerError(f"Date must include a {' and '.join(missing)}")
     if any(len(p) > 4 for p in parts):
-        raise AnswerError("Date must be a real date")
+        raise AnswerError(N_("Date must be a real date"))
     try:
         day, month, year = (int(p) for p in parts)
         value = date(year, month, day)
     except (ValueError, OverflowError) as exc:
-        raise AnswerError("Date must be a real date") from exc
+        raise AnswerError(N_("Date must be a real date")) from exc
     if year < 1900:
-        raise AnswerError("Year must be 1900 or later")
+        raise AnswerError(N_("Year must be 1900 or later"))
     settings = question.settings or {}
     if settings.get("past_only") and value > today():
-        raise AnswerError("Date must be today or in the past")
+        raise AnswerError(N_("Date must be today or in the past"))
     return value.isoformat()
 
 
@@ -244,7 +245,7 @@ def _ranking(question, raw):
     if not isinstance(raw, dict):
         raise AnswerError(f"Give every option a different number from 1 to {len(codes)}")
     if any(k not in codes for k in raw):
-        raise AnswerError("Rank only the options shown")
+        raise AnswerError(N_("Rank only the options shown"))
     given = {code: str(raw.get(code) or "").strip() for code in codes}
     if not any(given.values()):
         return None
@@ -259,20 +260,20 @@ def _matrix(question, raw):
     if raw is None or raw == "":
         return None
     if not isinstance(raw, dict):
-        raise AnswerError("Select an answer for each row")
+        raise AnswerError(N_("Select an answer for each row"))
     rows = [r["code"] for r in question.rows or []]
     codes = _codes(question)
     if any(k not in rows for k in raw):
-        raise AnswerError("Answer only the rows shown")
+        raise AnswerError(N_("Answer only the rows shown"))
     value = {}
     for row in rows:
         choice = str(raw.get(row) or "").strip()
         if choice and choice not in codes:
-            raise AnswerError("Select one of the options shown in each row")
+            raise AnswerError(N_("Select one of the options shown in each row"))
         if choice:
             value[row] = choice
     if question.required and value and len(value) < len(rows):
-        raise AnswerError("Select an answer for every row")
+        raise AnswerError(N_("Select an answer for every row"))
     return value or None
 
 

@@ -209,6 +209,16 @@ def test_a_key_notify_refuses_posts_nothing_and_says_why(app, notify):
     assert notify.notifications == []
 
 
+def test_with_notify_the_print_page_says_letters_are_posted_and_offers_none_to_print(client, notify):
+    login(client, create_staff_user("comms"))
+    poster()
+    campaign = create_campaign(subject="Winter news")
+    page = client.get(f"/staff/bulletins/campaigns/{campaign.id}/print").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "GOV.UK Notify posts these letters when the campaign is sent (1 person now)" in text
+    assert f"/staff/bulletins/campaigns/{campaign.id}/print/letters" not in page
+
+
 def test_the_confirm_page_counts_letters_and_why_some_who_want_post_get_email(client, notify):
     login(client, create_staff_user("comms"))
     poster("one@example.org")

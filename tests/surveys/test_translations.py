@@ -234,6 +234,27 @@ def test_a_survey_in_welsh_but_not_urdu_says_so_and_offers_english_and_welsh(cli
     assert '<span lang="en" dir="ltr">Travelling to your GP</span>' in page
 
 
+def test_a_page_sent_without_a_required_answer_says_what_is_wrong_in_the_readers_language(client):
+    survey = _survey()
+    travel, again = questions_of(survey)
+    travel.required = True
+    db.session.commit()
+    _translate(survey)
+    client.get(f"/surveys/{survey.slug}?lang=cy")
+    start(client, survey)
+    response = post(client, f"/surveys/{survey.slug}/page/1", {f"q{again.id}": "yes"})
+    assert response.status_code == 400
+    page = _text(response)
+    assert '<html lang="cy"' in page and "<h1>Eich taith</h1>" in page
+    summary = page[page.index('<div class="nhsuk-error-summary"') : page.index("<h1>")]
+    assert "Mae problem" in summary and f'<a href="#q{travel.id}">Dewiswch ateb</a>' in summary
+    assert f'id="q{travel.id}-error"><span class="nhsuk-u-visually-hidden">Gwall:</span> Dewiswch ateb' in page
+    assert "Select an answer" not in page
+    # What was chosen is kept, and nothing is stored until the page is right.
+    assert f'name="q{again.id}" type="radio" value="yes" checked' in page
+    assert stored_answers(responses_of(survey)[0]) == {}
+
+
 def _answer(client, survey, language, code):
     client.get(f"/surveys/{survey.slug}?lang={language}")
     start(client, survey)
